@@ -1,0 +1,63 @@
+"""The one exception hierarchy of kzreport: every expected failure is a located, fixable problem."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where it is, what is wrong, and how to fix it."""
+
+    path: Path | str
+    line: int | None
+    message: str
+    hint: str = ""
+    column: int | None = None
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = str(self.path)
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        text = f"{where}: {self.severity}: {self.message}"
+        if self.hint:
+            text += f" — {self.hint}"
+        # One line per problem, whatever the input smuggled into the message.
+        return " ".join(text.split())
+
+
+class KzreportError(Exception):
+    """Base of every error kzreport reports to the user instead of crashing."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class SourceError(KzreportError):
+    """A paper's source file is invalid."""
+
+
+class LayoutError(KzreportError):
+    """A layout is unknown or invalid."""
+
+
+class RenderError(KzreportError):
+    """An output could not be produced from a valid document (missing glyph, unwritable folder)."""
+
+
+def fail(
+    kind: type[KzreportError],
+    path: Path | str,
+    line: int | None,
+    message: str,
+    hint: str = "",
+    column: int | None = None,
+) -> KzreportError:
+    """Build a single-problem error of ``kind``, ready to raise."""
+    return kind([Problem(path, line, message, hint, column)])

@@ -1,0 +1,489 @@
+"""The layout model: one TOML file (plus assets beside it) that styles every output format."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import importlib.util
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from kzreport.errors import LayoutError, Problem
+
+LAYOUT_FILE = "layout.toml"
+PAGE_SIZES_PT = {"A4": (595.2756, 841.8898), "LETTER": (612.0, 792.0)}
+POINTS_PER_UNIT = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+DATE_TOKENS = ("d", "dd", "Month", "Mon", "MON", "m", "mm", "yy", "yyyy")
+
+
+@dataclass(frozen=True)
+class FontFamily:
+    """A font family: the name Office shows, and the four TTF files that embed and measure it."""
+
+    name: str
+    regular: Path
+    bold: Path
+    italic: Path
+    bold_italic: Path
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """The three families a document uses."""
+
+    body: FontFamily
+    heading: FontFamily
+    mono: FontFamily
+
+
+@dataclass(frozen=True)
+class Page:
+    """Printed page geometry, in points."""
+
+    size: str
+    width: float
+    height: float
+    margin_top: float
+    margin_bottom: float
+    margin_left: float
+    margin_right: float
+
+
+@dataclass(frozen=True)
+class Slides:
+    """Slide geometry in points and the range of text sizes fitting may choose from."""
+
+    width: float
+    height: float
+    body_max: float
+    body_min: float
+    title_max: float
+    title_min: float
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Text sizes in points."""
+
+    title: float
+    subtitle: float
+    byline: float
+    heading2: float
+    heading3: float
+    body: float
+    caption: float
+    small: float
+    code: float
+
+
+@dataclass(frozen=True)
+class Colors:
+    """Colours as upper-case ``RRGGBB`` hex strings."""
+
+    text: str
+    primary: str
+    accent: str
+    muted: str
+    link: str
+    rule: str
+    summary_background: str
+    table_header_background: str
+    table_header_text: str
+    table_stripe: str
+    title_band: str
+    title_band_text: str
+    slide_background: str
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The words outputs print around the paper's text; ``{...}`` fields are filled in."""
+
+    summary: str
+    further_reading: str
+    page: str
+    key_point: str
+    figure: str
+
+
+@dataclass(frozen=True)
+class MarkingStyle:
+    """Banner colours for one handling-marking level."""
+
+    background: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A resolved layout: every style a renderer may use."""
+
+    name: str
+    folder: Path
+    files: tuple[Path, ...]
+    description: str
+    date_format: str
+    page: Page
+    slides: Slides
+    fonts: Fonts
+    sizes: Sizes
+    colors: Colors
+    labels: Labels
+    markings: Mapping[str, MarkingStyle]
+
+    def format_date(self, date: dt.date) -> str:
+        """``date`` written in this layout's date format, independent of the locale."""
+        return format_date(self.date_format, date)
+
+    def marking_style(self, marking: str) -> MarkingStyle | None:
+        """The banner style for ``marking``: the table entry matching most of its leading
+        ``//`` components (``SECRET//NOFORN`` is SECRET, ``TOP SECRET//SCI`` has its own)."""
+        parts = [p.strip().upper() for p in marking.split("//")]
+        for n in range(len(parts), 0, -1):
+            style = self.markings.get("//".join(parts[:n]))
+            if style is not None:
+                return style
+        return None
+
+
+def format_date(pattern: str, date: dt.date) -> str:
+    """Fill ``pattern``'s ``{token}`` fields from ``date`` (see ``DATE_TOKENS``)."""
+    month = MONTHS[date.month - 1]
+    values = {
+        "d": str(date.day),
+        "dd": f"{date.day:02d}",
+        "Month": month,
+        "Mon": month[:3],
+        "MON": month[:3].upper(),
+        "m": str(date.month),
+        "mm": f"{date.month:02d}",
+        "yy": f"{date.year % 100:02d}",
+        "yyyy": f"{date.year:04d}",
+    }
+    return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], pattern)
+
+
+# ---------------------------------------------------------------- finding layouts
+
+
+def builtin_folder() -> Path:
+    """Where the layouts shipped with kzreport live (package data, or the source checkout)."""
+    packaged = Path(__file__).parent / "builtin_layouts"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "layouts"
+
+
+def available_layouts(cwd: Path) -> list[tuple[str, str, Path]]:
+    """Every layout by name with its origin (``project`` or ``built-in``), project first."""
+    found: list[tuple[str, str, Path]] = []
+    seen: set[str] = set()
+    for origin, root in (("project", cwd / "layouts"), ("built-in", builtin_folder())):
+        if not root.is_dir():
+            continue
+        for folder in sorted(root.iterdir()):
+            if (folder / LAYOUT_FILE).is_file() and folder.name not in seen:
+                seen.add(folder.name)
+                found.append((folder.name, origin, folder))
+    return found
+
+
+def is_layout_path(spec: str) -> bool:
+    """Whether ``spec`` names a layout by path rather than by name."""
+    return "/" in spec or "\\" in spec or spec.endswith(".toml") or spec.startswith(".")
+
+
+def resolve_layout(spec: str, cwd: Path, referrer: Path | str = "layout") -> Path:
+    """The folder of layout ``spec``: a path, else ``./layouts/NAME``, else a built-in layout."""
+    as_path = (cwd / spec) if not Path(spec).is_absolute() else Path(spec)
+    if is_layout_path(spec) or as_path.is_dir():
+        folder = as_path.parent if as_path.suffix == ".toml" else as_path
+        if (folder / LAYOUT_FILE).is_file():
+            return folder.resolve()
+        raise LayoutError([Problem(referrer, None, f"no {LAYOUT_FILE} in layout folder '{spec}'",
+                                   "pass a folder that holds a layout.toml")])
+    for name, _origin, folder in available_layouts(cwd):
+        if name == spec:
+            return folder.resolve()
+    known = ", ".join(name for name, _, _ in available_layouts(cwd)) or "none"
+    raise LayoutError([Problem(referrer, None, f"unknown layout '{spec}'",
+                               f"use one of: {known}, or a path to a layout folder")])
+
+
+# ---------------------------------------------------------------- loading and validation
+
+
+class _Reader:
+    """Reads one merged layout table, collecting located problems instead of stopping."""
+
+    def __init__(self, data: Mapping[str, Any], origins: Mapping[str, Path]) -> None:
+        self.data = data
+        self.origins = origins
+        self.problems: list[Problem] = []
+
+    def locate(self, dotted: str) -> tuple[Path, int | None]:
+        """The file and line that set ``dotted`` (a ``table.key`` path), as well as TOML allows."""
+        path = self.origins.get(dotted) or self.origins.get("")
+        assert path is not None
+        *tables, key = dotted.split(".")
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            return path, None
+        section = ".".join(tables)
+        in_section = section == ""
+        for number, raw in enumerate(lines, 1):
+            text = raw.strip()
+            header = re.fullmatch(r"\[+\s*([^\]]+?)\s*\]+", text)
+            if header:
+                in_section = header.group(1).replace('"', "") == section
+            elif in_section and re.match(rf'"?{re.escape(key)}"?\s*=', text):
+                return path, number
+        return path, None
+
+    def problem(self, dotted: str, message: str, hint: str) -> None:
+        path, line = self.locate(dotted)
+        self.problems.append(Problem(path, line, message, hint))
+
+    def table(self, dotted: str) -> Mapping[str, Any]:
+        node: Any = self.data
+        for part in dotted.split("."):
+            node = node.get(part, {}) if isinstance(node, Mapping) else {}
+        if not isinstance(node, Mapping):
+            self.problem(dotted, f"'{dotted}' must be a table", f"write it as [{dotted}]")
+            return {}
+        return node
+
+    def value(self, dotted: str, kind: type, default: Any = None) -> Any:
+        *tables, key = dotted.split(".")
+        table = self.table(".".join(tables)) if tables else self.data
+        if key not in table:
+            if default is not None:
+                return default
+            self.problem(".".join(tables) or dotted, f"missing setting '{dotted}'",
+                         f"add `{key} = ...` to the layout (or inherit a layout that sets it)")
+            return None
+        value = table[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+            self.problem(dotted, f"'{dotted}' must be a {kind.__name__}, not {value!r}",
+                         f"write a {kind.__name__} value")
+            return None
+        return value
+
+    def length(self, dotted: str) -> float:
+        raw = self.value(dotted, str)
+        if raw is None:
+            return 0.0
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(pt|mm|cm|in)\s*", raw)
+        if not match or float(match.group(1)) <= 0:
+            self.problem(dotted, f"'{dotted}' is not a positive length: {raw!r}",
+                         "write a number with a unit, e.g. \"20mm\", \"1in\" or \"72pt\"")
+            return 0.0
+        return float(match.group(1)) * POINTS_PER_UNIT[match.group(2)]
+
+    def size(self, dotted: str) -> float:
+        value = self.value(dotted, float)
+        if value is None:
+            return 0.0
+        if not 1 <= value <= 400:
+            self.problem(dotted, f"'{dotted}' must be a size in points between 1 and 400",
+                         "write e.g. 11")
+            return 0.0
+        return float(value)
+
+    def color(self, dotted: str) -> str:
+        raw = self.value(dotted, str)
+        if raw is None:
+            return "000000"
+        if not re.fullmatch(r"#?[0-9A-Fa-f]{6}", raw):
+            self.problem(dotted, f"'{dotted}' is not a colour: {raw!r}",
+                         "write it as #RRGGBB, e.g. \"#1B365D\"")
+            return "000000"
+        return raw.lstrip("#").upper()
+
+    def font_file(self, dotted: str) -> Path:
+        raw = self.value(dotted, str)
+        if raw is None:
+            return Path()
+        path = _asset_path(raw, self.origins.get(dotted, self.origins[""]).parent)
+        if path is None or not path.is_file():
+            self.problem(dotted, f"font file not found: {raw}",
+                         "give a TTF file beside the layout or package:MODULE/FILE.ttf")
+            return Path()
+        if path.suffix.lower() != ".ttf":
+            self.problem(dotted, f"font file is not a TrueType .ttf: {raw}",
+                         "use static TrueType fonts (OpenType-CFF and variable fonts cannot embed)")
+        return path
+
+    def known_keys(self, dotted: str, allowed: set[str]) -> None:
+        table = self.table(dotted) if dotted else self.data
+        for key in table:
+            if key not in allowed:
+                near = difflib.get_close_matches(key, sorted(allowed), n=1)
+                where = f"{dotted}.{key}" if dotted else key
+                hint = f"did you mean '{near[0]}'?" if near else f"known: {', '.join(sorted(allowed))}"
+                self.problem(where, f"unknown layout setting '{where}'", hint)
+
+
+def _asset_path(raw: str, base: Path) -> Path | None:
+    """A layout asset path: ``package:MODULE/FILE`` inside an installed package, else relative."""
+    if raw.startswith("package:"):
+        module, _, rest = raw[len("package:"):].partition("/")
+        try:
+            spec = importlib.util.find_spec(module)
+        except (ImportError, ValueError):
+            return None
+        if spec is None or not spec.submodule_search_locations:
+            return None
+        return Path(next(iter(spec.submodule_search_locations))) / rest
+    return (base / raw).resolve()
+
+
+def _merge(base: dict[str, Any], top: Mapping[str, Any], origins: dict[str, Path],
+           path: Path, prefix: str = "") -> None:
+    """Deep-merge ``top`` over ``base``, recording which file set each dotted key."""
+    for key, value in top.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, Mapping) and isinstance(base.get(key), dict):
+            _merge(base[key], value, origins, path, dotted + ".")
+        else:
+            base[key] = dict(value) if isinstance(value, Mapping) else value
+            origins[dotted] = path
+            if isinstance(value, Mapping):
+                for inner in _dotted_keys(value, dotted + "."):
+                    origins[inner] = path
+
+
+def _dotted_keys(table: Mapping[str, Any], prefix: str) -> list[str]:
+    keys = []
+    for key, value in table.items():
+        keys.append(prefix + key)
+        if isinstance(value, Mapping):
+            keys.extend(_dotted_keys(value, prefix + key + "."))
+    return keys
+
+
+def _read_chain(folder: Path, cwd: Path) -> tuple[dict[str, Any], dict[str, Path], list[Path]]:
+    """The merged settings of ``folder``'s layout and every layout it inherits."""
+    chain: list[Path] = []
+    current = folder
+    tables: list[tuple[Path, dict[str, Any]]] = []
+    while True:
+        file = current / LAYOUT_FILE
+        if file in chain:
+            cycle = " -> ".join(p.parent.name for p in [*chain, file])
+            raise LayoutError([Problem(chain[-1], None, f"layout inheritance cycle: {cycle}",
+                                       "remove one `inherit` so the chain ends")])
+        chain.append(file)
+        try:
+            data = tomllib.loads(file.read_text(encoding="utf-8"))
+        except UnicodeDecodeError as exc:
+            raise LayoutError([Problem(file, None, f"layout is not UTF-8 ({exc.reason})",
+                                       "save layout.toml as UTF-8")]) from None
+        except tomllib.TOMLDecodeError as exc:
+            line = getattr(exc, "lineno", None)
+            message = str(exc).split(" (at line")[0]
+            raise LayoutError([Problem(file, line, f"invalid TOML: {message}",
+                                       "fix the TOML syntax")]) from None
+        tables.append((file, data))
+        parent = data.get("inherit")
+        if parent is None:
+            break
+        if not isinstance(parent, str):
+            raise LayoutError([Problem(file, None, "'inherit' must be a layout name or path",
+                                       'write inherit = "default"')])
+        spec_base = current if is_layout_path(parent) else cwd
+        current = resolve_layout(parent, spec_base, referrer=file)
+    merged: dict[str, Any] = {}
+    origins: dict[str, Path] = {"": chain[0]}
+    for file, data in reversed(tables):
+        _merge(merged, data, origins, file)
+    return merged, origins, chain
+
+
+_SECTIONS = {"inherit", "description", "date_format", "page", "slides", "fonts", "sizes",
+             "colors", "labels", "markings"}
+
+
+def _fields(cls: type) -> set[str]:
+    return {f.name for f in fields(cls)}
+
+
+def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout") -> Layout:
+    """Resolve layout ``spec`` (name or path), merge its inheritance chain and validate it."""
+    folder = resolve_layout(spec, cwd, referrer)
+    data, origins, chain = _read_chain(folder, cwd)
+    read = _Reader(data, origins)
+    read.known_keys("", _SECTIONS)
+    for section, cls in (("page", Page), ("slides", Slides), ("sizes", Sizes),
+                         ("colors", Colors), ("labels", Labels)):
+        # A page's width and height follow from its named size; they are not settings.
+        read.known_keys(section, _fields(cls) - ({"width", "height"} if cls is Page else set()))
+    read.known_keys("fonts", {"body", "heading", "mono"})
+
+    date_format = read.value("date_format", str, "{d} {Month} {yyyy}")
+    for token in re.findall(r"\{(\w*)\}", date_format):
+        if token not in DATE_TOKENS:
+            read.problem("date_format", f"unknown date token '{{{token}}}'",
+                         "use " + ", ".join("{" + t + "}" for t in DATE_TOKENS))
+
+    size_name = str(read.value("page.size", str) or "A4")
+    if size_name.upper() not in PAGE_SIZES_PT:
+        read.problem("page.size", f"unknown page size '{size_name}'", "use \"A4\" or \"Letter\"")
+        size_name = "A4"
+    width, height = PAGE_SIZES_PT[size_name.upper()]
+    page = Page(size_name, width, height,
+                *(read.length(f"page.{k}") for k in
+                  ("margin_top", "margin_bottom", "margin_left", "margin_right")))
+    slides = Slides(read.length("slides.width"), read.length("slides.height"),
+                    *(read.size(f"slides.{k}") for k in
+                      ("body_max", "body_min", "title_max", "title_min")))
+    if slides.body_min > slides.body_max or slides.title_min > slides.title_max:
+        read.problem("slides.body_min", "a minimum text size is above its maximum",
+                     "make body_min <= body_max and title_min <= title_max")
+
+    families = {}
+    for role in ("body", "heading", "mono"):
+        read.known_keys(f"fonts.{role}", _fields(FontFamily))
+        families[role] = FontFamily(
+            str(read.value(f"fonts.{role}.name", str) or ""),
+            *(read.font_file(f"fonts.{role}.{style}")
+              for style in ("regular", "bold", "italic", "bold_italic")))
+    labels = Labels(*(str(read.value(f"labels.{f.name}", str) or "") for f in fields(Labels)))
+    for label, allowed in (("page", {"page", "pages"}), ("key_point", {"n", "total"}),
+                           ("figure", {"n"})):
+        for token in re.findall(r"\{(\w*)\}", getattr(labels, label)):
+            if token not in allowed:
+                read.problem(f"labels.{label}", f"unknown field '{{{token}}}' in label",
+                             "use " + ", ".join("{" + t + "}" for t in sorted(allowed)))
+
+    markings = {}
+    for level in read.table("markings"):
+        read.known_keys(f"markings.{level}", {"background", "text"})
+        markings[level.upper()] = MarkingStyle(read.color(f"markings.{level}.background"),
+                                               read.color(f"markings.{level}.text"))
+    layout = Layout(
+        name=folder.name,
+        folder=folder,
+        files=tuple(chain),
+        description=str(read.value("description", str, "") or ""),
+        date_format=date_format,
+        page=page,
+        slides=slides,
+        fonts=Fonts(**families),
+        sizes=Sizes(*(read.size(f"sizes.{f.name}") for f in fields(Sizes))),
+        colors=Colors(*(read.color(f"colors.{f.name}") for f in fields(Colors))),
+        labels=labels,
+        markings=markings,
+    )
+    if read.problems:
+        raise LayoutError(read.problems)
+    return layout

@@ -1,0 +1,219 @@
+"""The typed, immutable document model every renderer reads: metadata, blocks, inline spans."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Union
+
+# ---------------------------------------------------------------- inline content
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text with uniform formatting; ``href`` makes it (part of) a hyperlink."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class LineBreak:
+    """A hard line break inside a paragraph."""
+
+
+Inline = Union[Span, LineBreak]
+Inlines = tuple[Inline, ...]
+
+
+def plain_text(inlines: Inlines) -> str:
+    """The text of ``inlines`` without formatting; hard breaks become newlines."""
+    return "".join(i.text if isinstance(i, Span) else "\n" for i in inlines)
+
+
+# ---------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section heading; ``level`` is 2 or 3 (the title is level 1 and lives in the metadata)."""
+
+    level: int
+    inlines: Inlines
+    line: int
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of inline content."""
+
+    inlines: Inlines
+    line: int
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """One item of a list: its blocks (usually a paragraph, then maybe a nested list)."""
+
+    blocks: Blocks
+    line: int
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    """A bullet list, or a numbered list starting at ``start``."""
+
+    ordered: bool
+    items: tuple[ListItem, ...]
+    line: int
+    start: int = 1
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A block quote."""
+
+    blocks: Blocks
+    line: int
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    """Preformatted text, shown in the monospaced font."""
+
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A thematic break between parts of a section."""
+
+    line: int
+
+
+Alignment = Literal["left", "center", "right"] | None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table with one header row; every row has as many cells as the header."""
+
+    header: tuple[Inlines, ...]
+    rows: tuple[tuple[Inlines, ...], ...]
+    alignments: tuple[Alignment, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An image standing in its own paragraph, with required alt text and an optional caption."""
+
+    path: Path
+    alt: str
+    caption: str
+    line: int
+
+
+@dataclass(frozen=True)
+class KeyPoint:
+    """One key point: an optional bold headline, its text, and details (notes in the deck)."""
+
+    headline: str | None
+    inlines: Inlines
+    details: Blocks
+    line: int
+
+
+@dataclass(frozen=True)
+class KeyPoints:
+    """The Key Points section: its heading text and the points in source order."""
+
+    title: str
+    points: tuple[KeyPoint, ...]
+    line: int
+
+
+Block = Union[Heading, Paragraph, ListBlock, Quote, CodeBlock, Rule, Table, Figure, KeyPoints]
+Blocks = tuple[Block, ...]
+
+
+# ---------------------------------------------------------------- metadata
+
+
+@dataclass(frozen=True)
+class Author:
+    """An author and, optionally, their affiliation."""
+
+    name: str
+    affiliation: str | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    """A further-reading link with a descriptive label."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """Everything the front matter says about the paper."""
+
+    title: str
+    authors: tuple[Author, ...]
+    date: dt.date
+    subtitle: str | None = None
+    organization: str | None = None
+    summary: str | None = None
+    links: tuple[Link, ...] = ()
+    disclaimer: str | None = None
+    marking: str | None = None
+    language: str = "en-US"
+    keywords: tuple[str, ...] = ()
+    layout: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed, validated paper: the only thing renderers are given besides the layout."""
+
+    meta: Metadata
+    blocks: Blocks
+    source: Path
+    assets: tuple[Path, ...] = ()
+    #: The line each front matter key is on, for errors found after parsing.
+    lines: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def key_points(self) -> KeyPoints:
+        """The paper's one Key Points section."""
+        for block in self.blocks:
+            if isinstance(block, KeyPoints):
+                return block
+        raise LookupError("a validated document always has a Key Points section")
+
+    @property
+    def stem(self) -> str:
+        """The base name of every output built from this paper."""
+        return self.source.stem
+
+
+def walk(blocks: Blocks) -> Iterator[Block]:
+    """Every block of ``blocks`` in reading order, nested ones included."""
+    for block in blocks:
+        yield block
+        if isinstance(block, Quote):
+            yield from walk(block.blocks)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from walk(item.blocks)
+        elif isinstance(block, KeyPoints):
+            for point in block.points:
+                yield from walk(point.details)

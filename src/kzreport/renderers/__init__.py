@@ -1,0 +1,55 @@
+"""The output formats: one module per format behind one small interface, found through a registry."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Protocol
+
+from kzreport.errors import Problem
+from kzreport.layout import Layout
+from kzreport.model import Document
+
+#: The modules of the built-in formats; adding a format means adding its module here.
+BUILTIN_MODULES = ("kzreport.renderers.docx",)
+
+
+class Renderer(Protocol):
+    """Writes one output format from the document model and the layout."""
+
+    #: The format's name on the command line, e.g. ``docx``.
+    name: str
+    #: The file extension of its outputs, with the dot.
+    extension: str
+    #: One line for ``--help``.
+    description: str
+
+    def render(self, document: Document, layout: Layout, path: Path) -> list[Problem]:
+        """Write ``document`` styled by ``layout`` to ``path``; return warnings.
+
+        Raise ``RenderError`` when the output cannot be made. Implementations import their
+        third-party library inside this method so start-up stays fast.
+        """
+        ...
+
+
+_registry: dict[str, Renderer] = {}
+
+
+def register(renderer: Renderer) -> None:
+    """Make ``renderer`` available under its name; a second format of the same name is refused."""
+    if renderer.name in _registry:
+        raise ValueError(f"output format '{renderer.name}' is already registered")
+    _registry[renderer.name] = renderer
+
+
+def _load_builtins() -> None:
+    for module in BUILTIN_MODULES:
+        importlib.import_module(module)
+
+
+def renderers() -> dict[str, Renderer]:
+    """Every registered format by name, in registration order."""
+    if not _registry:
+        _load_builtins()
+    return dict(_registry)

@@ -1,0 +1,70 @@
+"""What the format renderers genuinely share: safe text, bylines, labels and reproducible zips."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import zipfile
+from pathlib import Path
+
+from kzreport.layout import Layout
+from kzreport.model import Author, Document
+
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+#: 1980-01-01, the earliest time a zip entry can carry.
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot carry (the parser refuses them already;
+    this keeps a renderer from crashing on a string that reached it some other way)."""
+    return _XML_ILLEGAL.sub("", text)
+
+
+def author_line(author: Author) -> str:
+    """``Name, Affiliation`` for a byline."""
+    return f"{author.name}, {author.affiliation}" if author.affiliation else author.name
+
+
+def author_names(document: Document) -> str:
+    """All author names, separated by semicolons, for document properties."""
+    return "; ".join(a.name for a in document.meta.authors)
+
+
+def build_timestamp(document: Document) -> dt.datetime:
+    """The time stamped into outputs: ``SOURCE_DATE_EPOCH`` when set, else the paper's date,
+    so that builds are reproducible by default (naive UTC, as the Office libraries want)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.combine(document.meta.date, dt.time(12, 0))
+
+
+def page_label(layout: Layout, page: int | str, pages: int | str) -> str:
+    """The page-number label, e.g. ``Page 2 of 5``."""
+    return layout.labels.page.format(page=page, pages=pages)
+
+
+def key_point_label(layout: Layout, n: int, total: int) -> str:
+    """The fallback title of a key point without a headline, e.g. ``Key Point 2 of 4``."""
+    return layout.labels.key_point.format(n=n, total=total)
+
+
+def normalize_zip(path: Path, when: dt.datetime) -> None:
+    """Rewrite the OOXML package at ``path`` with sorted-stable entries, fixed times and modes.
+
+    python-docx and python-pptx stamp each entry with the current time; rewriting makes the
+    output depend only on its content. ``[Content_Types].xml`` stays first, as Office expects.
+    """
+    stamp = max(when.timetuple()[:6], _ZIP_EPOCH)
+    with zipfile.ZipFile(path) as source:
+        entries = [(info.filename, source.read(info)) for info in source.infolist()]
+    entries.sort(key=lambda e: (e[0] != "[Content_Types].xml", e[0]))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=stamp)  # type: ignore[arg-type]
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 0
+            target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)

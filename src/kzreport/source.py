@@ -1,0 +1,682 @@
+"""Read a paper's source file (YAML front matter + CommonMark/GFM body) into the document model."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from kzreport.errors import Problem, SourceError
+from kzreport.model import (
+    Author,
+    Block,
+    Blocks,
+    CodeBlock,
+    Document,
+    Figure,
+    Heading,
+    Inline,
+    Inlines,
+    KeyPoint,
+    KeyPoints,
+    LineBreak,
+    Link,
+    ListBlock,
+    ListItem,
+    Metadata,
+    Paragraph,
+    Quote,
+    Rule,
+    Span,
+    Table,
+    plain_text,
+)
+
+#: Larger sources are refused: the biggest real paper is a few dozen kB, and a bound keeps
+#: every build (and every CI job fed a stray file) well inside a minute.
+MAX_SOURCE_BYTES = 1_000_000
+#: Images above this many pixels are refused as likely decompression bombs.
+MAX_IMAGE_PIXELS = 40_000_000
+#: At most this many problems are listed for one file, so output stays bounded.
+MAX_PROBLEMS = 20
+LINK_SCHEMES = ("http", "https", "mailto")
+IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpeg", "GIF": "gif", "BMP": "bmp", "TIFF": "tiff"}
+FRONT_MATTER_KEYS = (
+    "title", "subtitle", "authors", "date", "organization", "summary", "links",
+    "disclaimer", "marking", "language", "keywords", "layout",
+)  # fmt: skip
+KEY_POINTS_HEADING = re.compile(r"key\s+points\s*:?", re.IGNORECASE)
+# C0 controls other than tab/newline/CR, DEL, C1 controls and non-characters XML cannot carry.
+ILLEGAL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+MARKING = re.compile(r"[A-Z0-9][A-Z0-9 ,\-/()]*")
+YAML_TAGS = {
+    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq",
+                                       "map")
+}
+
+
+class _Problems:
+    """Collects the located problems of one source file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.items: list[Problem] = []
+
+    def add(self, line: int | None, message: str, hint: str, column: int | None = None) -> None:
+        self.items.append(Problem(self.path, line, message, hint, column))
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            shown = self.items[:MAX_PROBLEMS]
+            if len(self.items) > MAX_PROBLEMS:
+                shown.append(Problem(self.path, None, f"{len(self.items) - MAX_PROBLEMS} more "
+                                     "problems not shown", "fix the ones above and run again"))
+            raise SourceError(shown)
+
+
+def check_text(text: str, problems: _Problems, line: int, what: str) -> bool:
+    """Report characters no document format can carry; True when ``text`` is clean."""
+    match = ILLEGAL_CHARS.search(text)
+    if match:
+        problems.add(line, f"{what} contains the control character U+{ord(match.group()):04X}",
+                     "delete it or replace it with ordinary text")
+    return match is None
+
+
+# ---------------------------------------------------------------- file and front matter
+
+
+def read_source(path: Path) -> Document:
+    """Parse and validate the paper at ``path``; raise ``SourceError`` listing every problem."""
+    problems = _Problems(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SourceError([Problem(path, None, f"cannot read file: {exc.strerror}",
+                                   "check the path and its permissions")]) from None
+    text = _decode(raw, problems)
+    problems.raise_if_any()
+    return parse_source(text, path)
+
+
+def _decode(raw: bytes, problems: _Problems) -> str:
+    if len(raw) > MAX_SOURCE_BYTES:
+        problems.add(1, f"file is {len(raw):,} bytes, over the limit of {MAX_SOURCE_BYTES:,}",
+                     "split the paper or move bulky content into figures")
+        return ""
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        problems.add(line, "file is binary, not a text source (it contains NUL bytes)",
+                     "pass a UTF-8 Markdown file")
+        return ""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        problems.add(line, f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02X})",
+                     "save the file as UTF-8", column)
+        return ""
+    return text.removeprefix("\ufeff")
+
+
+def parse_source(text: str, path: Path) -> Document:
+    """Parse already-decoded source ``text`` read from ``path``."""
+    problems = _Problems(path)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        problems.add(1, "file is empty", "start it with front matter between '---' lines")
+        problems.raise_if_any()
+    for number, line in enumerate(text.split("\n"), 1):
+        match = ILLEGAL_CHARS.search(line)
+        if match:
+            problems.add(number, f"control character U+{ord(match.group()):04X} in the text",
+                         "delete it or replace it with ordinary text", match.start() + 1)
+            break  # one is enough to tell the user what to look for
+    problems.raise_if_any()
+
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        problems.add(1, "file does not begin with YAML front matter",
+                     "make the first line '---', then title, authors and date, then '---'")
+        problems.raise_if_any()
+    end = next((i for i, line in enumerate(lines[1:], 1) if line.rstrip() in ("---", "...")),
+               None)
+    if end is None:
+        problems.add(1, "front matter is not closed", "end it with a line holding only '---'")
+        problems.raise_if_any()
+        raise AssertionError("unreachable")
+    meta, lines_of = _front_matter("\n".join(lines[1:end]), problems)
+    body_offset = end + 1
+    blocks = _Body(path, problems, body_offset).parse("\n".join(lines[end + 1:]))
+    problems.raise_if_any()
+    assert meta is not None
+    assets = tuple(sorted({b.path for b in _all_blocks(blocks) if isinstance(b, Figure)}))
+    return Document(meta=meta, blocks=blocks, source=path, assets=assets, lines=lines_of)
+
+
+def _yaml_line(mark: Any) -> int:
+    # Front matter starts on the file's second line; marks count lines from 0.
+    return int(mark.line) + 2
+
+
+def _front_matter(text: str, problems: _Problems) -> tuple[Metadata | None, dict[str, int]]:
+    loader = yaml.SafeLoader(text)
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            anchor = getattr(event, "anchor", None)
+            if isinstance(event, yaml.AliasEvent) or anchor:
+                problems.add(_yaml_line(event.start_mark), "YAML anchors and aliases "
+                             "(&name, *name) are not allowed", "write each value out in full")
+                return None, {}
+            tag = getattr(event, "tag", None)
+            if tag and tag != "!" and not tag.startswith("tag:yaml.org,2002:"):
+                problems.add(_yaml_line(event.start_mark), f"YAML tag '{tag}' is not allowed",
+                             "remove the tag; front matter holds plain text, lists and mappings")
+                return None, {}
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = _yaml_line(mark) if mark else 2
+        problems.add(line, f"invalid YAML in front matter: {exc.problem or exc.context}",
+                     "fix the YAML syntax (quote values that contain ': ' or start with '*')")
+        return None, {}
+    except yaml.YAMLError as exc:
+        problems.add(2, f"invalid YAML in front matter: {exc}", "fix the YAML syntax")
+        return None, {}
+    finally:
+        loader.dispose()
+    if node is None or not isinstance(node, yaml.MappingNode):
+        line = _yaml_line(node.start_mark) if node is not None else 1
+        problems.add(line, "front matter must be a mapping of keys to values",
+                     "write 'title: ...', 'authors: ...' and 'date: YYYY-MM-DD' lines")
+        return None, {}
+    for sub in _walk_nodes(node):
+        if sub.tag not in YAML_TAGS:
+            problems.add(_yaml_line(sub.start_mark), f"YAML tag '{sub.tag}' is not allowed",
+                         "remove the tag; front matter holds plain text, lists and mappings")
+            return None, {}
+    return _FrontMatter(problems, yaml.SafeLoader("")).read(node)
+
+
+def _walk_nodes(node: yaml.Node) -> list[yaml.Node]:
+    out, stack = [], [node]
+    while stack:
+        current = stack.pop()
+        out.append(current)
+        if isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                stack.extend((key, value))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return out
+
+
+class _FrontMatter:
+    """Turns the composed YAML mapping into ``Metadata``, reporting each bad key at its line."""
+
+    def __init__(self, problems: _Problems, loader: yaml.SafeLoader) -> None:
+        self.problems = problems
+        self.loader = loader
+
+    def scalar(self, node: yaml.Node) -> Any:
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, OverflowError, yaml.YAMLError):
+            return node.value if isinstance(node, yaml.ScalarNode) else None
+
+    def text(self, node: yaml.Node, what: str, multiline: bool = False) -> str | None:
+        line = _yaml_line(node.start_mark)
+        if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str":
+            shown = "a list" if isinstance(node, yaml.SequenceNode) else (
+                "a mapping" if isinstance(node, yaml.MappingNode) else f"'{node.value}'")
+            self.problems.add(line, f"{what} must be text, not {shown}",
+                              f"write {what} as a quoted string")
+            return None
+        value = str(node.value)
+        if not check_text(value, self.problems, line, what):
+            return None
+        value = " ".join(value.split()) if not multiline else value.strip()
+        if not value:
+            self.problems.add(line, f"{what} is empty", f"give {what} a value or remove it")
+            return None
+        return value
+
+    def read(self, root: yaml.MappingNode) -> tuple[Metadata | None, dict[str, int]]:
+        fields: dict[str, yaml.Node] = {}
+        lines: dict[str, int] = {}
+        for key_node, value_node in root.value:
+            key = str(key_node.value)
+            line = _yaml_line(key_node.start_mark)
+            if key in fields:
+                self.problems.add(line, f"duplicate front matter key '{key}'",
+                                  "keep only one of them")
+                continue
+            if key not in FRONT_MATTER_KEYS:
+                near = difflib.get_close_matches(key.lower(), FRONT_MATTER_KEYS, n=1, cutoff=0.6)
+                hint = f"did you mean '{near[0]}'?" if near else (
+                    "valid keys: " + ", ".join(FRONT_MATTER_KEYS))
+                self.problems.add(line, f"unknown front matter key '{key}'", hint)
+                continue
+            fields[key] = value_node
+            lines[key] = line
+        for required in ("title", "authors", "date"):
+            if required not in fields and not any(p.message.startswith(f"unknown front matter key")
+                                                  and "'" + required + "'" in p.hint
+                                                  for p in self.problems.items):
+                self.problems.add(2, f"front matter has no '{required}'",
+                                  f"add a '{required}:' line"
+                                  + (" (YYYY-MM-DD)" if required == "date" else ""))
+        before = len(self.problems.items)
+        title = self.text(fields["title"], "title") if "title" in fields else None
+        authors = self.authors(fields["authors"]) if "authors" in fields else ()
+        date = self.date(fields["date"]) if "date" in fields else None
+        optional = {k: self.text(fields[k], k, multiline=False) for k in
+                    ("subtitle", "organization", "summary", "disclaimer", "marking", "layout")
+                    if k in fields}
+        marking = optional.get("marking")
+        if marking is not None and not MARKING.fullmatch(marking):
+            self.problems.add(lines["marking"], f"marking '{marking}' is not a handling marking",
+                              "use capitals with '//' between parts, e.g. SECRET//NOFORN")
+        language = "en-US"
+        if "language" in fields:
+            language = self.text(fields["language"], "language") or "en-US"
+            if not LANGUAGE_TAG.fullmatch(language):
+                self.problems.add(lines["language"], f"language '{language}' is not a BCP 47 tag",
+                                  "write e.g. en-US, kk-KZ or ru")
+        keywords = self.strings(fields["keywords"], "keywords") if "keywords" in fields else ()
+        links = self.links(fields["links"]) if "links" in fields else ()
+        if len(self.problems.items) > before or title is None or date is None or not authors:
+            return None, lines
+        return Metadata(title=title, authors=authors, date=date, links=links,
+                        keywords=keywords, language=language, **optional), lines
+
+    def authors(self, node: yaml.Node) -> tuple[Author, ...]:
+        line = _yaml_line(node.start_mark)
+        if not isinstance(node, yaml.SequenceNode) or not node.value:
+            self.problems.add(line, "authors must be a non-empty list",
+                              "write '- Name' lines, or '- name: ...' with 'affiliation: ...'")
+            return ()
+        authors = []
+        for item in node.value:
+            if isinstance(item, yaml.MappingNode):
+                entry = self.mapping(item, "author", ("name", "affiliation"), ("name",))
+                name = self.text(entry["name"], "author name") if "name" in entry else None
+                affiliation = (self.text(entry["affiliation"], "affiliation")
+                               if "affiliation" in entry else None)
+                if name:
+                    authors.append(Author(name, affiliation))
+            else:
+                name = self.text(item, "author")
+                if name:
+                    authors.append(Author(name))
+        return tuple(authors)
+
+    def mapping(self, node: yaml.MappingNode, what: str, allowed: tuple[str, ...],
+                required: tuple[str, ...]) -> dict[str, yaml.Node]:
+        entry: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key not in allowed:
+                near = difflib.get_close_matches(key, allowed, n=1)
+                self.problems.add(_yaml_line(key_node.start_mark),
+                                  f"unknown {what} key '{key}'",
+                                  f"did you mean '{near[0]}'?" if near else
+                                  "allowed: " + ", ".join(allowed))
+            else:
+                entry[key] = value_node
+        for key in required:
+            if key not in entry:
+                self.problems.add(_yaml_line(node.start_mark), f"{what} has no '{key}'",
+                                  f"add '{key}: ...' to it")
+        return entry
+
+    def date(self, node: yaml.Node) -> dt.date | None:
+        line = _yaml_line(node.start_mark)
+        value = self.scalar(node) if isinstance(node, yaml.ScalarNode) else None
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value.strip()) if re.fullmatch(
+                    r"\s*\d{4}-\d{2}-\d{2}\s*", value) else value
+            except ValueError:
+                pass
+        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+            shown = node.value if isinstance(node, yaml.ScalarNode) else "a list or mapping"
+            self.problems.add(line, f"date '{shown}' is not a calendar date",
+                              "write it as YYYY-MM-DD, e.g. 2022-06-03")
+            return None
+        return value
+
+    def strings(self, node: yaml.Node, what: str) -> tuple[str, ...]:
+        if not isinstance(node, yaml.SequenceNode):
+            self.problems.add(_yaml_line(node.start_mark), f"{what} must be a list",
+                              f"write one '- ...' line per {what[:-1]}")
+            return ()
+        return tuple(v for v in (self.text(item, what[:-1]) for item in node.value) if v)
+
+    def links(self, node: yaml.Node) -> tuple[Link, ...]:
+        if not isinstance(node, yaml.SequenceNode):
+            self.problems.add(_yaml_line(node.start_mark), "links must be a list",
+                              "write '- label: ...' and 'url: ...' per link")
+            return ()
+        links = []
+        for item in node.value:
+            if not isinstance(item, yaml.MappingNode):
+                self.problems.add(_yaml_line(item.start_mark), "each link must be a mapping "
+                                  "with 'label' and 'url'", "write '- label: ...' then 'url: ...'")
+                continue
+            entry = self.mapping(item, "link", ("label", "url"), ("label", "url"))
+            label = self.text(entry["label"], "link label") if "label" in entry else None
+            url = self.text(entry["url"], "link url") if "url" in entry else None
+            if url is not None:
+                problem = url_problem(url)
+                if problem:
+                    self.problems.add(_yaml_line(entry["url"].start_mark), *problem)
+                    url = None
+            if label and url:
+                links.append(Link(label, url))
+        return tuple(links)
+
+
+def url_problem(url: str) -> tuple[str, str] | None:
+    """Why ``url`` may not be linked (message, hint), or None when it may."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return f"link '{url}' is not a valid URL", "write a full http(s) or mailto URL"
+    if parts.scheme.lower() not in LINK_SCHEMES:
+        scheme = f"'{parts.scheme}:' " if parts.scheme else "relative "
+        return (f"{scheme}link '{url[:80]}' is not allowed",
+                "link only to http://, https:// or mailto: addresses")
+    if parts.scheme.lower() in ("http", "https") and not parts.hostname:
+        return f"link '{url[:80]}' has no host", "write a full URL such as https://example.org/"
+    if parts.scheme.lower() == "mailto" and "@" not in parts.path:
+        return f"link '{url[:80]}' is not an e-mail address", "write mailto:name@example.org"
+    if any(c.isspace() for c in url):
+        return f"link '{url[:80]}' contains spaces", "percent-encode them as %20"
+    return None
+
+
+# ---------------------------------------------------------------- body
+
+
+def _all_blocks(blocks: Blocks) -> list[Block]:
+    from kzreport.model import walk
+
+    return list(walk(blocks))
+
+
+class _Body:
+    """Converts markdown-it tokens into model blocks, reporting problems at their source line."""
+
+    def __init__(self, path: Path, problems: _Problems, offset: int) -> None:
+        self.path = path
+        self.problems = problems
+        self.offset = offset
+        self.folder = path.resolve().parent
+        self.md = MarkdownIt("commonmark", {"html": True}).enable("table")
+        # Let every link through the tokenizer so a forbidden scheme is an error, not text.
+        self.md.validateLink = lambda url: True  # type: ignore[method-assign]
+
+    def line(self, token: Token) -> int:
+        return self.offset + (token.map[0] if token.map else 0) + 1
+
+    def parse(self, body: str) -> Blocks:
+        tokens = self.md.parse(body)
+        blocks, _ = self.blocks(tokens, 0, None, top=True)
+        return self.key_points(blocks, self.offset + body.count("\n") + 1)
+
+    def blocks(self, tokens: list[Token], i: int, close: str | None,
+               top: bool = False) -> tuple[list[Block], int]:
+        out: list[Block] = []
+        while i < len(tokens):
+            token = tokens[i]
+            if close is not None and token.type == close:
+                return out, i + 1
+            handler: Callable[[list[Token], int], tuple[Block | None, int]] | None = {
+                "heading_open": self.heading,
+                "paragraph_open": self.paragraph,
+                "bullet_list_open": self.list,
+                "ordered_list_open": self.list,
+                "blockquote_open": self.quote,
+                "table_open": self.table,
+            }.get(token.type)
+            if token.type == "heading_open" and not top:
+                self.problems.add(self.line(token), "heading inside a list or quote",
+                                  "move the heading out to the left margin")
+            if handler is not None:
+                block, i = handler(tokens, i)
+                if block is not None:
+                    out.append(block)
+                continue
+            if token.type in ("fence", "code_block"):
+                out.append(CodeBlock(token.content.rstrip("\n"), self.line(token)))
+            elif token.type == "hr":
+                out.append(Rule(self.line(token)))
+            elif token.type == "html_block":
+                self.problems.add(self.line(token), "raw HTML is not allowed",
+                                  "use Markdown instead (e.g. **bold**, lists, tables)")
+            i += 1
+        return out, i
+
+    def heading(self, tokens: list[Token], i: int) -> tuple[Block | None, int]:
+        token = tokens[i]
+        level = int(token.tag[1])
+        inlines = self.inlines(tokens[i + 1], self.line(token))
+        if level == 1:
+            self.problems.add(self.line(token), "level-1 heading in the body",
+                              "the title comes from the front matter; use '##' for sections")
+        elif level > 3:
+            self.problems.add(self.line(token), f"level-{level} heading is too deep",
+                              "use '##' for sections and '###' for subsections")
+        elif not plain_text(inlines).strip():
+            self.problems.add(self.line(token), "empty heading", "give the heading some text")
+        return Heading(level, inlines, self.line(token)), i + 3
+
+    def paragraph(self, tokens: list[Token], i: int) -> tuple[Block | None, int]:
+        line = self.line(tokens[i])
+        inline = tokens[i + 1]
+        children = [c for c in inline.children or []
+                    if not (c.type == "text" and not c.content.strip())]
+        if len(children) == 1 and children[0].type == "image":
+            return self.figure(children[0], line), i + 3
+        return Paragraph(self.inlines(inline, line), line), i + 3
+
+    def figure(self, image: Token, line: int) -> Figure | None:
+        alt = " ".join(image.content.split())
+        src = unquote(str(image.attrs.get("src", "")))
+        caption = " ".join(str(image.attrs.get("title") or "").split())
+        if not alt:
+            self.problems.add(line, f"image '{src}' has no alt text",
+                              "describe the image between the brackets: ![what it shows](...)")
+        if urlsplit(src).scheme or src.startswith("//"):
+            self.problems.add(line, f"image '{src[:80]}' is not a local file",
+                              "download the image next to the source and use a relative path")
+            return None
+        if os.path.isabs(src):
+            self.problems.add(line, f"image path '{src}' is absolute",
+                              "use a path relative to the source file")
+            return None
+        target = Path(os.path.realpath(self.folder / src))
+        if not target.is_relative_to(self.folder):
+            self.problems.add(line, f"image '{src}' is outside the source's folder",
+                              "copy the image into the source's folder tree")
+            return None
+        if not target.is_file():
+            self.problems.add(line, f"image '{src}' not found",
+                              "check the path; it is relative to the source file")
+            return None
+        problem = image_problem(target)
+        if problem:
+            self.problems.add(line, f"image '{src}' {problem}",
+                              "use a PNG or JPEG file under 40 megapixels")
+            return None
+        return Figure(target, alt, caption, line) if alt else None
+
+    def list(self, tokens: list[Token], i: int) -> tuple[Block | None, int]:
+        token = tokens[i]
+        ordered = token.type == "ordered_list_open"
+        close = "ordered_list_close" if ordered else "bullet_list_close"
+        items = []
+        i += 1
+        while tokens[i].type != close:
+            item_line = self.line(tokens[i])
+            blocks, i = self.blocks(tokens, i + 1, "list_item_close")
+            items.append(ListItem(tuple(blocks), item_line))
+        start = int(token.attrs.get("start", 1) or 1) if ordered else 1
+        return ListBlock(ordered, tuple(items), self.line(token), start), i + 1
+
+    def quote(self, tokens: list[Token], i: int) -> tuple[Block | None, int]:
+        line = self.line(tokens[i])
+        blocks, i = self.blocks(tokens, i + 1, "blockquote_close")
+        return Quote(tuple(blocks), line), i
+
+    def table(self, tokens: list[Token], i: int) -> tuple[Block | None, int]:
+        line = self.line(tokens[i])
+        header: list[Inlines] = []
+        rows: list[list[Inlines]] = []
+        alignments: list[Any] = []
+        in_head = False
+        while tokens[i].type != "table_close":
+            token = tokens[i]
+            if token.type == "thead_open":
+                in_head = True
+            elif token.type == "thead_close":
+                in_head = False
+            elif token.type == "tr_open" and not in_head:
+                rows.append([])
+            elif token.type in ("th_open", "td_open"):
+                cell = self.inlines(tokens[i + 1], self.line(token) if token.map else line)
+                if in_head:
+                    header.append(cell)
+                    style = str(token.attrs.get("style", ""))
+                    alignments.append(style.split(":")[-1] if style else None)
+                else:
+                    rows[-1].append(cell)
+            i += 1
+        return Table(tuple(header), tuple(tuple(r) for r in rows), tuple(alignments), line), i + 1
+
+    def inlines(self, inline: Token, line: int) -> Inlines:
+        out: list[Inline] = []
+        bold = italic = 0
+        href: str | None = None
+        for child in inline.children or []:
+            kind = child.type
+            if kind == "text":
+                out.append(Span(child.content, bold > 0, italic > 0, False, href))
+            elif kind == "code_inline":
+                out.append(Span(child.content, bold > 0, italic > 0, True, href))
+            elif kind == "softbreak":
+                out.append(Span(" ", bold > 0, italic > 0, False, href))
+                line += 1
+            elif kind == "hardbreak":
+                out.append(LineBreak())
+                line += 1
+            elif kind in ("strong_open", "strong_close"):
+                bold += 1 if kind == "strong_open" else -1
+            elif kind in ("em_open", "em_close"):
+                italic += 1 if kind == "em_open" else -1
+            elif kind == "link_open":
+                href = str(child.attrs.get("href", ""))
+                problem = url_problem(href)
+                if problem:
+                    self.problems.add(line, *problem)
+            elif kind == "link_close":
+                href = None
+            elif kind == "html_inline":
+                self.problems.add(line, f"raw HTML '{child.content[:40]}' is not allowed",
+                                  "use Markdown instead; write < as \\<")
+            elif kind == "image":
+                self.problems.add(line, "image inside a line of text",
+                                  "put each image in a paragraph of its own")
+        return _merge_spans(out)
+
+    def key_points(self, blocks: list[Block], last_line: int) -> Blocks:
+        found = [i for i, b in enumerate(blocks) if isinstance(b, Heading) and b.level == 2
+                 and KEY_POINTS_HEADING.fullmatch(plain_text(b.inlines).strip())]
+        if not found:
+            self.problems.add(last_line, "no '## Key Points' section",
+                              "add a '## Key Points' heading followed by a bullet list")
+            return tuple(blocks)
+        for extra in found[1:]:
+            self.problems.add(blocks[extra].line, "a second 'Key Points' section",  # type: ignore[union-attr]
+                              "keep one '## Key Points' section and merge the lists")
+        at = found[0]
+        heading = blocks[at]
+        assert isinstance(heading, Heading)
+        following = blocks[at + 1] if at + 1 < len(blocks) else None
+        if not isinstance(following, ListBlock) or following.ordered:
+            self.problems.add(heading.line, "the Key Points section does not start with a "
+                              "bullet list", "put '- ' items right under '## Key Points'")
+            return tuple(blocks)
+        points = []
+        for item in following.items:
+            first = item.blocks[0] if item.blocks else None
+            if not isinstance(first, Paragraph) or not plain_text(first.inlines).strip():
+                self.problems.add(item.line, "key point has no text",
+                                  "start each key point with a sentence")
+                continue
+            headline, rest = _split_headline(first.inlines)
+            points.append(KeyPoint(headline, rest, item.blocks[1:], item.line))
+        section = KeyPoints(plain_text(heading.inlines).strip().rstrip(":").strip(),
+                            tuple(points), heading.line)
+        return (*blocks[:at], section, *blocks[at + 2:])
+
+
+def _merge_spans(inlines: list[Inline]) -> Inlines:
+    """Join neighbouring spans of identical formatting."""
+    merged: list[Inline] = []
+    for item in inlines:
+        last = merged[-1] if merged else None
+        if (isinstance(item, Span) and isinstance(last, Span)
+                and (item.bold, item.italic, item.code, item.href)
+                == (last.bold, last.italic, last.code, last.href)):
+            merged[-1] = Span(last.text + item.text, last.bold, last.italic, last.code, last.href)
+        elif not (isinstance(item, Span) and not item.text):
+            merged.append(item)
+    return tuple(merged)
+
+
+def _split_headline(inlines: Inlines) -> tuple[str | None, Inlines]:
+    """A leading bold phrase becomes the headline; the rest is the key point's text."""
+    count = 0
+    for item in inlines:
+        if not (isinstance(item, Span) and item.bold):
+            break
+        count += 1
+    headline = plain_text(inlines[:count]).strip()
+    if not headline:
+        return None, inlines
+    rest = list(inlines[count:])
+    if rest and isinstance(rest[0], Span):
+        first = rest[0]
+        rest[0] = Span(first.text.lstrip(), first.bold, first.italic, first.code, first.href)
+    return headline, _merge_spans(rest)
+
+
+def image_problem(path: Path) -> str | None:
+    """What is wrong with the image file at ``path``, or None when it can be embedded."""
+    from PIL import Image  # only papers with figures pay for Pillow
+
+    try:
+        with Image.open(path) as image:
+            if image.format not in IMAGE_FORMATS:
+                return f"is a {image.format} image, which cannot be embedded"
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                return f"is {image.width}×{image.height} pixels, too large to embed safely"
+            image.verify()
+    except Image.DecompressionBombError:
+        return "is too large to embed safely (decompression bomb)"
+    except Exception:  # Pillow raises many types for damaged files; all mean "unreadable"
+        return "is damaged or not an image"
+    return None
