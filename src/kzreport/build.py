@@ -115,6 +115,9 @@ def build_source(source: Path, out_dir: Path, formats: Iterable[str],
         outcome.problems.append(Problem(exc.filename or out_dir, None,
                                         f"cannot write output: {exc.strerror}",
                                         "check free space and permissions of the output folder"))
+    except Exception as exc:  # a bug must still fail one source cleanly, not the whole batch
+        outcome.problems.append(Problem(source, None, f"internal error: {exc!r}"[:300],
+                                        "please report this as a kzreport bug"))
     return outcome
 
 

@@ -168,7 +168,7 @@ def format_date(pattern: str, date: dt.date) -> str:
         "yy": f"{date.year % 100:02d}",
         "yyyy": f"{date.year:04d}",
     }
-    return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], pattern)
+    return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), pattern)
 
 
 # ---------------------------------------------------------------- finding layouts
@@ -272,7 +272,7 @@ class _Reader:
         value = table[key]
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
-        if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
             self.problem(dotted, f"'{dotted}' must be a {kind.__name__}, not {value!r}",
                          f"write a {kind.__name__} value")
             return None
@@ -307,7 +307,7 @@ class _Reader:
             self.problem(dotted, f"'{dotted}' is not a colour: {raw!r}",
                          "write it as #RRGGBB, e.g. \"#1B365D\"")
             return "000000"
-        return raw.lstrip("#").upper()
+        return str(raw).lstrip("#").upper()
 
     def font_file(self, dotted: str) -> Path:
         raw = self.value(dotted, str)
@@ -329,7 +329,8 @@ class _Reader:
             if key not in allowed:
                 near = difflib.get_close_matches(key, sorted(allowed), n=1)
                 where = f"{dotted}.{key}" if dotted else key
-                hint = f"did you mean '{near[0]}'?" if near else f"known: {', '.join(sorted(allowed))}"
+                known = ", ".join(sorted(allowed))
+                hint = f"did you mean '{near[0]}'?" if near else f"known: {known}"
                 self.problem(where, f"unknown layout setting '{where}'", hint)
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Union
+from typing import Literal
 
 # ---------------------------------------------------------------- inline content
 
@@ -27,7 +27,7 @@ class LineBreak:
     """A hard line break inside a paragraph."""
 
 
-Inline = Union[Span, LineBreak]
+Inline = Span | LineBreak
 Inlines = tuple[Inline, ...]
 
 
@@ -139,7 +139,7 @@ class KeyPoints:
     line: int
 
 
-Block = Union[Heading, Paragraph, ListBlock, Quote, CodeBlock, Rule, Table, Figure, KeyPoints]
+Block = Heading | Paragraph | ListBlock | Quote | CodeBlock | Rule | Table | Figure | KeyPoints
 Blocks = tuple[Block, ...]
 
 

@@ -1,4 +1,4 @@
-"""The output formats: one module per format behind one small interface, found through a registry."""
+"""The output formats: one module per format behind one small interface, and their registry."""
 
 from __future__ import annotations
 

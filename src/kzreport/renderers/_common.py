@@ -37,7 +37,7 @@ def build_timestamp(document: Document) -> dt.datetime:
     so that builds are reproducible by default (naive UTC, as the Office libraries want)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).replace(tzinfo=None)
     return dt.datetime.combine(document.meta.date, dt.time(12, 0))
 
 
@@ -63,7 +63,7 @@ def normalize_zip(path: Path, when: dt.datetime) -> None:
     entries.sort(key=lambda e: (e[0] != "[Content_Types].xml", e[0]))
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=stamp)  # type: ignore[arg-type]
+            info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 0

@@ -1,0 +1,646 @@
+"""The Word brief: python-docx, styled from the layout, with real styles, numbering and fields."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kzreport import __version__
+from kzreport.errors import Problem
+from kzreport.layout import Layout
+from kzreport.model import (
+    Block,
+    Blocks,
+    CodeBlock,
+    Document,
+    Figure,
+    Heading,
+    Inlines,
+    KeyPoints,
+    LineBreak,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Rule,
+    Span,
+    Table,
+)
+from kzreport.renderers import register
+from kzreport.renderers._common import (
+    author_names,
+    build_timestamp,
+    normalize_zip,
+    page_label,
+    xml_safe,
+)
+
+if TYPE_CHECKING:
+    from docx.document import Document as WordDocument
+    from docx.text.paragraph import Paragraph as WordParagraph
+    from lxml.etree import _Element as XmlElement
+
+#: Indentation per list level, in twentieths of a point (0.25 inch).
+LIST_INDENT_TWIPS = 360
+#: Word's limit on core property strings.
+CORE_PROPERTY_LIMIT = 255
+BULLETS = ("•", "◦", "▪")
+NUMBER_FORMATS = ("decimal", "lowerLetter", "lowerRoman")
+
+
+class DocxRenderer:
+    """Writes the Word brief."""
+
+    name = "docx"
+    extension = ".docx"
+    description = "Word brief"
+
+    def render(self, document: Document, layout: Layout, path: Path) -> list[Problem]:
+        """Write ``document`` as a .docx file at ``path``."""
+        _BriefWriter(document, layout).save(path)
+        return []
+
+
+register(DocxRenderer())
+
+
+def _rgb(hex_color: str) -> Any:
+    from docx.shared import RGBColor
+
+    return RGBColor.from_string(hex_color)
+
+
+def _element(tag: str, **attributes: str) -> XmlElement:
+    """A new WordprocessingML element; attribute names are given without the ``w:`` prefix."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    element: XmlElement = OxmlElement(tag)
+    for key, value in attributes.items():
+        element.set(qn(f"w:{key}"), value)
+    return element
+
+
+#: Schema order of the children of the property elements we add to (OOXML is strict about it).
+CHILD_ORDER = {
+    "w:pPr": ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr",
+              "w:widowControl", "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs",
+              "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:contextualSpacing", "w:jc",
+              "w:outlineLvl", "w:rPr", "w:sectPr"),
+    "w:tblPr": ("w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
+                "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd",
+                "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
+                "w:tblCaption", "w:tblDescription"),
+    "w:trPr": ("w:cnfStyle", "w:divId", "w:gridBefore", "w:gridAfter", "w:wBefore", "w:wAfter",
+               "w:cantSplit", "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden"),
+    "w:tcPr": ("w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders",
+               "w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign",
+               "w:hideMark"),
+}
+
+
+def _put(properties: XmlElement, child: XmlElement) -> None:
+    """Set ``child`` in a properties element, replacing its namesake, in schema order."""
+    from docx.oxml.ns import qn
+
+    order = [qn(tag) for tag in CHILD_ORDER[properties.prefix + ":" + properties.tag.split("}")[1]]]
+    for old in properties.findall(child.tag):
+        properties.remove(old)
+    later = order[order.index(child.tag) + 1:]
+    for sibling in properties.iterchildren():
+        if sibling.tag in later:
+            sibling.addprevious(child)
+            return
+    properties.append(child)
+
+
+def _shade(properties: XmlElement, fill: str) -> None:
+    """Give a paragraph or cell properties element a solid background."""
+    _put(properties, _element("w:shd", val="clear", color="auto", fill=fill))
+
+
+def _border(properties: XmlElement, edges: dict[str, tuple[str, int, int]]) -> None:
+    """Add paragraph borders: edge -> (colour, width in eighths of a point, space in points)."""
+    borders = _element("w:pBdr")
+    for edge, (color, size, space) in edges.items():
+        borders.append(_element(f"w:{edge}", val="single", sz=str(size), space=str(space),
+                                color=color))
+    _put(properties, borders)
+
+
+class _BriefWriter:
+    """Builds one Word brief: styles and numbering first, then the content in reading order."""
+
+    def __init__(self, document: Document, layout: Layout) -> None:
+        from docx import Document as new_document
+
+        self.doc = document
+        self.layout = layout
+        self.word: WordDocument = new_document()
+        self.figure_count = 0
+        self.bullet_abstract, self.number_abstract = self._define_numbering()
+        self._style_document()
+
+    # ------------------------------------------------------------ styles
+
+    def _style_document(self) -> None:
+        from docx.enum.style import WD_STYLE_TYPE
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.oxml.ns import qn
+        from docx.shared import Pt
+
+        layout, fonts, sizes, colors = self.layout, self.layout.fonts, self.layout.sizes, \
+            self.layout.colors
+        section = self.word.sections[0]
+        page = layout.page
+        section.page_width, section.page_height = Pt(page.width), Pt(page.height)
+        section.top_margin, section.bottom_margin = Pt(page.margin_top), Pt(page.margin_bottom)
+        section.left_margin, section.right_margin = Pt(page.margin_left), Pt(page.margin_right)
+        section.header_distance = section.footer_distance = Pt(page.margin_bottom / 3)
+
+        styles = self.word.styles
+        # Proofing language and fonts for every run come from the document defaults.
+        defaults = styles.element.find(qn("w:docDefaults"))
+        assert defaults is not None
+        run_defaults = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+        assert run_defaults is not None
+        for old in run_defaults.findall(qn("w:lang")) + run_defaults.findall(qn("w:rFonts")):
+            run_defaults.remove(old)
+        language = self.doc.meta.language
+        run_defaults.insert(0, _element("w:rFonts", ascii=fonts.body.name, hAnsi=fonts.body.name,
+                                        cs=fonts.body.name, eastAsia=fonts.body.name))
+        run_defaults.append(_element("w:lang", val=language, eastAsia=language, bidi=language))
+
+        def configure(name: str, family: str, size: float, color: str, bold: bool = False,
+                      italic: bool = False, before: float = 0, after: float = 6) -> Any:
+            if name not in [s.name for s in styles]:
+                # A user's reference document may lack a style; base it on Normal.
+                added = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+                added.base_style = styles["Normal"]
+            style = styles[name]
+            style.font.name = family
+            # Themed fonts in the template would override the name for some scripts.
+            r_fonts = style.element.get_or_add_rPr().find(qn("w:rFonts"))
+            if r_fonts is not None:
+                for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+                    r_fonts.attrib.pop(qn(attr), None)
+                r_fonts.set(qn("w:cs"), family)
+                r_fonts.set(qn("w:eastAsia"), family)
+            style.font.size = Pt(size)
+            style.font.color.rgb = _rgb(color)
+            style.font.bold = bold
+            style.font.italic = italic
+            fmt = style.paragraph_format
+            fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+            return style
+
+        body = configure("Normal", fonts.body.name, sizes.body, colors.text, after=sizes.body * 0.6)
+        body.paragraph_format.line_spacing = 1.12
+        body.paragraph_format.widow_control = True
+        title = configure("Title", fonts.heading.name, sizes.title, colors.primary, bold=True,
+                          after=4)
+        title.element.get_or_add_pPr().remove_all("w:pBdr")
+        title.paragraph_format.keep_with_next = True
+        configure("Subtitle", fonts.heading.name, sizes.subtitle, colors.muted, after=10)
+        for level, size in ((2, sizes.heading2), (3, sizes.heading3)):
+            heading = configure(f"Heading {level}", fonts.heading.name, size,
+                                colors.primary, bold=True, before=size * 1.1, after=size * 0.35)
+            heading.paragraph_format.keep_with_next = True
+        quote = configure("Quote", fonts.body.name, sizes.body, colors.muted, italic=True,
+                          before=4, after=8)
+        quote.paragraph_format.left_indent = Pt(18)
+        quote.paragraph_format.right_indent = Pt(18)
+        _border(quote.element.get_or_add_pPr(), {"left": (colors.accent, 18, 8)})
+        caption = configure("Caption", fonts.body.name, sizes.caption, colors.muted,
+                            italic=True, after=10)
+        caption.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        configure("Footer", fonts.body.name, sizes.small, colors.muted, after=0)
+        configure("Header", fonts.body.name, sizes.small, colors.muted, after=0)
+        configure("List Paragraph", fonts.body.name, sizes.body, colors.text,
+                  after=sizes.body * 0.3)
+        code = configure("Code Block", fonts.mono.name, sizes.code, colors.text, after=8)
+        _shade(code.element.get_or_add_pPr(), colors.summary_background)
+        self._hyperlink_style()
+
+    def _hyperlink_style(self) -> None:
+        from docx.enum.style import WD_STYLE_TYPE
+
+        # The default template has no Hyperlink character style; Word expects one.
+        style = self.word.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+        style.font.color.rgb = _rgb(self.layout.colors.link)
+        style.font.underline = True
+
+    def _define_numbering(self) -> tuple[str, str]:
+        """Add one bullet and one numbered multi-level list definition; return their ids."""
+        numbering = self.word.part.numbering_part.element
+        ids = []
+        for offset, ordered in ((900, False), (901, True)):
+            abstract = _element("w:abstractNum", abstractNumId=str(offset))
+            abstract.append(_element("w:multiLevelType", val="hybridMultilevel"))
+            for level in range(9):
+                lvl = _element("w:lvl", ilvl=str(level))
+                lvl.append(_element("w:start", val="1"))
+                if ordered:
+                    lvl.append(_element("w:numFmt", val=NUMBER_FORMATS[level % 3]))
+                    lvl.append(_element("w:lvlText", val=f"%{level + 1}."))
+                else:
+                    lvl.append(_element("w:numFmt", val="bullet"))
+                    lvl.append(_element("w:lvlText", val=BULLETS[level % 3]))
+                lvl.append(_element("w:lvlJc", val="left"))
+                ppr = _element("w:pPr")
+                indent = LIST_INDENT_TWIPS * (level + 1)
+                ppr.append(_element("w:ind", left=str(indent), hanging=str(LIST_INDENT_TWIPS)))
+                lvl.append(ppr)
+                if not ordered:
+                    rpr = _element("w:rPr")
+                    rpr.append(_element("w:color", val=self.layout.colors.accent))
+                    lvl.append(rpr)
+                abstract.append(lvl)
+            # Abstract definitions must precede every w:num in numbering.xml.
+            first_num = numbering.find(
+                "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}num")
+            if first_num is not None:
+                first_num.addprevious(abstract)
+            else:
+                numbering.append(abstract)
+            ids.append(str(offset))
+        return ids[0], ids[1]
+
+    def _new_list(self, ordered: bool, start: int) -> str:
+        """A fresh list instance, so every numbered list restarts at its own ``start``."""
+        numbering = self.word.part.numbering_part.element
+        num_id = str(max((int(n.get(_qn("w:numId"))) for n in numbering.iterchildren(
+            _qn("w:num"))), default=0) + 1)
+        num = _element("w:num", numId=num_id)
+        num.append(_element("w:abstractNumId",
+                            val=self.number_abstract if ordered else self.bullet_abstract))
+        override = _element("w:lvlOverride", ilvl="0")
+        override.append(_element("w:startOverride", val=str(start)))
+        num.append(override)
+        numbering.append(num)
+        return num_id
+
+    # ------------------------------------------------------------ text
+
+    def _runs(self, paragraph: WordParagraph, inlines: Inlines) -> None:
+        """Add ``inlines`` to ``paragraph`` with their formatting and hyperlinks."""
+        from docx.opc.constants import RELATIONSHIP_TYPE
+
+        link_element: XmlElement | None = None
+        link_href: str | None = None
+        for item in inlines:
+            if isinstance(item, LineBreak):
+                paragraph.add_run().add_break()
+                link_element = link_href = None
+                continue
+            run = paragraph.add_run(xml_safe(item.text))
+            run.bold = item.bold or None
+            run.italic = item.italic or None
+            if item.code:
+                run.font.name = self.layout.fonts.mono.name
+                run.font.size = _pt(self.layout.sizes.code)
+            if item.href is None:
+                link_element = link_href = None
+                continue
+            if link_element is None or link_href != item.href:
+                rel_id = paragraph.part.relate_to(item.href, RELATIONSHIP_TYPE.HYPERLINK,
+                                                  is_external=True)
+                link_element = _element("w:hyperlink")
+                link_element.set(_qn("r:id"), rel_id)
+                link_element.set(_qn("w:history"), "1")
+                paragraph._p.append(link_element)
+                link_href = item.href
+            run.style = self.word.styles["Hyperlink"]
+            link_element.append(run._r)
+
+    def _paragraph(self, inlines: Inlines, style: str | None = None) -> WordParagraph:
+        paragraph = self.word.add_paragraph(style=style)
+        self._runs(paragraph, inlines)
+        return paragraph
+
+    # ------------------------------------------------------------ document
+
+    def save(self, path: Path) -> None:
+        self._properties()
+        self._footer()
+        self._title_block()
+        self._blocks(self.doc.blocks, level=0)
+        self._further_reading()
+        self._drop_template_leftovers()
+        self.word.save(str(path))
+        normalize_zip(path, build_timestamp(self.doc))
+
+    def _properties(self) -> None:
+        meta = self.doc.meta
+        props = self.word.core_properties
+        when = build_timestamp(self.doc)
+
+        def clip(text: str) -> str:
+            return xml_safe(text)[:CORE_PROPERTY_LIMIT]
+
+        props.title = clip(meta.title)
+        props.author = clip(author_names(self.doc))
+        props.subject = clip(meta.summary or meta.subtitle or meta.title)
+        props.keywords = clip(", ".join(meta.keywords))
+        props.language = meta.language
+        props.comments = clip(meta.summary or "")
+        props.category = clip(meta.marking or "")
+        props.last_modified_by = f"kzreport {__version__}"
+        props.revision = 1
+        props.created = props.modified = props.last_printed = when
+        props.identifier = ""
+        props.content_status = ""
+        props.version = ""
+
+    def _drop_template_leftovers(self) -> None:
+        """Remove the template's thumbnail and sample custom XML so nothing of python-docx
+        remains but the machinery."""
+        from docx.opc.constants import RELATIONSHIP_TYPE
+
+        package = self.word.part.package
+        for rel_id, rel in list(package.rels.items()):
+            if rel.reltype == RELATIONSHIP_TYPE.THUMBNAIL:
+                del package.rels[rel_id]
+        for rel_id, rel in list(self.word.part.rels.items()):
+            if rel.reltype == RELATIONSHIP_TYPE.CUSTOM_XML:
+                self.word.part.drop_rel(rel_id)
+        app = self._app_properties()
+        if app is not None:
+            app._blob = _app_xml()
+
+    def _app_properties(self) -> Any:
+        for part in self.word.part.package.iter_parts():
+            if str(part.partname) == "/docProps/app.xml":
+                return part
+        return None
+
+    def _footer(self) -> None:
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+        section = self.word.sections[0]
+        footer = section.footer
+        footer.is_linked_to_previous = False
+        first = footer.paragraphs[0]
+        if self.doc.meta.disclaimer:
+            first.text = xml_safe(self.doc.meta.disclaimer)
+            first.style = self.word.styles["Footer"]
+            first.paragraph_format.space_after = _pt(3)
+            _border(first._p.get_or_add_pPr(), {"top": (self.layout.colors.rule, 6, 4)})
+            numbers = footer.add_paragraph(style="Footer")
+        else:
+            numbers = first
+        numbers.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        # "Page X of Y" is a label with two Word fields where the layout puts {page}/{pages}.
+        label = page_label(self.layout, "\0PAGE\0", "\0NUMPAGES\0")
+        for piece in label.split("\0"):
+            if piece in ("PAGE", "NUMPAGES"):
+                _field(numbers, piece)
+            elif piece:
+                numbers.add_run(piece)
+
+    def _title_block(self) -> None:
+        meta, colors = self.doc.meta, self.layout.colors
+        if meta.organization:
+            org = self.word.add_paragraph(style="Subtitle")
+            run = org.add_run(xml_safe(meta.organization).upper())
+            run.font.size = _pt(self.layout.sizes.small + 1)
+            run.font.color.rgb = _rgb(colors.accent)
+            run.bold = True
+            org.paragraph_format.space_after = _pt(6)
+        title = self.word.add_paragraph(xml_safe(meta.title), style="Title")
+        if meta.subtitle:
+            self.word.add_paragraph(xml_safe(meta.subtitle), style="Subtitle")
+        for author in meta.authors:
+            byline = self.word.add_paragraph()
+            name = byline.add_run(xml_safe(author.name))
+            name.bold = True
+            if author.affiliation:
+                byline.add_run(", " + xml_safe(author.affiliation)).font.color.rgb = _rgb(
+                    colors.muted)
+            byline.paragraph_format.space_after = _pt(0)
+        date = self.word.add_paragraph(self.layout.format_date(meta.date))
+        date.runs[0].font.color.rgb = _rgb(colors.muted)
+        _border(date._p.get_or_add_pPr(), {"bottom": (colors.primary, 12, 8)})
+        date.paragraph_format.space_after = _pt(14)
+        title.paragraph_format.keep_with_next = True
+        if meta.summary:
+            box = self.word.add_paragraph()
+            label = box.add_run(self.layout.labels.summary + ": ")
+            label.bold = True
+            label.font.color.rgb = _rgb(colors.primary)
+            box.add_run(xml_safe(meta.summary))
+            ppr = box._p.get_or_add_pPr()
+            _border(ppr, {"left": (colors.primary, 24, 8)})
+            _shade(ppr, colors.summary_background)
+            box.paragraph_format.left_indent = _pt(10)
+            box.paragraph_format.space_after = _pt(14)
+
+    def _blocks(self, blocks: Blocks, level: int) -> None:
+        for block in blocks:
+            self._block(block, level)
+
+    def _block(self, block: Block, level: int) -> None:
+        if isinstance(block, Heading):
+            self._paragraph(block.inlines, f"Heading {block.level}")
+        elif isinstance(block, Paragraph):
+            paragraph = self._paragraph(block.inlines)
+            _indent(paragraph, level)
+        elif isinstance(block, ListBlock):
+            self._list(block, level)
+        elif isinstance(block, Quote):
+            for inner in block.blocks:
+                if isinstance(inner, Paragraph):
+                    _indent(self._paragraph(inner.inlines, "Quote"), level)
+                else:
+                    self._block(inner, level)
+        elif isinstance(block, CodeBlock):
+            code = self.word.add_paragraph(style="Code Block")
+            for n, line in enumerate(block.text.split("\n")):
+                if n:
+                    code.add_run().add_break()
+                code.add_run(xml_safe(line))
+            _indent(code, level)
+        elif isinstance(block, Rule):
+            rule = self.word.add_paragraph()
+            _border(rule._p.get_or_add_pPr(), {"bottom": (self.layout.colors.rule, 8, 1)})
+        elif isinstance(block, Table):
+            self._table(block)
+        elif isinstance(block, Figure):
+            self._figure(block)
+        elif isinstance(block, KeyPoints):
+            self._key_points(block)
+
+    def _list(self, block: ListBlock, level: int, num_id: str | None = None) -> None:
+        num_id = self._new_list(block.ordered, block.start)
+        for item in block.items:
+            first, *rest = item.blocks or (Paragraph((), item.line),)
+            if isinstance(first, Paragraph):
+                paragraph = self._paragraph(first.inlines, "List Paragraph")
+            else:
+                paragraph = self.word.add_paragraph(style="List Paragraph")
+                rest = [first, *rest]
+            _number(paragraph, num_id, level)
+            for inner in rest:
+                self._block(inner, level + 1)
+
+    def _key_points(self, section: KeyPoints) -> None:
+        heading = self.word.add_paragraph(xml_safe(section.title), style="Heading 2")
+        heading.paragraph_format.keep_with_next = True
+        num_id = self._new_list(False, 1)
+        for point in section.points:
+            paragraph = self.word.add_paragraph(style="List Paragraph")
+            if point.headline:
+                head = paragraph.add_run(xml_safe(point.headline))
+                head.bold = True
+                head.font.color.rgb = _rgb(self.layout.colors.primary)
+                if point.inlines:
+                    paragraph.add_run(" ")
+            self._runs(paragraph, point.inlines)
+            _number(paragraph, num_id, 0)
+            paragraph.paragraph_format.space_after = _pt(self.layout.sizes.body * 0.5)
+            self._blocks(point.details, 1)
+
+    def _further_reading(self) -> None:
+        links = self.doc.meta.links
+        if not links:
+            return
+        self.word.add_paragraph(self.layout.labels.further_reading, style="Heading 2")
+        num_id = self._new_list(False, 1)
+        for link in links:
+            paragraph = self.word.add_paragraph(style="List Paragraph")
+            self._runs(paragraph, (Span(link.label, href=link.url),))
+            _number(paragraph, num_id, 0)
+
+    def _table(self, block: Table) -> None:
+        from docx.enum.table import WD_TABLE_ALIGNMENT
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+        colors = self.layout.colors
+        aligns = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
+                  "right": WD_ALIGN_PARAGRAPH.RIGHT}
+        table = self.word.add_table(rows=1 + len(block.rows), cols=len(block.header))
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        _table_borders(table._tbl, colors.rule)
+        for r, cells in enumerate((block.header, *block.rows)):
+            row = table.rows[r]
+            if r == 0:
+                # Repeat the header row on every page, and mark it as a header for readers.
+                _put(row._tr.get_or_add_trPr(), _element("w:cantSplit"))
+                _put(row._tr.get_or_add_trPr(), _element("w:tblHeader"))
+            for c, inlines in enumerate(cells):
+                cell = row.cells[c]
+                paragraph = cell.paragraphs[0]
+                self._runs(paragraph, inlines)
+                paragraph.paragraph_format.space_after = _pt(0)
+                alignment = block.alignments[c] if c < len(block.alignments) else None
+                if alignment:
+                    paragraph.alignment = aligns[alignment]
+                tc_pr = cell._tc.get_or_add_tcPr()
+                if r == 0:
+                    _shade(tc_pr, colors.table_header_background)
+                    for run in paragraph.runs:
+                        run.bold = True
+                        run.font.color.rgb = _rgb(colors.table_header_text)
+                elif r % 2 == 0:
+                    _shade(tc_pr, colors.table_stripe)
+        spacer = self.word.add_paragraph()
+        spacer.paragraph_format.space_after = _pt(2)
+
+    def _figure(self, figure: Figure) -> None:
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Pt
+        from PIL import Image
+
+        page = self.layout.page
+        frame_width = page.width - page.margin_left - page.margin_right
+        frame_height = (page.height - page.margin_top - page.margin_bottom) * 0.6
+        with Image.open(figure.path) as image:
+            dpi = image.info.get("dpi", (96, 96))[0] or 96
+            width_pt = image.width / float(dpi) * 72
+            height_pt = image.height / float(dpi) * 72
+        scale = min(1.0, frame_width / width_pt, frame_height / height_pt)
+        paragraph = self.word.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.keep_with_next = True
+        run = paragraph.add_run()
+        shape = run.add_picture(str(figure.path), width=Pt(width_pt * scale),
+                                height=Pt(height_pt * scale))
+        doc_pr = shape._inline.docPr
+        doc_pr.set("descr", xml_safe(figure.alt))
+        doc_pr.set("name", f"Figure {self.figure_count + 1}")
+        self.figure_count += 1
+        if figure.caption:
+            label = self.layout.labels.figure.format(n=self.figure_count)
+            caption = self.word.add_paragraph(style="Caption")
+            caption.add_run(label + " ").bold = True
+            caption.add_run(xml_safe(figure.caption))
+
+
+def _qn(tag: str) -> str:
+    from docx.oxml.ns import qn
+
+    return str(qn(tag))
+
+
+def _pt(value: float) -> Any:
+    from docx.shared import Pt
+
+    return Pt(value)
+
+
+def _indent(paragraph: WordParagraph, level: int) -> None:
+    """Indent a non-list paragraph to sit under list level ``level - 1``'s text."""
+    if level:
+        paragraph.paragraph_format.left_indent = _pt(LIST_INDENT_TWIPS * level / 20)
+
+
+def _number(paragraph: WordParagraph, num_id: str, level: int) -> None:
+    """Attach ``paragraph`` to list ``num_id`` at nesting ``level``."""
+    num_pr = _element("w:numPr")
+    num_pr.append(_element("w:ilvl", val=str(min(level, 8))))
+    num_pr.append(_element("w:numId", val=num_id))
+    _put(paragraph._p.get_or_add_pPr(), num_pr)
+
+
+def _field(paragraph: WordParagraph, instruction: str) -> None:
+    """Add a complex field (e.g. ``PAGE``) with a cached value of 1 until Word updates it."""
+    from docx.oxml.ns import qn
+
+    for kind in ("begin", "instr", "separate", "value", "end"):
+        run = paragraph.add_run()
+        if kind == "instr":
+            text = _element("w:instrText")
+            text.set(qn("xml:space"), "preserve")
+            text.text = f" {instruction} "
+            run._r.append(text)
+        elif kind == "value":
+            run.text = "1"
+        else:
+            run._r.append(_element("w:fldChar", fldCharType=kind))
+
+
+def _table_borders(table: XmlElement, color: str) -> None:
+    properties = table.find(_qn("w:tblPr"))
+    assert properties is not None
+    borders = _element("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        borders.append(_element(f"w:{edge}", val="single", sz="4", space="0", color=color))
+    _put(properties, borders)
+    _put(properties, _element("w:tblW", w="5000", type="pct"))
+    margins = _element("w:tblCellMar")
+    for edge, width in (("top", "60"), ("left", "100"), ("bottom", "60"), ("right", "100")):
+        margins.append(_element(f"w:{edge}", w=width, type="dxa"))
+    _put(properties, margins)
+
+
+def _app_xml() -> bytes:
+    """Extended properties naming kzreport as the application, not the template's author."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/'
+        f'docPropsVTypes"><Application>kzreport {__version__}</Application>'
+        "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
+        "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+        "<HyperlinksChanged>false</HyperlinksChanged><AppVersion>1.0000</AppVersion>"
+        "</Properties>"
+    ).encode()

@@ -1,0 +1,62 @@
+"""Shared test helpers: paths to fixtures, the default layout, and real-client tool checks."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from kzreport.layout import Layout, load_layout
+from kzreport.model import Document
+from kzreport.source import read_source
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SEED = ROOT / "source" / "kazakhstan-position.md"
+
+
+def require_tool(name: str) -> str:
+    """The path of command ``name``; skip the test when it is missing, unless
+    ``KZREPORT_REQUIRE_TOOLS=1`` (as in CI), where a missing tool fails the test."""
+    found = shutil.which(name)
+    if found:
+        return found
+    message = f"{name} is not installed (apt-get install poppler-utils qpdf libreoffice-nogui)"
+    if os.environ.get("KZREPORT_REQUIRE_TOOLS") == "1":
+        pytest.fail(message + " and KZREPORT_REQUIRE_TOOLS=1 requires it")
+    pytest.skip(message)
+
+
+def libreoffice_to_pdf(path: Path, out_dir: Path) -> Path:
+    """Convert a docx or pptx with LibreOffice; fail the test if it cannot open the file."""
+    soffice = require_tool("soffice")
+    profile = out_dir / "lo-profile"
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(out_dir), str(path)],
+        capture_output=True, text=True, timeout=240, check=False,
+    )
+    pdf = out_dir / (path.stem + ".pdf")
+    assert result.returncode == 0 and pdf.is_file(), f"LibreOffice failed: {result.stderr}"
+    return pdf
+
+
+@pytest.fixture(scope="session")
+def layout() -> Layout:
+    """The built-in default layout."""
+    return load_layout("default", ROOT)
+
+
+@pytest.fixture(scope="session")
+def seed() -> Document:
+    """The example paper."""
+    return read_source(SEED)
+
+
+@pytest.fixture(scope="session")
+def rich() -> Document:
+    """A paper using every construct, with Kazakh Cyrillic in every field."""
+    return read_source(FIXTURES / "rich.md")
