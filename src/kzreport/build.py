@@ -1,26 +1,60 @@
-"""Build and check papers: resolve sources and layouts, render every format, write atomically."""
+"""Build and check papers: validate, skip what is current, render in workers, write atomically."""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kzreport.errors import KzreportError, Problem, RenderError, SourceError
+from kzreport import __version__
+from kzreport.errors import KzreportError, Problem, SourceError
 from kzreport.layout import Layout, is_layout_path, load_layout
 from kzreport.model import Document
 from kzreport.source import read_source
 
+MANIFEST_NAME = ".kzreport-manifest.json"
+MANIFEST_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Options:
+    """What ``kzreport build`` was asked to do."""
+
+    out_dir: Path
+    formats: tuple[str, ...]
+    layout: str | None = None
+    cwd: Path = field(default_factory=Path.cwd)
+    strict: bool = False
+    force: bool = False
+    check_only: bool = False
+    jobs: int = 1
+
+
+@dataclass
+class OutputResult:
+    """One output file: what happened to it."""
+
+    path: Path
+    format: str
+    status: str = "pending"  # built, skipped, failed, missing, stale, current
+    sha256: str = ""
+    milliseconds: int = 0
+
 
 @dataclass
 class Outcome:
-    """What happened to one source: its outputs, or the problems that stopped it."""
+    """What happened to one source: its outputs, and the problems found on the way."""
 
     source: Path
-    outputs: list[Path] = field(default_factory=list)
+    outputs: list[OutputResult] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -32,7 +66,8 @@ def find_sources(sources: Sequence[Path], cwd: Path) -> list[Path]:
     """The given sources, or every ``source/*.md`` under ``cwd`` when none are given."""
     if sources:
         return list(sources)
-    found = sorted((cwd / "source").glob("*.md"))
+    found = sorted(Path("source").glob("*.md")) if cwd == Path.cwd() else sorted(
+        (cwd / "source").glob("*.md"))
     if not found:
         raise SourceError([Problem(cwd / "source", None, "no sources given and no source/*.md "
                                    "found", "pass a paper's .md file or run in a project folder")])
@@ -51,18 +86,6 @@ def layout_for(document: Document, spec: str | None, cwd: Path) -> Layout:
     return load_layout("default", cwd)
 
 
-def check_source(source: Path, layout_spec: str | None, cwd: Path) -> Outcome:
-    """Parse and validate one source and its layout without writing anything."""
-    outcome = Outcome(source)
-    try:
-        document = read_source(source)
-        layout = layout_for(document, layout_spec, cwd)
-        outcome.problems.extend(document_problems(document, layout))
-    except KzreportError as exc:
-        outcome.problems.extend(exc.problems)
-    return outcome
-
-
 def document_problems(document: Document, layout: Layout) -> list[Problem]:
     """Problems that need both the paper and its layout to be seen."""
     problems = []
@@ -75,63 +98,302 @@ def document_problems(document: Document, layout: Layout) -> list[Problem]:
     return problems
 
 
-def build_source(source: Path, out_dir: Path, formats: Iterable[str],
-                 layout_spec: str | None, cwd: Path, strict: bool = False) -> Outcome:
-    """Render ``source`` to every format in ``formats``; all outputs land together or none do."""
-    from kzreport.renderers import renderers
+def prepare(source: Path, layout_spec: str | None, cwd: Path) -> tuple[Document, Layout]:
+    """Parse ``source`` and load its layout; raise ``KzreportError`` listing every problem."""
+    document = read_source(source)
+    layout = layout_for(document, layout_spec, cwd)
+    problems = document_problems(document, layout)
+    if problems:
+        raise SourceError(problems)
+    return document, layout
 
+
+def check_source(source: Path, layout_spec: str | None, cwd: Path) -> Outcome:
+    """Parse and validate one source and its layout without writing anything."""
     outcome = Outcome(source)
     try:
-        document = read_source(source)
-        layout = layout_for(document, layout_spec, cwd)
-        problems = document_problems(document, layout)
-        if problems:
-            raise SourceError(problems)
-        out_dir = _make_folder(out_dir)
-        staged: list[tuple[Path, Path]] = []
-        try:
-            for name in formats:
-                renderer = renderers()[name]
-                target = out_dir / f"{document.stem}{renderer.extension}"
-                temp = _temp_beside(target)
-                staged.append((temp, target))
-                warnings = renderer.render(document, layout, temp)
-                if strict:
-                    warnings = [Problem(w.path, w.line, w.message, w.hint, w.column, "error")
-                                for w in warnings]
-                outcome.problems.extend(warnings)
-            if outcome.failed:
-                raise RenderError([])
-            for temp, target in staged:
-                os.replace(temp, target)
-                outcome.outputs.append(target)
-        finally:
-            for temp, _ in staged:
-                with contextlib.suppress(FileNotFoundError):
-                    temp.unlink()
+        prepare(source, layout_spec, cwd)
     except KzreportError as exc:
         outcome.problems.extend(exc.problems)
-    except OSError as exc:
-        outcome.problems.append(Problem(exc.filename or out_dir, None,
-                                        f"cannot write output: {exc.strerror}",
-                                        "check free space and permissions of the output folder"))
-    except Exception as exc:  # a bug must still fail one source cleanly, not the whole batch
-        outcome.problems.append(Problem(source, None, f"internal error: {exc!r}"[:300],
-                                        "please report this as a kzreport bug"))
     return outcome
 
 
-def _make_folder(folder: Path) -> Path:
+# ---------------------------------------------------------------- the manifest
+
+
+def sha256_of(path: Path) -> str:
+    """The hex sha256 of the file at ``path``."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def input_files(document: Document, layout: Layout) -> list[Path]:
+    """Every file an output of ``document`` depends on: source, images, layout files, fonts."""
+    fonts = [getattr(family, style) for family in (layout.fonts.body, layout.fonts.heading,
+                                                   layout.fonts.mono)
+             for style in ("regular", "bold", "italic", "bold_italic")]
+    files = [document.source, *document.assets, *layout.files, *layout.assets, *fonts]
+    return sorted({Path(os.path.abspath(f)) for f in files})
+
+
+def input_digest(document: Document, layout: Layout, format_name: str) -> dict[str, object]:
+    """What an output was built from; an output is current while this stays the same."""
+    return {
+        "format": format_name,
+        "kzreport": __version__,
+        "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
+        "inputs": {str(p): sha256_of(p) for p in input_files(document, layout)},
+    }
+
+
+def load_manifest(out_dir: Path) -> dict[str, dict[str, object]]:
+    """The manifest's entries by output file name; empty when missing or unreadable."""
+    try:
+        data = json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
+        return {}
+    outputs = data.get("outputs")
+    return outputs if isinstance(outputs, dict) else {}
+
+
+def save_manifest(out_dir: Path, entries: dict[str, dict[str, object]]) -> None:
+    """Write the manifest atomically, like every other output."""
+    text = json.dumps({"version": MANIFEST_VERSION, "outputs": dict(sorted(entries.items()))},
+                      indent=2, ensure_ascii=False) + "\n"
+    temp = _temp_beside(out_dir / MANIFEST_NAME)
+    try:
+        temp.write_text(text, encoding="utf-8")
+        _publish(temp, out_dir / MANIFEST_NAME)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+
+
+def is_current(target: Path, entry: dict[str, object] | None, digest: dict[str, object]) -> str:
+    """``current``, ``missing`` or ``stale`` for ``target`` against its manifest entry."""
+    if not target.is_file():
+        return "missing"
+    if entry is None or entry.get("built_from") != digest:
+        return "stale"
+    return "current" if entry.get("sha256") == sha256_of(target) else "stale"
+
+
+# ---------------------------------------------------------------- building
+
+
+@dataclass(frozen=True)
+class _Task:
+    """One output to render in a worker: everything it needs, nothing it must look up."""
+
+    document: Document
+    layout: Layout
+    format: str
+    temp: Path
+
+
+@dataclass
+class _Planned:
+    """An output that needs building, with what it is built from."""
+
+    outcome: Outcome
+    result: OutputResult
+    document: Document
+    layout: Layout
+    digest: dict[str, object]
+    temp: Path | None = None
+
+
+def ignore_file_size_signal() -> None:
+    """Turn "file too large" (``ulimit -f``) from a fatal signal into an ordinary OSError."""
+    import signal
+
+    if hasattr(signal, "SIGXFSZ"):
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+
+def _render(task: _Task) -> tuple[list[Problem], int]:
+    """Render one output into its temporary file (runs in a worker process)."""
+    from kzreport.renderers import renderers
+
+    started = time.perf_counter()
+    try:
+        warnings = renderers()[task.format].render(task.document, task.layout, task.temp)
+    except KzreportError as exc:
+        return list(exc.problems), 0
+    except OSError as exc:
+        return [_write_problem(task.temp.parent, exc)], 0
+    except Exception as exc:  # a bug must fail one output cleanly, not the whole batch
+        return [Problem(task.document.source, None,
+                        f"internal error in the {task.format} renderer: {exc!r}"[:300],
+                        "please report this as a kzreport bug")], 0
+    return warnings, round((time.perf_counter() - started) * 1000)
+
+
+def _write_problem(folder: Path, exc: OSError) -> Problem:
+    return Problem(folder, None, f"cannot write output: {exc.strerror or exc}",
+                   "check free space, file size limits and permissions of the output folder")
+
+
+def build(sources: Sequence[Path], options: Options,
+          progress: Callable[[int], None] | None = None) -> list[Outcome]:
+    """Build (or with ``check_only``, check) every source; return one outcome per source.
+
+    Each source's outputs are published together or not at all: a source with any error keeps
+    its previous outputs untouched.
+    """
+    outcomes = [Outcome(source) for source in sources]
+    manifest = load_manifest(options.out_dir)
+    planned: list[_Planned] = []
+    for outcome in outcomes:
+        try:
+            document, layout = prepare(outcome.source, options.layout, options.cwd)
+        except KzreportError as exc:
+            outcome.problems.extend(exc.problems)
+            continue
+        for name in options.formats:
+            planned.extend(_plan(outcome, document, layout, name, options, manifest))
+    if options.check_only or not planned:
+        return outcomes
+    try:
+        _make_folder(options.out_dir)
+        _remove_stale_temps(options.out_dir)
+        for item in planned:
+            item.temp = _temp_beside(item.result.path)
+        tasks = [_Task(p.document, p.layout, p.result.format, p.temp) for p in planned
+                 if p.temp is not None]
+        _publish_sources(planned, _run_tasks(tasks, options.jobs, progress), options, manifest)
+    except (KzreportError, OSError) as exc:
+        problems = (list(exc.problems) if isinstance(exc, KzreportError)
+                    else [_write_problem(options.out_dir, exc)])
+        for outcome in {id(p.outcome): p.outcome for p in planned}.values():
+            outcome.problems.extend(problems)
+        for item in planned:
+            if item.result.status == "pending":
+                item.result.status = "failed"
+    finally:
+        for item in planned:
+            if item.temp is not None:
+                with contextlib.suppress(OSError):
+                    item.temp.unlink()
+    return outcomes
+
+
+def _plan(outcome: Outcome, document: Document, layout: Layout, name: str, options: Options,
+          manifest: dict[str, dict[str, object]]) -> Iterator[_Planned]:
+    """Record one output of a source and yield it when it needs building."""
+    from kzreport.renderers import renderers
+
+    target = options.out_dir / f"{document.stem}{renderers()[name].extension}"
+    result = OutputResult(target, name)
+    outcome.outputs.append(result)
+    digest = input_digest(document, layout, name)
+    state = is_current(target, manifest.get(target.name), digest)
+    if options.check_only:
+        result.status = state
+        if state != "current":
+            why = "does not exist" if state == "missing" else "is out of date with its inputs"
+            outcome.problems.append(Problem(target, None, f"output {why}",
+                                            f"run kzreport build {outcome.source}"))
+        return
+    if state == "current" and not options.force:
+        result.status = "skipped"
+        result.sha256 = str(manifest[target.name].get("sha256", ""))
+        return
+    yield _Planned(outcome, result, document, layout, digest)
+
+
+def _run_tasks(tasks: list[_Task], jobs: int,
+               progress: Callable[[int], None] | None) -> list[tuple[list[Problem], int] | None]:
+    """Render every task, in worker processes when there is more than one job to share."""
+    results: list[tuple[list[Problem], int] | None] = [None] * len(tasks)
+    if jobs <= 1 or len(tasks) == 1:
+        for index, task in enumerate(tasks):
+            results[index] = _render(task)
+            if progress:
+                progress(1)
+        return results
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)),
+                             initializer=ignore_file_size_signal) as pool:
+        futures: list[Future[tuple[list[Problem], int]]] = [pool.submit(_render, t)
+                                                            for t in tasks]
+        for index, future in enumerate(futures):
+            try:
+                results[index] = future.result()
+            except BrokenProcessPool:
+                results[index] = None  # the worker died: that output fails, the rest go on
+            if progress:
+                progress(1)
+    return results
+
+
+def _publish_sources(planned: list[_Planned], results: list[tuple[list[Problem], int] | None],
+                     options: Options, manifest: dict[str, dict[str, object]]) -> None:
+    """Rename each fully successful source's outputs into place and record them."""
+    by_source: dict[int, list[tuple[_Planned, tuple[list[Problem], int] | None]]] = {}
+    for item, returned in zip(planned, results, strict=True):
+        by_source.setdefault(id(item.outcome), []).append((item, returned))
+    for group in by_source.values():
+        outcome = group[0][0].outcome
+        for item, returned in group:
+            if returned is None:
+                outcome.problems.append(Problem(item.result.path, None, "the worker process "
+                                                "building this output died",
+                                                "run the build again"))
+                continue
+            problems, item.result.milliseconds = returned
+            if options.strict:
+                problems = [Problem(p.path, p.line, p.message, p.hint, p.column, "error")
+                            for p in problems]
+            outcome.problems.extend(problems)
+        for item, _ in group:
+            if outcome.failed or item.temp is None:
+                item.result.status = "failed"
+                continue
+            item.result.sha256 = sha256_of(item.temp)
+            _publish(item.temp, item.result.path)
+            item.result.status = "built"
+            manifest[item.result.path.name] = {
+                "source": str(outcome.source), "format": item.result.format,
+                "sha256": item.result.sha256, "built_from": item.digest}
+    if any(item.result.status == "built" for item in planned):
+        save_manifest(options.out_dir, manifest)
+
+
+def _make_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise RenderError([Problem(folder, None, f"cannot create output folder: {exc.strerror}",
-                                   "choose another folder with -o")]) from None
-    return folder
+        raise KzreportError([Problem(folder, None, f"cannot create output folder: "
+                                     f"{exc.strerror}", "choose another folder with -o")]) from None
 
 
 def _temp_beside(target: Path) -> Path:
     """A fresh temporary file in ``target``'s folder, so the final rename is atomic."""
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                        dir=target.parent)
+    except OSError as exc:
+        raise KzreportError([_write_problem(target.parent, exc)]) from None
     os.close(handle)
     return Path(name)
+
+
+def _publish(temp: Path, target: Path) -> None:
+    """Give ``temp`` ordinary permissions and rename it over ``target`` in one step."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temp, 0o666 & ~umask)
+    os.replace(temp, target)
+
+
+def _remove_stale_temps(folder: Path) -> None:
+    """Delete temporary files left by a build that was killed."""
+    for leftover in folder.glob(".*.tmp"):
+        with contextlib.suppress(OSError):
+            if time.time() - leftover.stat().st_mtime > 60:
+                leftover.unlink()

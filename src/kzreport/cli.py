@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from pathlib import Path
 
 import click
 
 from kzreport import __version__
-from kzreport.build import Outcome, build_source, check_source, find_sources
+from kzreport.build import Options, Outcome, check_source, find_sources, ignore_file_size_signal
+from kzreport.build import build as run_build
 from kzreport.errors import KzreportError, Problem
 from kzreport.layout import available_layouts
 
@@ -57,18 +60,48 @@ def cli() -> None:
 @click.option("-l", "--layout", "layout", metavar="NAME|PATH",
               help="Layout name or folder (overrides the source's layout: key).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--force", is_flag=True, help="Rebuild outputs even when they are up to date.")
+@click.option("--check", "check_only", is_flag=True,
+              help="Write nothing; exit 1 naming every missing or out-of-date output.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: number of CPUs).")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
 def build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
-          layout: str | None, strict: bool) -> None:
+          layout: str | None, strict: bool, force: bool, check_only: bool, jobs: int | None,
+          as_json: bool) -> None:
     """Build SOURCES (default: every source/*.md) into the output folder."""
     from kzreport.renderers import renderers
 
-    chosen = list(dict.fromkeys(formats)) or list(renderers())
-    cwd = Path.cwd()
-    outcomes = [build_source(s, out_dir, chosen, layout, cwd, strict) for s in _sources(sources)]
-    for outcome in outcomes:
-        for output in outcome.outputs:
-            click.echo(f"wrote {output}")
+    paths = _sources(sources)
+    options = Options(out_dir=out_dir, formats=tuple(dict.fromkeys(formats)) or tuple(renderers()),
+                      layout=layout, strict=strict, force=force, check_only=check_only,
+                      jobs=jobs or os.cpu_count() or 1)
+    if sys.stderr.isatty() and not as_json and not check_only:
+        with click.progressbar(length=len(paths) * len(options.formats), label="building",
+                               file=sys.stderr) as bar:
+            outcomes = run_build(paths, options, bar.update)
+    else:
+        outcomes = run_build(paths, options)
+    if as_json:
+        click.echo(json.dumps(_summary(outcomes), indent=2, ensure_ascii=False))
+    else:
+        for outcome in outcomes:
+            for output in outcome.outputs:
+                if output.status in ("built", "skipped"):
+                    click.echo(f"{output.status} {output.path}")
     sys.exit(_report(outcomes))
+
+
+def _summary(outcomes: list[Outcome]) -> dict[str, object]:
+    return {
+        "ok": not any(o.failed for o in outcomes),
+        "outputs": [
+            {"source": str(o.source), "path": str(r.path), "format": r.format,
+             "status": r.status, "sha256": r.sha256, "milliseconds": r.milliseconds}
+            for o in outcomes for r in o.outputs
+        ],
+        "problems": [str(p) for o in outcomes for p in o.problems],
+    }
 
 
 @cli.command()
@@ -98,4 +131,5 @@ def layouts() -> None:
 
 def main() -> None:
     """Entry point of the ``kzreport`` script."""
+    ignore_file_size_signal()
     cli(prog_name="kzreport")

@@ -138,6 +138,8 @@ class Layout:
     colors: Colors
     labels: Labels
     markings: Mapping[str, MarkingStyle]
+    #: Asset files the layout uses besides its TOML files and fonts (logo, templates).
+    assets: tuple[Path, ...] = ()
 
     def format_date(self, date: dt.date) -> str:
         """``date`` written in this layout's date format, independent of the locale."""
