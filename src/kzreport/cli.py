@@ -13,7 +13,7 @@ from kzreport import __version__
 from kzreport.build import Options, Outcome, check_source, find_sources, ignore_file_size_signal
 from kzreport.build import build as run_build
 from kzreport.errors import KzreportError, Problem
-from kzreport.layout import available_layouts
+from kzreport.layout import available_layouts, describe_layout, load_layout
 
 
 class _FormatChoice(click.Choice):  # type: ignore[type-arg]
@@ -122,11 +122,26 @@ def check(sources: tuple[Path, ...], layout: str | None, strict: bool) -> None:
     sys.exit(code)
 
 
-@cli.command()
-def layouts() -> None:
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def layouts(ctx: click.Context) -> None:
     """List the available layouts and where each comes from."""
-    for name, origin, folder in available_layouts(Path.cwd()):
-        click.echo(f"{name}\t{origin}\t{folder}")
+    if ctx.invoked_subcommand is None:
+        for name, origin, folder in available_layouts(Path.cwd()):
+            click.echo(f"{name}\t{origin}\t{folder}")
+
+
+@layouts.command("show")
+@click.argument("layout", metavar="NAME|PATH")
+def layouts_show(layout: str) -> None:
+    """Print every resolved setting of a layout."""
+    try:
+        for line in describe_layout(load_layout(layout, Path.cwd(), referrer="layouts show")):
+            click.echo(line)
+    except KzreportError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
 
 
 def main() -> None:

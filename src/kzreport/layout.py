@@ -112,6 +112,17 @@ class Labels:
     page: str
     key_point: str
     figure: str
+    running_header: str
+    slide_footer: str
+
+
+@dataclass(frozen=True)
+class Logo:
+    """An image printed on the title block (and deck title slide) of every output."""
+
+    path: Path
+    width: float
+    placement: str  # "left" or "right" of the title block
 
 
 @dataclass(frozen=True)
@@ -138,8 +149,17 @@ class Layout:
     colors: Colors
     labels: Labels
     markings: Mapping[str, MarkingStyle]
-    #: Asset files the layout uses besides its TOML files and fonts (logo, templates).
-    assets: tuple[Path, ...] = ()
+    #: A Word document whose styles, theme and page setup the brief starts from.
+    reference_docx: Path | None = None
+    #: A PowerPoint file whose masters, layouts and theme the deck starts from.
+    template_pptx: Path | None = None
+    logo: Logo | None = None
+
+    @property
+    def assets(self) -> tuple[Path, ...]:
+        """Asset files the layout uses besides its TOML files and fonts."""
+        found = (self.reference_docx, self.template_pptx, self.logo.path if self.logo else None)
+        return tuple(p for p in found if p is not None)
 
     def format_date(self, date: dt.date) -> str:
         """``date`` written in this layout's date format, independent of the locale."""
@@ -154,6 +174,30 @@ class Layout:
             if style is not None:
                 return style
         return None
+
+
+def describe_layout(layout: Layout) -> list[str]:
+    """Every resolved setting of ``layout`` as ``key = value`` lines, for ``layouts show``."""
+    lines = [f"name = {layout.name}", f"folder = {layout.folder}",
+             "files = " + ", ".join(str(f) for f in layout.files)]
+
+    def walk(prefix: str, value: object) -> None:
+        if hasattr(value, "__dataclass_fields__"):
+            for item in fields(value):  # type: ignore[arg-type]
+                walk(f"{prefix}.{item.name}" if prefix else item.name,
+                     getattr(value, item.name))
+        elif isinstance(value, Mapping):
+            for key, inner in value.items():
+                walk(f'{prefix}."{key}"', inner)
+        elif isinstance(value, float):
+            lines.append(f"{prefix} = {value:g}")
+        elif value is not None and value != "":
+            lines.append(f"{prefix} = {value}")
+
+    for item in fields(layout):
+        if item.name not in ("name", "folder", "files"):
+            walk(item.name, getattr(layout, item.name))
+    return lines
 
 
 def format_date(pattern: str, date: dt.date) -> str:
@@ -325,6 +369,31 @@ class _Reader:
                          "use static TrueType fonts (OpenType-CFF and variable fonts cannot embed)")
         return path
 
+    def asset(self, dotted: str, *suffixes: str) -> Path | None:
+        """An optional asset file beside the layout that set it, or None when not set."""
+        *tables, key = dotted.split(".")
+        if key not in self.table(".".join(tables)):
+            return None
+        raw = self.value(dotted, str)
+        if raw is None:
+            return None
+        path = _asset_path(raw, self.origins.get(dotted, self.origins[""]).parent)
+        if path is None or not path.is_file():
+            self.problem(dotted, f"file not found: {raw}",
+                         "give a path relative to the layout's folder")
+            return None
+        if path.suffix.lower() not in suffixes:
+            self.problem(dotted, f"'{raw}' is not a {' or '.join(suffixes)} file",
+                         f"give a {suffixes[0]} file")
+            return None
+        unsafe = office_package_problem(path) if path.suffix.lower() in (".docx", ".pptx") \
+            else None
+        if unsafe:
+            self.problem(dotted, f"template '{raw}' {unsafe}",
+                         "save a clean copy without macros, embedded objects or external links")
+            return None
+        return path
+
     def known_keys(self, dotted: str, allowed: set[str]) -> None:
         table = self.table(dotted) if dotted else self.data
         for key in table:
@@ -334,6 +403,38 @@ class _Reader:
                 known = ", ".join(sorted(allowed))
                 hint = f"did you mean '{near[0]}'?" if near else f"known: {known}"
                 self.problem(where, f"unknown layout setting '{where}'", hint)
+
+
+#: Parts that carry code or foreign content; a template holding any of them is refused.
+UNSAFE_PARTS = re.compile(r"(vbaProject|vbaData|activeX|oleObject|/embeddings/|macrosheets|"
+                          r"customUI|attachedTemplate)", re.IGNORECASE)
+HYPERLINK_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+
+
+def office_package_problem(path: Path) -> str | None:
+    """Why the Office file at ``path`` is unsafe to build from (macros, embedded objects,
+    external relationships other than web links), or None when it is clean."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    try:
+        with zipfile.ZipFile(path) as package:
+            names = package.namelist()
+            for name in names:
+                if UNSAFE_PARTS.search(name):
+                    return f"contains macros or embedded objects ({name})"
+            for name in (n for n in names if n.endswith(".rels")):
+                root = ElementTree.fromstring(package.read(name))
+                for rel in root:
+                    if rel.get("TargetMode") == "External" and rel.get("Type") != HYPERLINK_REL:
+                        return f"links to an external resource ({rel.get('Target', '')[:80]})"
+                    target = rel.get("Target", "")
+                    if rel.get("Type") == HYPERLINK_REL and not re.match(
+                            r"(https?|mailto):|#", target, re.IGNORECASE):
+                        return f"has a hyperlink to a non-web target ({target[:80]})"
+    except (zipfile.BadZipFile, OSError, ElementTree.ParseError, KeyError):
+        return "is not a readable Office file"
+    return None
 
 
 def _asset_path(raw: str, base: Path) -> Path | None:
@@ -413,7 +514,15 @@ def _read_chain(folder: Path, cwd: Path) -> tuple[dict[str, Any], dict[str, Path
 
 
 _SECTIONS = {"inherit", "description", "date_format", "page", "slides", "fonts", "sizes",
-             "colors", "labels", "markings"}
+             "colors", "labels", "markings", "files", "logo"}
+#: The fields each label may use.
+LABEL_FIELDS = {
+    "page": {"page", "pages"},
+    "key_point": {"n", "total"},
+    "figure": {"n"},
+    "running_header": {"title", "short_title", "date", "organization", "marking"},
+    "slide_footer": {"title", "short_title", "date", "organization", "marking"},
+}
 
 
 def _fields(cls: type) -> set[str]:
@@ -461,12 +570,27 @@ def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout") -> Layout
             *(read.font_file(f"fonts.{role}.{style}")
               for style in ("regular", "bold", "italic", "bold_italic")))
     labels = Labels(*(str(read.value(f"labels.{f.name}", str) or "") for f in fields(Labels)))
-    for label, allowed in (("page", {"page", "pages"}), ("key_point", {"n", "total"}),
-                           ("figure", {"n"})):
+    for label, allowed in LABEL_FIELDS.items():
         for token in re.findall(r"\{(\w*)\}", getattr(labels, label)):
             if token not in allowed:
                 read.problem(f"labels.{label}", f"unknown field '{{{token}}}' in label",
                              "use " + ", ".join("{" + t + "}" for t in sorted(allowed)))
+
+    read.known_keys("files", {"reference_docx", "template_pptx"})
+    reference_docx = read.asset("files.reference_docx", ".docx")
+    template_pptx = read.asset("files.template_pptx", ".pptx")
+    logo = None
+    if "logo" in data:
+        read.known_keys("logo", {"file", "width", "placement"})
+        logo_file = read.asset("logo.file", ".png", ".jpg", ".jpeg")
+        placement = str(read.value("logo.placement", str, "right"))
+        if placement not in ("left", "right"):
+            read.problem("logo.placement", f"unknown logo placement '{placement}'",
+                         'use "left" or "right"')
+        if logo_file is not None:
+            logo = Logo(logo_file, read.length("logo.width"), placement)
+        else:
+            read.problem("logo", "the [logo] table has no file", 'add file = "logo.png"')
 
     markings = {}
     for level in read.table("markings"):
@@ -486,6 +610,9 @@ def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout") -> Layout
         colors=Colors(*(read.color(f"colors.{f.name}") for f in fields(Colors))),
         labels=labels,
         markings=markings,
+        reference_docx=reference_docx,
+        template_pptx=template_pptx,
+        logo=logo,
     )
     if read.problems:
         raise LayoutError(read.problems)

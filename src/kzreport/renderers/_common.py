@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 from kzreport.layout import Layout
-from kzreport.model import Author, Document
+from kzreport.model import Author, Document, Figure, walk
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 #: 1980-01-01, the earliest time a zip entry can carry.
@@ -68,3 +68,37 @@ def normalize_zip(path: Path, when: dt.datetime) -> None:
             info.external_attr = 0o644 << 16
             info.create_system = 0
             target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+
+
+def short_title(document: Document) -> str:
+    """The title up to its first colon, cut at a word boundary near 60 characters."""
+    title = document.meta.title.split(":")[0].strip()
+    if len(title) <= 60:
+        return title
+    return title[:60].rsplit(" ", 1)[0] + "…"
+
+
+def fill_label(template: str, document: Document, layout: Layout) -> str:
+    """A running header or footer label with its ``{field}``s filled from the paper."""
+    meta = document.meta
+    values = {
+        "title": meta.title,
+        "short_title": short_title(document),
+        "date": layout.format_date(meta.date),
+        "organization": meta.organization or "",
+        "marking": meta.marking or "",
+    }
+    # Strip the separator left dangling when a field (say, organization) is empty.
+    return template.format(**values).strip(" ·|–—-")
+
+
+def figure_numbers(document: Document) -> dict[Figure, int]:
+    """Each figure's number, counting from 1 in reading order (figures in lists, quotes and
+    key-point details included), so every format numbers them alike."""
+    figures = [block for block in walk(document.blocks) if isinstance(block, Figure)]
+    return {figure: n for n, figure in enumerate(figures, 1)}
+
+
+def figure_label(layout: Layout, n: int) -> str:
+    """The label that opens a figure caption, e.g. ``Figure 2.``."""
+    return layout.labels.figure.format(n=n)

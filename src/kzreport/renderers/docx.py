@@ -29,6 +29,7 @@ from kzreport.renderers import register
 from kzreport.renderers._common import (
     author_names,
     build_timestamp,
+    fill_label,
     normalize_zip,
     page_label,
     xml_safe,
@@ -135,7 +136,10 @@ class _BriefWriter:
 
         self.doc = document
         self.layout = layout
-        self.word: WordDocument = new_document()
+        reference = layout.reference_docx
+        self.word: WordDocument = new_document(str(reference) if reference else None)
+        if reference is not None:
+            _remove_sample_content(self.word)
         self.figure_count = 0
         self.bullet_abstract, self.number_abstract = self._define_numbering()
         self._style_document()
@@ -176,6 +180,8 @@ class _BriefWriter:
                 # A user's reference document may lack a style; base it on Normal.
                 added = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
                 added.base_style = styles["Normal"]
+            elif self.layout.reference_docx is not None:
+                return None  # the reference document's own style wins
             style = styles[name]
             style.font.name = family
             # Themed fonts in the template would override the name for some scripts.
@@ -194,37 +200,43 @@ class _BriefWriter:
             return style
 
         body = configure("Normal", fonts.body.name, sizes.body, colors.text, after=sizes.body * 0.6)
-        body.paragraph_format.line_spacing = 1.12
-        body.paragraph_format.widow_control = True
+        if body is not None:
+            body.paragraph_format.line_spacing = 1.12
+            body.paragraph_format.widow_control = True
         title = configure("Title", fonts.heading.name, sizes.title, colors.primary, bold=True,
                           after=4)
-        title.element.get_or_add_pPr().remove_all("w:pBdr")
-        title.paragraph_format.keep_with_next = True
+        if title is not None:
+            title.element.get_or_add_pPr().remove_all("w:pBdr")
         configure("Subtitle", fonts.heading.name, sizes.subtitle, colors.muted, after=10)
         for level, size in ((2, sizes.heading2), (3, sizes.heading3)):
             heading = configure(f"Heading {level}", fonts.heading.name, size,
                                 colors.primary, bold=True, before=size * 1.1, after=size * 0.35)
-            heading.paragraph_format.keep_with_next = True
+            if heading is not None:
+                heading.paragraph_format.keep_with_next = True
         quote = configure("Quote", fonts.body.name, sizes.body, colors.muted, italic=True,
                           before=4, after=8)
-        quote.paragraph_format.left_indent = Pt(18)
-        quote.paragraph_format.right_indent = Pt(18)
-        _border(quote.element.get_or_add_pPr(), {"left": (colors.accent, 18, 8)})
+        if quote is not None:
+            quote.paragraph_format.left_indent = quote.paragraph_format.right_indent = Pt(18)
+            _border(quote.element.get_or_add_pPr(), {"left": (colors.accent, 18, 8)})
         caption = configure("Caption", fonts.body.name, sizes.caption, colors.muted,
                             italic=True, after=10)
-        caption.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if caption is not None:
+            caption.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
         configure("Footer", fonts.body.name, sizes.small, colors.muted, after=0)
         configure("Header", fonts.body.name, sizes.small, colors.muted, after=0)
         configure("List Paragraph", fonts.body.name, sizes.body, colors.text,
                   after=sizes.body * 0.3)
         code = configure("Code Block", fonts.mono.name, sizes.code, colors.text, after=8)
-        _shade(code.element.get_or_add_pPr(), colors.summary_background)
+        if code is not None:
+            _shade(code.element.get_or_add_pPr(), colors.summary_background)
         self._hyperlink_style()
 
     def _hyperlink_style(self) -> None:
         from docx.enum.style import WD_STYLE_TYPE
 
         # The default template has no Hyperlink character style; Word expects one.
+        if "Hyperlink" in [s.name for s in self.word.styles]:
+            return
         style = self.word.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
         style.font.color.rgb = _rgb(self.layout.colors.link)
         style.font.underline = True
@@ -321,7 +333,7 @@ class _BriefWriter:
 
     def save(self, path: Path) -> None:
         self._properties()
-        self._footer()
+        self._page_furniture()
         self._title_block()
         self._blocks(self.doc.blocks, level=0)
         self._further_reading()
@@ -373,21 +385,55 @@ class _BriefWriter:
                 return part
         return None
 
-    def _footer(self) -> None:
+    def _page_furniture(self) -> None:
+        """Headers and footers: marking banners top and bottom, a running header from page 2,
+        and the disclaimer with "Page X of Y" on every page."""
+        section = self.word.sections[0]
+        section.different_first_page_header_footer = True
+        running = fill_label(self.layout.labels.running_header, self.doc, self.layout)
+        for header, with_running in ((section.first_page_header, False),
+                                     (section.header, True)):
+            header.is_linked_to_previous = False
+            _clear(header)
+            self._banner(header.add_paragraph())
+            if with_running and running:
+                line = header.add_paragraph(xml_safe(running), style="Header")
+                _border(line._p.get_or_add_pPr(), {"bottom": (self.layout.colors.rule, 4, 2)})
+        for footer in (section.first_page_footer, section.footer):
+            footer.is_linked_to_previous = False
+            _clear(footer)
+            self._footer(footer)
+            self._banner(footer.add_paragraph())
+        for part in (section.header, section.first_page_header, section.footer,
+                     section.first_page_footer):
+            paragraphs = part.paragraphs
+            if paragraphs and not paragraphs[0].text and not paragraphs[0].runs:
+                paragraphs[0]._p.getparent().remove(paragraphs[0]._p)
+
+    def _banner(self, paragraph: WordParagraph) -> None:
+        """The handling-marking banner: centred, bold, in the marking level's colours."""
         from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-        section = self.word.sections[0]
-        footer = section.footer
-        footer.is_linked_to_previous = False
-        first = footer.paragraphs[0]
+        marking = self.doc.meta.marking
+        style = self.layout.marking_style(marking) if marking else None
+        if marking is None or style is None:
+            return
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = _pt(2)
+        _shade(paragraph._p.get_or_add_pPr(), style.background)
+        run = paragraph.add_run(xml_safe(marking))
+        run.bold = True
+        run.font.size = _pt(self.layout.sizes.small + 2)
+        run.font.color.rgb = _rgb(style.text)
+
+    def _footer(self, footer: Any) -> None:
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
         if self.doc.meta.disclaimer:
-            first.text = xml_safe(self.doc.meta.disclaimer)
-            first.style = self.word.styles["Footer"]
-            first.paragraph_format.space_after = _pt(3)
-            _border(first._p.get_or_add_pPr(), {"top": (self.layout.colors.rule, 6, 4)})
-            numbers = footer.add_paragraph(style="Footer")
-        else:
-            numbers = first
+            disclaimer = footer.add_paragraph(xml_safe(self.doc.meta.disclaimer), style="Footer")
+            disclaimer.paragraph_format.space_after = _pt(3)
+            _border(disclaimer._p.get_or_add_pPr(), {"top": (self.layout.colors.rule, 6, 4)})
+        numbers = footer.add_paragraph(style="Footer")
         numbers.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         # "Page X of Y" is a label with two Word fields where the layout puts {page}/{pages}.
         label = page_label(self.layout, "\0PAGE\0", "\0NUMPAGES\0")
@@ -398,30 +444,41 @@ class _BriefWriter:
                 numbers.add_run(piece)
 
     def _title_block(self) -> None:
-        meta, colors = self.doc.meta, self.layout.colors
+        """Organization, title, subtitle, byline and date on the layout's title band."""
+        meta, colors, sizes = self.doc.meta, self.layout.colors, self.layout.sizes
+        band: list[WordParagraph] = []
+        if self.layout.logo is not None:
+            band.append(self._logo())
         if meta.organization:
-            org = self.word.add_paragraph(style="Subtitle")
+            org = self.word.add_paragraph()
             run = org.add_run(xml_safe(meta.organization).upper())
-            run.font.size = _pt(self.layout.sizes.small + 1)
+            run.font.size = _pt(sizes.small + 1)
             run.font.color.rgb = _rgb(colors.accent)
             run.bold = True
-            org.paragraph_format.space_after = _pt(6)
+            band.append(org)
         title = self.word.add_paragraph(xml_safe(meta.title), style="Title")
+        band.append(title)
         if meta.subtitle:
-            self.word.add_paragraph(xml_safe(meta.subtitle), style="Subtitle")
+            band.append(self.word.add_paragraph(xml_safe(meta.subtitle), style="Subtitle"))
         for author in meta.authors:
             byline = self.word.add_paragraph()
-            name = byline.add_run(xml_safe(author.name))
-            name.bold = True
+            byline.add_run(xml_safe(author.name)).bold = True
             if author.affiliation:
-                byline.add_run(", " + xml_safe(author.affiliation)).font.color.rgb = _rgb(
-                    colors.muted)
-            byline.paragraph_format.space_after = _pt(0)
-        date = self.word.add_paragraph(self.layout.format_date(meta.date))
-        date.runs[0].font.color.rgb = _rgb(colors.muted)
-        _border(date._p.get_or_add_pPr(), {"bottom": (colors.primary, 12, 8)})
-        date.paragraph_format.space_after = _pt(14)
-        title.paragraph_format.keep_with_next = True
+                byline.add_run(", " + xml_safe(author.affiliation))
+            band.append(byline)
+        band.append(self.word.add_paragraph(self.layout.format_date(meta.date)))
+        for paragraph in band:
+            paragraph.paragraph_format.keep_with_next = True
+            paragraph.paragraph_format.space_after = _pt(2)
+            # The band's colour spans the text column; its text takes the band's text colour.
+            _shade(paragraph._p.get_or_add_pPr(), colors.title_band)
+            for run in paragraph.runs:
+                if run.font.color.rgb is None:
+                    run.font.color.rgb = _rgb(colors.title_band_text)
+        title.paragraph_format.space_after = _pt(6)
+        _border(band[-1]._p.get_or_add_pPr(), {"bottom": (colors.primary, 12, 8)})
+        band[-1].paragraph_format.space_after = _pt(14)
+        band[-1].paragraph_format.keep_with_next = False
         if meta.summary:
             box = self.word.add_paragraph()
             label = box.add_run(self.layout.labels.summary + ": ")
@@ -433,6 +490,20 @@ class _BriefWriter:
             _shade(ppr, colors.summary_background)
             box.paragraph_format.left_indent = _pt(10)
             box.paragraph_format.space_after = _pt(14)
+
+    def _logo(self) -> WordParagraph:
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+        logo = self.layout.logo
+        assert logo is not None
+        paragraph = self.word.add_paragraph()
+        paragraph.alignment = (WD_ALIGN_PARAGRAPH.LEFT if logo.placement == "left"
+                               else WD_ALIGN_PARAGRAPH.RIGHT)
+        shape = paragraph.add_run().add_picture(str(logo.path), width=_pt(logo.width))
+        # A logo is decoration: screen readers should skip it.
+        shape._inline.docPr.set("descr", "")
+        shape._inline.docPr.set("title", "Logo (decorative)")
+        return paragraph
 
     def _blocks(self, blocks: Blocks, level: int) -> None:
         for block in blocks:
@@ -573,6 +644,20 @@ class _BriefWriter:
             caption = self.word.add_paragraph(style="Caption")
             caption.add_run(label + " ").bold = True
             caption.add_run(xml_safe(figure.caption))
+
+
+def _remove_sample_content(word: WordDocument) -> None:
+    """Empty a reference document's body, keeping its final section properties."""
+    body = word.element.body
+    for child in list(body):
+        if child.tag != _qn("w:sectPr"):
+            body.remove(child)
+
+
+def _clear(part: Any) -> None:
+    """Empty a header or footer (a reference document may bring its own content)."""
+    for child in list(part._element):
+        part._element.remove(child)
 
 
 def _qn(tag: str) -> str:
