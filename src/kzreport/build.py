@@ -11,12 +11,13 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kzreport import __version__
 from kzreport.errors import KzreportError, Problem, SourceError
 from kzreport.layout import Layout, is_layout_path, load_layout
+from kzreport.lint import accessibility_warnings
 from kzreport.model import Document
 from kzreport.source import read_source
 
@@ -112,7 +113,8 @@ def check_source(source: Path, layout_spec: str | None, cwd: Path) -> Outcome:
     """Parse and validate one source and its layout without writing anything."""
     outcome = Outcome(source)
     try:
-        prepare(source, layout_spec, cwd)
+        document, _ = prepare(source, layout_spec, cwd)
+        outcome.problems.extend(accessibility_warnings(document))
     except KzreportError as exc:
         outcome.problems.extend(exc.problems)
     return outcome
@@ -255,6 +257,9 @@ def build(sources: Sequence[Path], options: Options,
         except KzreportError as exc:
             outcome.problems.extend(exc.problems)
             continue
+        outcome.problems.extend(_strictly(accessibility_warnings(document), options.strict))
+        if outcome.failed:
+            continue
         for name in options.formats:
             planned.extend(_plan(outcome, document, layout, name, options, manifest))
     if options.check_only or not planned:
@@ -346,10 +351,7 @@ def _publish_sources(planned: list[_Planned], results: list[tuple[list[Problem],
                                                 "run the build again"))
                 continue
             problems, item.result.milliseconds = returned
-            if options.strict:
-                problems = [Problem(p.path, p.line, p.message, p.hint, p.column, "error")
-                            for p in problems]
-            outcome.problems.extend(problems)
+            outcome.problems.extend(_strictly(problems, options.strict))
         for item, _ in group:
             if outcome.failed or item.temp is None:
                 item.result.status = "failed"
@@ -362,6 +364,13 @@ def _publish_sources(planned: list[_Planned], results: list[tuple[list[Problem],
                 "sha256": item.result.sha256, "built_from": item.digest}
     if any(item.result.status == "built" for item in planned):
         save_manifest(options.out_dir, manifest)
+
+
+def _strictly(problems: list[Problem], strict: bool) -> list[Problem]:
+    """``problems`` with warnings turned into errors when ``strict``."""
+    if not strict:
+        return problems
+    return [replace(p, severity="error") for p in problems]
 
 
 def _make_folder(folder: Path) -> None:

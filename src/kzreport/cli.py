@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -12,7 +13,7 @@ import click
 from kzreport import __version__
 from kzreport.build import Options, Outcome, check_source, find_sources, ignore_file_size_signal
 from kzreport.build import build as run_build
-from kzreport.errors import KzreportError, Problem
+from kzreport.errors import KzreportError
 from kzreport.layout import available_layouts, describe_layout, load_layout
 
 
@@ -114,8 +115,7 @@ def check(sources: tuple[Path, ...], layout: str | None, strict: bool) -> None:
     outcomes = [check_source(s, layout, cwd) for s in _sources(sources)]
     if strict:
         for outcome in outcomes:
-            outcome.problems = [Problem(p.path, p.line, p.message, p.hint, p.column, "error")
-                                for p in outcome.problems]
+            outcome.problems = [replace(p, severity="error") for p in outcome.problems]
     code = _report(outcomes)
     if code == 0:
         click.echo(f"{len(outcomes)} source(s) OK")
