@@ -287,6 +287,8 @@ class _Reader:
         for number, raw in enumerate(lines, 1):
             text = raw.strip()
             header = re.fullmatch(r"\[+\s*([^\]]+?)\s*\]+", text)
+            if header and header.group(1).replace('"', "") == dotted:
+                return path, number  # the setting is a table of its own
             if header:
                 in_section = header.group(1).replace('"', "") == section
             elif in_section and re.match(rf'"?{re.escape(key)}"?\s*=', text):
@@ -493,8 +495,9 @@ def _read_chain(folder: Path, cwd: Path) -> tuple[dict[str, Any], dict[str, Path
             raise LayoutError([Problem(file, None, f"layout is not UTF-8 ({exc.reason})",
                                        "save layout.toml as UTF-8")]) from None
         except tomllib.TOMLDecodeError as exc:
-            line = getattr(exc, "lineno", None)
-            message = str(exc).split(" (at line")[0]
+            at = re.search(r"\(at line (\d+)", str(exc))
+            line = int(at.group(1)) if at else None
+            message = str(exc).split(" (at ")[0]
             raise LayoutError([Problem(file, line, f"invalid TOML: {message}",
                                        "fix the TOML syntax")]) from None
         tables.append((file, data))
