@@ -10,9 +10,10 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.shared import RGBColor
 
 from conftest import FIXTURES, SEED, libreoffice_to_pdf, require_tool
-from kzreport.layout import Layout
+from kzreport.layout import Layout, load_layout
 from kzreport.model import Document, KeyPoints, ListBlock, Paragraph, Table, plain_text, walk
 from kzreport.renderers import renderers
 from kzreport.source import read_source
@@ -192,3 +193,49 @@ def test_control_characters_never_reach_the_xml(layout: Layout, tmp_path: Path) 
     dirty = replace(document, meta=replace(document.meta, title="Bell\x07 and\x0b tab"))
     path = render(dirty, layout, tmp_path)
     assert docx.Document(str(path)).core_properties.title == "Bell and tab"
+
+
+@pytest.mark.parametrize(("marking", "fill", "text_color"), [
+    ("UNCLASSIFIED", "007A33", "FFFFFF"),
+    ("CUI", "502B85", "FFFFFF"),
+    ("CONFIDENTIAL", "0033A0", "FFFFFF"),
+    ("SECRET//NOFORN", "C8102E", "FFFFFF"),
+    ("TOP SECRET", "FF8C00", "000000"),
+    ("TOP SECRET//SCI", "FCE83A", "000000"),
+])
+def test_marking_banner_top_and_bottom_of_every_page(seed: Document, layout: Layout,
+                                                      tmp_path: Path, marking: str, fill: str,
+                                                      text_color: str) -> None:
+    marked = replace(seed, meta=replace(seed.meta, marking=marking))
+    section = docx.Document(str(render(marked, layout, tmp_path))).sections[0]
+    assert section.different_first_page_header_footer
+    for part, position in ((section.first_page_header, 0), (section.header, 0),
+                           (section.first_page_footer, -1), (section.footer, -1)):
+        banner = part.paragraphs[position]
+        assert banner.text == marking
+        assert f'w:fill="{fill}"' in banner._p.xml
+        assert banner.runs[0].font.color.rgb == RGBColor.from_string(text_color)
+
+
+def test_running_header_from_page_two(seed: Document, layout: Layout, tmp_path: Path) -> None:
+    section = docx.Document(str(render(seed, layout, tmp_path))).sections[0]
+    assert [p.text for p in section.first_page_header.paragraphs if p.text] == []
+    assert "3 June 2022" in section.header.paragraphs[-1].text
+    assert "Kazakhstan’s Position" in section.header.paragraphs[-1].text
+
+
+def test_reference_docx_styles_are_used_and_its_content_removed(seed: Document,
+                                                                tmp_path: Path) -> None:
+    reference = docx.Document()
+    reference.styles["Heading 2"].font.color.rgb = RGBColor.from_string("AB1234")
+    reference.add_paragraph("SAMPLE CONTENT TO REMOVE")
+    folder = tmp_path / "house"
+    folder.mkdir()
+    reference.save(str(folder / "reference.docx"))
+    (folder / "layout.toml").write_text(
+        'inherit = "default"\n[files]\nreference_docx = "reference.docx"\n', encoding="utf-8")
+    house = load_layout(str(folder), tmp_path)
+    word = docx.Document(str(render(seed, house, tmp_path)))
+    assert "SAMPLE CONTENT TO REMOVE" not in [p.text for p in word.paragraphs]
+    assert word.styles["Heading 2"].font.color.rgb == RGBColor.from_string("AB1234")
+    assert word.paragraphs[1].text == seed.meta.title
