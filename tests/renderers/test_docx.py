@@ -239,3 +239,15 @@ def test_reference_docx_styles_are_used_and_its_content_removed(seed: Document,
     assert "SAMPLE CONTENT TO REMOVE" not in [p.text for p in word.paragraphs]
     assert word.styles["Heading 2"].font.color.rgb == RGBColor.from_string("AB1234")
     assert word.paragraphs[1].text == seed.meta.title
+
+
+def test_headings_never_skip_a_level(layout: Layout, tmp_path: Path) -> None:
+    source = tmp_path / "skip.md"
+    source.write_text("---\ntitle: T\nauthors: [A]\ndate: 2024-01-02\n---\n\n### Deep first\n\n"
+                      "Text.\n\n## Section\n\n### Sub\n\n## Key Points\n\n- One.\n", "utf-8")
+    word = docx.Document(str(render(read_source(source), layout, tmp_path)))
+    styles = [(p.text, p.style.name) for p in word.paragraphs
+              if p.style is not None and p.style.name.startswith("Heading")]
+    assert styles == [("Deep first", "Heading 2"), ("Section", "Heading 2"),
+                      ("Sub", "Heading 3"), ("Key Points", "Heading 2")]
+    assert '<w:outlineLvl w:val="0"/>' in part(tmp_path / "skip.docx", "word/styles.xml")

@@ -141,6 +141,8 @@ class _BriefWriter:
         if reference is not None:
             _remove_sample_content(self.word)
         self.figure_count = 0
+        #: The level of the last heading written; the title counts as level 1.
+        self.heading_level = 1
         self.bullet_abstract, self.number_abstract = self._define_numbering()
         self._style_document()
 
@@ -207,6 +209,8 @@ class _BriefWriter:
                           after=4)
         if title is not None:
             title.element.get_or_add_pPr().remove_all("w:pBdr")
+            # The title is the outline's level 1, above the sections' Heading 2.
+            _put(title.element.get_or_add_pPr(), _element("w:outlineLvl", val="0"))
         configure("Subtitle", fonts.heading.name, sizes.subtitle, colors.muted, after=10)
         for level, size in ((2, sizes.heading2), (3, sizes.heading3)):
             heading = configure(f"Heading {level}", fonts.heading.name, size,
@@ -511,7 +515,10 @@ class _BriefWriter:
 
     def _block(self, block: Block, level: int) -> None:
         if isinstance(block, Heading):
-            self._paragraph(block.inlines, f"Heading {block.level}")
+            # Never skip a level (a '###' straight after the title becomes Heading 2), so the
+            # navigation pane and screen readers see a well-formed outline.
+            self.heading_level = min(block.level, self.heading_level + 1)
+            self._paragraph(block.inlines, f"Heading {self.heading_level}")
         elif isinstance(block, Paragraph):
             paragraph = self._paragraph(block.inlines)
             _indent(paragraph, level)
@@ -556,6 +563,7 @@ class _BriefWriter:
     def _key_points(self, section: KeyPoints) -> None:
         heading = self.word.add_paragraph(xml_safe(section.title), style="Heading 2")
         heading.paragraph_format.keep_with_next = True
+        self.heading_level = 2
         num_id = self._new_list(False, 1)
         for point in section.points:
             paragraph = self.word.add_paragraph(style="List Paragraph")
