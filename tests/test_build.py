@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, SEED
+from kzreport import renderers as registry
 from kzreport.build import MANIFEST_NAME, Options, build
 from kzreport.errors import Problem
-from kzreport.renderers import register, renderers
+from kzreport.renderers import renderers
 
 ALL_FORMATS = tuple(renderers())
 
@@ -153,9 +154,10 @@ class _DyingRenderer:
         return []
 
 
-def test_a_killed_worker_fails_its_source_and_keeps_previous_outputs(project: Path) -> None:
-    if "dying" not in renderers():
-        register(_DyingRenderer())
+def test_a_killed_worker_fails_its_source_and_keeps_previous_outputs(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    renderers()  # load the built-in formats before adding the dying one for this test only
+    monkeypatch.setitem(registry._registry, "dying", _DyingRenderer())
     assert not build(sources(project), options(project))[0].failed
     docx_path = project / "build" / "kazakhstan-position.docx"
     before = docx_path.read_bytes()

@@ -11,7 +11,7 @@ from kzreport.layout import Layout
 from kzreport.model import Document
 
 #: The modules of the built-in formats; adding a format means adding its module here.
-BUILTIN_MODULES = ("kzreport.renderers.docx",)
+BUILTIN_MODULES = ("kzreport.renderers.docx", "kzreport.renderers.pdf", "kzreport.renderers.pptx")
 
 
 class Renderer(Protocol):
@@ -43,13 +43,24 @@ def register(renderer: Renderer) -> None:
     _registry[renderer.name] = renderer
 
 
+_builtins_loaded = False
+
+
 def _load_builtins() -> None:
     for module in BUILTIN_MODULES:
         importlib.import_module(module)
 
 
 def renderers() -> dict[str, Renderer]:
-    """Every registered format by name, in registration order."""
-    if not _registry:
+    """Every registered format by name: the built-in ones in ``BUILTIN_MODULES`` order, then
+    any other in registration order."""
+    global _builtins_loaded
+    # Load the built-ins once even when the registry is not empty: importing one renderer's
+    # module directly (a test, a plugin) registers it before the others are loaded.
+    if not _builtins_loaded:
+        _builtins_loaded = True
         _load_builtins()
-    return dict(_registry)
+    rank = {module: index for index, module in enumerate(BUILTIN_MODULES)}
+    ordered = sorted(_registry.items(),
+                     key=lambda item: rank.get(type(item[1]).__module__, len(rank)))
+    return dict(ordered)

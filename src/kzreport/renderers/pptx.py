@@ -1,0 +1,1043 @@
+"""The slide deck: a title slide, the bottom line, one slide per key point and a closing slide."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from kzreport.errors import Problem, RenderError
+from kzreport.layout import FontFamily, Layout, Logo
+from kzreport.model import (
+    Blocks,
+    CodeBlock,
+    Document,
+    Figure,
+    Heading,
+    Inlines,
+    KeyPoint,
+    LineBreak,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Rule,
+    Span,
+    Table,
+    plain_text,
+)
+from kzreport.renderers import _fit as fit
+from kzreport.renderers import register
+from kzreport.renderers._common import (
+    author_names,
+    build_timestamp,
+    figure_label,
+    figure_numbers,
+    fill_label,
+    key_point_label,
+    normalize_zip,
+    xml_safe,
+)
+
+#: EMU per point (python-pptx lengths are EMU integers).
+EMU_PER_PT = 12700
+#: Fitting below a layout's minimum stops here; text that needs less is refused, not shrunk.
+FLOOR_PT = 6.0
+#: Speaker notes are read from the presenter view: one comfortable fixed size.
+NOTES_PT = 12.0
+#: Footer and banner text: small, fitted down to this when a long organization name needs it.
+SMALL_MAX_PT, SMALL_MIN_PT = 12.0, 8.0
+#: A title needing more than two lines may take this share of the slide's content height.
+TITLE_CAP = 0.45
+#: Titles set a little tighter than running text, as two-line headings read better so.
+TITLE_LINE_SPACING = 0.92
+#: Core properties longer than this make python-pptx raise (and Office truncates them).
+PROPERTY_LIMIT = 255
+#: ``<a:ext>`` that marks a shape as decorative, so screen readers skip bands and rules.
+_DECORATIVE_EXT = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
+_DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+
+#: ``<a:ext>`` that makes a hyperlink take its run's colour instead of the theme's.
+_HLINK_COLOR_EXT = "{A12FA001-AC4F-418D-AE19-62706E023703}"
+_HLINK_COLOR_NS = "http://schemas.microsoft.com/office/drawing/2018/hyperlinkcolor"
+
+
+# ---------------------------------------------------------------- geometry
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle on the slide, in points."""
+
+    left: float
+    top: float
+    width: float
+    height: float
+
+    @property
+    def right(self) -> float:
+        return self.left + self.width
+
+    @property
+    def bottom(self) -> float:
+        return self.top + self.height
+
+    def frame(self, inset_x: float = fit.DEFAULT_INSET_X,
+              inset_y: float = fit.DEFAULT_INSET_Y) -> fit.Frame:
+        return fit.Frame(self.width, self.height, inset_x, inset_x, inset_y, inset_y)
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Where things go on a slide of a given size; every length scales with the slide."""
+
+    width: float
+    height: float
+    banner: float  # height of each marking banner, 0 without a marking
+
+    @property
+    def margin(self) -> float:
+        return round(self.width * 0.05, 2)
+
+    @property
+    def content_top(self) -> float:
+        return self.banner + round(self.height * 0.05, 2)
+
+    @property
+    def content_width(self) -> float:
+        return self.width - 2 * self.margin
+
+    @property
+    def footer(self) -> Box:
+        height = 20.0
+        return Box(self.margin, self.height - self.banner - round(self.height * 0.025, 2) - height,
+                   self.content_width, height)
+
+    @property
+    def content_bottom(self) -> float:
+        return self.footer.top - round(self.height * 0.02, 2)
+
+
+# ---------------------------------------------------------------- text to write
+
+
+@dataclass(frozen=True)
+class Run:
+    """Text in one style; ``\\n`` is a line break. ``color`` None takes the paragraph's."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    mono: bool = False
+    href: str | None = None
+    color: str | None = None
+
+
+@dataclass(frozen=True)
+class Par:
+    """A paragraph to write: runs, colour, family, alignment and spacing relative to the size
+    the frame's text is fitted at (see ``_fit.Para``)."""
+
+    runs: tuple[Run, ...]
+    color: str
+    family: FontFamily
+    scale: float = 1.0
+    space_before: float = 0.0
+    line_spacing: float = 1.0
+    align: str = "l"  # DrawingML: l, ctr, r
+
+
+@dataclass
+class Deck:
+    """One deck being built: the presentation, its inputs and the warnings found so far."""
+
+    prs: Any
+    document: Document
+    layout: Layout
+    geometry: Geometry
+    #: The user's template the deck started from, None for python-pptx's default.
+    template: Path | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        return self.document.meta.language
+
+    def measure(self, par: Par) -> fit.Para:
+        """``par`` as the fitting module sees it: each run measured with its own face."""
+        pieces = tuple(fit.Piece(run.text, fit.load_metrics(_face(par.family, run, self.layout)))
+                       for run in par.runs)
+        return fit.Para(pieces, fit.load_metrics(par.family.regular), par.scale,
+                        par.space_before, par.line_spacing)
+
+
+# ---------------------------------------------------------------- the renderer
+
+
+class PptxRenderer:
+    """The ``pptx`` format: a widescreen slide deck, text fitted to its boxes by font metrics."""
+
+    name = "pptx"
+    extension = ".pptx"
+    description = "PowerPoint deck: a slide per key point, details in the speaker notes"
+
+    def render(self, document: Document, layout: Layout, path: Path) -> list[Problem]:
+        """Write the deck of ``document`` to ``path``; return warnings (text that needed
+        shrinking below the layout's minimum size)."""
+        return render_deck(document, layout, path, layout.template_pptx)
+
+
+def render_deck(document: Document, layout: Layout, path: Path,
+                template: Path | None = None) -> list[Problem]:
+    """Write the deck to ``path``, starting from ``template`` (a .pptx whose masters, layouts
+    and theme are kept and whose slides are dropped) or python-pptx's default."""
+    from pptx.util import Emu
+
+    prs = _open(template)
+    if template is None:
+        old_width = prs.slide_width
+        prs.slide_width = Emu(round(layout.slides.width * EMU_PER_PT))
+        prs.slide_height = Emu(round(layout.slides.height * EMU_PER_PT))
+        _stretch_layouts(prs, prs.slide_width / old_width)
+        _theme_colors(prs, layout)
+    # A template's masters are drawn for its own slide size, so that size wins over the layout's.
+    width, height = prs.slide_width / EMU_PER_PT, prs.slide_height / EMU_PER_PT
+    banner = round(max(18.0, height * 0.037), 2) if document.meta.marking else 0.0
+    deck = Deck(prs, document, layout, Geometry(width, height, banner), template)
+
+    points = document.key_points.points
+    plan: list[tuple[str, Callable[[Deck, Any, str], None]]] = [
+        (document.meta.title, _title_slide)]
+    if document.meta.summary:
+        plan.append((layout.labels.summary, _summary_slide))
+    for number, point in enumerate(points, 1):
+        title = point.headline or key_point_label(layout, number, len(points))
+        plan.append((title, _key_point_slide(number, point)))
+    if document.meta.links or document.meta.disclaimer:
+        closing = (layout.labels.further_reading if document.meta.links
+                   else document.meta.organization or document.meta.title)
+        plan.append((closing, _closing_slide))
+
+    titles = unique_titles([title for title, _ in plan])
+    for number, ((_, build), title) in enumerate(zip(plan, titles, strict=True), 1):
+        role = "title" if number == 1 else "content"
+        slide = prs.slides.add_slide(_slide_layout(prs, role, template or Path("template")))
+        if template is None:  # a template's own backgrounds are part of its design
+            _fill(slide.background, layout.colors.slide_background)
+        build(deck, slide, title)
+        if number > 1:
+            _footer(deck, slide, number, len(plan))
+        if document.meta.marking:
+            _banners(deck, slide, document.meta.marking)
+
+    _properties(deck)
+    prs.save(str(path))
+    normalize_zip(path, build_timestamp(document))
+    return deck.problems
+
+
+# ---------------------------------------------------------------- slides
+
+
+def _title_slide(deck: Deck, slide: Any, title: str) -> None:
+    """The opening slide: a coloured band holding title and subtitle, an accent stripe, then
+    the byline, organization and date (and the layout's logo) on the slide background."""
+    g, layout, meta = deck.geometry, deck.layout, deck.document.meta
+    colors, heading, body = layout.colors, layout.fonts.heading, layout.fonts.body
+    # The layout's title band colours, unless the band would vanish into the background (the
+    # default layout's band is white for print): then the primary colour carries it.
+    if colors.title_band != colors.slide_background:
+        band_color, band_text = colors.title_band, colors.title_band_text
+    else:
+        band_color, band_text = colors.primary, colors.slide_background
+    band = Box(0, g.banner, g.width, round((g.height - 2 * g.banner) * 0.56, 2))
+    stripe = Box(0, band.bottom, g.width, 5.0)
+    _rectangle(slide, band, band_color, behind=True)
+    _rectangle(slide, stripe, colors.accent, behind=True)
+
+    # Title and subtitle stack up from the band's bottom edge, the subtitle fitted first.
+    pad = round(g.height * 0.06, 2)
+    inner = Box(g.margin, band.top + pad, g.content_width, band.height - 2 * pad)
+    bottom = inner.bottom
+    subtitle_shape = _placeholder(slide, ("SUBTITLE",))
+    if meta.subtitle:
+        par = Par((Run(_clean(meta.subtitle)),), band_text, body)
+        frame = Box(inner.left, inner.top, inner.width, inner.height / 3)
+        result = _fit_or_floor(deck, [par], frame, 24.0, 16.0, max_lines=2,
+                               problem=("the subtitle does not fit on the title slide",
+                                        "shorten the subtitle",
+                                        deck.document.lines.get("subtitle")))
+        box = _shrink_to_text(frame, result, bottom=bottom)
+        shape = subtitle_shape if subtitle_shape is not None else _textbox(slide, box)
+        _write(deck, shape, box, [par], result.size, anchor="b")
+        bottom = box.top - 6
+    else:
+        _remove(subtitle_shape)
+    title_par = Par((Run(title, bold=True),), band_text, heading,
+                    line_spacing=TITLE_LINE_SPACING)
+    frame = Box(inner.left, inner.top, inner.width, bottom - inner.top)
+    result = _fit_or_floor(deck, [title_par], frame, round(layout.slides.title_max * 1.25),
+                           layout.slides.title_min,
+                           problem=("the title does not fit on the title slide",
+                                    "shorten the title or move words into the subtitle",
+                                    deck.document.lines.get("title")))
+    box = _shrink_to_text(frame, result, bottom=bottom)
+    _write(deck, _title_shape(slide), box, [title_par], result.size, anchor="b")
+
+    # Byline: each author's name, then their affiliation; then organization and date.
+    gap = round(g.height * 0.045, 2)
+    below = Box(g.margin, stripe.bottom + gap, g.content_width,
+                g.height - g.banner - gap - stripe.bottom - gap)
+    if layout.logo is not None:
+        below = _logo(slide, layout.logo, below)
+    pars: list[Par] = []
+    for author in meta.authors:
+        pars.append(Par((Run(_clean(author.name), bold=True),), colors.text, body,
+                        space_before=0.6 if pars else 0.0))
+        if author.affiliation:
+            pars.append(Par((Run(_clean(author.affiliation)),), colors.muted, body, scale=0.8,
+                            space_before=0.1))
+    if meta.organization:
+        pars.append(Par((Run(_clean(meta.organization), bold=True),), colors.primary, body,
+                        scale=0.8, space_before=1.0 if pars else 0.0))
+    pars.append(Par((Run(layout.format_date(meta.date)),), colors.muted, body, scale=0.8,
+                    space_before=0.2 if meta.organization else 1.0))
+    result = _fit_or_floor(deck, pars, below, 22.0, 12.0,
+                           problem=("the authors, organization and date do not fit on the "
+                                    "title slide", "shorten the affiliations",
+                                    deck.document.lines.get("authors")))
+    _write(deck, _textbox(slide, below), below, pars, result.size)
+
+
+def _logo(slide: Any, logo: Logo, area: Box) -> Box:
+    """Place the layout's logo in the top left or right corner of ``area`` (at most as tall
+    as ``area``) and return the part of ``area`` left for text beside it."""
+    from PIL import Image
+
+    with Image.open(logo.path) as image:
+        aspect = image.height / image.width
+    width = min(logo.width, area.width / 3, area.height / aspect)
+    height = width * aspect
+    left = area.left if logo.placement == "left" else area.right - width
+    picture = slide.shapes.add_picture(str(logo.path), _emu(left), _emu(area.top),
+                                       _emu(width), _emu(height))
+    picture._element.nvPicPr.cNvPr.set("descr", "")
+    _decorative(picture)
+    room = area.width - width - 24
+    if logo.placement == "left":
+        return Box(area.left + width + 24, area.top, room, area.height)
+    return Box(area.left, area.top, room, area.height)
+
+
+def _summary_slide(deck: Deck, slide: Any, title: str) -> None:
+    """The bottom line up front: the summary on a tinted panel with an accent edge."""
+    g, layout = deck.geometry, deck.layout
+    summary = deck.document.meta.summary or ""
+    top = _content_title(deck, slide, title, None)
+    pars = [Par((Run(text),), layout.colors.text, layout.fonts.body,
+                space_before=0.6 if index else 0.0)
+            for index, text in enumerate(_paragraphs(summary))]
+    panel = Box(g.margin, top, g.content_width, g.content_bottom - top)
+    inset_x, inset_y = 22.0, 16.0
+    result = _fit_or_floor(deck, pars, panel, layout.slides.body_max, layout.slides.body_min,
+                           inset=(inset_x, inset_y),
+                           problem=(f"the summary does not fit on its slide at "
+                                    f"{layout.slides.body_min:g} pt",
+                                    "shorten the summary",
+                                    deck.document.lines.get("summary")))
+    box = _shrink_to_text(panel, result, inset_y=inset_y, minimum=panel.height * 0.5)
+    _rectangle(slide, box, layout.colors.summary_background, behind=True)
+    _rectangle(slide, Box(box.left, box.top, 5.0, box.height), layout.colors.accent,
+               behind=True)
+    shape = _body_shape(slide, box)
+    _write(deck, shape, box, pars, result.size, inset=(inset_x, inset_y), anchor="m")
+
+
+def _key_point_slide(number: int, point: KeyPoint) -> Callable[[Deck, Any, str], None]:
+    """The builder of key point ``number``'s slide."""
+
+    def build(deck: Deck, slide: Any, title: str) -> None:
+        g, layout = deck.geometry, deck.layout
+        total = len(deck.document.key_points.points)
+        eyebrow = key_point_label(layout, number, total) if point.headline else None
+        top = _content_title(deck, slide, title, eyebrow, point.line, number)
+        pars = [Par(_runs(point.inlines), layout.colors.text, layout.fonts.body)]
+        normal = Box(g.margin, top, g.content_width, g.content_bottom - top)
+        # The largest area the body may take when the text does not fit at the minimum size:
+        # half the side margins and most of the gap to the footer.
+        wide = Box(g.margin / 2, top - 6, g.width - g.margin,
+                   g.footer.top - 2 - (top - 6))
+        if plain_text(point.inlines).strip():
+            box, size = _fit_body(deck, pars, normal, wide, point.line,
+                                  f"key point {number} does not fit on its slide at "
+                                  f"{layout.slides.body_min:g} pt",
+                                  "shorten it or move detail into sub-bullets")
+            _write(deck, _body_shape(slide, box), box, pars, size)
+        else:
+            _remove(_placeholder(slide, ("BODY", "OBJECT")))
+        if point.details:
+            _notes(deck, slide, point.details)
+
+    return build
+
+
+def _closing_slide(deck: Deck, slide: Any, title: str) -> None:
+    """Further reading (clickable labels with their addresses) and the disclaimer."""
+    g, layout, meta = deck.geometry, deck.layout, deck.document.meta
+    colors, body = layout.colors, layout.fonts.body
+    top = _content_title(deck, slide, title, None)
+    area = Box(g.margin, top, g.content_width, g.content_bottom - top)
+    links_bottom = area.bottom
+    if meta.disclaimer:
+        # The disclaimer is small print at the foot of the slide, separated by a hairline.
+        pars = [Par((Run(text),), colors.muted, body, space_before=0.5 if i else 0.0)
+                for i, text in enumerate(_paragraphs(meta.disclaimer))]
+        room = Box(area.left, area.top, area.width,
+                   area.height * (0.5 if meta.links else 1.0))
+        result = _fit_or_floor(deck, pars, room, 16.0, 11.0,
+                               problem=("the disclaimer does not fit on the closing slide",
+                                        "shorten the disclaimer",
+                                        deck.document.lines.get("disclaimer")))
+        box = _shrink_to_text(room, result, bottom=area.bottom)
+        _write(deck, _textbox(slide, box), box, pars, result.size, anchor="b")
+        _rectangle(slide, Box(box.left + fit.DEFAULT_INSET_X, box.top - 8,
+                              box.width - 2 * fit.DEFAULT_INSET_X, 0.75), colors.rule)
+        links_bottom = box.top - 16
+    links_box = Box(area.left, area.top, area.width, links_bottom - area.top)
+    shape = _placeholder(slide, ("BODY", "OBJECT"))
+    if meta.links:
+        pars = []
+        for link in meta.links:
+            pars.append(Par((Run(_clean(link.label), href=link.url, color=colors.link),),
+                            colors.text, body, space_before=0.8 if pars else 0.0))
+            shown = link.url.removeprefix("mailto:")  # the address, as people write it
+            pars.append(Par((Run(shown, href=link.url),), colors.muted, body, scale=0.7,
+                            space_before=0.1))
+        wide = Box(g.margin / 2, area.top - 6, g.width - g.margin,
+                   links_bottom - (area.top - 6))
+        box, size = _fit_body(deck, pars, links_box, wide, deck.document.lines.get("links"),
+                              f"the further-reading links do not fit on the closing slide "
+                              f"at {layout.slides.body_min:g} pt", "list fewer links",
+                              largest=min(layout.slides.body_max, 24.0))
+        _write(deck, shape if shape is not None else _textbox(slide, box), box, pars, size)
+    elif shape is not None:
+        _remove(shape)
+
+
+def _content_title(deck: Deck, slide: Any, title: str, eyebrow: str | None,
+                   line: int | None = None, number: int | None = None) -> float:
+    """Write a content slide's title (below its small label, if any) and the accent rule under
+    it; return where the body may start.
+
+    A title takes up to two lines, shrinking from the layout's largest title size to its
+    smallest; one that needs more lines at the smallest size takes them (up to ``TITLE_CAP``
+    of the slide) and is reported. The rule and the body follow the title's real height.
+    """
+    g, layout, s = deck.geometry, deck.layout, deck.layout.slides
+    top = g.content_top
+    if eyebrow:
+        label = Par((Run(eyebrow.upper(), bold=True),), layout.colors.accent, layout.fonts.body)
+        label_box = Box(g.margin, top, g.content_width,
+                        round(fit.load_metrics(layout.fonts.body.bold).line_box * 14.0
+                              + 2 * fit.DEFAULT_INSET_Y, 2))
+        _small_line(deck, slide, label_box, label, anchor="b", largest=14.0,
+                    inset_y=fit.DEFAULT_INSET_Y)
+        top = label_box.bottom
+    par = Par((Run(title, bold=True),), layout.colors.primary, layout.fonts.heading,
+              line_spacing=TITLE_LINE_SPACING)
+    two_lines = 2 * fit.line_pitch(deck.measure(par), s.title_max) + 2 * fit.DEFAULT_INSET_Y
+    zone = Box(g.margin, top, g.content_width, two_lines)
+    result = fit.fit([deck.measure(par)], zone.frame(), s.title_max, s.title_min, max_lines=2)
+    if not result.fits:
+        where = f"key point {number}'s headline" if number else f"the title '{title[:40]}'"
+        zone = Box(zone.left, zone.top, zone.width,
+                   max(two_lines, (g.content_bottom - top) * TITLE_CAP))
+        result = _fit_or_floor(deck, [par], zone, s.title_min, s.title_min,
+                               problem=(f"{where} does not fit on two lines at "
+                                        f"{s.title_min:g} pt", "shorten the headline", line),
+                               warn=True)
+    box = _shrink_to_text(zone, result)
+    _write(deck, _title_shape(slide), box, [par], result.size)
+    rule_top = box.bottom + 4
+    _rectangle(slide, Box(g.margin + fit.DEFAULT_INSET_X, rule_top, 64.0, 3.0),
+               layout.colors.accent)
+    return round(rule_top + 3.0 + g.height * 0.03, 2)
+
+
+def _fit_body(deck: Deck, pars: Sequence[Par], normal: Box, wide: Box, line: int | None,
+              message: str, hint: str, largest: float | None = None) -> tuple[Box, float]:
+    """Fit body text: in ``normal`` from the layout's largest to smallest body size; failing
+    that, in ``wide``, the most room the slide has; failing that, below the minimum with a
+    warning (so the text never leaves its box)."""
+    s = deck.layout.slides
+    top = s.body_max if largest is None else largest
+    paras = [deck.measure(p) for p in pars]
+    result = fit.fit(paras, normal.frame(), top, s.body_min)
+    if result.fits:
+        return normal, result.size
+    result = fit.fit(paras, wide.frame(), top, s.body_min)
+    if result.fits:
+        return wide, result.size
+    result = _fit_or_floor(deck, list(pars), wide, s.body_min, s.body_min,
+                           problem=(message, hint, line))
+    return wide, result.size
+
+
+def _fit_or_floor(deck: Deck, pars: Sequence[Par], box: Box, largest: float, smallest: float,
+                  problem: tuple[str, str, int | None], max_lines: int | None = None,
+                  inset: tuple[float, float] = (fit.DEFAULT_INSET_X, fit.DEFAULT_INSET_Y),
+                  warn: bool = False) -> fit.Fit:
+    """The largest size in ``largest..smallest`` at which ``pars`` fit ``box``; when none does,
+    a warning and the largest size below ``smallest`` that fits (down to ``FLOOR_PT``); when
+    not even that fits, a ``RenderError`` rather than text running off its box. ``warn``
+    reports ``problem`` even when the text fits (the caller already gave it more room)."""
+    frame = box.frame(*inset)
+    paras = [deck.measure(p) for p in pars]
+    result = fit.fit(paras, frame, largest, smallest, max_lines=max_lines)
+    if result.fits and not warn:
+        return result
+    message, hint, line = problem
+    source = deck.document.source
+    deck.problems.append(Problem(source, line, message, hint, severity="warning"))
+    if result.fits:
+        return result
+    if smallest > FLOOR_PT:
+        result = fit.fit(paras, frame, smallest - 0.5, FLOOR_PT, max_lines=max_lines)
+        if result.fits:
+            return result
+    raise RenderError([Problem(source, line, f"{message}, not even at {FLOOR_PT:g} pt", hint)])
+
+
+def _shrink_to_text(box: Box, result: fit.Fit, bottom: float | None = None,
+                    inset_y: float = fit.DEFAULT_INSET_Y, minimum: float = 0.0) -> Box:
+    """``box`` cut to the height its fitted text needs (at least ``minimum``); placed with its
+    bottom at ``bottom`` when given, else keeping its top."""
+    height = min(box.height, max(minimum, round(result.height + 2 * inset_y + 0.5, 2)))
+    top = box.top if bottom is None else bottom - height
+    return Box(box.left, top, box.width, height)
+
+
+def _footer(deck: Deck, slide: Any, number: int, total: int) -> None:
+    """The layout's slide footer label (organization and date) on the left, ``N / M`` on the
+    right: explicit text, because python-pptx does not copy footer placeholders from layouts."""
+    g, layout = deck.geometry, deck.layout
+    footer = g.footer
+    counter = f"{number} / {total}"
+    number_box = Box(footer.right - 80, footer.top, 80, footer.height)
+    text_box = Box(footer.left, footer.top, footer.width - 90, footer.height)
+    text = _clean(fill_label(layout.labels.slide_footer, deck.document, layout), keep_edges=True)
+    left = Par((Run(text.strip()),), layout.colors.muted, layout.fonts.body)
+    _small_line(deck, slide, text_box, left, anchor="m")
+    right = Par((Run(counter),), layout.colors.muted, layout.fonts.body, align="r")
+    _small_line(deck, slide, number_box, right, anchor="m")
+
+
+def _banners(deck: Deck, slide: Any, marking: str) -> None:
+    """The handling marking, centred in a coloured band at the top and bottom of the slide;
+    ``Geometry`` keeps content clear of both."""
+    g = deck.geometry
+    style = deck.layout.marking_style(marking)
+    background, text = (style.background, style.text) if style else ("000000", "FFFFFF")
+    for top in (0.0, g.height - g.banner):
+        box = Box(0, top, g.width, g.banner)
+        shape = _rectangle(slide, box, background)
+        par = Par((Run(_clean(marking), bold=True),), text, deck.layout.fonts.body,
+                  align="ctr")
+        _small_line(deck, slide, box, par, anchor="m", shape=shape, inset_y=0.0)
+
+
+def _small_line(deck: Deck, slide: Any, box: Box, par: Par, anchor: str,
+                shape: Any = None, inset_y: float = 1.0, largest: float = SMALL_MAX_PT) -> None:
+    """One line of small text (footer, banner, label), shrunk and then shortened with an
+    ellipsis until it fits: these lines repeat what the title slide says in full."""
+    frame = box.frame(fit.DEFAULT_INSET_X, inset_y)
+    while True:
+        result = fit.fit([deck.measure(par)], frame, largest, SMALL_MIN_PT, max_lines=1)
+        text = "".join(r.text for r in par.runs)
+        if result.fits or len(text) <= 1:
+            break
+        cut = text[:-2].rstrip() + "…"
+        par = replace(par, runs=(replace(par.runs[0], text=cut),))
+    _write(deck, shape if shape is not None else _textbox(slide, box), box, [par], result.size,
+           inset=(fit.DEFAULT_INSET_X, inset_y), anchor=anchor)
+
+
+# ---------------------------------------------------------------- speaker notes
+
+
+def _notes(deck: Deck, slide: Any, details: Blocks) -> None:
+    """Write a key point's details as its speaker notes: paragraphs, ``• `` and ``1. `` items,
+    nested items indented a level deeper."""
+    from pptx.util import Pt
+
+    frame = slide.notes_slide.notes_text_frame
+    first = True
+    figures = figure_numbers(deck.document)
+
+    def label(figure: Figure) -> str:
+        return figure_label(deck.layout, figures[figure]) if figure in figures else ""
+
+    for depth, marker, inlines, bold in _note_lines(details, 0, label):
+        paragraph = frame.paragraphs[0] if first else frame.add_paragraph()
+        first = False
+        paragraph.level = min(depth, 8)
+        p_pr = paragraph._p.get_or_add_pPr()
+        p_pr.set("marL", str(round(depth * 0.3 * 914400)))
+        p_pr.set("indent", "0")
+        runs = ((Run(marker),) if marker else ()) + _runs(inlines, bold=bold)
+        for run in runs:
+            _add_run(deck, paragraph, run, Pt(NOTES_PT), deck.layout.fonts.body,
+                     deck.layout.colors.text)
+
+
+def _note_lines(blocks: Blocks, depth: int, label: Callable[[Figure], str],
+                ) -> Iterator[tuple[int, str, Inlines, bool]]:
+    """``(depth, marker, inlines, bold)`` for every line of notes ``blocks`` make; ``label``
+    gives a figure its ``Figure N.`` label."""
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            yield depth, "", block.inlines, False
+        elif isinstance(block, Heading):
+            yield depth, "", block.inlines, True
+        elif isinstance(block, ListBlock):
+            for index, item in enumerate(block.items):
+                marker = f"{block.start + index}. " if block.ordered else "• "
+                rest = item.blocks
+                if rest and isinstance(rest[0], Paragraph):
+                    yield depth, marker, rest[0].inlines, False
+                    rest = rest[1:]
+                else:
+                    yield depth, marker, (), False
+                yield from _note_lines(rest, depth + 1, label)
+        elif isinstance(block, Quote):
+            yield from _note_lines(block.blocks, depth + 1, label)
+        elif isinstance(block, CodeBlock):
+            for text in block.text.splitlines() or [""]:
+                yield depth, "", (Span(text, code=True),), False
+        elif isinstance(block, Table):
+            for row in (block.header, *block.rows):
+                cells = [plain_text(cell).strip() for cell in row]
+                yield depth, "", (Span(" | ".join(cells)),), False
+        elif isinstance(block, Figure):
+            text = " ".join(filter(None, (label(block), block.caption or block.alt)))
+            yield depth, "", (Span(f"[{text}]", italic=True),), False
+        elif isinstance(block, Rule):
+            yield depth, "", (Span("———"),), False
+
+
+# ---------------------------------------------------------------- writing text
+
+
+def _runs(inlines: Inlines, bold: bool = False) -> tuple[Run, ...]:
+    """Model inlines as runs: bold, italic, code and links kept; hard breaks become ``\\n``."""
+    out: list[Run] = []
+    for item in inlines:
+        if isinstance(item, LineBreak):
+            out.append(Run("\n"))
+        else:
+            # Code keeps its spacing (indented lines in notes); prose has its soft breaks and
+            # runs of spaces folded, as Markdown renders them.
+            text = (xml_safe(item.text).replace("\t", "    ") if item.code
+                    else _clean(item.text, keep_edges=True))
+            out.append(Run(text, bold=item.bold or bold, italic=item.italic, mono=item.code,
+                           href=item.href))
+    return tuple(out)
+
+
+def _face(family: FontFamily, run: Run, layout: Layout) -> Path:
+    """The TTF that draws ``run``: the same file the PDF embeds for that style."""
+    if run.mono:
+        family = layout.fonts.mono
+    if run.bold and run.italic:
+        return family.bold_italic
+    if run.bold:
+        return family.bold
+    return family.italic if run.italic else family.regular
+
+
+def _write(deck: Deck, shape: Any, box: Box, pars: Sequence[Par], size: float,
+           inset: tuple[float, float] = (fit.DEFAULT_INSET_X, fit.DEFAULT_INSET_Y),
+           anchor: str = "t") -> None:
+    """Place ``shape`` at ``box`` and fill it with ``pars`` at fitted ``size``: every size,
+    spacing, indent and inset explicit, autofit off, so PowerPoint and LibreOffice lay out
+    exactly what was measured whatever the template's styles say."""
+    from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
+    from pptx.oxml.ns import qn
+    from pptx.oxml.xmlchemy import OxmlElement
+    from pptx.util import Centipoints, Pt
+
+    _place(shape, box)
+    frame = shape.text_frame
+    frame.clear()
+    frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    frame.margin_left = frame.margin_right = Pt(inset[0])
+    frame.margin_top = frame.margin_bottom = Pt(inset[1])
+    frame.vertical_anchor = {"t": MSO_ANCHOR.TOP, "m": MSO_ANCHOR.MIDDLE,
+                             "b": MSO_ANCHOR.BOTTOM}[anchor]
+    body_pr = frame._txBody.bodyPr
+    for attribute in ("rot", "vert", "numCol", "anchorCtr"):  # a template's placeholder may
+        body_pr.attrib.pop(attribute, None)
+    for index, par in enumerate(pars):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        metrics = deck.measure(par)
+        p_pr = paragraph._p.get_or_add_pPr()
+        p_pr.set("marL", "0")
+        p_pr.set("indent", "0")
+        p_pr.set("lvl", "0")
+        p_pr.set("algn", par.align)
+        paragraph.line_spacing = Centipoints(fit.centipoints(fit.line_pitch(metrics, size)))
+        paragraph.space_before = Centipoints(
+            fit.centipoints(fit.space_before(metrics, size)) if index else 0)
+        paragraph.space_after = Centipoints(0)
+        if p_pr.find(qn("a:buNone")) is None:
+            p_pr.insert_element_before(OxmlElement("a:buNone"), "a:buAutoNum", "a:buChar",
+                                       "a:buBlip", "a:tabLst", "a:defRPr", "a:extLst")
+        # Sizes are written in 1/100 pt; rounding down keeps the text within what was measured.
+        run_size = Centipoints(math.floor(size * par.scale * 100 + 1e-6))
+        for run in par.runs:
+            _add_run(deck, paragraph, run, run_size, par.family, par.color)
+        end = paragraph._p.get_or_add_endParaRPr()
+        end.set("lang", deck.lang)
+        end.set("sz", str(run_size.centipoints))
+
+
+def _add_run(deck: Deck, paragraph: Any, run: Run, size: Any, family: FontFamily,
+             color: str) -> None:
+    """Append ``run`` to ``paragraph`` with every character property explicit."""
+    layout = deck.layout
+    for index, text in enumerate(run.text.split("\n")):
+        if index:
+            paragraph.add_line_break()
+        if not text:
+            continue
+        piece = paragraph.add_run()
+        piece.text = xml_safe(text)
+        font = piece.font
+        font.size = size
+        font.bold = run.bold
+        font.italic = run.italic
+        font.name = layout.fonts.mono.name if run.mono else family.name
+        link = layout.colors.link if run.href else color
+        font.color.rgb = _rgb(run.color or link)
+        r_pr = piece._r.get_or_add_rPr()
+        r_pr.set("lang", deck.lang)
+        # The template's styles must not transform what was measured: no caps, no tracking.
+        r_pr.set("cap", "none")
+        r_pr.set("spc", "0")
+        if run.href:
+            piece.hyperlink.address = run.href
+            _link_color_from_run(piece)
+
+
+def _link_color_from_run(run: Any) -> None:
+    """Ask PowerPoint to colour the link with the run's own colour (Office 2019's ``hlinkClr``
+    extension); without it links take the theme's hyperlink colour whatever the run says."""
+    from lxml import etree
+    from pptx.oxml.ns import qn
+
+    click = run._r.rPr.find(qn("a:hlinkClick"))
+    ext_lst = etree.SubElement(click, qn("a:extLst"))
+    ext = etree.SubElement(ext_lst, qn("a:ext"), uri=_HLINK_COLOR_EXT)
+    etree.SubElement(ext, f"{{{_HLINK_COLOR_NS}}}hlinkClr", nsmap={"ahyp": _HLINK_COLOR_NS},
+                     val="tx")
+
+
+def _clean(text: str, keep_edges: bool = False) -> str:
+    """``text`` XML-safe, with runs of whitespace (soft line breaks of YAML) as one space."""
+    spaced = re.sub(r"[ \t\r\n]+", " ", xml_safe(text))
+    return spaced if keep_edges else spaced.strip()
+
+
+def _paragraphs(text: str) -> list[str]:
+    """The paragraphs of a front matter text: blank lines separate them."""
+    return [_clean(p) for p in re.split(r"\n\s*\n", text) if p.strip()] or [""]
+
+
+def unique_titles(titles: Sequence[str]) -> list[str]:
+    """``titles`` made non-empty and unique, a repeat getting `` (2)``, `` (3)``…: screen
+    readers and the outline list slides by title."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for raw in titles:
+        base = _clean(raw) or "—"
+        title, count = base, 1
+        while title.casefold() in seen:
+            count += 1
+            title = f"{base} ({count})"
+        seen.add(title.casefold())
+        out.append(title)
+    return out
+
+
+# ---------------------------------------------------------------- shapes
+
+
+def _place(shape: Any, box: Box) -> None:
+    shape.left, shape.top = _emu(box.left), _emu(box.top)
+    shape.width, shape.height = _emu(box.width), _emu(box.height)
+
+
+def _emu(points: float) -> Any:
+    from pptx.util import Emu
+
+    return Emu(round(points * EMU_PER_PT))
+
+
+def _textbox(slide: Any, box: Box) -> Any:
+    return slide.shapes.add_textbox(_emu(box.left), _emu(box.top), _emu(box.width),
+                                    _emu(box.height))
+
+
+def _rectangle(slide: Any, box: Box, color: str, behind: bool = False) -> Any:
+    """A borderless filled rectangle marked decorative. python-pptx gives autoshapes a theme
+    style (``p:style``) that can add a shadow or outline; it is removed so only our fill shows."""
+    from pptx.enum.shapes import MSO_SHAPE
+
+    shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, _emu(box.left), _emu(box.top),
+                                   _emu(box.width), _emu(box.height))
+    style = shape._element.find("{http://schemas.openxmlformats.org/presentationml/2006/main}"
+                                "style")
+    if style is not None:
+        shape._element.remove(style)
+    _fill(shape, color)
+    shape.line.fill.background()
+    _decorative(shape)
+    if behind:  # earlier in the tree is drawn first: put it before the placeholders
+        tree = slide.shapes._spTree
+        tree.remove(shape._element)
+        placeholders = tree.xpath("./p:sp[p:nvSpPr/p:nvPr/p:ph]")
+        if placeholders:
+            placeholders[0].addprevious(shape._element)
+        else:
+            tree.append(shape._element)
+    return shape
+
+
+def _fill(target: Any, color: str) -> None:
+    target.fill.solid()
+    target.fill.fore_color.rgb = _rgb(color)
+
+
+def _rgb(color: str) -> Any:
+    """A python-pptx colour from the layout's ``RRGGBB``."""
+    from pptx.dml.color import RGBColor
+
+    # python-pptx leaves RGBColor.__new__ unannotated.
+    return RGBColor(int(color[0:2], 16), int(color[2:4], 16),  # type: ignore[no-untyped-call]
+                    int(color[4:6], 16))
+
+
+def _decorative(shape: Any) -> None:
+    """Mark ``shape`` decorative (Office's ``adec:decorative``): no alt text is owed for it."""
+    from lxml import etree
+    from pptx.oxml.ns import qn
+
+    c_nv_pr = shape._element.xpath("./*[1]/p:cNvPr")[0]
+    ext_lst = etree.SubElement(c_nv_pr, qn("a:extLst"))
+    ext = etree.SubElement(ext_lst, qn("a:ext"), uri=_DECORATIVE_EXT)
+    etree.SubElement(ext, f"{{{_DECORATIVE_NS}}}decorative", nsmap={"adec": _DECORATIVE_NS},
+                     val="1")
+
+
+def _placeholder(slide: Any, kinds: Sequence[str]) -> Any:
+    """The slide's first placeholder of one of ``kinds`` (``PP_PLACEHOLDER`` names)."""
+    from pptx.enum.shapes import PP_PLACEHOLDER
+
+    wanted = {getattr(PP_PLACEHOLDER, kind) for kind in kinds}
+    for shape in slide.placeholders:
+        if shape.placeholder_format.type in wanted:
+            return shape
+    return None
+
+
+def _title_shape(slide: Any) -> Any:
+    """The slide's title placeholder: ``_slide_layout`` only picks layouts that have one."""
+    shape = slide.shapes.title
+    assert shape is not None
+    return shape
+
+
+def _body_shape(slide: Any, box: Box) -> Any:
+    """The slide's body placeholder (so the outline view shows the text), else a text box."""
+    shape = _placeholder(slide, ("BODY", "OBJECT"))
+    return shape if shape is not None else _textbox(slide, box)
+
+
+def _remove(shape: Any) -> None:
+    if shape is not None:
+        element = shape._element
+        element.getparent().remove(element)
+
+
+# ---------------------------------------------------------------- presentation
+
+
+def _open(template: Path | None) -> Any:
+    """A presentation to add slides to: ``template`` without its slides, or the default."""
+    from pptx import Presentation
+
+    if template is None:
+        return Presentation()
+    try:
+        prs = Presentation(str(template))
+    except Exception as exc:  # python-pptx raises many types for a file it cannot read
+        raise RenderError([Problem(template, None, f"cannot open the PowerPoint template "
+                                   f"({type(exc).__name__}: {str(exc)[:120]})",
+                                   "give a .pptx file saved by PowerPoint or LibreOffice")]
+                          ) from None
+    _drop_slides(prs)
+    return prs
+
+
+def _drop_slides(prs: Any) -> None:
+    """Remove a template's own slides, keeping masters, layouts and theme (python-pptx has no
+    API for it, #67): drop each ``sldId`` and its relationship, and the section and custom
+    show lists that would point at slides no longer there."""
+    from pptx.oxml.ns import qn
+
+    id_list = prs.slides._sldIdLst
+    for slide_id in list(id_list):
+        rel_id = slide_id.get(qn("r:id"))
+        id_list.remove(slide_id)
+        prs.part.drop_rel(rel_id)
+    root = prs.part._element
+    shows = root.find(qn("p:custShowLst"))
+    if shows is not None:
+        root.remove(shows)
+    ext_list = root.find(qn("p:extLst"))
+    if ext_list is not None:
+        for ext in list(ext_list):
+            if any(child.tag.endswith("}sectionLst") for child in ext):
+                ext_list.remove(ext)
+
+
+def _stretch_layouts(prs: Any, ratio: float) -> None:
+    """Widen the default template's 4:3 master and layouts to the new slide width, so slides a
+    user adds later in PowerPoint look right too."""
+    from pptx.oxml.ns import qn
+
+    if abs(ratio - 1) < 1e-6:
+        return
+    masters = list(prs.slide_masters)
+    for part in [*masters, *(lay for master in masters for lay in master.slide_layouts)]:
+        # Only positions written on the shape itself: a layout placeholder that inherits its
+        # place from the master moves with the master's (scaling it again would double it).
+        for xfrm in part._element.xpath("./p:cSld/p:spTree/*/p:spPr/a:xfrm"):
+            offset, extent = xfrm.find(qn("a:off")), xfrm.find(qn("a:ext"))
+            if offset is not None and extent is not None:
+                offset.set("x", str(round(int(offset.get("x")) * ratio)))
+                extent.set("cx", str(round(int(extent.get("cx")) * ratio)))
+
+
+def _theme_colors(prs: Any, layout: Layout) -> None:
+    """Give the default theme the layout's colours where renderers fall back on the theme:
+    hyperlinks (LibreOffice always draws links in the theme colour), text and accents."""
+    from lxml import etree
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    theme = prs.slide_master.part.part_related_by(RT.THEME)
+    root = etree.fromstring(theme.blob)
+    ns = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+    colors = layout.colors
+    for slot, value in (("hlink", colors.link), ("folHlink", colors.link),
+                        ("accent1", colors.primary), ("accent2", colors.accent)):
+        for element in root.iterfind(f".//a:clrScheme/a:{slot}", namespaces=ns):
+            for child in list(element):
+                element.remove(child)
+            etree.SubElement(element, f"{{{ns['a']}}}srgbClr", val=value)
+    theme._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                 standalone=True)
+
+
+_LAYOUT_NAMES = {"title": ("Title Slide",), "content": ("Title and Content", "Title and Text",
+                                                        "Title Only")}
+
+
+def _slide_layout(prs: Any, role: str, origin: Path) -> Any:
+    """The slide layout for ``role`` (``title`` or ``content``): by its usual name in any
+    master, else by its placeholders (a centred title for the title slide; a title and a
+    body for content), else any layout with a title; ``origin`` is the template, for errors."""
+    from pptx.enum.shapes import PP_PLACEHOLDER
+
+    layouts = [lay for master in prs.slide_masters for lay in master.slide_layouts]
+    for name in _LAYOUT_NAMES[role]:
+        for lay in layouts:
+            if lay.name == name and _kinds(lay) & {PP_PLACEHOLDER.TITLE,
+                                                   PP_PLACEHOLDER.CENTER_TITLE}:
+                return lay
+    titled = [lay for lay in layouts
+              if _kinds(lay) & {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE}]
+    if not titled:
+        raise RenderError([Problem(origin, None, "the PowerPoint template has no slide "
+                                   "layout with a title placeholder",
+                                   "add a 'Title and Content' layout to the template")])
+    if role == "title":
+        preferred = [lay for lay in titled if PP_PLACEHOLDER.CENTER_TITLE in _kinds(lay)]
+    else:
+        preferred = [lay for lay in titled
+                     if _kinds(lay) & {PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT}]
+    return (preferred or titled)[0]
+
+
+def _kinds(slide_layout: Any) -> set[Any]:
+    return {ph.placeholder_format.type for ph in slide_layout.placeholders}
+
+
+def _properties(deck: Deck) -> None:
+    """Core and app properties from the source; nothing left from python-pptx's template
+    (its author "Steve Canny", its 2013 dates, "Microsoft Macintosh PowerPoint")."""
+    meta = deck.document.meta
+    when = build_timestamp(deck.document)
+    props = deck.prs.core_properties
+
+    def limit(text: str) -> str:
+        return _clean(text)[:PROPERTY_LIMIT]
+
+    props.title = limit(meta.title)
+    props.author = limit(author_names(deck.document))
+    props.subject = limit(meta.subtitle or meta.summary or meta.title)
+    props.keywords = limit(", ".join(meta.keywords))
+    props.language = meta.language
+    props.category = ""
+    props.comments = ""
+    props.content_status = ""
+    props.identifier = ""
+    props.version = ""
+    props.created = props.modified = props.last_printed = when
+    props.last_modified_by = "kzreport"
+    props.revision = 1
+    _app_properties(deck)
+    _drop_thumbnail(deck.prs)
+
+
+def _app_properties(deck: Deck) -> None:
+    """Replace ``docProps/app.xml``: its counts and application name describe the template."""
+    from xml.sax.saxutils import escape
+
+    slides = list(deck.prs.slides)
+    notes = sum(1 for slide in slides if slide.has_notes_slide)
+    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+           'extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
+           '2006/docPropsVTypes"><Application>kzreport</Application>'
+           f"<PresentationFormat>Custom</PresentationFormat><Slides>{len(slides)}</Slides>"
+           f"<Notes>{notes}</Notes><HiddenSlides>0</HiddenSlides>"
+           f"<Company>{escape(_clean(deck.document.meta.organization or ''))}</Company>"
+           "</Properties>")
+    for part in deck.prs.part.package.iter_parts():
+        if str(part.partname) == "/docProps/app.xml":
+            part._blob = xml.encode("utf-8")
+
+
+def _drop_thumbnail(prs: Any) -> None:
+    """Drop the template's thumbnail: a picture of a blank 4:3 slide is not this deck."""
+    package = prs.part.package
+    for rel_id, rel in list(package._rels.items()):
+        if rel.reltype.endswith("/metadata/thumbnail"):
+            package.drop_rel(rel_id)
+
+
+register(PptxRenderer())
