@@ -17,17 +17,11 @@ from kzreport.errors import KzreportError
 from kzreport.layout import available_layouts, describe_layout, load_layout
 
 
-class _FormatChoice(click.Choice):  # type: ignore[type-arg]
-    """The registered formats, looked up only when an option is actually parsed."""
+def _formats() -> click.Choice:  # type: ignore[type-arg]
+    """The registered formats (renderer modules are light: their libraries load on first use)."""
+    from kzreport.renderers import renderers
 
-    def __init__(self) -> None:
-        super().__init__(())
-
-    def convert(self, value: str, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        from kzreport.renderers import renderers
-
-        self.choices = tuple(renderers())
-        return str(super().convert(value, param, ctx))
+    return click.Choice(tuple(renderers()))
 
 
 def _report(outcomes: list[Outcome]) -> int:
@@ -56,7 +50,7 @@ def cli() -> None:
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               default=Path("build"), show_default=True, help="Folder for the outputs.")
-@click.option("-f", "--format", "formats", multiple=True, type=_FormatChoice(),
+@click.option("-f", "--format", "formats", multiple=True, type=_formats(),
               help="Output format (docx, pdf, pptx); repeat for several. Default: all.")
 @click.option("-l", "--layout", "layout", metavar="NAME|PATH",
               help="Layout name or folder (overrides the source's layout: key).")
@@ -120,6 +114,27 @@ def check(sources: tuple[Path, ...], layout: str | None, strict: bool) -> None:
     if code == 0:
         click.echo(f"{len(outcomes)} source(s) OK")
     sys.exit(code)
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("build"), show_default=True, help="Folder holding the outputs.")
+@click.option("-f", "--format", "formats", multiple=True, type=_formats(),
+              help="Output format (docx, pdf, pptx); repeat for several. Default: all.")
+@click.option("-l", "--layout", "layout", metavar="NAME|PATH",
+              help="Layout name or folder (overrides the source's layout: key).")
+def verify(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
+           layout: str | None) -> None:
+    """Read the built outputs of SOURCES back and check they hold what the sources say."""
+    from kzreport.verify import verify as run_verify
+
+    report = run_verify(_sources(sources), out_dir, formats, layout, Path.cwd())
+    for problem in report.problems:
+        click.echo(str(problem), err=True)
+    if not report.failed:
+        click.echo(f"{report.verified} output(s) verified")
+    sys.exit(1 if report.failed else 0)
 
 
 @cli.group(invoke_without_command=True)
