@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import difflib
+import functools
 import os
 import re
 from collections.abc import Callable
@@ -46,6 +48,9 @@ from kzreport.model import (
 MAX_SOURCE_BYTES = 1_000_000
 #: Images above this many pixels are refused as likely decompression bombs.
 MAX_IMAGE_PIXELS = 40_000_000
+#: Front matter nested deeper than this is refused (the deepest valid value, an author's
+#: affiliation, is at depth 3); it also keeps PyYAML's recursive composer off the stack limit.
+MAX_YAML_DEPTH = 10
 #: At most this many problems are listed for one file, so output stays bounded.
 MAX_PROBLEMS = 20
 LINK_SCHEMES = ("http", "https", "mailto")
@@ -58,7 +63,9 @@ KEY_POINTS_HEADING = re.compile(r"key\s+points\s*:?", re.IGNORECASE)
 # C0 controls other than tab/newline/CR, DEL, C1 controls and non-characters XML cannot carry.
 ILLEGAL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
-MARKING = re.compile(r"[A-Z0-9][A-Z0-9 ,\-/()]*")
+# Capitals and digits of any script (a Kazakh paper may carry a Cyrillic marking), then
+# spaces, commas, hyphens, slashes and parentheses: SECRET//NOFORN, CUI//SP-PRVCY.
+MARKING = re.compile(r"[^\W_a-z][^\W_a-z]*(?:[ ,\-/()]+[^\W_a-z]*)*")
 YAML_TAGS = {
     "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq",
                                        "map")
@@ -73,23 +80,44 @@ class _Problems:
         self.items: list[Problem] = []
 
     def add(self, line: int | None, message: str, hint: str, column: int | None = None) -> None:
-        self.items.append(Problem(self.path, line, message, hint, column))
+        self.items.append(Problem(self.path, line, _printable(message), _printable(hint), column))
 
     def raise_if_any(self) -> None:
         if self.items:
             shown = self.items[:MAX_PROBLEMS]
             if len(self.items) > MAX_PROBLEMS:
-                shown.append(Problem(self.path, None, f"{len(self.items) - MAX_PROBLEMS} more "
-                                     "problems not shown", "fix the ones above and run again"))
+                shown.append(Problem(self.path, self.items[MAX_PROBLEMS].line,
+                                     f"{len(self.items) - MAX_PROBLEMS} more problems not shown, "
+                                     "the first of them here", "fix the ones above and run again"))
             raise SourceError(shown)
+
+
+def _printable(text: str, limit: int = 300) -> str:
+    """``text`` safe to print on one terminal line: forbidden characters escaped, length capped
+    (messages quote the user's input, which may hold a '%00' or a YAML '\\x07' escape)."""
+    text = ILLEGAL_CHARS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def describe_char(char: str) -> str:
+    """What kind of forbidden character ``char`` is, with its code point."""
+    code = ord(char)
+    if 0xD800 <= code <= 0xDFFF:
+        kind = "lone surrogate"
+    elif code in (0xFFFE, 0xFFFF):
+        kind = "non-character"
+    else:
+        kind = "control character"
+    return f"{kind} U+{code:04X}"
 
 
 def check_text(text: str, problems: _Problems, line: int, what: str) -> bool:
     """Report characters no document format can carry; True when ``text`` is clean."""
     match = ILLEGAL_CHARS.search(text)
     if match:
-        problems.add(line, f"{what} contains the control character U+{ord(match.group()):04X}",
-                     "delete it or replace it with ordinary text")
+        problems.add(line, f"{what} contains the {describe_char(match.group())}",
+                     "delete it (check for escapes such as \\x07 or \\ud800) or write the "
+                     "character itself")
     return match is None
 
 
@@ -100,30 +128,41 @@ def read_source(path: Path) -> Document:
     """Parse and validate the paper at ``path``; raise ``SourceError`` listing every problem."""
     problems = _Problems(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            # Read one byte past the limit only: a stray huge file (or /dev/zero) stays cheap.
+            raw = handle.read(MAX_SOURCE_BYTES + 1)
+            size = max(os.fstat(handle.fileno()).st_size, len(raw))
     except OSError as exc:
         raise SourceError([Problem(path, None, f"cannot read file: {exc.strerror}",
                                    "check the path and its permissions")]) from None
-    text = _decode(raw, problems)
+    text = _decode(raw, problems, size)
     problems.raise_if_any()
     return parse_source(text, path)
 
 
-def _decode(raw: bytes, problems: _Problems) -> str:
+def _decode(raw: bytes, problems: _Problems, size: int) -> str:
     if len(raw) > MAX_SOURCE_BYTES:
-        problems.add(1, f"file is {len(raw):,} bytes, over the limit of {MAX_SOURCE_BYTES:,}",
+        problems.add(1, f"file is {size:,} bytes, over the limit of {MAX_SOURCE_BYTES:,}",
                      "split the paper or move bulky content into figures")
         return ""
+    for bom, encoding in ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+                          (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16")):
+        if raw.startswith(bom):
+            problems.add(1, f"file is encoded as {encoding}, not UTF-8",
+                         "save the file as UTF-8")
+            return ""
     if b"\x00" in raw:
-        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        at = raw.index(b"\x00")
+        line = raw[:at].count(b"\n") + 1
         problems.add(line, "file is binary, not a text source (it contains NUL bytes)",
-                     "pass a UTF-8 Markdown file")
+                     "pass a UTF-8 Markdown file", at - (raw.rfind(b"\n", 0, at) + 1) + 1)
         return ""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        # Count characters, as editors do: everything before the bad byte is valid UTF-8.
+        column = len(raw[raw.rfind(b"\n", 0, exc.start) + 1:exc.start].decode("utf-8")) + 1
         problems.add(line, f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02X})",
                      "save the file as UTF-8", column)
         return ""
@@ -133,14 +172,15 @@ def _decode(raw: bytes, problems: _Problems) -> str:
 def parse_source(text: str, path: Path) -> Document:
     """Parse already-decoded source ``text`` read from ``path``."""
     problems = _Problems(path)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        problems.add(1, "file is empty", "start it with front matter between '---' lines")
+        problems.add(1, "file is empty" if not text else "file holds only blank lines",
+                     "start it with front matter between '---' lines")
         problems.raise_if_any()
     for number, line in enumerate(text.split("\n"), 1):
         match = ILLEGAL_CHARS.search(line)
         if match:
-            problems.add(number, f"control character U+{ord(match.group()):04X} in the text",
+            problems.add(number, f"{describe_char(match.group())} in the text",
                          "delete it or replace it with ordinary text", match.start() + 1)
             break  # one is enough to tell the user what to look for
     problems.raise_if_any()
@@ -157,53 +197,157 @@ def parse_source(text: str, path: Path) -> Document:
         problems.raise_if_any()
         raise AssertionError("unreachable")
     meta, lines_of = _front_matter("\n".join(lines[1:end]), problems)
+    _line_breaks.cache_clear()  # do not keep the front matter alive after parsing
     body_offset = end + 1
     blocks = _Body(path, problems, body_offset).parse("\n".join(lines[end + 1:]))
+    if meta is None and not problems.items:  # every path to None reports why; be safe anyway
+        problems.add(1, "front matter could not be read", "check title, authors and date")
     problems.raise_if_any()
     assert meta is not None
     assets = tuple(sorted({b.path for b in _all_blocks(blocks) if isinstance(b, Figure)}))
     return Document(meta=meta, blocks=blocks, source=path, assets=assets, lines=lines_of)
 
 
+@functools.lru_cache(maxsize=2)
+def _line_breaks(buffer: str) -> list[int]:
+    """Where the newlines of a YAML buffer are (cached: every mark of one parse shares it)."""
+    return [m.start() for m in re.finditer("\n", buffer)]
+
+
+def _yaml_position(mark: Any) -> tuple[int, int | None]:
+    """The file line and column of a YAML mark (front matter starts on the file's second line).
+
+    Counted from the newlines in the buffer, not from ``mark.line``: YAML also breaks lines at
+    U+2028 and U+2029, which editors and the body parser do not.
+    """
+    buffer, pointer = getattr(mark, "buffer", None), getattr(mark, "pointer", None)
+    if isinstance(buffer, str) and isinstance(pointer, int):
+        breaks = _line_breaks(buffer)
+        before = bisect.bisect_left(breaks, pointer)
+        start = breaks[before - 1] + 1 if before else 0
+        return before + 2, pointer - start + 1
+    return int(mark.line) + 2, None
+
+
 def _yaml_line(mark: Any) -> int:
-    # Front matter starts on the file's second line; marks count lines from 0.
-    return int(mark.line) + 2
+    """The file line of a YAML mark."""
+    return _yaml_position(mark)[0]
+
+
+def _yaml_column(mark: Any) -> int | None:
+    """The column of a YAML mark, counted from 1."""
+    return _yaml_position(mark)[1]
+
+
+def _short_tag(tag: str) -> str:
+    """A YAML tag as the user wrote it: ``!!python/object`` rather than its long form."""
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org") else tag
+
+
+def _yaml_hint(problem: str) -> str:
+    """How to fix the YAML syntax error ``problem``."""
+    if "'\\t'" in problem:
+        return "indent with spaces, not tabs"
+    if "mapping values are not allowed" in problem:
+        return ("put values containing ': ' in quotes (title: \"Kazakhstan: a view\"), and "
+                "check the indentation of this line")
+    if "not closed" in problem:
+        return "end the value with the same quote mark it starts with"
+    if "unknown escape" in problem:
+        return "inside double quotes write a backslash as \\\\, or use single quotes"
+    if "cannot start any token" in problem:
+        return "put the value in quotes"
+    if "but found ':'" in problem:
+        return "write the key before the ':', e.g. 'organization: CSAG'"
+    if "but found '-'" in problem:
+        return "a list item must sit under a key: write e.g. 'keywords:' on the line above"
+    if "but found '?'" in problem:
+        return "a 'key: value' line is among list items: check the indentation of this line"
+    return "fix the YAML syntax (quote values that contain ': ' or start with '*')"
+
+
+class _Refused(Exception):
+    """A YAML construct front matter may not use, met while composing."""
+
+    def __init__(self, mark: Any, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.mark, self.message, self.hint = mark, message, hint
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """PyYAML's safe composer, refusing anchors, aliases, foreign tags and deep nesting as it
+    meets them: before an alias bomb can expand, and in one pass over the text."""
+
+    depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _Refused(event.start_mark, "YAML anchors and aliases (&name, *name) are not "
+                           "allowed", "write each value out in full")
+        tag = getattr(event, "tag", None)
+        if tag and tag != "!" and tag not in YAML_TAGS:
+            raise _Refused(event.start_mark, f"YAML tag '{_short_tag(tag)}' is not allowed",
+                           "remove the tag; front matter holds plain text, lists and mappings")
+        nested = isinstance(event, yaml.CollectionStartEvent)
+        if nested:
+            self.depth += 1
+            if self.depth > MAX_YAML_DEPTH:
+                raise _Refused(event.start_mark, "front matter is nested too deeply",
+                               "front matter holds plain text, lists and mappings a few levels "
+                               "deep")
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            if nested:
+                self.depth -= 1
 
 
 def _front_matter(text: str, problems: _Problems) -> tuple[Metadata | None, dict[str, int]]:
-    loader = yaml.SafeLoader(text)
+    loader = _FrontMatterLoader(text)
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            anchor = getattr(event, "anchor", None)
-            if isinstance(event, yaml.AliasEvent) or anchor:
-                problems.add(_yaml_line(event.start_mark), "YAML anchors and aliases "
-                             "(&name, *name) are not allowed", "write each value out in full")
-                return None, {}
-            tag = getattr(event, "tag", None)
-            if tag and tag != "!" and not tag.startswith("tag:yaml.org,2002:"):
-                problems.add(_yaml_line(event.start_mark), f"YAML tag '{tag}' is not allowed",
-                             "remove the tag; front matter holds plain text, lists and mappings")
-                return None, {}
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
+        problem = str(exc.problem or exc.context)
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and "end" in problem and "stream" in problem:
+            mark = exc.context_mark  # an unclosed quote or bracket: point where it opened
+        if "while scanning a quoted scalar" in str(exc.context):
+            problem = "a quoted value is not closed"
         line = _yaml_line(mark) if mark else 2
-        problems.add(line, f"invalid YAML in front matter: {exc.problem or exc.context}",
-                     "fix the YAML syntax (quote values that contain ': ' or start with '*')")
+        problems.add(line, f"invalid YAML in front matter: {problem}", _yaml_hint(problem),
+                     _yaml_column(mark) if mark else None)
         return None, {}
     except yaml.YAMLError as exc:
         problems.add(2, f"invalid YAML in front matter: {exc}", "fix the YAML syntax")
         return None, {}
+    except _Refused as exc:
+        problems.add(_yaml_line(exc.mark), exc.message, exc.hint)
+        return None, {}
+    except RecursionError:
+        problems.add(2, "front matter is nested too deeply",
+                     "front matter holds plain text, lists and mappings a few levels deep")
+        return None, {}
     finally:
         loader.dispose()
-    if node is None or not isinstance(node, yaml.MappingNode):
-        line = _yaml_line(node.start_mark) if node is not None else 1
-        problems.add(line, "front matter must be a mapping of keys to values",
+    if node is None:
+        problems.add(1, "front matter is empty",
+                     "write 'title: ...', 'authors: ...' and 'date: YYYY-MM-DD' lines in it")
+        return None, {}
+    if not isinstance(node, yaml.MappingNode):
+        shown = "a list" if isinstance(node, yaml.SequenceNode) else "plain text"
+        problems.add(_yaml_line(node.start_mark),
+                     f"front matter must be a mapping of keys to values, not {shown}",
                      "write 'title: ...', 'authors: ...' and 'date: YYYY-MM-DD' lines")
         return None, {}
     for sub in _walk_nodes(node):
+        if sub.tag == "tag:yaml.org,2002:merge":
+            problems.add(_yaml_line(sub.start_mark), "YAML merge keys ('<<') are not allowed",
+                         "write each key out in full")
+            return None, {}
         if sub.tag not in YAML_TAGS:
-            problems.add(_yaml_line(sub.start_mark), f"YAML tag '{sub.tag}' is not allowed",
+            problems.add(_yaml_line(sub.start_mark),
+                         f"YAML tag '{_short_tag(sub.tag)}' is not allowed",
                          "remove the tag; front matter holds plain text, lists and mappings")
             return None, {}
     return _FrontMatter(problems, yaml.SafeLoader("")).read(node)
@@ -232,14 +376,19 @@ class _FrontMatter:
     def scalar(self, node: yaml.Node) -> Any:
         try:
             return self.loader.construct_object(node, deep=True)
-        except (ValueError, OverflowError, yaml.YAMLError):
+        except Exception:  # e.g. '!!timestamp x' fails inside PyYAML with AttributeError
             return node.value if isinstance(node, yaml.ScalarNode) else None
 
-    def text(self, node: yaml.Node, what: str, multiline: bool = False) -> str | None:
+    def text(self, node: yaml.Node, what: str, multiline: bool = False,
+             optional: bool = False) -> str | None:
         line = _yaml_line(node.start_mark)
+        empty_hint = f"give the {what} a value" + (", or delete the line" if optional else "")
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
+            self.problems.add(line, f"{what} is empty", empty_hint)
+            return None
         if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str":
             shown = "a list" if isinstance(node, yaml.SequenceNode) else (
-                "a mapping" if isinstance(node, yaml.MappingNode) else f"'{node.value}'")
+                "a mapping" if isinstance(node, yaml.MappingNode) else f"'{node.value[:80]}'")
             self.problems.add(line, f"{what} must be text, not {shown}",
                               f"write {what} as a quoted string")
             return None
@@ -248,16 +397,25 @@ class _FrontMatter:
             return None
         value = " ".join(value.split()) if not multiline else value.strip()
         if not value:
-            self.problems.add(line, f"{what} is empty", f"give {what} a value or remove it")
+            self.problems.add(line, f"{what} is empty", empty_hint)
             return None
         return value
 
     def read(self, root: yaml.MappingNode) -> tuple[Metadata | None, dict[str, int]]:
         fields: dict[str, yaml.Node] = {}
         lines: dict[str, int] = {}
+        suggested: set[str] = set()
         for key_node, value_node in root.value:
-            key = str(key_node.value)
             line = _yaml_line(key_node.start_mark)
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.add(line, "front matter key is a list or mapping",
+                                  "write each key as a plain word followed by ':'")
+                continue
+            key = str(key_node.value)
+            if not key.strip():
+                self.problems.add(line, "front matter line has no key",
+                                  "write 'key: value', e.g. 'title: ...'")
+                continue
             if key in fields:
                 self.problems.add(line, f"duplicate front matter key '{key}'",
                                   "keep only one of them")
@@ -266,33 +424,39 @@ class _FrontMatter:
                 near = difflib.get_close_matches(key.lower(), FRONT_MATTER_KEYS, n=1, cutoff=0.6)
                 hint = f"did you mean '{near[0]}'?" if near else (
                     "valid keys: " + ", ".join(FRONT_MATTER_KEYS))
-                self.problems.add(line, f"unknown front matter key '{key}'", hint)
+                self.problems.add(line, f"unknown front matter key '{key[:80]}'", hint)
+                suggested.update(near)
                 continue
             fields[key] = value_node
             lines[key] = line
         for required in ("title", "authors", "date"):
-            if required not in fields and not any(p.message.startswith(f"unknown front matter key")
-                                                  and "'" + required + "'" in p.hint
-                                                  for p in self.problems.items):
-                self.problems.add(2, f"front matter has no '{required}'",
-                                  f"add a '{required}:' line"
-                                  + (" (YYYY-MM-DD)" if required == "date" else ""))
+            # A misspelt key already told the user what is missing ('titel' → 'title').
+            if required not in fields and required not in suggested:
+                self.problems.add(2, f"front matter has no '{required}'", {
+                    "title": "add a line 'title: ...'",
+                    "authors": "add 'authors:' followed by one '  - Name' line per author",
+                    "date": "add a line 'date: YYYY-MM-DD'"}[required])
         before = len(self.problems.items)
         title = self.text(fields["title"], "title") if "title" in fields else None
         authors = self.authors(fields["authors"]) if "authors" in fields else ()
         date = self.date(fields["date"]) if "date" in fields else None
-        optional = {k: self.text(fields[k], k, multiline=False) for k in
+        optional = {k: self.text(fields[k], k, optional=True) for k in
                     ("subtitle", "organization", "summary", "disclaimer", "marking", "layout")
                     if k in fields}
         marking = optional.get("marking")
-        if marking is not None and not MARKING.fullmatch(marking):
+        if marking is not None and not (MARKING.fullmatch(marking) and marking == marking.upper()):
+            hint = (f"write it in capitals: {marking.upper()}"
+                    if MARKING.fullmatch(marking.upper()) else
+                    "use capitals with '//' between parts, e.g. SECRET//NOFORN")
             self.problems.add(lines["marking"], f"marking '{marking}' is not a handling marking",
-                              "use capitals with '//' between parts, e.g. SECRET//NOFORN")
+                              hint)
         language = "en-US"
         if "language" in fields:
-            language = self.text(fields["language"], "language") or "en-US"
+            language = self.text(fields["language"], "language", optional=True) or "en-US"
             if not LANGUAGE_TAG.fullmatch(language):
+                fixed = language.replace("_", "-")
                 self.problems.add(lines["language"], f"language '{language}' is not a BCP 47 tag",
+                                  f"write '{fixed}'" if LANGUAGE_TAG.fullmatch(fixed) else
                                   "write e.g. en-US, kk-KZ or ru")
         keywords = self.strings(fields["keywords"], "keywords") if "keywords" in fields else ()
         links = self.links(fields["links"]) if "links" in fields else ()
@@ -303,6 +467,11 @@ class _FrontMatter:
 
     def authors(self, node: yaml.Node) -> tuple[Author, ...]:
         line = _yaml_line(node.start_mark)
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str":
+            self.problems.add(line, "authors must be a list, not a single text",
+                              f"write it as a list: 'authors:', then '- {node.value[:40]}' on "
+                              "the next line")
+            return ()
         if not isinstance(node, yaml.SequenceNode) or not node.value:
             self.problems.add(line, "authors must be a non-empty list",
                               "write '- Name' lines, or '- name: ...' with 'affiliation: ...'")
@@ -312,7 +481,7 @@ class _FrontMatter:
             if isinstance(item, yaml.MappingNode):
                 entry = self.mapping(item, "author", ("name", "affiliation"), ("name",))
                 name = self.text(entry["name"], "author name") if "name" in entry else None
-                affiliation = (self.text(entry["affiliation"], "affiliation")
+                affiliation = (self.text(entry["affiliation"], "affiliation", optional=True)
                                if "affiliation" in entry else None)
                 if name:
                     authors.append(Author(name, affiliation))
@@ -325,35 +494,53 @@ class _FrontMatter:
     def mapping(self, node: yaml.MappingNode, what: str, allowed: tuple[str, ...],
                 required: tuple[str, ...]) -> dict[str, yaml.Node]:
         entry: dict[str, yaml.Node] = {}
+        suggested: set[str] = set()
         for key_node, value_node in node.value:
+            line = _yaml_line(key_node.start_mark)
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.add(line, f"{what} key is a list or mapping",
+                                  "allowed keys: " + ", ".join(allowed))
+                continue
             key = str(key_node.value)
-            if key not in allowed:
-                near = difflib.get_close_matches(key, allowed, n=1)
-                self.problems.add(_yaml_line(key_node.start_mark),
-                                  f"unknown {what} key '{key}'",
+            if key in entry:
+                self.problems.add(line, f"duplicate {what} key '{key}'", "keep only one of them")
+            elif key not in allowed:
+                near = difflib.get_close_matches(key.lower(), allowed, n=1)
+                self.problems.add(line, f"unknown {what} key '{key[:80]}'",
                                   f"did you mean '{near[0]}'?" if near else
                                   "allowed: " + ", ".join(allowed))
+                suggested.update(near)
             else:
                 entry[key] = value_node
         for key in required:
-            if key not in entry:
+            if key not in entry and key not in suggested:
                 self.problems.add(_yaml_line(node.start_mark), f"{what} has no '{key}'",
                                   f"add '{key}: ...' to it")
         return entry
 
     def date(self, node: yaml.Node) -> dt.date | None:
         line = _yaml_line(node.start_mark)
-        value = self.scalar(node) if isinstance(node, yaml.ScalarNode) else None
-        if isinstance(value, str):
+        hint = "write it as YYYY-MM-DD, e.g. 2022-06-03"
+        if not isinstance(node, yaml.ScalarNode):
+            self.problems.add(line, "date must be a single date, not a list or mapping", hint)
+            return None
+        if node.tag == "tag:yaml.org,2002:null":
+            self.problems.add(line, "date is empty", hint)
+            return None
+        value = self.scalar(node)
+        shown = str(node.value)[:80]
+        if isinstance(value, str) and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value):
             try:
-                value = dt.date.fromisoformat(value.strip()) if re.fullmatch(
-                    r"\s*\d{4}-\d{2}-\d{2}\s*", value) else value
-            except ValueError:
-                pass
-        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-            shown = node.value if isinstance(node, yaml.ScalarNode) else "a list or mapping"
-            self.problems.add(line, f"date '{shown}' is not a calendar date",
-                              "write it as YYYY-MM-DD, e.g. 2022-06-03")
+                value = dt.date.fromisoformat(value.strip())
+            except ValueError as exc:  # e.g. 2022-13-45: "month must be in 1..12"
+                self.problems.add(line, f"date '{shown}' does not exist ({exc})", hint)
+                return None
+        if isinstance(value, dt.datetime):
+            self.problems.add(line, f"date '{shown}' has a time of day",
+                              f"write only the day: {value.date().isoformat()}")
+            return None
+        if not isinstance(value, dt.date):
+            self.problems.add(line, f"date '{shown}' is not a calendar date", hint)
             return None
         return value
 
@@ -390,10 +577,12 @@ class _FrontMatter:
 
 def url_problem(url: str) -> tuple[str, str] | None:
     """Why ``url`` may not be linked (message, hint), or None when it may."""
+    if not url.strip():
+        return "link has no address", "write an http(s) or mailto URL between the parentheses"
     try:
         parts = urlsplit(url)
     except ValueError:
-        return f"link '{url}' is not a valid URL", "write a full http(s) or mailto URL"
+        return f"link '{url[:80]}' is not a valid URL", "write a full http(s) or mailto URL"
     if parts.scheme.lower() not in LINK_SCHEMES:
         scheme = f"'{parts.scheme}:' " if parts.scheme else "relative "
         return (f"{scheme}link '{url[:80]}' is not allowed",
@@ -424,6 +613,8 @@ class _Body:
         self.problems = problems
         self.offset = offset
         self.folder = path.resolve().parent
+        #: A Key Points heading was found inside a list or quote (and reported there).
+        self.nested_key_points = False
         self.md = MarkdownIt("commonmark", {"html": True}).enable("table")
         # Let every link through the tokenizer so a forbidden scheme is an error, not text.
         self.md.validateLink = lambda url: True  # type: ignore[method-assign]
@@ -434,7 +625,9 @@ class _Body:
     def parse(self, body: str) -> Blocks:
         tokens = self.md.parse(body)
         blocks, _ = self.blocks(tokens, 0, None, top=True)
-        return self.key_points(blocks, self.offset + body.count("\n") + 1)
+        # The last line holding text, or the closing '---' when the body is empty.
+        last_line = self.offset + (body.rstrip().count("\n") + 1 if body.strip() else 0)
+        return self.key_points(blocks, last_line)
 
     def blocks(self, tokens: list[Token], i: int, close: str | None,
                top: bool = False) -> tuple[list[Block], int]:
@@ -446,14 +639,18 @@ class _Body:
             handler: Callable[[list[Token], int], tuple[Block | None, int]] | None = {
                 "heading_open": self.heading,
                 "paragraph_open": self.paragraph,
-                "bullet_list_open": self.list,
-                "ordered_list_open": self.list,
+                "bullet_list_open": self.list_block,
+                "ordered_list_open": self.list_block,
                 "blockquote_open": self.quote,
                 "table_open": self.table,
             }.get(token.type)
             if token.type == "heading_open" and not top:
                 self.problems.add(self.line(token), "heading inside a list or quote",
                                   "move the heading out to the left margin")
+                text = tokens[i + 1].content.strip() if i + 1 < len(tokens) else ""
+                self.nested_key_points |= bool(KEY_POINTS_HEADING.fullmatch(text))
+                i += 3  # heading_open, inline, heading_close: one problem is enough
+                continue
             if handler is not None:
                 block, i = handler(tokens, i)
                 if block is not None:
@@ -463,8 +660,12 @@ class _Body:
                 out.append(CodeBlock(token.content.rstrip("\n"), self.line(token)))
             elif token.type == "hr":
                 out.append(Rule(self.line(token)))
+            elif token.type == "html_block" and token.content.lstrip().startswith("<!--"):
+                self.problems.add(self.line(token), "HTML comment is not allowed",
+                                  "delete it; comments would be lost in every output")
             elif token.type == "html_block":
-                self.problems.add(self.line(token), "raw HTML is not allowed",
+                first = token.content.strip().split("\n")[0][:40]
+                self.problems.add(self.line(token), f"raw HTML '{first}' is not allowed",
                                   "use Markdown instead (e.g. **bold**, lists, tables)")
             i += 1
         return out, i
@@ -495,35 +696,51 @@ class _Body:
     def figure(self, image: Token, line: int) -> Figure | None:
         alt = " ".join(image.content.split())
         src = unquote(str(image.attrs.get("src", "")))
+        shown = src[:80]
         caption = " ".join(str(image.attrs.get("title") or "").split())
+        if not src.strip():
+            self.problems.add(line, "image has no path",
+                              "write the image file's path between the parentheses")
+            return None
         if not alt:
-            self.problems.add(line, f"image '{src}' has no alt text",
+            self.problems.add(line, f"image '{shown}' has no alt text",
                               "describe the image between the brackets: ![what it shows](...)")
-        if urlsplit(src).scheme or src.startswith("//"):
-            self.problems.add(line, f"image '{src[:80]}' is not a local file",
+        try:
+            remote = bool(urlsplit(src).scheme) or src.startswith("//")
+        except ValueError:
+            remote = True
+        if remote:
+            self.problems.add(line, f"image '{shown}' is not a local file",
                               "download the image next to the source and use a relative path")
             return None
         if os.path.isabs(src):
-            self.problems.add(line, f"image path '{src}' is absolute",
+            self.problems.add(line, f"image path '{shown}' is absolute",
                               "use a path relative to the source file")
             return None
-        target = Path(os.path.realpath(self.folder / src))
-        if not target.is_relative_to(self.folder):
-            self.problems.add(line, f"image '{src}' is outside the source's folder",
+        try:
+            target = Path(os.path.realpath(self.folder / src))
+            inside = target.is_relative_to(self.folder)
+            found = inside and target.is_file()
+        except (OSError, ValueError):  # a NUL byte (%00) or a name too long for the system
+            self.problems.add(line, f"image path '{shown}' is not a valid file name",
+                              "rename the file to a short name of letters, digits and '-'")
+            return None
+        if not inside:
+            self.problems.add(line, f"image '{shown}' is outside the source's folder",
                               "copy the image into the source's folder tree")
             return None
-        if not target.is_file():
-            self.problems.add(line, f"image '{src}' not found",
+        if not found:
+            self.problems.add(line, f"image '{shown}' not found",
                               "check the path; it is relative to the source file")
             return None
         problem = image_problem(target)
         if problem:
-            self.problems.add(line, f"image '{src}' {problem}",
+            self.problems.add(line, f"image '{shown}' {problem}",
                               "use a PNG or JPEG file under 40 megapixels")
             return None
         return Figure(target, alt, caption, line) if alt else None
 
-    def list(self, tokens: list[Token], i: int) -> tuple[Block | None, int]:
+    def list_block(self, tokens: list[Token], i: int) -> tuple[Block | None, int]:
         token = tokens[i]
         ordered = token.type == "ordered_list_open"
         close = "ordered_list_close" if ordered else "bullet_list_close"
@@ -556,7 +773,8 @@ class _Body:
             elif token.type == "tr_open" and not in_head:
                 rows.append([])
             elif token.type in ("th_open", "td_open"):
-                cell = self.inlines(tokens[i + 1], self.line(token) if token.map else line)
+                inline = tokens[i + 1]  # carries its row's lines; the cell token does not
+                cell = self.inlines(inline, self.line(inline) if inline.map else line)
                 if in_head:
                     header.append(cell)
                     style = str(token.attrs.get("style", ""))
@@ -570,6 +788,7 @@ class _Body:
         out: list[Inline] = []
         bold = italic = 0
         href: str | None = None
+        html_lines: set[int] = set()
         for child in inline.children or []:
             kind = child.type
             if kind == "text":
@@ -594,30 +813,51 @@ class _Body:
             elif kind == "link_close":
                 href = None
             elif kind == "html_inline":
-                self.problems.add(line, f"raw HTML '{child.content[:40]}' is not allowed",
-                                  "use Markdown instead; write < as \\<")
+                if line not in html_lines:  # '<b>x</b>' is one problem, not two
+                    html_lines.add(line)
+                    self.problems.add(line, f"raw HTML '{child.content[:40]}' is not allowed",
+                                      "use Markdown instead; write < as \\<")
+                line += child.content.count("\n")
             elif kind == "image":
                 self.problems.add(line, "image inside a line of text",
                                   "put each image in a paragraph of its own")
         return _merge_spans(out)
 
     def key_points(self, blocks: list[Block], last_line: int) -> Blocks:
-        found = [i for i, b in enumerate(blocks) if isinstance(b, Heading) and b.level == 2
-                 and KEY_POINTS_HEADING.fullmatch(plain_text(b.inlines).strip())]
+        titled = [(i, b) for i, b in enumerate(blocks) if isinstance(b, Heading)
+                  and KEY_POINTS_HEADING.fullmatch(plain_text(b.inlines).strip())]
+        found = [i for i, b in titled if b.level == 2]
         if not found:
-            self.problems.add(last_line, "no '## Key Points' section",
-                              "add a '## Key Points' heading followed by a bullet list")
+            if titled and titled[0][1].level == 3:
+                self.problems.add(titled[0][1].line, "the Key Points heading is level 3",
+                                  "make it a level-2 heading: '## Key Points'")
+            elif not titled and not self.nested_key_points:  # else reported already
+                self.problems.add(last_line, "no '## Key Points' section",
+                                  "add a '## Key Points' heading followed by a bullet list")
             return tuple(blocks)
         for extra in found[1:]:
-            self.problems.add(blocks[extra].line, "a second 'Key Points' section",  # type: ignore[union-attr]
+            self.problems.add(blocks[extra].line, "a second 'Key Points' section",
                               "keep one '## Key Points' section and merge the lists")
         at = found[0]
         heading = blocks[at]
         assert isinstance(heading, Heading)
         following = blocks[at + 1] if at + 1 < len(blocks) else None
-        if not isinstance(following, ListBlock) or following.ordered:
-            self.problems.add(heading.line, "the Key Points section does not start with a "
-                              "bullet list", "put '- ' items right under '## Key Points'")
+        if isinstance(following, ListBlock) and following.ordered:
+            self.problems.add(following.line, "the Key Points section starts with a numbered "
+                              "list, not a bullet list", "write '- ' instead of '1. ' before "
+                              "each key point")
+            return tuple(blocks)
+        if not isinstance(following, ListBlock):
+            if following is None:
+                self.problems.add(heading.line, "the Key Points section is empty",
+                                  "put '- ' items right under '## Key Points'")
+                return tuple(blocks)
+            kind = {Paragraph: "a paragraph", Heading: "a heading", Quote: "a quote",
+                    CodeBlock: "a code block", Table: "a table", Figure: "a figure",
+                    Rule: "a rule"}.get(type(following), "another block")
+            self.problems.add(following.line,
+                              f"the Key Points section starts with {kind}, not a bullet list",
+                              "put '- ' items right under '## Key Points'")
             return tuple(blocks)
         points = []
         for item in following.items:
@@ -670,8 +910,10 @@ def image_problem(path: Path) -> str | None:
 
     try:
         with Image.open(path) as image:
+            if image.format == "MPO":
+                return "is a multi-picture JPEG (MPO) from a camera, which cannot be embedded"
             if image.format not in IMAGE_FORMATS:
-                return f"is a {image.format} image, which cannot be embedded"
+                return f"is in {image.format} format, which cannot be embedded"
             if image.width * image.height > MAX_IMAGE_PIXELS:
                 return f"is {image.width}×{image.height} pixels, too large to embed safely"
             image.verify()
