@@ -1,0 +1,588 @@
+"""Model blocks to reportlab flowables: the one place the PDF's content is built (reportlab)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from xml.sax.saxutils import escape, quoteattr
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import (
+    Flowable,
+    HRFlowable,
+    Image,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus import Paragraph as PdfParagraph
+from reportlab.platypus.doctemplate import Indenter
+
+from kzreport.layout import Layout
+from kzreport.model import (
+    Block,
+    Blocks,
+    CodeBlock,
+    Document,
+    Figure,
+    Heading,
+    Inlines,
+    KeyPoints,
+    LineBreak,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    Quote,
+    Rule,
+    Span,
+    plain_text,
+)
+from kzreport.model import Table as TableBlock
+from kzreport.renderers._common import figure_label, figure_numbers, xml_safe
+from kzreport.renderers._pdf_styles import (
+    BULLETS,
+    FIGURE_MAX_HEIGHT,
+    GlyphCheck,
+    PdfStyles,
+    Role,
+    color,
+)
+from kzreport.source import LINK_SCHEMES
+
+#: Punctuation that follows a key point's headline without a space ("**Headline**: text").
+_CLOSING_PUNCTUATION = tuple(".,:;!?)»”’–—")
+#: Two or more spaces in code; all but the first become no-break spaces so they survive.
+_SPACE_RUN = re.compile(" {2,}")
+#: Spaces in code before tabs are expanded to this many columns.
+_TAB_COLUMNS = 4
+#: Images without a resolution are taken to be screen images.
+_DEFAULT_DPI = 96.0
+
+
+def is_linkable(url: str | None) -> bool:
+    """Whether ``url`` may become a link annotation: only web and e-mail addresses."""
+    return bool(url) and urlsplit(url or "").scheme.lower() in LINK_SCHEMES
+
+
+# ---------------------------------------------------------------- inline markup
+
+
+class Markup:
+    """Model text as reportlab paragraph markup: XML-safe and escaped, one explicit face per run,
+    and every character checked against the face that will draw it."""
+
+    def __init__(self, styles: PdfStyles, glyphs: GlyphCheck) -> None:
+        self.styles = styles
+        self.fonts = styles.fonts
+        self.glyphs = glyphs
+
+    def run(self, text: str, font: str, line: int | None, *, size: float | None = None,
+            color_hex: str | None = None, where: Path | None = None) -> str:
+        """``text`` set in face ``font`` (optionally resized and recoloured)."""
+        text = xml_safe(text)
+        self.glyphs.check(text, font, line, where)
+        attributes = f'face="{font}"'
+        if size is not None:
+            attributes += f' size="{size:.2f}"'
+        if color_hex is not None:
+            attributes += f' color="#{color_hex}"'
+        return f"<font {attributes}>{escape(text)}</font>"
+
+    def inlines(self, inlines: Inlines, style: ParagraphStyle, role: Role, line: int | None, *,
+                bold: bool = False, italic: bool = False) -> str:
+        """A paragraph's runs: bold, italic, code, line breaks and links to web/mail addresses."""
+        layout = self.styles.layout
+        # Monospace looks larger than text of the same size; keep the layout's code/body ratio.
+        code_size = style.fontSize * layout.sizes.code / layout.sizes.body
+        parts: list[str] = []
+        open_link: str | None = None
+        for item in inlines:
+            if isinstance(item, LineBreak):
+                parts.append("<br/>")
+                continue
+            href = item.href if is_linkable(item.href) else None
+            if href != open_link:
+                if open_link is not None:
+                    parts.append("</a>")
+                if href is not None:
+                    parts.append(f"<a href={quoteattr(xml_safe(href))} "
+                                 f'color="{self.styles.link_color}">')
+                open_link = href
+            font = self.fonts.name("mono" if item.code else role, bold or item.bold,
+                                   italic or item.italic)
+            parts.append(self.run(item.text, font, line, size=code_size if item.code else None))
+        if open_link is not None:
+            parts.append("</a>")
+        return "".join(parts)
+
+
+# ---------------------------------------------------------------- quote bars
+
+
+@dataclass(eq=False)
+class QuoteBar:
+    """The accent bar beside a block quote, ``x`` points in from the frame's left edge."""
+
+    x: float
+    #: (page number, bottom y) of the last piece of this quote drawn, so the next piece on the
+    #: same page can extend the bar up to it across the space between paragraphs.
+    last_drawn: tuple[int, float] | None = None
+
+
+@dataclass(frozen=True)
+class _BarSegment:
+    bar: QuoteBar
+    offset: float  # from the flowable's left edge (negative: to its left)
+
+
+class BarredFlowable(Flowable):  # type: ignore[misc]  # reportlab is untyped
+    """A flowable inside block quotes, drawing each quote's bar beside it.
+
+    The bar is drawn per flowable rather than around the whole quote so a quote of any length
+    splits across pages like ordinary text; each piece extends its bar up to the previous piece
+    on the same page, which gives one continuous bar (and none above the top of a page).
+    """
+
+    def __init__(self, inner: Any, segments: Sequence[_BarSegment], width: float,
+                 bar_color: Any) -> None:
+        super().__init__()
+        self.inner = inner
+        self.segments = tuple(segments)
+        self.bar_width = width
+        self.bar_color = bar_color
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        canvas = getattr(self, "canv", None)
+        if canvas is not None:
+            self.width, self.height = self.inner.wrapOn(canvas, available_width, available_height)
+        else:
+            self.width, self.height = self.inner.wrap(available_width, available_height)
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Any]:
+        canvas = getattr(self, "canv", None)
+        parts = (self.inner.splitOn(canvas, available_width, available_height)
+                 if canvas is not None else self.inner.split(available_width, available_height))
+        return [BarredFlowable(part, self.segments, self.bar_width, self.bar_color)
+                for part in parts]
+
+    # Spacing and keep-with-next are the wrapped flowable's (camelCase: reportlab's API).
+    def getSpaceBefore(self) -> float:
+        return float(self.inner.getSpaceBefore())
+
+    def getSpaceAfter(self) -> float:
+        return float(self.inner.getSpaceAfter())
+
+    def getKeepWithNext(self) -> bool:
+        return bool(self.inner.getKeepWithNext())
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        page = canvas.getPageNumber()
+        canvas.saveState()
+        canvas.setFillColor(self.bar_color)
+        for segment in self.segments:
+            top = y + self.height
+            last = segment.bar.last_drawn
+            if last is not None and last[0] == page:
+                top = max(top, last[1])
+            canvas.rect(x + segment.offset, y, self.bar_width, top - y, stroke=0, fill=1)
+            segment.bar.last_drawn = (page, y)
+        canvas.restoreState()
+        self.inner.drawOn(canvas, x, y, _sW)
+
+
+# ---------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True)
+class Nesting:
+    """Where a block sits: its indent from the frame edge, its list depth, the quotes around it."""
+
+    indent: float = 0.0
+    depth: int = 0
+    in_list: bool = False
+    quotes: tuple[QuoteBar, ...] = ()
+
+
+TOP = Nesting()
+
+
+class StoryBuilder:
+    """Builds the PDF's flowables from the document, in the Word brief's order."""
+
+    def __init__(self, document: Document, layout: Layout, styles: PdfStyles, markup: Markup,
+                 frame_width: float, frame_height: float) -> None:
+        self.document = document
+        self.layout = layout
+        self.styles = styles
+        self.metrics = styles.metrics
+        self.markup = markup
+        self.fonts = styles.fonts
+        self.frame_width = frame_width
+        self.frame_height = frame_height
+        self.figures = figure_numbers(document)
+        self._bulleted: dict[tuple[str, float], ParagraphStyle] = {}
+
+    def story(self) -> list[Any]:
+        """Title block, summary, body with Key Points, further reading."""
+        return [*self.title_block(), *self.summary_block(),
+                *self.blocks(self.document.blocks, TOP), *self.further_reading()]
+
+    # ------------------------------------------------------------ front matter
+
+    def title_block(self) -> list[Any]:
+        """Logo, organization, title, subtitle, bylines and date on the layout's title band."""
+        meta, lines, styles = self.document.meta, self.document.lines, self.styles
+        band_text = self.layout.colors.title_band_text
+        body_bold, body = self.fonts.name("body", True), self.fonts.name("body")
+        content: list[Any] = []
+        if self.layout.logo is not None:
+            content.append(self._logo())
+        if meta.organization:
+            content.append(PdfParagraph(self.markup.run(
+                meta.organization.upper(), self.fonts.name("heading", True),
+                lines.get("organization")), styles.kicker))
+        content.append(PdfParagraph(self.markup.run(
+            meta.title, styles.title.fontName, lines.get("title")), styles.title))
+        if meta.subtitle:
+            content.append(PdfParagraph(self.markup.run(
+                meta.subtitle, styles.subtitle.fontName, lines.get("subtitle")), styles.subtitle))
+        authors_line = lines.get("authors")
+        for author in meta.authors:
+            text = self.markup.run(author.name, body_bold, authors_line, color_hex=band_text)
+            if author.affiliation:
+                text += self.markup.run(", " + author.affiliation, body, authors_line,
+                                        color_hex=band_text)
+            content.append(PdfParagraph(text, styles.byline))
+        content.append(PdfParagraph(self.markup.run(
+            self.layout.format_date(meta.date), body, lines.get("date")), styles.dateline))
+        # The band bleeds into the margins by its padding, so its text lines up with the body.
+        pad = self.metrics.box_padding
+        band = Table([[content]], colWidths=[self.frame_width + 2 * pad], hAlign="LEFT")
+        band.setStyle(self._table_style([
+            ("BACKGROUND", (0, 0), (-1, -1), color(self.layout.colors.title_band)),
+            ("LEFTPADDING", (0, 0), (-1, -1), pad),
+            ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+            ("TOPPADDING", (0, 0), (-1, -1), pad),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+        ]))
+        # The strong rule closing the title block spans the text column, like the body.
+        rule = HRFlowable(width="100%", thickness=self.metrics.strong_rule,
+                          color=color(self.layout.colors.primary), hAlign="LEFT",
+                          spaceBefore=0, spaceAfter=self.metrics.section_gap)
+        return [Indenter(-pad, -pad), band, Indenter(pad, pad), rule]
+
+    def _logo(self) -> Any:
+        logo = self.layout.logo
+        assert logo is not None
+        width_pt, height_pt = _natural_size(logo.path)
+        image = Image(str(logo.path), width=logo.width, height=logo.width * height_pt / width_pt)
+        image.hAlign = "LEFT" if logo.placement == "left" else "RIGHT"
+        return image
+
+    def summary_block(self) -> list[Any]:
+        """The summary in a tinted box with an accent bar, opened by its bold label."""
+        summary = self.document.meta.summary
+        if not summary:
+            return []
+        styles = self.styles
+        label = self.markup.run(self.layout.labels.summary + ": ",
+                                self.fonts.name("heading", True), None,
+                                color_hex=self.layout.colors.primary,
+                                where=self.layout.files[0])
+        text = self.markup.run(summary, styles.summary.fontName, self.document.lines.get("summary"))
+        # The accent bar is a column of its own, so it meets the tinted box edge to edge.
+        bar = self.metrics.accent_bar
+        box = Table([["", PdfParagraph(label + text, styles.summary)]],
+                    colWidths=[bar, self.frame_width - bar], hAlign="LEFT", splitInRow=1,
+                    spaceAfter=self.metrics.section_gap)
+        pad = self.metrics.box_padding
+        box.setStyle(self._table_style([
+            ("BACKGROUND", (0, 0), (0, -1), color(self.layout.colors.primary)),
+            ("BACKGROUND", (1, 0), (1, -1), color(self.layout.colors.summary_background)),
+            ("LEFTPADDING", (0, 0), (0, -1), 0),
+            ("RIGHTPADDING", (0, 0), (0, -1), 0),
+            ("LEFTPADDING", (1, 0), (1, -1), pad),
+            ("RIGHTPADDING", (1, 0), (1, -1), pad),
+            ("TOPPADDING", (0, 0), (-1, -1), pad),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+        ]))
+        return [box]
+
+    def further_reading(self) -> list[Any]:
+        """The front matter's links, as a bullet list of labelled links under their heading."""
+        links = self.document.meta.links
+        if not links:
+            return []
+        line = self.document.lines.get("links", 1)
+        heading = Heading(2, (Span(self.layout.labels.further_reading),), line)
+        items = tuple(ListItem((Paragraph((Span(link.label, href=link.url),), line),), line)
+                      for link in links)
+        return [*self.heading(heading, where=self.layout.files[0]),
+                *self.list_block(ListBlock(False, items, line), TOP)]
+
+    # ------------------------------------------------------------ body
+
+    def blocks(self, blocks: Blocks, nesting: Nesting) -> list[Any]:
+        """The flowables of ``blocks``, in order."""
+        out: list[Any] = []
+        for block in blocks:
+            out.extend(self.block(block, nesting))
+        return out
+
+    def block(self, block: Block, nesting: Nesting) -> list[Any]:
+        """The flowables of one block. Every block passes through here, so this is where each
+        block's flowables can be wrapped later (e.g. in marked content for a tagged PDF)."""
+        if isinstance(block, Heading):
+            return self.heading(block)
+        if isinstance(block, Paragraph):
+            return [self.paragraph(block.inlines, block.line, nesting)]
+        if isinstance(block, ListBlock):
+            return self.list_block(block, nesting)
+        if isinstance(block, Quote):
+            return self.quote(block, nesting)
+        if isinstance(block, CodeBlock):
+            return [self.code(block, nesting)]
+        if isinstance(block, Rule):
+            return [self.rule(nesting)]
+        if isinstance(block, TableBlock):
+            return [self.table(block, nesting)]
+        if isinstance(block, Figure):
+            return self.figure(block, nesting)
+        if isinstance(block, KeyPoints):
+            return self.key_points(block)
+        raise TypeError(f"unknown block {type(block).__name__}")
+
+    def heading(self, block: Heading, where: Path | None = None) -> list[Any]:
+        style = self.styles.heading2 if block.level <= 2 else self.styles.heading3
+        if where is not None:  # a layout label, not source text
+            text = self.markup.run(plain_text(block.inlines), style.fontName, None, where=where)
+        else:
+            text = self.markup.inlines(block.inlines, style, "heading", block.line, bold=True)
+        return [PdfParagraph(text, style)]
+
+    def paragraph(self, inlines: Inlines, line: int, nesting: Nesting, *,
+                  style: ParagraphStyle | None = None, marker: str | None = None,
+                  marker_space: float = 0.0, lead: str = "") -> Any:
+        """A paragraph; with ``marker``, a list item's first paragraph with its bullet or number
+        hanging ``marker_space`` points to the left. ``lead`` is markup put before the text."""
+        if style is None:
+            style = self.styles.list_item if nesting.in_list else self.styles.body
+        text = lead + self.markup.inlines(inlines, style, "body", line,
+                                          italic=bool(nesting.quotes))
+        if marker is None:
+            return self._leaf(PdfParagraph(text, style), nesting)
+        self.markup.glyphs.check(marker, style.bulletFontName, line)
+        return self._leaf(PdfParagraph(text, self._with_bullet(style, marker_space),
+                                       bulletText=escape(marker)), nesting)
+
+    def _with_bullet(self, style: ParagraphStyle, space: float) -> ParagraphStyle:
+        # List content sits inside an Indenter; the marker hangs back into the indent.
+        key = (style.name, space)
+        if key not in self._bulleted:
+            self._bulleted[key] = ParagraphStyle(f"{style.name}_bullet_{space:g}", parent=style,
+                                                 bulletIndent=-space)
+        return self._bulleted[key]
+
+    def list_block(self, block: ListBlock, nesting: Nesting) -> list[Any]:
+        count = len(block.items)
+        if block.ordered:
+            markers = [f"{n}." for n in range(block.start, block.start + count)]
+        else:
+            markers = [BULLETS[nesting.depth % len(BULLETS)]] * count
+        space = self._marker_space(markers)
+        inner = replace(nesting, indent=nesting.indent + space, depth=nesting.depth + 1,
+                        in_list=True)
+        out: list[Any] = [self._indent(space)]
+        for item, marker in zip(block.items, markers, strict=True):
+            out.extend(self.list_item(item, marker, space, inner))
+        out.append(Indenter(left=-space))
+        if not nesting.in_list:
+            # Items sit close together; the list as a whole is spaced like a paragraph.
+            out.append(Spacer(0, self.metrics.paragraph_gap - self.metrics.item_gap))
+        return out
+
+    def _marker_space(self, markers: Sequence[str]) -> float:
+        style = self.styles.list_item
+        widest = max((self.fonts.width(m, style.bulletFontName, style.bulletFontSize)
+                      for m in markers), default=0.0)
+        return max(self.metrics.list_indent, widest + self.metrics.marker_gap)
+
+    def list_item(self, item: ListItem, marker: str, space: float, nesting: Nesting) -> list[Any]:
+        # The marker needs a line of its own when the item is empty or opens with, say, a code
+        # block; an empty paragraph has no line to hang it on, a no-break space has one.
+        marker_line = Paragraph((Span("\u00a0"),), item.line)
+        first, *rest = item.blocks or (marker_line,)
+        if not isinstance(first, Paragraph):
+            first, rest = marker_line, [first, *rest]
+        return [self.paragraph(first.inlines, first.line, nesting, marker=marker,
+                               marker_space=space),
+                *self.blocks(tuple(rest), nesting)]
+
+    def key_points(self, section: KeyPoints) -> list[Any]:
+        """The section title as a heading; each point a bullet with its bold headline, then its
+        details beneath."""
+        out = self.heading(Heading(2, (Span(section.title),), section.line))
+        marker = BULLETS[0]
+        space = self._marker_space([marker])
+        inner = Nesting(indent=space, depth=1, in_list=True)
+        primary = self.layout.colors.primary
+        out.append(self._indent(space))
+        for point in section.points:
+            lead = ""
+            if point.headline:
+                lead = self.markup.run(point.headline, self.fonts.name("body", True), point.line,
+                                       color_hex=primary)
+                if point.inlines and not plain_text(point.inlines).startswith(
+                        _CLOSING_PUNCTUATION):
+                    lead += " "
+            out.append(self.paragraph(point.inlines, point.line, inner,
+                                      style=self.styles.key_point, marker=marker,
+                                      marker_space=space, lead=lead))
+            out.extend(self.blocks(point.details, inner))
+        out.append(Indenter(left=-space))
+        return out
+
+    def quote(self, block: Quote, nesting: Nesting) -> list[Any]:
+        indent = self.metrics.quote_indent
+        inner = replace(nesting, indent=nesting.indent + indent,
+                        quotes=(*nesting.quotes, QuoteBar(nesting.indent)))
+        return [self._indent(indent), *self.blocks(block.blocks, inner), Indenter(left=-indent)]
+
+    def code(self, block: CodeBlock, nesting: Nesting) -> Any:
+        font = self.styles.code.fontName
+        lines = [self.markup.run(_code_line(line), font, block.line)
+                 for line in block.text.split("\n")]
+        return self._leaf(PdfParagraph("<br/>".join(lines), self.styles.code), nesting)
+
+    def rule(self, nesting: Nesting) -> Any:
+        gap = self.metrics.paragraph_gap
+        return self._leaf(HRFlowable(width="100%", thickness=self.metrics.hairline,
+                                     color=color(self.layout.colors.rule), hAlign="LEFT",
+                                     spaceBefore=gap, spaceAfter=gap), nesting)
+
+    def table(self, block: TableBlock, nesting: Nesting) -> Any:
+        styles, colors = self.styles, self.layout.colors
+        aligns = [block.alignments[c] if c < len(block.alignments) else None
+                  for c in range(len(block.header))]
+        header = [PdfParagraph(self.markup.inlines(cell, styles.header_cell, "body", block.line,
+                                                   bold=True),
+                               styles.aligned(styles.header_cell, aligns[c]))
+                  for c, cell in enumerate(block.header)]
+        rows = [[PdfParagraph(self.markup.inlines(cell, styles.cell, "body", block.line),
+                              styles.aligned(styles.cell, aligns[c]))
+                 for c, cell in enumerate(row)]
+                for row in block.rows]
+        available = self.frame_width - nesting.indent
+        table = Table([header, *rows], colWidths=self._column_widths(block, available),
+                      repeatRows=1, hAlign="LEFT", splitInRow=1,
+                      spaceBefore=self.metrics.item_gap, spaceAfter=self.metrics.section_gap)
+        rule = color(colors.rule)
+        table.setStyle(self._table_style([
+            ("BACKGROUND", (0, 0), (-1, 0), color(colors.table_header_background)),
+            ("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, color(colors.table_stripe)]),
+            ("LINEBELOW", (0, 1), (-1, -1), self.metrics.hairline, rule),
+            ("BOX", (0, 0), (-1, -1), self.metrics.hairline, rule),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), self.metrics.cell_padding_x),
+            ("RIGHTPADDING", (0, 0), (-1, -1), self.metrics.cell_padding_x),
+            ("TOPPADDING", (0, 0), (-1, -1), self.metrics.cell_padding_y),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), self.metrics.cell_padding_y),
+        ]))
+        return self._leaf(table, nesting)
+
+    def _column_widths(self, block: TableBlock, available: float) -> list[float]:
+        """Column widths filling ``available``: shared by natural width when everything fits,
+        else each column keeps room for its longest word and the rest is shared out."""
+        columns = len(block.header)
+        padding = 2 * self.metrics.cell_padding_x
+        size = self.styles.cell.fontSize
+        natural = [0.0] * columns
+        longest = [0.0] * columns
+        for r, row in enumerate((block.header, *block.rows)):
+            font = self.fonts.name("body", bold=r == 0)
+            for c, cell in enumerate(row[:columns]):
+                text = plain_text(cell)
+                natural[c] = max(natural[c], padding + max(
+                    self.fonts.width(part, font, size) for part in text.split("\n")))
+                longest[c] = max(longest[c], padding + max(
+                    (self.fonts.width(word, font, size) for word in text.split()), default=0.0))
+        if sum(natural) <= available:
+            total = sum(natural) or columns
+            return [(width or 1) * available / total for width in natural]
+        minimum = [min(width, available / columns) for width in longest]
+        extra = [max(n - m, 0.0) for n, m in zip(natural, minimum, strict=True)]
+        spare = available - sum(minimum)
+        if sum(extra) == 0:
+            return [m + spare / columns for m in minimum]
+        return [m + spare * e / sum(extra) for m, e in zip(minimum, extra, strict=True)]
+
+    def figure(self, block: Figure, nesting: Nesting) -> list[Any]:
+        width, height = _natural_size(block.path)
+        available = self.frame_width - nesting.indent
+        scale = min(1.0, available / width, FIGURE_MAX_HEIGHT * self.frame_height / height)
+        image = Image(str(block.path), width=width * scale, height=height * scale)
+        image.hAlign = "CENTER"
+        image.spaceBefore = self.metrics.item_gap
+        image.spaceAfter = self.metrics.item_gap
+        # Kept for the tagged-PDF issue: the figure's alternate text.
+        image.alt_text = block.alt
+        if not block.caption:
+            return [self._leaf(image, nesting)]
+        # keepWithNext rather than KeepTogether: reportlab keeps a heading with a following
+        # chain of keepWithNext flowables, but never with a KeepTogether group.
+        image.keepWithNext = 1
+        label = self.markup.run(figure_label(self.layout, self.figures[block]) + " ",
+                                self.fonts.name("body", True), block.line)
+        caption = self.markup.run(block.caption, self.styles.caption.fontName, block.line)
+        return [self._leaf(image, nesting),
+                self._leaf(PdfParagraph(label + caption, self.styles.caption), nesting)]
+
+    # ------------------------------------------------------------ helpers
+
+    def _table_style(self, commands: list[tuple[Any, ...]]) -> Any:
+        """``commands`` as a table style that also sets the cells' font: a table's default
+        font is Helvetica, which reportlab selects while drawing even when every cell holds a
+        paragraph, and which would then be the one font not embedded."""
+        style = self.styles.cell
+        return TableStyle([("FONT", (0, 0), (-1, -1), style.fontName, style.fontSize,
+                            style.leading), *commands])
+
+    def _indent(self, space: float) -> Any:
+        indenter = Indenter(left=space)
+        # A heading keeps with what follows it; through the (invisible) indenter, that is the
+        # first item of the list or quote rather than the indenter itself.
+        indenter.keepWithNext = 1
+        return indenter
+
+    def _leaf(self, flowable: Any, nesting: Nesting) -> Any:
+        """``flowable``, drawn beside the bars of the quotes it is in."""
+        if not nesting.quotes:
+            return flowable
+        segments = [_BarSegment(bar, bar.x - nesting.indent) for bar in nesting.quotes]
+        return BarredFlowable(flowable, segments, self.metrics.quote_bar,
+                              color(self.layout.colors.accent))
+
+
+def _code_line(line: str) -> str:
+    """One code line with its indentation and runs of spaces kept (a blank line keeps its
+    height), since paragraph text would collapse them."""
+    line = line.expandtabs(_TAB_COLUMNS).rstrip()
+    stripped = line.lstrip(" ")
+    line = "\u00a0" * (len(line) - len(stripped)) + stripped
+    line = _SPACE_RUN.sub(lambda m: " " + "\u00a0" * (len(m.group()) - 1), line)
+    return line or "\u00a0"
+
+
+def _natural_size(path: Path) -> tuple[float, float]:
+    """An image's size in points at its own resolution (96 dpi when it declares none), as the
+    Word brief sizes it."""
+    from PIL import Image as PilImage
+
+    with PilImage.open(path) as image:
+        dpi = image.info.get("dpi", (_DEFAULT_DPI, _DEFAULT_DPI))[0] or _DEFAULT_DPI
+        return image.width / float(dpi) * 72, image.height / float(dpi) * 72

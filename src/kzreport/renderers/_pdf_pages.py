@@ -1,0 +1,273 @@
+"""PDF pages and build: banners, running header and footer around frames that keep clear of them,
+a canvas that prints real page totals, and the reproducible document build (imports reportlab)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import functools
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import reportlab
+from reportlab.lib.utils import TimeStamp
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Frame, PageTemplate
+from reportlab.platypus import Paragraph as PdfParagraph
+from reportlab.platypus.doctemplate import BaseDocTemplate
+from reportlab.platypus.doctemplate import LayoutError as PlatypusLayoutError
+
+from kzreport import __version__
+from kzreport.errors import Problem, RenderError
+from kzreport.layout import Layout, MarkingStyle
+from kzreport.model import Document
+from kzreport.renderers._common import (
+    author_names,
+    build_timestamp,
+    fill_label,
+    page_label,
+    xml_safe,
+)
+from kzreport.renderers._pdf_flowables import Markup, StoryBuilder
+from kzreport.renderers._pdf_styles import GlyphCheck, PdfFonts, PdfStyles, color
+
+#: The footer sits this share of the bottom margin above the page edge (or the banner), the
+#: running header this share of the top margin below it, like Word's header/footer distances.
+FURNITURE_DISTANCE = 0.5
+#: Clear space between the header or footer and the body, in body sizes.
+FURNITURE_CLEARANCE = 1.0
+#: Space between the footer rule, the disclaimer and the page number, in small sizes.
+FOOTER_GAP = 0.5
+#: A marking banner's height, in multiples of its text size.
+BANNER_HEIGHT = 2.0
+#: The body must keep at least this share of the page height; a longer footer is an error.
+MIN_BODY_SHARE = 0.35
+#: Characters a page number may contain, checked against the footer font up front.
+_DIGITS = "0123456789"
+
+
+class PageFurniture:
+    """What surrounds the body on every page, measured before layout so that the body frames
+    leave room for all of it: marking banners, the running header (from page 2), and the
+    footer with the rule, the disclaimer and "Page X of Y"."""
+
+    def __init__(self, document: Document, layout: Layout, styles: PdfStyles,
+                 markup: Markup) -> None:
+        page, sizes = layout.page, layout.sizes
+        self.layout = layout
+        self.styles = styles
+        fonts = styles.fonts
+        lines = document.lines
+        layout_file = layout.files[0]
+        self.page_width, self.page_height = page.width, page.height
+        self.frame_x = page.margin_left
+        self.frame_width = page.width - page.margin_left - page.margin_right
+        self.text_style = styles.furniture
+        self.rule = styles.metrics.hairline
+        gap = FOOTER_GAP * sizes.small
+        line_height = self.text_style.leading
+        clearance = FURNITURE_CLEARANCE * sizes.body
+
+        # Marking banners, full width at the very top and bottom of the page.
+        self.marking = document.meta.marking
+        self.banner_font = fonts.name("heading", True)
+        self.banner_size = sizes.caption
+        self.banner_height = 0.0
+        self.banner_style: MarkingStyle | None = None
+        if self.marking:
+            self.banner_style = layout.marking_style(self.marking)
+            if self.banner_style is None:
+                raise RenderError([Problem(document.source, lines.get("marking"),
+                                           f"marking '{self.marking}' has no banner colour in "
+                                           f"layout '{layout.name}'",
+                                           "start it with one of: " + ", ".join(layout.markings))])
+            self.banner_height = BANNER_HEIGHT * self.banner_size
+            markup.glyphs.check(self.marking, self.banner_font, lines.get("marking"))
+
+        # Footer: rule, disclaimer wrapped to the frame width, page number. Measured here so
+        # the body's frame ends above it on every page, however long the disclaimer is.
+        self.disclaimer: Any = None
+        disclaimer_height = 0.0
+        if document.meta.disclaimer:
+            text = markup.run(document.meta.disclaimer, self.text_style.fontName,
+                              lines.get("disclaimer"))
+            self.disclaimer = PdfParagraph(text, self.text_style)
+            disclaimer_height = self.disclaimer.wrap(self.frame_width, page.height)[1] + gap
+        self.page_font = self.text_style.fontName
+        markup.glyphs.check(re.sub(r"\{\w*\}", "", layout.labels.page) + _DIGITS,
+                            self.page_font, None, layout_file)
+        self.footer_bottom = self.banner_height + FURNITURE_DISTANCE * page.margin_bottom
+        self.footer_height = self.rule + gap + disclaimer_height + line_height
+        body_bottom = max(page.margin_bottom,
+                          self.footer_bottom + self.footer_height + clearance)
+
+        # Running header from page 2: the layout's label, a rule beneath.
+        self.header_text = xml_safe(fill_label(layout.labels.running_header, document, layout))
+        self.header_text = self._fit(self.header_text, self.page_font, sizes.small,
+                                     self.frame_width)
+        markup.glyphs.check(self.header_text, self.page_font, lines.get("title"))
+        self.header_top = page.height - self.banner_height - FURNITURE_DISTANCE * page.margin_top
+        header_height = line_height + gap + self.rule if self.header_text else 0.0
+        later_top = min(page.height - page.margin_top,
+                        self.header_top - header_height - clearance)
+        first_top = min(page.height - page.margin_top,
+                        page.height - self.banner_height - clearance)
+
+        self.first_frame = (self.frame_x, body_bottom, self.frame_width, first_top - body_bottom)
+        self.later_frame = (self.frame_x, body_bottom, self.frame_width, later_top - body_bottom)
+        self.frame_height = min(first_top, later_top) - body_bottom
+        if self.frame_height < MIN_BODY_SHARE * page.height:
+            raise RenderError([Problem(document.source, lines.get("disclaimer"),
+                                       "the page footer and banners leave too little room for "
+                                       "the text", "shorten the disclaimer")])
+
+    @staticmethod
+    def _fit(text: str, font: str, size: float, width: float) -> str:
+        """``text``, cut at a word and ended with an ellipsis if it is wider than ``width``."""
+        if pdfmetrics.stringWidth(text, font, size) <= width:
+            return text
+        words = text.split()
+        while words and pdfmetrics.stringWidth(" ".join(words) + "…", font, size) > width:
+            words.pop()
+        return " ".join(words) + "…"
+
+    def draw(self, canvas: Any, page: int, pages: int) -> None:
+        """Draw page ``page`` of ``pages``'s furniture (called once the total is known)."""
+        canvas.saveState()
+        if self.banner_style is not None:
+            self._banner(canvas, self.page_height - self.banner_height, self.banner_style)
+            self._banner(canvas, 0.0, self.banner_style)
+        size, muted = self.text_style.fontSize, color(self.layout.colors.muted)
+        rule_color = color(self.layout.colors.rule)
+        left, right = self.frame_x, self.frame_x + self.frame_width
+        gap = FOOTER_GAP * self.layout.sizes.small
+        ascent = pdfmetrics.getAscentDescent(self.page_font, size)[0]
+        if page > 1 and self.header_text:
+            baseline = self.header_top - ascent
+            canvas.setFont(self.page_font, size)
+            canvas.setFillColor(muted)
+            canvas.drawString(left, baseline, self.header_text)
+            rule_y = self.header_top - self.text_style.leading - gap
+            self._rule(canvas, left, right, rule_y, rule_color)
+        top = self.footer_bottom + self.footer_height
+        self._rule(canvas, left, right, top - self.rule / 2, rule_color)
+        y = top - self.rule - gap
+        if self.disclaimer is not None:
+            _, height = self.disclaimer.wrapOn(canvas, self.frame_width, self.page_height)
+            self.disclaimer.drawOn(canvas, left, y - height)
+            y -= height + gap
+        canvas.setFont(self.page_font, size)
+        canvas.setFillColor(muted)
+        canvas.drawRightString(right, y - ascent, page_label(self.layout, page, pages))
+        canvas.restoreState()
+
+    def _rule(self, canvas: Any, left: float, right: float, y: float, rule_color: Any) -> None:
+        canvas.setStrokeColor(rule_color)
+        canvas.setLineWidth(self.rule)
+        canvas.line(left, y, right, y)
+
+    def _banner(self, canvas: Any, bottom: float, style: MarkingStyle) -> None:
+        canvas.setFillColor(color(style.background))
+        canvas.rect(0, bottom, self.page_width, self.banner_height, stroke=0, fill=1)
+        ascent, descent = pdfmetrics.getAscentDescent(self.banner_font, self.banner_size)
+        canvas.setFont(self.banner_font, self.banner_size)
+        canvas.setFillColor(color(style.text))
+        # Centre the text's ink box, not its baseline, in the band.
+        baseline = bottom + self.banner_height / 2 - (ascent + descent) / 2
+        canvas.drawCentredString(self.page_width / 2, baseline, xml_safe(self.marking or ""))
+
+
+class NumberingCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
+    """A canvas that holds finished pages back until the document ends, then draws each page's
+    furniture with the real page total ("Page 2 of 7"), and stamps a fixed creation time."""
+
+    def __init__(self, *args: Any, furniture: PageFurniture, timestamp: dt.datetime,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._furniture = furniture
+        self._held_pages: list[dict[str, Any]] = []
+        # invariant=1 fixes the document /ID; the dates come from the build timestamp (the
+        # paper's date, or SOURCE_DATE_EPOCH), in UTC, whatever the clock and time zone.
+        self._doc._timeStamp = _timestamp(timestamp)
+
+    def showPage(self) -> None:
+        self._held_pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._held_pages)
+        for number, state in enumerate(self._held_pages, 1):
+            self.__dict__.update(state)
+            self._furniture.draw(self, number, total)
+            super().showPage()
+        super().save()
+
+
+def _timestamp(when: dt.datetime) -> Any:
+    """reportlab's timestamp object for naive-UTC ``when``."""
+    stamp = TimeStamp(invariant=1)
+    seconds = calendar.timegm(when.timetuple())
+    stamp.t = seconds
+    stamp.lt = time.gmtime(seconds)
+    stamp.YMDhms = tuple(stamp.lt)[:6]
+    stamp.dhh = stamp.dmm = 0
+    stamp.tzname = "UTC"
+    return stamp
+
+
+def write_pdf(document: Document, layout: Layout, path: Path) -> list[Problem]:
+    """Render ``document`` styled by ``layout`` as a PDF at ``path``."""
+    fonts = PdfFonts(layout)
+    styles = PdfStyles(layout, fonts)
+    glyphs = GlyphCheck(fonts, document.source)
+    markup = Markup(styles, glyphs)
+    furniture = PageFurniture(document, layout, styles, markup)
+    story = StoryBuilder(document, layout, styles, markup, furniture.frame_width,
+                         furniture.frame_height).story()
+    # Every character is checked before anything is drawn: a missing glyph is an error, never
+    # an empty box in the output.
+    glyphs.raise_if_any()
+
+    meta, page = document.meta, layout.page
+    template = BaseDocTemplate(
+        str(path),
+        pagesize=(page.width, page.height),
+        leftMargin=page.margin_left, rightMargin=page.margin_right,
+        topMargin=page.margin_top, bottomMargin=page.margin_bottom,
+        title=xml_safe(meta.title),
+        author=xml_safe(author_names(document)),
+        subject=xml_safe(meta.summary or meta.title),
+        keywords=[xml_safe(k) for k in meta.keywords],
+        creator=f"kzreport {__version__}",
+        producer=f"kzreport {__version__} (ReportLab {reportlab.Version})",
+        lang=meta.language,
+        displayDocTitle=1,
+        # reportlab's default initial font is Helvetica, which would be the one font not
+        # embedded; an embedded TrueType face as the initial font keeps every font embedded.
+        initialFontName=fonts.name("body"),
+        initialFontSize=layout.sizes.body,
+        invariant=1,
+        pageCompression=1,
+    )
+    template.addPageTemplates([
+        PageTemplate("first", [_frame("first", *furniture.first_frame)],
+                     autoNextPageTemplate="later"),
+        PageTemplate("later", [_frame("later", *furniture.later_frame)]),
+    ])
+    canvasmaker = functools.partial(NumberingCanvas, furniture=furniture,
+                                    timestamp=build_timestamp(document))
+    try:
+        template.build(story, canvasmaker=canvasmaker)
+    except PlatypusLayoutError as exc:
+        raise RenderError([Problem(document.source, None, f"cannot lay out the PDF: {exc}",
+                                   "split the oversized table, figure or code block")]) from None
+    return []
+
+
+def _frame(name: str, x: float, y: float, width: float, height: float) -> Any:
+    # No padding: the frame is exactly the body area the furniture leaves free.
+    return Frame(x, y, width, height, leftPadding=0, rightPadding=0, topPadding=0,
+                 bottomPadding=0, id=name)

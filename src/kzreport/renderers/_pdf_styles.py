@@ -1,0 +1,305 @@
+"""PDF fonts, glyph checks and paragraph styles, all derived from the layout (imports reportlab)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from kzreport.errors import Problem, RenderError
+from kzreport.layout import FontFamily, Layout
+
+Role = Literal["body", "heading", "mono"]
+ROLES: tuple[Role, ...] = ("body", "heading", "mono")
+#: (bold, italic) -> the FontFamily attribute holding that style's file.
+_STYLE_FILES = {
+    (False, False): "regular",
+    (True, False): "bold",
+    (False, True): "italic",
+    (True, True): "bold_italic",
+}
+#: Characters that are layout, not glyphs: the paragraph engine never asks the font for them.
+_NOT_DRAWN = frozenset("\n\r\t")
+
+# ---------------------------------------------------------------- proportions
+# The layout gives sizes and colours; these ratios turn them into spacing, so one layout change
+# (e.g. a larger body size) rescales the whole page consistently. They live here, in one place.
+
+#: Line height as a multiple of the font size: open enough for continuous reading.
+LEADING = 1.32
+#: Display text (title, subtitle) is set tighter.
+DISPLAY_LEADING = 1.12
+#: Code lines are set tight so a listing reads as one block.
+CODE_LEADING = 1.25
+#: Space after the title, in title sizes; after a byline line, in body sizes.
+TITLE_AFTER = 0.25
+BYLINE_AFTER = 0.15
+#: Space after a body paragraph, in body sizes.
+PARAGRAPH_GAP = 0.6
+#: Space after a key point, in body sizes: more than a list item, as each is a takeaway.
+KEY_POINT_GAP = 0.5
+#: Space after the title block, the summary box and tables, in body sizes.
+SECTION_GAP = 1.3
+#: Space before a level-2 / level-3 heading, in body sizes.
+H2_BEFORE = 1.5
+H3_BEFORE = 1.1
+#: Space after a heading, in body sizes: small, so the heading binds to its text.
+HEADING_AFTER = 0.4
+#: Indent of one list level, in body sizes.
+LIST_INDENT = 1.5
+#: Gap between a list marker and its text, in body sizes.
+MARKER_GAP = 0.45
+#: Space after a list item, in body sizes.
+ITEM_GAP = 0.3
+#: Inner padding of boxes (title band, summary), in body sizes.
+BOX_PADDING = 0.75
+#: Padding of table cells and of code blocks, across and down, in body sizes. Table cells
+#: must keep some vertical padding: reportlab 5.1 loops forever splitting a table with
+#: splitInRow and zero-height padding.
+CELL_PADDING_X = 0.6
+CELL_PADDING_Y = 0.4
+CODE_PADDING_X = 0.7
+CODE_PADDING_Y = 0.5
+#: Thickness of hairlines, of the rule under the title block, of the summary's accent bar and
+#: of a quote's bar, in body sizes.
+HAIRLINE = 0.06
+STRONG_RULE = 0.14
+ACCENT_BAR = 0.28
+QUOTE_BAR = 0.14
+#: Left indent of a block quote's text from its bar, in body sizes.
+QUOTE_INDENT = 1.1
+#: A figure is at most this share of the frame height, leaving room for its caption (as in
+#: the Word brief).
+FIGURE_MAX_HEIGHT = 0.6
+#: Bullet markers by nesting depth (cycled); numbered lists use "N.".
+BULLETS = ("•", "◦", "▪")
+
+
+def color(hex_rgb: str) -> Color:
+    """A reportlab colour from a layout ``RRGGBB`` string."""
+    return HexColor("#" + hex_rgb)
+
+
+# ---------------------------------------------------------------- fonts
+
+
+class PdfFonts:
+    """The layout's three families registered with reportlab, and each face's character map."""
+
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+        self._names: dict[tuple[Role, bool, bool], str] = {}
+        self._files: dict[str, Path] = {}
+        self._cmaps: dict[str, Mapping[int, int]] = {}
+        for role in ROLES:
+            self._register(role, getattr(layout.fonts, role))
+
+    def _register(self, role: Role, family: FontFamily) -> None:
+        # Names derive from the family's files: identical families (body and heading in the
+        # default layout) share one registration and are embedded once, and two layouts with
+        # different files never collide in reportlab's process-wide registry.
+        files = [getattr(family, attr) for attr in _STYLE_FILES.values()]
+        digest = hashlib.sha1("\0".join(str(f) for f in files).encode()).hexdigest()[:12]
+        names: dict[str, str] = {}
+        for (bold, italic), attr in _STYLE_FILES.items():
+            name = f"kzreport-{digest}-{attr}"
+            path: Path = getattr(family, attr)
+            if name not in pdfmetrics.getRegisteredFontNames():
+                try:
+                    pdfmetrics.registerFont(TTFont(name, str(path)))
+                except Exception as exc:  # reportlab raises TTFError, OSError, struct.error...
+                    raise RenderError([Problem(
+                        self.layout.files[0], None,
+                        f"cannot embed font {path.name} ({role} {attr}): {exc}",
+                        "use a static TrueType (.ttf) font with glyf outlines")]) from None
+            # reportlab reuses an already registered face of the same PostScript name, so the
+            # character map must come from the font it will actually draw with.
+            face = pdfmetrics.getFont(name).face
+            self._cmaps[name] = face.charToGlyph
+            self._files[name] = path
+            self._names[(role, bold, italic)] = name
+            names[attr] = name
+        pdfmetrics.registerFontFamily(names["regular"], normal=names["regular"],
+                                      bold=names["bold"], italic=names["italic"],
+                                      boldItalic=names["bold_italic"])
+
+    def name(self, role: Role, bold: bool = False, italic: bool = False) -> str:
+        """The registered name of ``role``'s face in that style."""
+        return self._names[(role, bold, italic)]
+
+    def has_glyph(self, font: str, char: str) -> bool:
+        """Whether face ``font`` can draw ``char`` (its character map has it)."""
+        return char in _NOT_DRAWN or ord(char) in self._cmaps[font]
+
+    def describe(self, font: str) -> str:
+        """How a problem names face ``font``: the layout's family name and the file drawn."""
+        for (role, _bold, _italic), name in self._names.items():
+            if name == font:
+                return f"{getattr(self.layout.fonts, role).name} ({self._files[font].name})"
+        return font
+
+    def width(self, text: str, font: str, size: float) -> float:
+        """The advance width of ``text`` set in ``font`` at ``size`` points."""
+        return float(pdfmetrics.stringWidth(text, font, size))
+
+
+class GlyphCheck:
+    """Collects every character some face cannot draw, located at its source line."""
+
+    #: A source full of CJK would otherwise list thousands; the first ones tell the story.
+    LIMIT = 20
+
+    def __init__(self, fonts: PdfFonts, source: Path) -> None:
+        self.fonts = fonts
+        self.source = source
+        self.problems: list[Problem] = []
+        self._seen: set[tuple[str, Path, int | None]] = set()
+
+    def check(self, text: str, font: str, line: int | None, where: Path | None = None) -> None:
+        """Record the characters of ``text`` that ``font`` lacks, once per character and line
+        (the title, say, is set in two faces, but one report tells the user what to fix)."""
+        path = where or self.source
+        for char in sorted(set(text)):
+            key = (char, path, line)
+            if self.fonts.has_glyph(font, char) or key in self._seen:
+                continue
+            self._seen.add(key)
+            message = (f"character '{char}' (U+{ord(char):04X}) is not in font "
+                       f"{self.fonts.describe(font)}")
+            self.problems.append(Problem(
+                path, line, message, "replace the character, or use a layout whose fonts cover it"))
+
+    def raise_if_any(self) -> None:
+        """Fail the build when any character would have printed as an empty box."""
+        if not self.problems:
+            return
+        # Sorted so the report reads top to bottom and does not depend on set iteration order.
+        ordered = sorted(self.problems, key=lambda p: (str(p.path), p.line or 0, p.message))
+        shown = ordered[: self.LIMIT]
+        if len(ordered) > self.LIMIT:
+            shown.append(Problem(self.source, None, f"{len(ordered) - self.LIMIT} more missing "
+                                 "characters not shown", "fix the ones above and run again"))
+        raise RenderError(shown)
+
+
+# ---------------------------------------------------------------- styles
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Spacing in points, derived from the layout's body size by the ratios above."""
+
+    paragraph_gap: float
+    section_gap: float
+    list_indent: float
+    marker_gap: float
+    item_gap: float
+    box_padding: float
+    cell_padding_x: float
+    cell_padding_y: float
+    code_padding_x: float
+    code_padding_y: float
+    hairline: float
+    strong_rule: float
+    accent_bar: float
+    quote_bar: float
+    quote_indent: float
+
+    @classmethod
+    def of(cls, layout: Layout) -> Metrics:
+        unit = layout.sizes.body
+        return cls(PARAGRAPH_GAP * unit, SECTION_GAP * unit, LIST_INDENT * unit,
+                   MARKER_GAP * unit, ITEM_GAP * unit, BOX_PADDING * unit,
+                   CELL_PADDING_X * unit, CELL_PADDING_Y * unit, CODE_PADDING_X * unit,
+                   CODE_PADDING_Y * unit, HAIRLINE * unit, STRONG_RULE * unit, ACCENT_BAR * unit,
+                   QUOTE_BAR * unit, QUOTE_INDENT * unit)
+
+
+class PdfStyles:
+    """Every paragraph style of the PDF, built from the layout's sizes, colours and fonts."""
+
+    def __init__(self, layout: Layout, fonts: PdfFonts) -> None:
+        self.layout = layout
+        self.fonts = fonts
+        self.metrics = Metrics.of(layout)
+        sizes, colors, m = layout.sizes, layout.colors, self.metrics
+        text, primary, muted = color(colors.text), color(colors.primary), color(colors.muted)
+        band_text = color(colors.title_band_text)
+        self.body = self._style("body", "body", sizes.body, text, spaceAfter=m.paragraph_gap)
+        self.list_item = self._style("list_item", "body", sizes.body, text, spaceAfter=m.item_gap,
+                                     bulletColor=primary)
+        self.key_point = self._style("key_point", "body", sizes.body, text,
+                                     spaceAfter=KEY_POINT_GAP * sizes.body, bulletColor=primary)
+        # The title block sits on the title band, so it takes the band's text colour.
+        self.kicker = self._style("kicker", "heading", sizes.caption, color(colors.accent),
+                                  bold=True, spaceAfter=BYLINE_AFTER * sizes.body)
+        self.title = self._style("title", "heading", sizes.title, band_text, bold=True,
+                                 leading=sizes.title * DISPLAY_LEADING,
+                                 spaceAfter=TITLE_AFTER * sizes.title)
+        self.subtitle = self._style("subtitle", "heading", sizes.subtitle, band_text,
+                                    leading=sizes.subtitle * LEADING,
+                                    spaceAfter=TITLE_AFTER * sizes.title)
+        self.byline = self._style("byline", "body", sizes.byline, band_text,
+                                  spaceAfter=BYLINE_AFTER * sizes.body)
+        self.dateline = self._style("dateline", "body", sizes.byline, band_text)
+        self.heading2 = self._style("heading2", "heading", sizes.heading2, primary, bold=True,
+                                    keepWithNext=1, leading=sizes.heading2 * DISPLAY_LEADING,
+                                    spaceBefore=H2_BEFORE * sizes.body,
+                                    spaceAfter=HEADING_AFTER * sizes.body)
+        self.heading3 = self._style("heading3", "heading", sizes.heading3, primary, bold=True,
+                                    keepWithNext=1, leading=sizes.heading3 * DISPLAY_LEADING,
+                                    spaceBefore=H3_BEFORE * sizes.body,
+                                    spaceAfter=HEADING_AFTER * sizes.body)
+        self.summary = self._style("summary", "body", sizes.body, text)
+        self.caption = self._style("caption", "body", sizes.caption, muted,
+                                   spaceBefore=ITEM_GAP * sizes.body, spaceAfter=m.section_gap)
+        # A code block is one paragraph, so it splits across pages line by line; its padding
+        # lies outside the text box, so the space around it makes room for that padding.
+        pad_x, pad_y = m.code_padding_x, m.code_padding_y
+        self.code = self._style("code", "mono", sizes.code, text,
+                                leading=sizes.code * CODE_LEADING,
+                                backColor=color(colors.table_stripe),
+                                borderColor=color(colors.rule), borderWidth=m.hairline,
+                                borderPadding=(pad_y, pad_x, pad_y, pad_x),
+                                leftIndent=pad_x, rightIndent=pad_x,
+                                spaceBefore=pad_y + m.item_gap,
+                                spaceAfter=pad_y + m.paragraph_gap)
+        self.cell = self._style("cell", "body", sizes.body, text)
+        self.header_cell = self._style("header_cell", "body", sizes.body,
+                                       color(colors.table_header_text), bold=True)
+        self.furniture = self._style("furniture", "body", sizes.small, muted)
+        self.link_color = "#" + colors.link
+
+    def _style(self, name: str, role: Role, size: float, text_color: Color, *, bold: bool = False,
+               leading: float | None = None, **extra: Any) -> ParagraphStyle:
+        font = self.fonts.name(role, bold)
+        settings: dict[str, Any] = {
+            "fontName": font,
+            "fontSize": size,
+            "leading": leading if leading is not None else size * LEADING,
+            "textColor": text_color,
+            "bulletFontName": self.fonts.name("body"),
+            "bulletFontSize": size,
+            # A single line alone at the top or bottom of a page reads as a layout error.
+            "allowWidows": 0,
+            "allowOrphans": 0,
+            # A word or URL wider than the column is broken rather than run off the page.
+            "splitLongWords": 1,
+        }
+        settings.update(extra)
+        return ParagraphStyle(name, **settings)
+
+    def aligned(self, style: ParagraphStyle, alignment: str | None) -> ParagraphStyle:
+        """``style`` with a table column's alignment (left when the source gives none)."""
+        code = {"center": TA_CENTER, "right": TA_RIGHT}.get(alignment or "", TA_LEFT)
+        if code == style.alignment:
+            return style
+        return ParagraphStyle(f"{style.name}_{alignment}", parent=style, alignment=code)
