@@ -193,6 +193,7 @@ def render_deck(document: Document, layout: Layout, path: Path,
                 template: Path | None = None) -> list[Problem]:
     """Write the deck to ``path``, starting from ``template`` (a .pptx whose masters, layouts
     and theme are kept and whose slides are dropped) or python-pptx's default."""
+    from pptx.oxml.ns import qn
     from pptx.util import Emu
 
     prs = _open(template)
@@ -200,6 +201,8 @@ def render_deck(document: Document, layout: Layout, path: Path,
         old_width = prs.slide_width
         prs.slide_width = Emu(round(layout.slides.width * EMU_PER_PT))
         prs.slide_height = Emu(round(layout.slides.height * EMU_PER_PT))
+        # The default template declares a 4:3 "screen4x3" type; the size is now the layout's own.
+        prs.part._element.find(qn("p:sldSz")).attrib.pop("type", None)
         _stretch_layouts(prs, prs.slide_width / old_width)
         _theme_colors(prs, layout)
     # A template's masters are drawn for its own slide size, so that size wins over the layout's.
