@@ -19,7 +19,6 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus import Paragraph as PdfParagraph
 from reportlab.platypus.doctemplate import Indenter
 
 from kzreport.layout import Layout
@@ -51,6 +50,13 @@ from kzreport.renderers._pdf_styles import (
     Role,
     color,
 )
+from kzreport.renderers._pdf_tags import (
+    Element,
+    OutlineEntry,
+    StructureTree,
+    TaggedImage,
+    tagged_paragraph,
+)
 from kzreport.source import LINK_SCHEMES
 
 #: Punctuation that follows a key point's headline without a space ("**Headline**: text").
@@ -61,6 +67,8 @@ _SPACE_RUN = re.compile(" {2,}")
 _TAB_COLUMNS = 4
 #: Images without a resolution are taken to be screen images.
 _DEFAULT_DPI = 96.0
+#: A list's /ListNumbering by its markers: numbers, or the bullet of each nesting depth.
+_NUMBERING = {"ordered": "Decimal", BULLETS[0]: "Disc", BULLETS[1]: "Circle", BULLETS[2]: "Square"}
 
 
 def is_linkable(url: str | None) -> bool:
@@ -212,10 +220,13 @@ TOP = Nesting()
 
 
 class StoryBuilder:
-    """Builds the PDF's flowables from the document, in the Word brief's order."""
+    """Builds the PDF's flowables from the document, in the Word brief's order, and the
+    structure tree they are tagged with: each method adds its elements under ``parent``, in
+    reading order, and gives its flowables the element their content belongs to."""
 
     def __init__(self, document: Document, layout: Layout, styles: PdfStyles, markup: Markup,
-                 frame_width: float, frame_height: float) -> None:
+                 frame_width: float, frame_height: float,
+                 tree: StructureTree | None = None) -> None:
         self.document = document
         self.layout = layout
         self.styles = styles
@@ -226,16 +237,30 @@ class StoryBuilder:
         self.frame_height = frame_height
         self.figures = figure_numbers(document)
         self._bulleted: dict[tuple[str, float], ParagraphStyle] = {}
+        self.tree = tree if tree is not None else StructureTree()
+        self._bookmarks: list[OutlineEntry] = []
 
     def story(self) -> list[Any]:
         """Title block, summary, body with Key Points, further reading."""
-        return [*self.title_block(), *self.summary_block(),
-                *self.blocks(self.document.blocks, TOP), *self.further_reading()]
+        root = self.tree.root
+        return [*self.title_block(root), *self.summary_block(root),
+                *self.blocks(self.document.blocks, TOP, root), *self.further_reading(root)]
+
+    def _outline(self, title: str, level: int) -> OutlineEntry:
+        """The bookmark of a level-``level`` heading (the title is level 1): nested like the
+        headings, never deeper than one below the previous bookmark (an outline cannot skip
+        a level)."""
+        depth = min(level - 1, self._bookmarks[-1].level + 1) if self._bookmarks else 0
+        entry = OutlineEntry(" ".join(xml_safe(title).split()), depth,
+                             f"kzreport-heading-{len(self._bookmarks) + 1}")
+        self._bookmarks.append(entry)
+        return entry
 
     # ------------------------------------------------------------ front matter
 
-    def title_block(self) -> list[Any]:
-        """Logo, organization, title, subtitle, bylines and date on the layout's title band."""
+    def title_block(self, parent: Element) -> list[Any]:
+        """Logo, organization, title, subtitle, bylines and date on the layout's title band:
+        the title is H1, the rest are P (the logo is decoration, an artifact)."""
         meta, lines, styles = self.document.meta, self.document.lines, self.styles
         band_text = self.layout.colors.title_band_text
         body_bold, body = self.fonts.name("body", True), self.fonts.name("body")
@@ -243,23 +268,26 @@ class StoryBuilder:
         if self.layout.logo is not None:
             content.append(self._logo())
         if meta.organization:
-            content.append(PdfParagraph(self.markup.run(
+            content.append(tagged_paragraph(self.markup.run(
                 meta.organization.upper(), self.fonts.name("heading", True),
-                lines.get("organization")), styles.kicker))
-        content.append(PdfParagraph(self.markup.run(
-            meta.title, styles.title.fontName, lines.get("title")), styles.title))
+                lines.get("organization")), styles.kicker, parent.add("P")))
+        content.append(tagged_paragraph(self.markup.run(
+            meta.title, styles.title.fontName, lines.get("title")), styles.title,
+            parent.add("H1"), outline=self._outline(meta.title, 1)))
         if meta.subtitle:
-            content.append(PdfParagraph(self.markup.run(
-                meta.subtitle, styles.subtitle.fontName, lines.get("subtitle")), styles.subtitle))
+            content.append(tagged_paragraph(self.markup.run(
+                meta.subtitle, styles.subtitle.fontName, lines.get("subtitle")), styles.subtitle,
+                parent.add("P")))
         authors_line = lines.get("authors")
         for author in meta.authors:
             text = self.markup.run(author.name, body_bold, authors_line, color_hex=band_text)
             if author.affiliation:
                 text += self.markup.run(", " + author.affiliation, body, authors_line,
                                         color_hex=band_text)
-            content.append(PdfParagraph(text, styles.byline))
-        content.append(PdfParagraph(self.markup.run(
-            self.layout.format_date(meta.date), body, lines.get("date")), styles.dateline))
+            content.append(tagged_paragraph(text, styles.byline, parent.add("P")))
+        content.append(tagged_paragraph(self.markup.run(
+            self.layout.format_date(meta.date), body, lines.get("date")), styles.dateline,
+            parent.add("P")))
         # The band bleeds into the margins by its padding, so its text lines up with the body.
         pad = self.metrics.box_padding
         band = Table([[content]], colWidths=[self.frame_width + 2 * pad], hAlign="LEFT")
@@ -284,8 +312,9 @@ class StoryBuilder:
         image.hAlign = "LEFT" if logo.placement == "left" else "RIGHT"
         return image
 
-    def summary_block(self) -> list[Any]:
-        """The summary in a tinted box with an accent bar, opened by its bold label."""
+    def summary_block(self, parent: Element) -> list[Any]:
+        """The summary in a tinted box with an accent bar, opened by its bold label (a Sect
+        holding one P; the box is an artifact)."""
         summary = self.document.meta.summary
         if not summary:
             return []
@@ -297,7 +326,8 @@ class StoryBuilder:
         text = self.markup.run(summary, styles.summary.fontName, self.document.lines.get("summary"))
         # The accent bar is a column of its own, so it meets the tinted box edge to edge.
         bar = self.metrics.accent_bar
-        box = Table([["", PdfParagraph(label + text, styles.summary)]],
+        paragraph = tagged_paragraph(label + text, styles.summary, parent.add("Sect").add("P"))
+        box = Table([["", paragraph]],
                     colWidths=[bar, self.frame_width - bar], hAlign="LEFT", splitInRow=1,
                     spaceAfter=self.metrics.section_gap)
         pad = self.metrics.box_padding
@@ -313,7 +343,7 @@ class StoryBuilder:
         ]))
         return [box]
 
-    def further_reading(self) -> list[Any]:
+    def further_reading(self, parent: Element) -> list[Any]:
         """The front matter's links, as a bullet list of labelled links under their heading."""
         links = self.document.meta.links
         if not links:
@@ -322,63 +352,68 @@ class StoryBuilder:
         heading = Heading(2, (Span(self.layout.labels.further_reading),), line)
         items = tuple(ListItem((Paragraph((Span(link.label, href=link.url),), line),), line)
                       for link in links)
-        return [*self.heading(heading, where=self.layout.files[0]),
-                *self.list_block(ListBlock(False, items, line), TOP)]
+        return [*self.heading(heading, parent, where=self.layout.files[0]),
+                *self.list_block(ListBlock(False, items, line), TOP, parent)]
 
     # ------------------------------------------------------------ body
 
-    def blocks(self, blocks: Blocks, nesting: Nesting) -> list[Any]:
+    def blocks(self, blocks: Blocks, nesting: Nesting, parent: Element) -> list[Any]:
         """The flowables of ``blocks``, in order."""
         out: list[Any] = []
         for block in blocks:
-            out.extend(self.block(block, nesting))
+            out.extend(self.block(block, nesting, parent))
         return out
 
-    def block(self, block: Block, nesting: Nesting) -> list[Any]:
-        """The flowables of one block. Every block passes through here, so this is where each
-        block's flowables can be wrapped later (e.g. in marked content for a tagged PDF)."""
+    def block(self, block: Block, nesting: Nesting, parent: Element) -> list[Any]:
+        """The flowables of one block, its structure elements added under ``parent``."""
         if isinstance(block, Heading):
-            return self.heading(block)
+            return self.heading(block, parent)
         if isinstance(block, Paragraph):
-            return [self.paragraph(block.inlines, block.line, nesting)]
+            return [self.paragraph(block.inlines, block.line, nesting, parent.add("P"))]
         if isinstance(block, ListBlock):
-            return self.list_block(block, nesting)
+            return self.list_block(block, nesting, parent)
         if isinstance(block, Quote):
-            return self.quote(block, nesting)
+            return self.quote(block, nesting, parent)
         if isinstance(block, CodeBlock):
-            return [self.code(block, nesting)]
+            return [self.code(block, nesting, parent)]
         if isinstance(block, Rule):
             return [self.rule(nesting)]
         if isinstance(block, TableBlock):
-            return [self.table(block, nesting)]
+            return [self.table(block, nesting, parent)]
         if isinstance(block, Figure):
-            return self.figure(block, nesting)
+            return self.figure(block, nesting, parent)
         if isinstance(block, KeyPoints):
-            return self.key_points(block)
+            return self.key_points(block, parent)
         raise TypeError(f"unknown block {type(block).__name__}")
 
-    def heading(self, block: Heading, where: Path | None = None) -> list[Any]:
+    def heading(self, block: Heading, parent: Element, where: Path | None = None) -> list[Any]:
+        """An H2 or H3, bookmarked."""
         style = self.styles.heading2 if block.level <= 2 else self.styles.heading3
         if where is not None:  # a layout label, not source text
             text = self.markup.run(plain_text(block.inlines), style.fontName, None, where=where)
         else:
             text = self.markup.inlines(block.inlines, style, "heading", block.line, bold=True)
-        return [PdfParagraph(text, style)]
+        level = 2 if block.level <= 2 else 3
+        return [tagged_paragraph(text, style, parent.add(f"H{level}"),
+                                 outline=self._outline(plain_text(block.inlines), level))]
 
-    def paragraph(self, inlines: Inlines, line: int, nesting: Nesting, *,
+    def paragraph(self, inlines: Inlines, line: int, nesting: Nesting, element: Element, *,
                   style: ParagraphStyle | None = None, marker: str | None = None,
-                  marker_space: float = 0.0, lead: str = "") -> Any:
-        """A paragraph; with ``marker``, a list item's first paragraph with its bullet or number
-        hanging ``marker_space`` points to the left. ``lead`` is markup put before the text."""
+                  marker_space: float = 0.0, lead: str = "",
+                  label: Element | None = None) -> Any:
+        """A paragraph whose text is ``element``'s content; with ``marker``, a list item's
+        first paragraph with its bullet or number (``label``'s content) hanging
+        ``marker_space`` points to the left. ``lead`` is markup put before the text."""
         if style is None:
             style = self.styles.list_item if nesting.in_list else self.styles.body
         text = lead + self.markup.inlines(inlines, style, "body", line,
                                           italic=bool(nesting.quotes))
         if marker is None:
-            return self._leaf(PdfParagraph(text, style), nesting)
+            return self._leaf(tagged_paragraph(text, style, element), nesting)
         self.markup.glyphs.check(marker, style.bulletFontName, line)
-        return self._leaf(PdfParagraph(text, self._with_bullet(style, marker_space),
-                                       bulletText=escape(marker)), nesting)
+        return self._leaf(tagged_paragraph(text, self._with_bullet(style, marker_space),
+                                           element, bullet=escape(marker), label=label),
+                          nesting)
 
     def _with_bullet(self, style: ParagraphStyle, space: float) -> ParagraphStyle:
         # List content sits inside an Indenter; the marker hangs back into the indent.
@@ -388,7 +423,8 @@ class StoryBuilder:
                                                  bulletIndent=-space)
         return self._bulleted[key]
 
-    def list_block(self, block: ListBlock, nesting: Nesting) -> list[Any]:
+    def list_block(self, block: ListBlock, nesting: Nesting, parent: Element) -> list[Any]:
+        """An L of LI, each with its marker as Lbl and its blocks in an LBody."""
         count = len(block.items)
         if block.ordered:
             markers = [f"{n}." for n in range(block.start, block.start + count)]
@@ -397,9 +433,11 @@ class StoryBuilder:
         space = self._marker_space(markers)
         inner = replace(nesting, indent=nesting.indent + space, depth=nesting.depth + 1,
                         in_list=True)
+        element = parent.add("L", numbering=_NUMBERING["ordered" if block.ordered
+                                                       else markers[0]])
         out: list[Any] = [self._indent(space)]
         for item, marker in zip(block.items, markers, strict=True):
-            out.extend(self.list_item(item, marker, space, inner))
+            out.extend(self.list_item(item, marker, space, inner, element.add("LI")))
         out.append(Indenter(left=-space))
         if not nesting.in_list:
             # Items sit close together; the list as a whole is spaced like a paragraph.
@@ -412,27 +450,32 @@ class StoryBuilder:
                       for m in markers), default=0.0)
         return max(self.metrics.list_indent, widest + self.metrics.marker_gap)
 
-    def list_item(self, item: ListItem, marker: str, space: float, nesting: Nesting) -> list[Any]:
+    def list_item(self, item: ListItem, marker: str, space: float, nesting: Nesting,
+                  element: Element) -> list[Any]:
+        label, body = element.add("Lbl"), element.add("LBody")
         # The marker needs a line of its own when the item is empty or opens with, say, a code
         # block; an empty paragraph has no line to hang it on, a no-break space has one.
         marker_line = Paragraph((Span("\u00a0"),), item.line)
         first, *rest = item.blocks or (marker_line,)
         if not isinstance(first, Paragraph):
             first, rest = marker_line, [first, *rest]
-        return [self.paragraph(first.inlines, first.line, nesting, marker=marker,
-                               marker_space=space),
-                *self.blocks(tuple(rest), nesting)]
+        return [self.paragraph(first.inlines, first.line, nesting, body.add("P"), marker=marker,
+                               marker_space=space, label=label),
+                *self.blocks(tuple(rest), nesting, body)]
 
-    def key_points(self, section: KeyPoints) -> list[Any]:
+    def key_points(self, section: KeyPoints, parent: Element) -> list[Any]:
         """The section title as a heading; each point a bullet with its bold headline, then its
-        details beneath."""
-        out = self.heading(Heading(2, (Span(section.title),), section.line))
+        details beneath (an L whose LBody holds the point's P and its details)."""
+        out = self.heading(Heading(2, (Span(section.title),), section.line), parent)
         marker = BULLETS[0]
         space = self._marker_space([marker])
         inner = Nesting(indent=space, depth=1, in_list=True)
         primary = self.layout.colors.primary
+        points = parent.add("L", numbering=_NUMBERING[marker])
         out.append(self._indent(space))
         for point in section.points:
+            item = points.add("LI")
+            label, body = item.add("Lbl"), item.add("LBody")
             lead = ""
             if point.headline:
                 lead = self.markup.run(point.headline, self.fonts.name("body", True), point.line,
@@ -440,43 +483,57 @@ class StoryBuilder:
                 if point.inlines and not plain_text(point.inlines).startswith(
                         _CLOSING_PUNCTUATION):
                     lead += " "
-            out.append(self.paragraph(point.inlines, point.line, inner,
+            out.append(self.paragraph(point.inlines, point.line, inner, body.add("P"),
                                       style=self.styles.key_point, marker=marker,
-                                      marker_space=space, lead=lead))
-            out.extend(self.blocks(point.details, inner))
+                                      marker_space=space, lead=lead, label=label))
+            out.extend(self.blocks(point.details, inner, body))
         out.append(Indenter(left=-space))
         return out
 
-    def quote(self, block: Quote, nesting: Nesting) -> list[Any]:
+    def quote(self, block: Quote, nesting: Nesting, parent: Element) -> list[Any]:
+        """A BlockQuote of its blocks (the bar beside it is an artifact)."""
         indent = self.metrics.quote_indent
         inner = replace(nesting, indent=nesting.indent + indent,
                         quotes=(*nesting.quotes, QuoteBar(nesting.indent)))
-        return [self._indent(indent), *self.blocks(block.blocks, inner), Indenter(left=-indent)]
+        return [self._indent(indent), *self.blocks(block.blocks, inner, parent.add("BlockQuote")),
+                Indenter(left=-indent)]
 
-    def code(self, block: CodeBlock, nesting: Nesting) -> Any:
+    def code(self, block: CodeBlock, nesting: Nesting, parent: Element) -> Any:
+        """A P (PDF 1.7's Code is an inline element); its box is an artifact."""
         font = self.styles.code.fontName
         lines = [self.markup.run(_code_line(line), font, block.line)
                  for line in block.text.split("\n")]
-        return self._leaf(PdfParagraph("<br/>".join(lines), self.styles.code), nesting)
+        return self._leaf(tagged_paragraph("<br/>".join(lines), self.styles.code,
+                                           parent.add("P")), nesting)
 
     def rule(self, nesting: Nesting) -> Any:
+        """A decorative rule: no element (the canvas draws it as an artifact)."""
         gap = self.metrics.paragraph_gap
         return self._leaf(HRFlowable(width="100%", thickness=self.metrics.hairline,
                                      color=color(self.layout.colors.rule), hAlign="LEFT",
                                      spaceBefore=gap, spaceAfter=gap), nesting)
 
-    def table(self, block: TableBlock, nesting: Nesting) -> Any:
+    def table(self, block: TableBlock, nesting: Nesting, parent: Element) -> Any:
+        """A Table of TR rows: the header row's cells TH (column scope), the others TD. The
+        header row repeated on later pages is an artifact (see TaggedParagraph.draw)."""
         styles, colors = self.styles, self.layout.colors
         aligns = [block.alignments[c] if c < len(block.alignments) else None
                   for c in range(len(block.header))]
-        header = [PdfParagraph(self.markup.inlines(cell, styles.header_cell, "body", block.line,
-                                                   bold=True),
-                               styles.aligned(styles.header_cell, aligns[c]))
+        element = parent.add("Table")
+        header_row = element.add("TR")
+        header = [tagged_paragraph(self.markup.inlines(cell, styles.header_cell, "body",
+                                                       block.line, bold=True),
+                                   styles.aligned(styles.header_cell, aligns[c]),
+                                   header_row.add("TH", scope="Column"))
                   for c, cell in enumerate(block.header)]
-        rows = [[PdfParagraph(self.markup.inlines(cell, styles.cell, "body", block.line),
-                              styles.aligned(styles.cell, aligns[c]))
-                 for c, cell in enumerate(row)]
-                for row in block.rows]
+        rows = []
+        for row in block.rows:
+            row_element = element.add("TR")
+            rows.append([tagged_paragraph(self.markup.inlines(cell, styles.cell, "body",
+                                                              block.line),
+                                          styles.aligned(styles.cell, aligns[c]),
+                                          row_element.add("TD"))
+                         for c, cell in enumerate(row)])
         available = self.frame_width - nesting.indent
         table = Table([header, *rows], colWidths=self._column_widths(block, available),
                       repeatRows=1, hAlign="LEFT", splitInRow=1,
@@ -521,16 +578,16 @@ class StoryBuilder:
             return [m + spare / columns for m in minimum]
         return [m + spare * e / sum(extra) for m, e in zip(minimum, extra, strict=True)]
 
-    def figure(self, block: Figure, nesting: Nesting) -> list[Any]:
+    def figure(self, block: Figure, nesting: Nesting, parent: Element) -> list[Any]:
+        """A Figure with the source's alt text, then its Caption."""
         width, height = _natural_size(block.path)
         available = self.frame_width - nesting.indent
         scale = min(1.0, available / width, FIGURE_MAX_HEIGHT * self.frame_height / height)
-        image = Image(str(block.path), width=width * scale, height=height * scale)
+        image = TaggedImage(str(block.path), width=width * scale, height=height * scale)
         image.hAlign = "CENTER"
         image.spaceBefore = self.metrics.item_gap
         image.spaceAfter = self.metrics.item_gap
-        # Kept for the tagged-PDF issue: the figure's alternate text.
-        image.alt_text = block.alt
+        image.element = parent.add("Figure", alt=" ".join(xml_safe(block.alt).split()))
         if not block.caption:
             return [self._leaf(image, nesting)]
         # keepWithNext rather than KeepTogether: reportlab keeps a heading with a following
@@ -540,7 +597,8 @@ class StoryBuilder:
                                 self.fonts.name("body", True), block.line)
         caption = self.markup.run(block.caption, self.styles.caption.fontName, block.line)
         return [self._leaf(image, nesting),
-                self._leaf(PdfParagraph(label + caption, self.styles.caption), nesting)]
+                self._leaf(tagged_paragraph(label + caption, self.styles.caption,
+                                            parent.add("Caption")), nesting)]
 
     # ------------------------------------------------------------ helpers
 

@@ -1,11 +1,11 @@
 """PDF pages and build: banners, running header and footer around frames that keep clear of them,
-a canvas that prints real page totals, and the reproducible document build (imports reportlab)."""
+and the reproducible, tagged two-pass document build (imports reportlab)."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-import functools
+import io
 import re
 import time
 from pathlib import Path
@@ -14,7 +14,6 @@ from typing import Any
 import reportlab
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame, PageTemplate
 from reportlab.platypus import Paragraph as PdfParagraph
 from reportlab.platypus.doctemplate import BaseDocTemplate
@@ -33,6 +32,7 @@ from kzreport.renderers._common import (
 )
 from kzreport.renderers._pdf_flowables import Markup, StoryBuilder
 from kzreport.renderers._pdf_styles import GlyphCheck, PdfFonts, PdfStyles, color
+from kzreport.renderers._pdf_tags import DocumentInfo, StructureTree, TaggingCanvas
 
 #: The footer sits this share of the bottom margin above the page edge (or the banner), the
 #: running header this share of the top margin below it, like Word's header/footer distances.
@@ -134,34 +134,37 @@ class PageFurniture:
             words.pop()
         return " ".join(words) + "…"
 
-    def draw(self, canvas: Any, page: int, pages: int) -> None:
-        """Draw page ``page`` of ``pages``'s furniture (called once the total is known)."""
+    def draw(self, canvas: TaggingCanvas, page: int, pages: int) -> None:
+        """Draw page ``page`` of ``pages``'s furniture, all of it pagination artifacts."""
         canvas.saveState()
         if self.banner_style is not None:
-            self._banner(canvas, self.page_height - self.banner_height, self.banner_style)
-            self._banner(canvas, 0.0, self.banner_style)
+            with canvas.artifact("Pagination"):
+                self._banner(canvas, self.page_height - self.banner_height, self.banner_style)
+                self._banner(canvas, 0.0, self.banner_style)
         size, muted = self.text_style.fontSize, color(self.layout.colors.muted)
         rule_color = color(self.layout.colors.rule)
         left, right = self.frame_x, self.frame_x + self.frame_width
         gap = FOOTER_GAP * self.layout.sizes.small
         ascent = pdfmetrics.getAscentDescent(self.page_font, size)[0]
         if page > 1 and self.header_text:
-            baseline = self.header_top - ascent
+            with canvas.artifact("Pagination", "Header"):
+                baseline = self.header_top - ascent
+                canvas.setFont(self.page_font, size)
+                canvas.setFillColor(muted)
+                canvas.drawString(left, baseline, self.header_text)
+                rule_y = self.header_top - self.text_style.leading - gap
+                self._rule(canvas, left, right, rule_y, rule_color)
+        with canvas.artifact("Pagination", "Footer"):
+            top = self.footer_bottom + self.footer_height
+            self._rule(canvas, left, right, top - self.rule / 2, rule_color)
+            y = top - self.rule - gap
+            if self.disclaimer is not None:
+                _, height = self.disclaimer.wrapOn(canvas, self.frame_width, self.page_height)
+                self.disclaimer.drawOn(canvas, left, y - height)
+                y -= height + gap
             canvas.setFont(self.page_font, size)
             canvas.setFillColor(muted)
-            canvas.drawString(left, baseline, self.header_text)
-            rule_y = self.header_top - self.text_style.leading - gap
-            self._rule(canvas, left, right, rule_y, rule_color)
-        top = self.footer_bottom + self.footer_height
-        self._rule(canvas, left, right, top - self.rule / 2, rule_color)
-        y = top - self.rule - gap
-        if self.disclaimer is not None:
-            _, height = self.disclaimer.wrapOn(canvas, self.frame_width, self.page_height)
-            self.disclaimer.drawOn(canvas, left, y - height)
-            y -= height + gap
-        canvas.setFont(self.page_font, size)
-        canvas.setFillColor(muted)
-        canvas.drawRightString(right, y - ascent, page_label(self.layout, page, pages))
+            canvas.drawRightString(right, y - ascent, page_label(self.layout, page, pages))
         canvas.restoreState()
 
     def _rule(self, canvas: Any, left: float, right: float, y: float, rule_color: Any) -> None:
@@ -180,29 +183,33 @@ class PageFurniture:
         canvas.drawCentredString(self.page_width / 2, baseline, xml_safe(self.marking or ""))
 
 
-class NumberingCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
-    """A canvas that holds finished pages back until the document ends, then draws each page's
-    furniture with the real page total ("Page 2 of 7"), and stamps a fixed creation time."""
+class ReportCanvas(TaggingCanvas):
+    """The tagged canvas that ends each page with its furniture ("Page 2 of 7": the total
+    comes from the first pass of the build; without it, the pass that counts, no furniture)
+    and stamps a fixed creation time."""
 
-    def __init__(self, *args: Any, furniture: PageFurniture, timestamp: dt.datetime,
+    def __init__(self, *args: Any, furniture: PageFurniture, pages: int | None,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._furniture = furniture
-        self._held_pages: list[dict[str, Any]] = []
+        self.pages = pages
+        self.pages_shown = 0
         # invariant=1 fixes the document /ID; the dates come from the build timestamp (the
         # paper's date, or SOURCE_DATE_EPOCH), in UTC, whatever the clock and time zone.
-        self._doc._timeStamp = _timestamp(timestamp)
+        self._doc._timeStamp = _timestamp(self.info.created)
 
     def showPage(self) -> None:
-        self._held_pages.append(dict(self.__dict__))
-        self._startPage()
+        self.pages_shown += 1
+        if self.pages is not None:
+            # Drawn last, as before, so text extraction meets the body first.
+            self._furniture.draw(self, self.pages_shown, self.pages)
+        super().showPage()
 
     def save(self) -> None:
-        total = len(self._held_pages)
-        for number, state in enumerate(self._held_pages, 1):
-            self.__dict__.update(state)
-            self._furniture.draw(self, number, total)
-            super().showPage()
+        if self.pages is None:
+            # The counting pass: its file is never read, so skip writing it.
+            self.show_pending_page()
+            return
         super().save()
 
 
@@ -219,31 +226,73 @@ def _timestamp(when: dt.datetime) -> Any:
 
 
 def write_pdf(document: Document, layout: Layout, path: Path) -> list[Problem]:
-    """Render ``document`` styled by ``layout`` as a PDF at ``path``."""
+    """Render ``document`` styled by ``layout`` as a tagged PDF at ``path``.
+
+    The document is laid out twice: once to count its pages, then for real, with "Page X of
+    Y" drawn on each page as it is finished. Page furniture never changes the body frames, so
+    both passes break pages alike (a pass of the long test paper takes under a tenth of a
+    second).
+    """
     fonts = PdfFonts(layout)
     styles = PdfStyles(layout, fonts)
     glyphs = GlyphCheck(fonts, document.source)
     markup = Markup(styles, glyphs)
     furniture = PageFurniture(document, layout, styles, markup)
-    story = StoryBuilder(document, layout, styles, markup, furniture.frame_width,
-                         furniture.frame_height).story()
-    # Every character is checked before anything is drawn: a missing glyph is an error, never
-    # an empty box in the output.
-    glyphs.raise_if_any()
+    meta = document.meta
+    info = DocumentInfo(
+        title=xml_safe(meta.title),
+        authors=tuple(xml_safe(a.name) for a in meta.authors),
+        subject=xml_safe(meta.summary or meta.title),
+        keywords=tuple(xml_safe(k) for k in meta.keywords),
+        language=meta.language,
+        creator=f"kzreport {__version__}",
+        producer=f"kzreport {__version__} (ReportLab {reportlab.Version})",
+        created=build_timestamp(document),
+    )
 
-    meta, page = document.meta, layout.page
+    def lay_out(target: str | io.BytesIO, pages: int | None) -> ReportCanvas:
+        tree = StructureTree()
+        story = StoryBuilder(document, layout, styles, markup, furniture.frame_width,
+                             furniture.frame_height, tree).story()
+        # Every character is checked before anything is drawn: a missing glyph is an error,
+        # never an empty box in the output.
+        glyphs.raise_if_any()
+        made: list[ReportCanvas] = []
+
+        def canvasmaker(*args: Any, **kwargs: Any) -> ReportCanvas:
+            made.append(ReportCanvas(*args, tree=tree, info=info, furniture=furniture,
+                                     pages=pages, **kwargs))
+            return made[-1]
+
+        _build(_template(target, document, layout, fonts, furniture, info), story,
+               canvasmaker, document)
+        return made[-1]
+
+    pages = lay_out(io.BytesIO(), None).pages_shown
+    canvas = lay_out(str(path), pages)
+    if canvas.pages_shown != pages:  # cannot happen: the passes lay out the same story
+        raise RenderError([Problem(document.source, None,
+                                   "the PDF's two layout passes disagree on the page count")])
+    return [Problem(document.source, None, f"the PDF does not claim PDF/UA: {problem}",
+                    severity="warning") for problem in canvas.pdfua_problems]
+
+
+def _template(target: str | io.BytesIO, document: Document, layout: Layout, fonts: PdfFonts,
+              furniture: PageFurniture, info: DocumentInfo) -> Any:
+    """The document template, its pages framed clear of the furniture."""
+    page = layout.page
     template = BaseDocTemplate(
-        str(path),
+        target,
         pagesize=(page.width, page.height),
         leftMargin=page.margin_left, rightMargin=page.margin_right,
         topMargin=page.margin_top, bottomMargin=page.margin_bottom,
-        title=xml_safe(meta.title),
+        title=info.title,
         author=xml_safe(author_names(document)),
-        subject=xml_safe(meta.summary or meta.title),
-        keywords=[xml_safe(k) for k in meta.keywords],
-        creator=f"kzreport {__version__}",
-        producer=f"kzreport {__version__} (ReportLab {reportlab.Version})",
-        lang=meta.language,
+        subject=info.subject,
+        keywords=list(info.keywords),
+        creator=info.creator,
+        producer=info.producer,
+        lang=info.language,
         displayDocTitle=1,
         # reportlab's default initial font is Helvetica, which would be the one font not
         # embedded; an embedded TrueType face as the initial font keeps every font embedded.
@@ -257,14 +306,15 @@ def write_pdf(document: Document, layout: Layout, path: Path) -> list[Problem]:
                      autoNextPageTemplate="later"),
         PageTemplate("later", [_frame("later", *furniture.later_frame)]),
     ])
-    canvasmaker = functools.partial(NumberingCanvas, furniture=furniture,
-                                    timestamp=build_timestamp(document))
+    return template
+
+
+def _build(template: Any, story: list[Any], canvasmaker: Any, document: Document) -> None:
     try:
         template.build(story, canvasmaker=canvasmaker)
     except PlatypusLayoutError as exc:
         raise RenderError([Problem(document.source, None, f"cannot lay out the PDF: {exc}",
                                    "split the oversized table, figure or code block")]) from None
-    return []
 
 
 def _frame(name: str, x: float, y: float, width: float, height: float) -> Any:
