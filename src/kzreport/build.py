@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kzreport import __version__
 from kzreport.errors import KzreportError, Problem, SourceError
 from kzreport.layout import Layout, is_layout_path, load_layout
-from kzreport.lint import accessibility_warnings
 from kzreport.model import Document
-from kzreport.source import read_source
 
 MANIFEST_NAME = ".kzreport-manifest.json"
 MANIFEST_VERSION = 1
@@ -101,6 +98,8 @@ def document_problems(document: Document, layout: Layout) -> list[Problem]:
 
 def prepare(source: Path, layout_spec: str | None, cwd: Path) -> tuple[Document, Layout]:
     """Parse ``source`` and load its layout; raise ``KzreportError`` listing every problem."""
+    from kzreport.source import read_source  # the parser's libraries load only when needed
+
     document = read_source(source)
     layout = layout_for(document, layout_spec, cwd)
     problems = document_problems(document, layout)
@@ -111,6 +110,8 @@ def prepare(source: Path, layout_spec: str | None, cwd: Path) -> tuple[Document,
 
 def check_source(source: Path, layout_spec: str | None, cwd: Path) -> Outcome:
     """Parse and validate one source and its layout without writing anything."""
+    from kzreport.lint import accessibility_warnings
+
     outcome = Outcome(source)
     try:
         document, _ = prepare(source, layout_spec, cwd)
@@ -124,7 +125,14 @@ def check_source(source: Path, layout_spec: str | None, cwd: Path) -> Outcome:
 
 
 def sha256_of(path: Path) -> str:
-    """The hex sha256 of the file at ``path``."""
+    """The hex sha256 of the file at ``path`` (remembered while its size and mtime stay)."""
+    stat = path.stat()
+    return _sha256_cached(path, stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=512)
+def _sha256_cached(path: Path, size: int, mtime_ns: int) -> str:
+    # Fonts and layout files are shared by every output of a batch: hash each once.
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
@@ -248,6 +256,8 @@ def build(sources: Sequence[Path], options: Options,
     Each source's outputs are published together or not at all: a source with any error keeps
     its previous outputs untouched.
     """
+    from kzreport.lint import accessibility_warnings
+
     outcomes = [Outcome(source) for source in sources]
     manifest = load_manifest(options.out_dir)
     planned: list[_Planned] = []
@@ -315,6 +325,9 @@ def _plan(outcome: Outcome, document: Document, layout: Layout, name: str, optio
 def _run_tasks(tasks: list[_Task], jobs: int,
                progress: Callable[[int], None] | None) -> list[tuple[list[Problem], int] | None]:
     """Render every task, in worker processes when there is more than one job to share."""
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     results: list[tuple[list[Problem], int] | None] = [None] * len(tasks)
     if jobs <= 1 or len(tasks) == 1:
         for index, task in enumerate(tasks):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from kzreport.layout import Layout
 from kzreport.model import Author, Document, Figure, walk
@@ -51,14 +53,17 @@ def key_point_label(layout: Layout, n: int, total: int) -> str:
     return layout.labels.key_point.format(n=n, total=total)
 
 
-def normalize_zip(path: Path, when: dt.datetime) -> None:
-    """Rewrite the OOXML package at ``path`` with sorted-stable entries, fixed times and modes.
+def save_reproducible(package: Any, path: Path, when: dt.datetime) -> None:
+    """Save a python-docx or python-pptx package to ``path`` with fixed zip metadata.
 
-    python-docx and python-pptx stamp each entry with the current time; rewriting makes the
-    output depend only on its content. ``[Content_Types].xml`` stays first, as Office expects.
+    Both libraries stamp each zip entry with the current time; the package is saved to memory
+    and written again with entries in a fixed order, fixed times and fixed modes, so the output
+    depends only on its content. ``[Content_Types].xml`` stays first, as Office expects.
     """
+    buffer = io.BytesIO()
+    package.save(buffer)
     stamp = max(when.timetuple()[:6], _ZIP_EPOCH)
-    with zipfile.ZipFile(path) as source:
+    with zipfile.ZipFile(buffer) as source:
         entries = [(info.filename, source.read(info)) for info in source.infolist()]
     entries.sort(key=lambda e: (e[0] != "[Content_Types].xml", e[0]))
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:

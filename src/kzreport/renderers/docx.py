@@ -30,8 +30,8 @@ from kzreport.renderers._common import (
     author_names,
     build_timestamp,
     fill_label,
-    normalize_zip,
     page_label,
+    save_reproducible,
     xml_safe,
 )
 
@@ -140,6 +140,8 @@ class _BriefWriter:
         self.word: WordDocument = new_document(str(reference) if reference else None)
         if reference is not None:
             _remove_sample_content(self.word)
+        #: Styles by name: python-docx looks a name up by scanning every style each time.
+        self.styles: dict[str, Any] = {s.name: s for s in self.word.styles if s.name}
         self.figure_count = 0
         #: The level of the last heading written; the title counts as level 1.
         self.heading_level = 1
@@ -178,13 +180,14 @@ class _BriefWriter:
 
         def configure(name: str, family: str, size: float, color: str, bold: bool = False,
                       italic: bool = False, before: float = 0, after: float = 6) -> Any:
-            if name not in [s.name for s in styles]:
+            if name not in self.styles:
                 # A user's reference document may lack a style; base it on Normal.
                 added = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-                added.base_style = styles["Normal"]
+                added.base_style = self.styles["Normal"]
+                self.styles[name] = added
             elif self.layout.reference_docx is not None:
                 return None  # the reference document's own style wins
-            style = styles[name]
+            style = self.styles[name]
             style.font.name = family
             # Themed fonts in the template would override the name for some scripts.
             r_fonts = style.element.get_or_add_rPr().find(qn("w:rFonts"))
@@ -239,9 +242,10 @@ class _BriefWriter:
         from docx.enum.style import WD_STYLE_TYPE
 
         # The default template has no Hyperlink character style; Word expects one.
-        if "Hyperlink" in [s.name for s in self.word.styles]:
+        if "Hyperlink" in self.styles:
             return
         style = self.word.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+        self.styles["Hyperlink"] = style
         style.font.color.rgb = _rgb(self.layout.colors.link)
         style.font.underline = True
 
@@ -325,11 +329,15 @@ class _BriefWriter:
                 link_element.set(_qn("w:history"), "1")
                 paragraph._p.append(link_element)
                 link_href = item.href
-            run.style = self.word.styles["Hyperlink"]
+            run.style = self.styles["Hyperlink"]
             link_element.append(run._r)
 
+    def style(self, name: str) -> Any:
+        """The document's style called ``name``."""
+        return self.styles[name]
+
     def _paragraph(self, inlines: Inlines, style: str | None = None) -> WordParagraph:
-        paragraph = self.word.add_paragraph(style=style)
+        paragraph = self.word.add_paragraph(style=self.styles[style] if style else None)
         self._runs(paragraph, inlines)
         return paragraph
 
@@ -342,8 +350,7 @@ class _BriefWriter:
         self._blocks(self.doc.blocks, level=0)
         self._further_reading()
         self._drop_template_leftovers()
-        self.word.save(str(path))
-        normalize_zip(path, build_timestamp(self.doc))
+        save_reproducible(self.word, path, build_timestamp(self.doc))
 
     def _properties(self) -> None:
         meta = self.doc.meta
@@ -401,7 +408,7 @@ class _BriefWriter:
             _clear(header)
             self._banner(header.add_paragraph())
             if with_running and running:
-                line = header.add_paragraph(xml_safe(running), style="Header")
+                line = header.add_paragraph(xml_safe(running), style=self.style("Header"))
                 _border(line._p.get_or_add_pPr(), {"bottom": (self.layout.colors.rule, 4, 2)})
         for footer in (section.first_page_footer, section.footer):
             footer.is_linked_to_previous = False
@@ -434,10 +441,11 @@ class _BriefWriter:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
 
         if self.doc.meta.disclaimer:
-            disclaimer = footer.add_paragraph(xml_safe(self.doc.meta.disclaimer), style="Footer")
+            disclaimer = footer.add_paragraph(xml_safe(self.doc.meta.disclaimer),
+                                              style=self.style("Footer"))
             disclaimer.paragraph_format.space_after = _pt(3)
             _border(disclaimer._p.get_or_add_pPr(), {"top": (self.layout.colors.rule, 6, 4)})
-        numbers = footer.add_paragraph(style="Footer")
+        numbers = footer.add_paragraph(style=self.style("Footer"))
         numbers.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         # "Page X of Y" is a label with two Word fields where the layout puts {page}/{pages}.
         label = page_label(self.layout, "\0PAGE\0", "\0NUMPAGES\0")
@@ -460,10 +468,12 @@ class _BriefWriter:
             run.font.color.rgb = _rgb(colors.accent)
             run.bold = True
             band.append(org)
-        title = self.word.add_paragraph(xml_safe(meta.title), style="Title")
+        title = self.word.add_paragraph(xml_safe(meta.title), style=self.style("Title"))
         band.append(title)
         if meta.subtitle:
-            band.append(self.word.add_paragraph(xml_safe(meta.subtitle), style="Subtitle"))
+            subtitle = self.word.add_paragraph(xml_safe(meta.subtitle),
+                                               style=self.style("Subtitle"))
+            band.append(subtitle)
         for author in meta.authors:
             byline = self.word.add_paragraph()
             byline.add_run(xml_safe(author.name)).bold = True
@@ -531,7 +541,7 @@ class _BriefWriter:
                 else:
                     self._block(inner, level)
         elif isinstance(block, CodeBlock):
-            code = self.word.add_paragraph(style="Code Block")
+            code = self.word.add_paragraph(style=self.style("Code Block"))
             for n, line in enumerate(block.text.split("\n")):
                 if n:
                     code.add_run().add_break()
@@ -554,19 +564,19 @@ class _BriefWriter:
             if isinstance(first, Paragraph):
                 paragraph = self._paragraph(first.inlines, "List Paragraph")
             else:
-                paragraph = self.word.add_paragraph(style="List Paragraph")
+                paragraph = self.word.add_paragraph(style=self.style("List Paragraph"))
                 rest = [first, *rest]
             _number(paragraph, num_id, level)
             for inner in rest:
                 self._block(inner, level + 1)
 
     def _key_points(self, section: KeyPoints) -> None:
-        heading = self.word.add_paragraph(xml_safe(section.title), style="Heading 2")
+        heading = self.word.add_paragraph(xml_safe(section.title), style=self.style("Heading 2"))
         heading.paragraph_format.keep_with_next = True
         self.heading_level = 2
         num_id = self._new_list(False, 1)
         for point in section.points:
-            paragraph = self.word.add_paragraph(style="List Paragraph")
+            paragraph = self.word.add_paragraph(style=self.style("List Paragraph"))
             if point.headline:
                 head = paragraph.add_run(xml_safe(point.headline))
                 head.bold = True
@@ -582,10 +592,10 @@ class _BriefWriter:
         links = self.doc.meta.links
         if not links:
             return
-        self.word.add_paragraph(self.layout.labels.further_reading, style="Heading 2")
+        self.word.add_paragraph(self.layout.labels.further_reading, style=self.style("Heading 2"))
         num_id = self._new_list(False, 1)
         for link in links:
-            paragraph = self.word.add_paragraph(style="List Paragraph")
+            paragraph = self.word.add_paragraph(style=self.style("List Paragraph"))
             self._runs(paragraph, (Span(link.label, href=link.url),))
             _number(paragraph, num_id, 0)
 
@@ -649,7 +659,7 @@ class _BriefWriter:
         self.figure_count += 1
         if figure.caption:
             label = self.layout.labels.figure.format(n=self.figure_count)
-            caption = self.word.add_paragraph(style="Caption")
+            caption = self.word.add_paragraph(style=self.style("Caption"))
             caption.add_run(label + " ").bold = True
             caption.add_run(xml_safe(figure.caption))
 

@@ -37,7 +37,7 @@ from kzreport.renderers._common import (
     figure_numbers,
     fill_label,
     key_point_label,
-    normalize_zip,
+    save_reproducible,
     xml_safe,
 )
 
@@ -236,8 +236,7 @@ def render_deck(document: Document, layout: Layout, path: Path,
             _banners(deck, slide, document.meta.marking)
 
     _properties(deck)
-    prs.save(str(path))
-    normalize_zip(path, build_timestamp(document))
+    save_reproducible(prs, path, build_timestamp(document))
     return deck.problems
 
 
