@@ -311,8 +311,8 @@ def test_footer_banners_and_header_never_overlap_the_body(tmp_path: Path,
         assert body_bottom + layout.sizes.small < min(w.y_min for w in footer[0])
 
 
-@pytest.mark.parametrize("marking", ["UNCLASSIFIED", "CUI//SP-PRVCY", "SECRET//NOFORN",
-                                     "TOP SECRET//SCI"])
+@pytest.mark.parametrize("marking", ["UNCLASSIFIED", "CUI//SP-PRVCY", "CONFIDENTIAL",
+                                     "SECRET//NOFORN", "TOP SECRET", "TOP SECRET//SCI"])
 def test_marking_banners_use_the_layout_colours(marking: str, tmp_path: Path,
                                                 layout: Layout) -> None:
     from PIL import Image as PilImage

@@ -455,6 +455,25 @@ def test_marking_banners_top_and_bottom_never_over_content(deck: Any, layout: La
                     assert not rect(banner).overlaps(rect(shape)), shape.name
 
 
+@pytest.mark.parametrize(("marking", "background", "text"), [
+    ("UNCLASSIFIED", "007A33", "FFFFFF"), ("CUI", "502B85", "FFFFFF"),
+    ("CONFIDENTIAL", "0033A0", "FFFFFF"), ("SECRET//NOFORN", "C8102E", "FFFFFF"),
+    ("TOP SECRET", "FF8C00", "000000"), ("TOP SECRET//SCI", "FCE83A", "000000")])
+def test_every_marking_level_on_every_slide(seed: Document, layout: Layout, tmp_path: Path,
+                                            marking: str, background: str, text: str) -> None:
+    marked = replace(seed, meta=replace(seed.meta, marking=marking))
+    path, _ = render(marked, layout, tmp_path)
+    deck = Presentation(str(path))
+    height = deck.slide_height / EMU
+    for slide in deck.slides:
+        banners = sorted((s for s in slide.shapes if s.has_text_frame
+                          and s.text_frame.text == marking), key=lambda s: int(s.top))
+        assert [round(rect(b).top) for b in banners] == [0, round(height - 20)]
+        for banner in banners:
+            assert str(banner.fill.fore_color.rgb) == background
+            assert str(banner.text_frame.paragraphs[0].runs[0].font.color.rgb) == text
+
+
 def test_no_marking_no_banners(seed_deck: Any) -> None:
     top = [s for s in seed_deck.slides[1].shapes if s.top == 0 and s.height < 30 * EMU]
     assert top == []
