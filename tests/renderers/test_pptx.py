@@ -486,12 +486,12 @@ def test_core_properties(deck_file: Path, deck: Any, deck_doc: Document) -> None
     props = deck.core_properties
     assert props.title == deck_doc.meta.title
     assert props.author == author_names(deck_doc) == "Jane Analyst; John Officer"
-    assert props.subject == "Fixture for the slide deck renderer"
+    assert props.subject == " ".join((deck_doc.meta.summary or "").split())
     assert props.keywords == "Kazakhstan, neutrality, deck"
     assert props.language == "en-GB"
     when = build_timestamp(deck_doc)
     assert props.created == props.modified == props.last_printed == when
-    assert props.last_modified_by == "kzreport"
+    assert props.last_modified_by.startswith("kzreport")
     assert props.revision == 1
     with zipfile.ZipFile(deck_file) as package:
         everything = b"".join(package.read(n) for n in package.namelist())

@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from kzreport import __version__
 from kzreport.layout import Layout
 from kzreport.model import Author, Document, Figure, walk
 
@@ -107,3 +108,28 @@ def figure_numbers(document: Document) -> dict[Figure, int]:
 def figure_label(layout: Layout, n: int) -> str:
     """The label that opens a figure caption, e.g. ``Figure 2.``."""
     return layout.labels.figure.format(n=n)
+
+
+#: Word and PowerPoint refuse core-property strings longer than this.
+CORE_PROPERTY_LIMIT = 255
+
+
+def set_core_properties(properties: Any, document: Document) -> None:
+    """Fill the core properties of a python-docx or python-pptx package from the paper, leaving
+    nothing of the library's template (its author, its 2013 dates, its descriptions)."""
+    meta = document.meta
+
+    def clip(text: str) -> str:
+        return " ".join(xml_safe(text).split())[:CORE_PROPERTY_LIMIT]
+
+    properties.title = clip(meta.title)
+    properties.author = clip(author_names(document))
+    properties.subject = clip(meta.summary or meta.subtitle or meta.title)
+    properties.keywords = clip(", ".join(meta.keywords))
+    properties.language = meta.language
+    properties.comments = clip(meta.summary or "")
+    properties.category = clip(meta.marking or "")
+    properties.identifier = properties.content_status = properties.version = ""
+    properties.last_modified_by = f"kzreport {__version__}"
+    properties.revision = 1
+    properties.created = properties.modified = properties.last_printed = build_timestamp(document)

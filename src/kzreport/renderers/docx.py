@@ -27,11 +27,11 @@ from kzreport.model import (
 )
 from kzreport.renderers import register
 from kzreport.renderers._common import (
-    author_names,
     build_timestamp,
     fill_label,
     page_label,
     save_reproducible,
+    set_core_properties,
     xml_safe,
 )
 
@@ -42,8 +42,6 @@ if TYPE_CHECKING:
 
 #: Indentation per list level, in twentieths of a point (0.25 inch).
 LIST_INDENT_TWIPS = 360
-#: Word's limit on core property strings.
-CORE_PROPERTY_LIMIT = 255
 BULLETS = ("•", "◦", "▪")
 NUMBER_FORMATS = ("decimal", "lowerLetter", "lowerRoman")
 
@@ -353,26 +351,7 @@ class _BriefWriter:
         save_reproducible(self.word, path, build_timestamp(self.doc))
 
     def _properties(self) -> None:
-        meta = self.doc.meta
-        props = self.word.core_properties
-        when = build_timestamp(self.doc)
-
-        def clip(text: str) -> str:
-            return xml_safe(text)[:CORE_PROPERTY_LIMIT]
-
-        props.title = clip(meta.title)
-        props.author = clip(author_names(self.doc))
-        props.subject = clip(meta.summary or meta.subtitle or meta.title)
-        props.keywords = clip(", ".join(meta.keywords))
-        props.language = meta.language
-        props.comments = clip(meta.summary or "")
-        props.category = clip(meta.marking or "")
-        props.last_modified_by = f"kzreport {__version__}"
-        props.revision = 1
-        props.created = props.modified = props.last_printed = when
-        props.identifier = ""
-        props.content_status = ""
-        props.version = ""
+        set_core_properties(self.word.core_properties, self.doc)
 
     def _drop_template_leftovers(self) -> None:
         """Remove the template's thumbnail and sample custom XML so nothing of python-docx

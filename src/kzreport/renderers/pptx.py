@@ -31,13 +31,13 @@ from kzreport.model import (
 from kzreport.renderers import _fit as fit
 from kzreport.renderers import register
 from kzreport.renderers._common import (
-    author_names,
     build_timestamp,
     figure_label,
     figure_numbers,
     fill_label,
     key_point_label,
     save_reproducible,
+    set_core_properties,
     xml_safe,
 )
 
@@ -53,8 +53,6 @@ SMALL_MAX_PT, SMALL_MIN_PT = 12.0, 8.0
 TITLE_CAP = 0.45
 #: Titles set a little tighter than running text, as two-line headings read better so.
 TITLE_LINE_SPACING = 0.92
-#: Core properties longer than this make python-pptx raise (and Office truncates them).
-PROPERTY_LIMIT = 255
 #: ``<a:ext>`` that marks a shape as decorative, so screen readers skip bands and rules.
 _DECORATIVE_EXT = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
 _DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
@@ -991,26 +989,7 @@ def _kinds(slide_layout: Any) -> set[Any]:
 def _properties(deck: Deck) -> None:
     """Core and app properties from the source; nothing left from python-pptx's template
     (its author "Steve Canny", its 2013 dates, "Microsoft Macintosh PowerPoint")."""
-    meta = deck.document.meta
-    when = build_timestamp(deck.document)
-    props = deck.prs.core_properties
-
-    def limit(text: str) -> str:
-        return _clean(text)[:PROPERTY_LIMIT]
-
-    props.title = limit(meta.title)
-    props.author = limit(author_names(deck.document))
-    props.subject = limit(meta.subtitle or meta.summary or meta.title)
-    props.keywords = limit(", ".join(meta.keywords))
-    props.language = meta.language
-    props.category = ""
-    props.comments = ""
-    props.content_status = ""
-    props.identifier = ""
-    props.version = ""
-    props.created = props.modified = props.last_printed = when
-    props.last_modified_by = "kzreport"
-    props.revision = 1
+    set_core_properties(deck.prs.core_properties, deck.document)
     _app_properties(deck)
     _drop_thumbnail(deck.prs)
 
