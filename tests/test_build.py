@@ -20,6 +20,7 @@ from conftest import FIXTURES, SEED
 from kzreport import renderers as registry
 from kzreport.build import MANIFEST_NAME, Options, build
 from kzreport.errors import Problem
+from kzreport.layout import Layout
 from kzreport.renderers import renderers
 
 ALL_FORMATS = tuple(renderers())
@@ -215,3 +216,109 @@ def test_start_up_imports_no_writer_library(project: Path, command: list[str]) -
     result = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True,
                             text=True, check=True)
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+# ---------------------------------------------------------------- inputs that collide or mislead
+
+
+def paper(folder: Path, name: str, body: str = "Text.", front: str = "") -> Path:
+    """A small valid paper ``name`` in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(f"---\ntitle: T\nauthors: [A]\ndate: 2024-01-01\n{front}---\n\n{body}\n\n"
+                    "## Key Points\n\n- One.\n", encoding="utf-8")
+    return path
+
+
+def test_two_sources_with_the_same_name_are_refused_not_overwritten(tmp_path: Path) -> None:
+    first, second = paper(tmp_path / "a", "brief.md"), paper(tmp_path / "b", "Brief.md")
+    outcomes = build([first, second], options(tmp_path))
+    assert all(o.failed for o in outcomes)
+    assert [str(p) for p in outcomes[0].problems] == [
+        f"{first}: error: its outputs would have the same names as those of {second} — rename "
+        "one of the sources, or build them in separate runs with different -o folders"]
+    assert not (tmp_path / "build").exists()
+
+
+def test_the_same_source_named_twice_builds_once(tmp_path: Path) -> None:
+    source = paper(tmp_path, "brief.md")
+    seen: list[int] = []
+    outcomes = build([source, tmp_path / "." / "brief.md"], options(tmp_path),
+                     progress=seen.append)
+    assert len(outcomes) == 1 and not outcomes[0].failed
+    assert [r.status for r in outcomes[0].outputs] == ["built"]
+    assert sum(seen) == 2  # two sources named, one format: the progress bar ends full
+
+
+def test_progress_counts_skipped_outputs_too(project: Path) -> None:
+    build(sources(project), options(project))
+    seen: list[int] = []
+    build(sources(project), options(project, formats=ALL_FORMATS), progress=seen.append)
+    assert sum(seen) == len(sources(project)) * len(ALL_FORMATS)
+
+
+def test_cleanup_removes_only_kzreports_own_old_temporary_files(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    out.mkdir()
+    ours, theirs = out / ".kzreport-brief.docx.abc.tmp", out / ".editor-swap.tmp"
+    for leftover in (ours, theirs):
+        leftover.write_text("left by a killed process")
+        os.utime(leftover, (time.time() - 3600, time.time() - 3600))
+    build([paper(tmp_path, "brief.md")], options(tmp_path))
+    assert not ours.exists() and theirs.exists()
+
+
+def test_a_character_the_font_lacks_is_refused_before_rendering(tmp_path: Path,
+                                                                 layout: Layout) -> None:
+    source = paper(tmp_path, "emoji.md", body="Fine text.\n\nA rocket 🚀 and `код 漢`.",
+                   front="organization: Org ✈\n")
+    result = kzreport("check", str(source), cwd=tmp_path)
+    assert result.returncode == 1
+    body, mono = layout.fonts.body, layout.fonts.mono
+    fix = " — replace the character, or use a layout whose fonts cover it"
+    assert result.stderr.splitlines() == [
+        f"{source}:5: error: character '✈' (U+2708) is not in font {body.name} "
+        f"({body.regular.name}){fix}",
+        f"{source}:10: error: character '🚀' (U+1F680) is not in font {body.name} "
+        f"({body.regular.name}){fix}",
+        f"{source}:10: error: character '漢' (U+6F22) is not in font {mono.name} "
+        f"({mono.regular.name}){fix}"]
+    # Every format refuses it, even one whose application would substitute a font.
+    built = kzreport("build", "-f", "docx", str(source), cwd=tmp_path)
+    assert built.returncode == 1 and built.stderr == result.stderr
+    assert not (tmp_path / "build").exists()
+
+
+def test_kazakh_curly_quotes_and_guillemets_pass_the_glyph_check(tmp_path: Path) -> None:
+    source = paper(tmp_path, "kk.md", body="Қазақстан «Ұлттық» — “quoted” ‘text’ é ñ, a\u00a0b.")
+    assert kzreport("check", str(source), cwd=tmp_path).returncode == 0
+
+
+def test_a_layout_path_in_a_source_is_relative_to_the_source_and_inherits_from_cwd(
+        tmp_path: Path) -> None:
+    # The project's own 'house' layout is found from the working folder, even when the layout
+    # that inherits it was named by a path relative to the source.
+    house = tmp_path / "layouts" / "house"
+    house.mkdir(parents=True)
+    (house / "layout.toml").write_text('inherit = "default"\n[labels]\n'
+                                       'further_reading = "House Reading"\n', "utf-8")
+    mine = tmp_path / "papers" / "style"
+    mine.mkdir(parents=True)
+    (mine / "layout.toml").write_text('inherit = "house"\n', "utf-8")
+    source = paper(tmp_path / "papers", "brief.md", front="layout: ./style\n")
+    from kzreport.build import prepare
+
+    _, layout = prepare(source, None, tmp_path)
+    assert layout.folder == mine.resolve()
+    assert layout.labels.further_reading == "House Reading"
+
+
+def test_a_layout_folder_beside_the_source_is_found_by_its_bare_name(tmp_path: Path) -> None:
+    beside = tmp_path / "papers" / "sublay"
+    beside.mkdir(parents=True)
+    (beside / "layout.toml").write_text('inherit = "briefing"\n', "utf-8")
+    source = paper(tmp_path / "papers", "brief.md", front="layout: sublay\n")
+    from kzreport.build import prepare
+
+    _, layout = prepare(source, None, tmp_path)
+    assert layout.folder == beside.resolve() and layout.page.size == "Letter"

@@ -100,6 +100,14 @@ def test_settings_override_and_inherit(tmp_path: Path) -> None:
     ('inherit = "default"\n[sizes]\nbody = "eleven"\n', 3, "'sizes.body' must be a float"),
     ('inherit = "default"\n[labels]\npage = "{page} of {total}"\n', 3, "unknown field '{total}'"),
     ('inherit = "default"\n[files]\nreference_docx = "missing.docx"\n', 3, "file not found"),
+    ('inherit = "default"\n[labels]\npage = "Page {page"\n', 3, "unbalanced '{' or '}'"),
+    ('inherit = "default"\n[labels]\nfigure = "Fig. }"\n', 3, "unbalanced '{' or '}'"),
+    ('inherit = "default"\n[labels]\nfigure = "Fig. {0}"\n', 3, "unknown field '{0}'"),
+    ('inherit = "default"\n[labels]\nkey_point = "{n:>5}"\n', 3, "format spec or conversion"),
+    ('inherit = "default"\n[labels]\nslide_footer = "{date!r}"\n', 3,
+     "format spec or conversion"),
+    ('inherit = "default"\n[labels]\nslide_footer = "{date.year}"\n', 3,
+     "unknown field '{date.year}'"),
     ('[colors\n', 1, "invalid TOML"),
 ])
 def test_validation_errors_are_located(tmp_path: Path, text: str, line: int,
@@ -109,6 +117,31 @@ def test_validation_errors_are_located(tmp_path: Path, text: str, line: int,
     assert len(found) == 1, found
     assert found[0].startswith(f"{folder / 'layout.toml'}:{line}: error: ")
     assert message in found[0] and " — " in found[0]
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"not a font at all", "is not a TrueType font"),
+    (b"OTTO" + bytes(60), "an OpenType-CFF font"),
+    (b"\x00\x01\x00\x00\x00\x05", "a damaged font file"),
+])
+def test_a_font_file_that_cannot_be_read_is_refused_at_load(tmp_path: Path, data: bytes,
+                                                             message: str) -> None:
+    folder = write_layout(tmp_path / "layouts" / "bad",
+                          'inherit = "default"\n[fonts.mono]\nregular = "broken.ttf"\n')
+    (folder / "broken.ttf").write_bytes(data)
+    found = problems("bad", tmp_path)
+    assert len(found) == 1, found
+    assert found[0].startswith(f"{folder / 'layout.toml'}:3: error: font file broken.ttf ")
+    assert message in found[0]
+
+
+def test_a_damaged_logo_is_refused_at_load(tmp_path: Path) -> None:
+    folder = write_layout(tmp_path / "layouts" / "bad",
+                          'inherit = "default"\n[logo]\nfile = "logo.png"\nwidth = "2cm"\n')
+    (folder / "logo.png").write_text("text named .png")
+    found = problems("bad", tmp_path)
+    assert len(found) == 1, found
+    assert found[0].startswith(f"{folder / 'layout.toml'}:3: error: the logo image is damaged")
 
 
 def test_a_layout_without_inheritance_must_be_complete(tmp_path: Path) -> None:

@@ -15,11 +15,25 @@ from pathlib import Path
 
 from kzreport import __version__
 from kzreport.errors import KzreportError, Problem, SourceError
-from kzreport.layout import Layout, is_layout_path, load_layout
-from kzreport.model import Document
+from kzreport.layout import Layout, load_layout
+from kzreport.model import (
+    CodeBlock,
+    Document,
+    Figure,
+    Heading,
+    Inlines,
+    KeyPoints,
+    Paragraph,
+    Span,
+    Table,
+    plain_text,
+    walk,
+)
 
 MANIFEST_NAME = ".kzreport-manifest.json"
 MANIFEST_VERSION = 1
+#: Temporary outputs start with this, so that a cleanup never touches anyone else's files.
+_TEMP_PREFIX = ".kzreport-"
 
 
 @dataclass(frozen=True)
@@ -78,15 +92,14 @@ def layout_for(document: Document, spec: str | None, cwd: Path) -> Layout:
         return load_layout(spec, cwd, referrer="--layout")
     if document.meta.layout is not None:
         # A path in the source is relative to the source; a name is looked up from cwd.
-        base = document.source.parent if is_layout_path(document.meta.layout) else cwd
-        return load_layout(document.meta.layout, base,
+        return load_layout(document.meta.layout, cwd, base=document.source.parent,
                            referrer=f"{document.source}:{document.lines.get('layout', 1)}")
     return load_layout("default", cwd)
 
 
 def document_problems(document: Document, layout: Layout) -> list[Problem]:
     """Problems that need both the paper and its layout to be seen."""
-    problems = []
+    problems = glyph_problems(document, layout)
     marking = document.meta.marking
     if marking is not None and layout.marking_style(marking) is None:
         known = ", ".join(layout.markings)
@@ -94,6 +107,77 @@ def document_problems(document: Document, layout: Layout) -> list[Problem]:
                                 f"marking '{marking}' has no banner colour in layout "
                                 f"'{layout.name}'", f"start it with one of: {known}"))
     return problems
+
+
+#: At most this many missing characters are listed: a paper in an uncovered script would
+#: otherwise list thousands, and the first ones tell the story.
+MAX_GLYPH_PROBLEMS = 20
+
+
+def glyph_problems(document: Document, layout: Layout) -> list[Problem]:
+    """Each character of the paper that its layout's font cannot draw (once, where it first
+    appears): a PDF would show an empty box, so it is an error before anything is rendered."""
+    from kzreport.assets import font_characters
+
+    fonts = layout.fonts
+    covered = {role: font_characters(family.regular)
+               for role, family in (("body", fonts.body), ("heading", fonts.heading),
+                                    ("mono", fonts.mono))}
+    problems: list[Problem] = []
+    reported: set[str] = set()
+    for text, role, line in document_texts(document):
+        for char in text:
+            if ord(char) in covered[role] or char in reported:
+                continue
+            reported.add(char)
+            family = getattr(fonts, role)
+            problems.append(Problem(document.source, line, f"character '{char}' "
+                                    f"(U+{ord(char):04X}) is not in font {family.name} "
+                                    f"({family.regular.name})", "replace the character, or "
+                                    "use a layout whose fonts cover it"))
+    if len(problems) > MAX_GLYPH_PROBLEMS:
+        more = len(problems) - MAX_GLYPH_PROBLEMS
+        problems[MAX_GLYPH_PROBLEMS:] = [Problem(document.source, None, f"{more} more missing "
+                                                 "characters not shown",
+                                                 "fix the ones above and run again")]
+    return problems
+
+
+def document_texts(document: Document) -> Iterator[tuple[str, str, int | None]]:
+    """Every text the outputs draw, with the font role that draws it and its source line."""
+    meta, lines = document.meta, document.lines
+    yield meta.title, "heading", lines.get("title")
+    yield meta.subtitle or "", "heading", lines.get("subtitle")
+    for author in meta.authors:
+        yield f"{author.name}{author.affiliation or ''}", "body", lines.get("authors")
+    for key in ("organization", "summary", "disclaimer", "marking"):
+        yield getattr(meta, key) or "", "body", lines.get(key)
+    for link in meta.links:
+        yield link.label, "body", lines.get("links")
+    for block in walk(document.blocks):
+        if isinstance(block, Heading):
+            yield plain_text(block.inlines), "heading", block.line
+        elif isinstance(block, Paragraph):
+            yield from _inline_texts(block.inlines, block.line)
+        elif isinstance(block, CodeBlock):
+            yield block.text, "mono", block.line
+        elif isinstance(block, Table):
+            for cells in (block.header, *block.rows):
+                for cell in cells:
+                    yield from _inline_texts(cell, block.line)
+        elif isinstance(block, Figure):
+            yield block.caption, "body", block.line
+        elif isinstance(block, KeyPoints):
+            yield block.title, "heading", block.line
+            for point in block.points:
+                yield point.headline or "", "body", point.line
+                yield from _inline_texts(point.inlines, point.line)
+
+
+def _inline_texts(inlines: Inlines, line: int) -> Iterator[tuple[str, str, int | None]]:
+    for inline in inlines:
+        if isinstance(inline, Span):
+            yield inline.text, "mono" if inline.code else "body", line
 
 
 def prepare(source: Path, layout_spec: str | None, cwd: Path) -> tuple[Document, Layout]:
@@ -254,14 +338,18 @@ def build(sources: Sequence[Path], options: Options,
     """Build (or with ``check_only``, check) every source; return one outcome per source.
 
     Each source's outputs are published together or not at all: a source with any error keeps
-    its previous outputs untouched.
+    its previous outputs untouched. ``progress`` is called with counts of outputs done that add
+    up to ``len(sources) * len(options.formats)``.
     """
     from kzreport.lint import accessibility_warnings
 
-    outcomes = [Outcome(source) for source in sources]
+    outcomes = [Outcome(source) for source in _unique(sources)]
+    _refuse_shared_outputs(outcomes)
     manifest = load_manifest(options.out_dir)
     planned: list[_Planned] = []
     for outcome in outcomes:
+        if outcome.failed:
+            continue
         try:
             document, layout = prepare(outcome.source, options.layout, options.cwd)
         except KzreportError as exc:
@@ -272,7 +360,11 @@ def build(sources: Sequence[Path], options: Options,
             continue
         for name in options.formats:
             planned.extend(_plan(outcome, document, layout, name, options, manifest))
-    if options.check_only or not planned:
+    if options.check_only:
+        return outcomes
+    if progress:  # count what needs no rendering (skipped, failed, repeated) as done
+        progress(len(sources) * len(options.formats) - len(planned))
+    if not planned:
         return outcomes
     try:
         _make_folder(options.out_dir)
@@ -296,6 +388,33 @@ def build(sources: Sequence[Path], options: Options,
                 with contextlib.suppress(OSError):
                     item.temp.unlink()
     return outcomes
+
+
+def _unique(sources: Sequence[Path]) -> list[Path]:
+    """``sources`` without repeats of the same file, in their first order."""
+    seen: set[Path] = set()
+    unique = []
+    for source in sources:
+        if source.resolve() not in seen:
+            seen.add(source.resolve())
+            unique.append(source)
+    return unique
+
+
+def _refuse_shared_outputs(outcomes: list[Outcome]) -> None:
+    """Fail every source whose outputs would have the same names as another's (``a/x.md`` and
+    ``b/x.md`` both make ``x.docx``): one would silently overwrite the other."""
+    by_stem: dict[str, list[Outcome]] = {}
+    for outcome in outcomes:
+        # casefold: on Windows and macOS file systems X.docx and x.docx are the same file
+        by_stem.setdefault(outcome.source.stem.casefold(), []).append(outcome)
+    for group in by_stem.values():
+        for outcome in group if len(group) > 1 else ():
+            others = ", ".join(str(o.source) for o in group if o is not outcome)
+            outcome.problems.append(Problem(
+                outcome.source, None, f"its outputs would have the same names as those of "
+                f"{others}", "rename one of the sources, or build them in separate runs with "
+                "different -o folders"))
 
 
 def _plan(outcome: Outcome, document: Document, layout: Layout, name: str, options: Options,
@@ -397,7 +516,7 @@ def _make_folder(folder: Path) -> None:
 def _temp_beside(target: Path) -> Path:
     """A fresh temporary file in ``target``'s folder, so the final rename is atomic."""
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+        handle, name = tempfile.mkstemp(prefix=f"{_TEMP_PREFIX}{target.name}.", suffix=".tmp",
                                         dir=target.parent)
     except OSError as exc:
         raise KzreportError([_write_problem(target.parent, exc)]) from None
@@ -414,8 +533,9 @@ def _publish(temp: Path, target: Path) -> None:
 
 
 def _remove_stale_temps(folder: Path) -> None:
-    """Delete temporary files left by a build that was killed."""
-    for leftover in folder.glob(".*.tmp"):
+    """Delete temporary files left by a build that was killed (only kzreport's own, and only
+    old ones: a concurrent build into the same folder may still be writing fresh ones)."""
+    for leftover in folder.glob(f"{_TEMP_PREFIX}*.tmp"):
         with contextlib.suppress(OSError):
             if time.time() - leftover.stat().st_mtime > 60:
                 leftover.unlink()

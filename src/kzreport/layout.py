@@ -6,12 +6,14 @@ import datetime as dt
 import difflib
 import importlib.util
 import re
+import string
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from kzreport.assets import FontFileError, font_characters, image_problem
 from kzreport.errors import LayoutError, Problem
 
 LAYOUT_FILE = "layout.toml"
@@ -109,6 +111,7 @@ class Labels:
 
     summary: str
     further_reading: str
+    disclaimer: str
     page: str
     key_point: str
     figure: str
@@ -245,10 +248,12 @@ def is_layout_path(spec: str) -> bool:
     return "/" in spec or "\\" in spec or spec.endswith(".toml") or spec.startswith(".")
 
 
-def resolve_layout(spec: str, cwd: Path, referrer: Path | str = "layout") -> Path:
-    """The folder of layout ``spec``: a path, else ``./layouts/NAME``, else a built-in layout."""
-    as_path = (cwd / spec) if not Path(spec).is_absolute() else Path(spec)
-    if is_layout_path(spec) or as_path.is_dir():
+def resolve_layout(spec: str, cwd: Path, referrer: Path | str = "layout",
+                   base: Path | None = None) -> Path:
+    """The folder of layout ``spec``: a path (relative to ``base``, by default ``cwd``), else
+    ``cwd/layouts/NAME``, else a built-in layout."""
+    as_path = (base or cwd) / spec  # an absolute spec replaces the base
+    if is_layout_path(spec) or (as_path / LAYOUT_FILE).is_file():
         folder = as_path.parent if as_path.suffix == ".toml" else as_path
         if (folder / LAYOUT_FILE).is_file():
             return folder.resolve()
@@ -369,6 +374,12 @@ class _Reader:
         if path.suffix.lower() != ".ttf":
             self.problem(dotted, f"font file is not a TrueType .ttf: {raw}",
                          "use static TrueType fonts (OpenType-CFF and variable fonts cannot embed)")
+            return path
+        try:
+            font_characters(path)
+        except (FontFileError, OSError) as exc:
+            self.problem(dotted, f"font file {raw} is {exc}",
+                         "use a static TrueType (.ttf) font with glyf outlines")
         return path
 
     def asset(self, dotted: str, *suffixes: str) -> Path | None:
@@ -507,8 +518,8 @@ def _read_chain(folder: Path, cwd: Path) -> tuple[dict[str, Any], dict[str, Path
         if not isinstance(parent, str):
             raise LayoutError([Problem(file, None, "'inherit' must be a layout name or path",
                                        'write inherit = "default"')])
-        spec_base = current if is_layout_path(parent) else cwd
-        current = resolve_layout(parent, spec_base, referrer=file)
+        # A path is relative to the inheriting layout's folder; a name is looked up from cwd.
+        current = resolve_layout(parent, cwd, referrer=file, base=current)
     merged: dict[str, Any] = {}
     origins: dict[str, Path] = {"": chain[0]}
     for file, data in reversed(tables):
@@ -528,13 +539,37 @@ LABEL_FIELDS = {
 }
 
 
+def label_problem(template: str, allowed: set[str]) -> tuple[str, str] | None:
+    """Why ``template`` cannot be filled with ``allowed`` fields (message, hint), or None.
+
+    Only plain ``{field}`` placeholders are accepted: a format spec or conversion could fail on
+    the value it meets at render time, and a stray brace would fail every build.
+    """
+    use = "use " + (", ".join("{" + t + "}" for t in sorted(allowed)) or "no {fields}")
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError:
+        return "unbalanced '{' or '}' in label", f"write {{{{ and }}}} for a literal brace; {use}"
+    for _literal, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if name not in allowed:
+            return f"unknown field '{{{name}}}' in label", use
+        if spec or conversion:
+            return (f"field '{{{name}}}' has a format spec or conversion",
+                    f"write it plainly as {{{name}}}")
+    return None
+
+
 def _fields(cls: type) -> set[str]:
     return {f.name for f in fields(cls)}
 
 
-def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout") -> Layout:
-    """Resolve layout ``spec`` (name or path), merge its inheritance chain and validate it."""
-    folder = resolve_layout(spec, cwd, referrer)
+def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout",
+                base: Path | None = None) -> Layout:
+    """Resolve layout ``spec`` (a name, or a path relative to ``base``, by default ``cwd``),
+    merge its inheritance chain and validate it."""
+    folder = resolve_layout(spec, cwd, referrer, base)
     data, origins, chain = _read_chain(folder, cwd)
     read = _Reader(data, origins)
     read.known_keys("", _SECTIONS)
@@ -574,10 +609,9 @@ def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout") -> Layout
               for style in ("regular", "bold", "italic", "bold_italic")))
     labels = Labels(*(str(read.value(f"labels.{f.name}", str) or "") for f in fields(Labels)))
     for label, allowed in LABEL_FIELDS.items():
-        for token in re.findall(r"\{(\w*)\}", getattr(labels, label)):
-            if token not in allowed:
-                read.problem(f"labels.{label}", f"unknown field '{{{token}}}' in label",
-                             "use " + ", ".join("{" + t + "}" for t in sorted(allowed)))
+        problem = label_problem(getattr(labels, label), allowed)
+        if problem:
+            read.problem(f"labels.{label}", *problem)
 
     read.known_keys("files", {"reference_docx", "template_pptx"})
     reference_docx = read.asset("files.reference_docx", ".docx")
@@ -590,7 +624,10 @@ def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout") -> Layout
         if placement not in ("left", "right"):
             read.problem("logo.placement", f"unknown logo placement '{placement}'",
                          'use "left" or "right"')
-        if logo_file is not None:
+        broken = image_problem(logo_file) if logo_file is not None else None
+        if broken:
+            read.problem("logo.file", f"the logo image {broken}", "use an undamaged PNG or JPEG")
+        elif logo_file is not None:
             logo = Logo(logo_file, read.length("logo.width"), placement)
         else:
             read.problem("logo", "the [logo] table has no file", 'add file = "logo.png"')

@@ -8,6 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+#: The only URL schemes a paper may link to: every ``href`` and ``Link.url`` in a document uses
+#: one of them (the parser refuses the rest), so outputs never point at files or scripts.
+LINK_SCHEMES = ("http", "https", "mailto")
+
 # ---------------------------------------------------------------- inline content
 
 

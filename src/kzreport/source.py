@@ -17,8 +17,10 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from kzreport.assets import image_problem
 from kzreport.errors import Problem, SourceError
 from kzreport.model import (
+    LINK_SCHEMES,
     Author,
     Block,
     Blocks,
@@ -46,15 +48,11 @@ from kzreport.model import (
 #: Larger sources are refused: the biggest real paper is a few dozen kB, and a bound keeps
 #: every build (and every CI job fed a stray file) well inside a minute.
 MAX_SOURCE_BYTES = 1_000_000
-#: Images above this many pixels are refused as likely decompression bombs.
-MAX_IMAGE_PIXELS = 40_000_000
 #: Front matter nested deeper than this is refused (the deepest valid value, an author's
 #: affiliation, is at depth 3); it also keeps PyYAML's recursive composer off the stack limit.
 MAX_YAML_DEPTH = 10
 #: At most this many problems are listed for one file, so output stays bounded.
 MAX_PROBLEMS = 20
-LINK_SCHEMES = ("http", "https", "mailto")
-IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpeg", "GIF": "gif", "BMP": "bmp", "TIFF": "tiff"}
 FRONT_MATTER_KEYS = (
     "title", "subtitle", "authors", "date", "organization", "summary", "links",
     "disclaimer", "marking", "language", "keywords", "layout",
@@ -750,7 +748,7 @@ class _Body:
             item_line = self.line(tokens[i])
             blocks, i = self.blocks(tokens, i + 1, "list_item_close")
             items.append(ListItem(tuple(blocks), item_line))
-        start = int(token.attrs.get("start", 1) or 1) if ordered else 1
+        start = int(token.attrs.get("start", 1)) if ordered else 1
         return ListBlock(ordered, tuple(items), self.line(token), start), i + 1
 
     def quote(self, tokens: list[Token], i: int) -> tuple[Block | None, int]:
@@ -902,23 +900,3 @@ def _split_headline(inlines: Inlines) -> tuple[str | None, Inlines]:
         first = rest[0]
         rest[0] = Span(first.text.lstrip(), first.bold, first.italic, first.code, first.href)
     return headline, _merge_spans(rest)
-
-
-def image_problem(path: Path) -> str | None:
-    """What is wrong with the image file at ``path``, or None when it can be embedded."""
-    from PIL import Image  # only papers with figures pay for Pillow
-
-    try:
-        with Image.open(path) as image:
-            if image.format == "MPO":
-                return "is a multi-picture JPEG (MPO) from a camera, which cannot be embedded"
-            if image.format not in IMAGE_FORMATS:
-                return f"is in {image.format} format, which cannot be embedded"
-            if image.width * image.height > MAX_IMAGE_PIXELS:
-                return f"is {image.width}×{image.height} pixels, too large to embed safely"
-            image.verify()
-    except Image.DecompressionBombError:
-        return "is too large to embed safely (decompression bomb)"
-    except Exception:  # Pillow raises many types for damaged files; all mean "unreadable"
-        return "is damaged or not an image"
-    return None

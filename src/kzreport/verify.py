@@ -16,6 +16,7 @@ from kzreport.build import prepare
 from kzreport.errors import KzreportError, Problem
 from kzreport.layout import FontFamily, Layout
 from kzreport.model import (
+    LINK_SCHEMES,
     Blocks,
     CodeBlock,
     Document,
@@ -30,7 +31,6 @@ from kzreport.model import (
     plain_text,
     walk,
 )
-from kzreport.source import LINK_SCHEMES
 
 #: Mismatches printed per output before the rest are summed up in one line.
 MAX_PROBLEMS_PER_OUTPUT = 20

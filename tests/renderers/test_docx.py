@@ -11,6 +11,7 @@ from pathlib import Path
 import docx
 import pytest
 from docx.shared import RGBColor
+from docx.text.run import Run
 
 from conftest import FIXTURES, SEED, libreoffice_to_pdf, require_tool
 from kzreport.layout import Layout, load_layout
@@ -139,8 +140,9 @@ def test_rich_paper_structure(rich: Document, rich_docx: Path) -> None:
     assert headings["Background and context"] == "Heading 2"
     assert headings["Timeline"] == "Heading 3"
     assert any(p.style is not None and p.style.name == "Quote" for p in word.paragraphs)
-    nested = [p for p in word.paragraphs if p._p.find(f"{W}pPr/{W}numPr/{W}ilvl") is not None
-              and p._p.find(f"{W}pPr/{W}numPr/{W}ilvl").get(f"{W}val") == "2"]
+    nested = [p for p in word.paragraphs
+              if p._p.findtext(f"{W}pPr/{W}numPr/{W}ilvl") is not None
+              and p._p.xpath("string(w:pPr/w:numPr/w:ilvl/@w:val)") == "2"]
     assert [p.text for p in nested] == ["deeply nested number"]
     assert any(isinstance(b, ListBlock) and b.ordered for b in rich.blocks)
 
@@ -160,7 +162,7 @@ def test_kazakh_text_and_language(rich: Document, rich_docx: Path) -> None:
 
 def test_inline_formatting_and_body_links(rich_docx: Path) -> None:
     word = docx.Document(str(rich_docx))
-    runs = [r for p in word.paragraphs for r in p.iter_inner_content() if hasattr(r, "bold")]
+    runs = [r for p in word.paragraphs for r in p.iter_inner_content() if isinstance(r, Run)]
     assert any(r.text == "Astana Process" and r.bold for r in runs)
     assert any(r.text == "January 2017" and r.italic for r in runs)
     assert any(r.text == "ceasefire" and r.font.name == "DejaVu Sans Mono" for r in runs)
@@ -251,3 +253,21 @@ def test_headings_never_skip_a_level(layout: Layout, tmp_path: Path) -> None:
     assert styles == [("Deep first", "Heading 2"), ("Section", "Heading 2"),
                       ("Sub", "Heading 3"), ("Key Points", "Heading 2")]
     assert '<w:outlineLvl w:val="0"/>' in part(tmp_path / "skip.docx", "word/styles.xml")
+
+
+def test_a_headline_closed_by_punctuation_keeps_it_tight(layout: Layout, tmp_path: Path) -> None:
+    source = tmp_path / "colon.md"
+    source.write_text("---\ntitle: T\nauthors: [A]\ndate: 2024-01-02\n---\n\nText.\n\n"
+                      "## Key Points\n\n- **Headline**: text.\n- **Spaced** text.\n"
+                      "- **Alone**\n", "utf-8")
+    word = docx.Document(str(render(read_source(source), layout, tmp_path)))
+    assert [p.text for p in word.paragraphs][-3:] == ["Headline: text.", "Spaced text.", "Alone"]
+
+
+def test_a_numbered_list_may_start_at_zero(layout: Layout, tmp_path: Path) -> None:
+    source = tmp_path / "zero.md"
+    source.write_text("---\ntitle: T\nauthors: [A]\ndate: 2024-01-02\n---\n\n0. Zero\n1. One\n\n"
+                      "## Key Points\n\n- One.\n", "utf-8")
+    render(read_source(source), layout, tmp_path)
+    numbering = part(tmp_path / "zero.docx", "word/numbering.xml")
+    assert re.search(r'<w:startOverride w:val="0"/>', numbering), numbering[-600:]

@@ -539,3 +539,11 @@ def test_the_briefing_layout_restyles_everything(long_doc: Document, tmp_path: P
         assert text.replace(" ", "").endswith(f"{number}/{len(pages)}CUI//SP-PRVCY")
     assert "BLUF: Kazakhstan keeps its distance" in pages[0]
     assert "14 MAR 23" in pages[0]
+
+
+def test_a_headline_closed_by_punctuation_reads_as_in_the_brief(tmp_path: Path,
+                                                               layout: Layout) -> None:
+    source = write_source(tmp_path, "title: T\nauthors: [A]\ndate: 2024-01-02",
+                          "Text.\n\n## Key Points\n\n- **Headline**: text.\n- **Spaced** text.")
+    text = squash(pdftotext(render(read_source(source), layout, tmp_path), "-raw"))
+    assert "Headline: text." in text and "Spaced text." in text

@@ -662,21 +662,22 @@ def test_the_outline_is_the_headings(which: str, request: pytest.FixtureRequest)
     assert expected[0][0] == 0 and all(d >= 1 for d, _, _ in expected[1:])
 
 
-def test_a_skipped_heading_level_withholds_the_pdf_ua_claim(tmp_path: Path,
-                                                             layout: Layout) -> None:
+def test_a_skipped_heading_level_is_tagged_one_below_the_last(tmp_path: Path,
+                                                               layout: Layout) -> None:
     source = write_source(tmp_path, "title: Skip\nauthors: [X]\ndate: 2024-01-01",
-                          "### Straight to three\n\nText.\n\n## Key Points\n\n- One.")
+                          "### Straight to three\n\nText.\n\n## Two\n\n### Three\n\n"
+                          "## Key Points\n\n- One.")
     pdf = tmp_path / "skip.pdf"
     warnings = renderers()["pdf"].render(read_source(source), layout, pdf)
-    assert [(w.severity, w.message) for w in warnings] == [
-        ("warning", "the PDF does not claim PDF/UA: heading level 3 follows level 1, "
-                    "skipping a level")]
+    assert warnings == []
     tagged = read_tagged(pdf)
+    # A '###' straight after the title becomes H2, like Heading 2 in the Word brief, so the
+    # structure never skips a level and the file may claim PDF/UA.
+    assert [n.kind for n in tagged.root.walk() if n.kind.startswith("H")] == [
+        "H1", "H2", "H2", "H3", "H2"]
+    assert [d for d, _, _ in outline_entries(tagged.reader)] == [0, 1, 1, 2, 1]
     metadata: Any = tagged.reader.root_object["/Metadata"]
-    assert b"<pdfuaid:part>" not in metadata.get_data()
-    # Still tagged as the source says, and bookmarked without skipping an outline level.
-    assert [n.kind for n in tagged.root.walk() if n.kind.startswith("H")] == ["H1", "H3", "H2"]
-    assert [d for d, _, _ in outline_entries(tagged.reader)] == [0, 1, 1]
+    assert b"<pdfuaid:part>" in metadata.get_data()
 
 
 # ---------------------------------------------------------------- validators

@@ -135,6 +135,7 @@ def check_geometry(path: Path, layout: Layout) -> None:
     """Every shape inside the slide; no two text shapes overlapping; every text frame's text
     within its frame by our own measure, autofit off and word wrap on."""
     prs = Presentation(str(path))
+    assert prs.slide_width is not None and prs.slide_height is not None
     page = Rect(0, 0, prs.slide_width / EMU, prs.slide_height / EMU)
     for number, slide in enumerate(prs.slides, 1):
         for shape in slide.shapes:
@@ -464,6 +465,7 @@ def test_every_marking_level_on_every_slide(seed: Document, layout: Layout, tmp_
     marked = replace(seed, meta=replace(seed.meta, marking=marking))
     path, _ = render(marked, layout, tmp_path)
     deck = Presentation(str(path))
+    assert deck.slide_height is not None
     height = deck.slide_height / EMU
     for slide in deck.slides:
         banners = sorted((s for s in slide.shapes if s.has_text_frame
@@ -664,7 +666,9 @@ def test_a_template_without_title_layouts_is_a_located_error(seed: Document, lay
     for slide_layout in prs.slide_layouts:
         for placeholder in list(slide_layout.placeholders):
             if placeholder.placeholder_format.type in TITLES:
-                placeholder._element.getparent().remove(placeholder._element)
+                parent = placeholder._element.getparent()
+                assert parent is not None
+                parent.remove(placeholder._element)
     template = tmp_path / "untitled.pptx"
     prs.save(str(template))
     with pytest.raises(RenderError, match="no slide layout with a title") as caught:
@@ -718,3 +722,15 @@ def test_the_seed_deck_through_the_command_line(tmp_path: Path) -> None:
                             capture_output=True, text=True, cwd=ROOT, check=False)
     assert result.returncode == 0, result.stderr
     check_render(tmp_path / "kazakhstan-position.pptx", tmp_path)
+
+
+def test_a_closing_slide_without_links_is_titled_by_the_disclaimer_label(
+        layout: Layout, tmp_path: Path) -> None:
+    source = tmp_path / "plain.md"
+    source.write_text("---\ntitle: Plain\nauthors: [A]\ndate: 2024-01-02\norganization: Plain\n"
+                      "disclaimer: Views are the author's own.\n---\n\nText.\n\n"
+                      "## Key Points\n\n- One.\n", "utf-8")
+    path, problems = render(read_source(source), layout, tmp_path)
+    assert problems == []
+    titles = [title_of(s) for s in Presentation(str(path)).slides]
+    assert titles == ["Plain", "Key Point 1 of 1", layout.labels.disclaimer]

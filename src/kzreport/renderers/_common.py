@@ -12,7 +12,7 @@ from typing import Any
 
 from kzreport import __version__
 from kzreport.layout import Layout
-from kzreport.model import Author, Document, Figure, walk
+from kzreport.model import Author, Document, Figure, KeyPoint, plain_text, walk
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 #: 1980-01-01, the earliest time a zip entry can carry.
@@ -74,6 +74,24 @@ def save_reproducible(package: Any, path: Path, when: dt.datetime) -> None:
             info.external_attr = 0o644 << 16
             info.create_system = 0
             target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+
+
+def outline_level(level: int, previous: int) -> int:
+    """The level a heading gets in an output: its own, but never more than one below the
+    previous heading's (the title is level 1), so that outlines, navigation panes and PDF tags
+    never skip a level (a '###' straight after the title becomes level 2)."""
+    return min(level, previous + 1)
+
+
+#: Punctuation that follows a key point's headline without a space ("**Headline**: text").
+_CLOSING_PUNCTUATION = tuple(".,:;!?)»”’–—")
+
+
+def headline_separator(point: KeyPoint) -> str:
+    """What goes between a key point's bold headline and its text: a space, unless there is no
+    text or it starts with punctuation that closes the headline ("**Headline**: text")."""
+    text = plain_text(point.inlines)
+    return " " if text and not text.startswith(_CLOSING_PUNCTUATION) else ""
 
 
 def short_title(document: Document) -> str:

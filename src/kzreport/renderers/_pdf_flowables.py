@@ -23,6 +23,7 @@ from reportlab.platypus.doctemplate import Indenter
 
 from kzreport.layout import Layout
 from kzreport.model import (
+    LINK_SCHEMES,
     Block,
     Blocks,
     CodeBlock,
@@ -41,7 +42,13 @@ from kzreport.model import (
     plain_text,
 )
 from kzreport.model import Table as TableBlock
-from kzreport.renderers._common import figure_label, figure_numbers, xml_safe
+from kzreport.renderers._common import (
+    figure_label,
+    figure_numbers,
+    headline_separator,
+    outline_level,
+    xml_safe,
+)
 from kzreport.renderers._pdf_styles import (
     BULLETS,
     FIGURE_MAX_HEIGHT,
@@ -57,10 +64,7 @@ from kzreport.renderers._pdf_tags import (
     TaggedImage,
     tagged_paragraph,
 )
-from kzreport.source import LINK_SCHEMES
 
-#: Punctuation that follows a key point's headline without a space ("**Headline**: text").
-_CLOSING_PUNCTUATION = tuple(".,:;!?)»”’–—")
 #: Two or more spaces in code; all but the first become no-break spaces so they survive.
 _SPACE_RUN = re.compile(" {2,}")
 #: Spaces in code before tabs are expanded to this many columns.
@@ -239,6 +243,8 @@ class StoryBuilder:
         self._bulleted: dict[tuple[str, float], ParagraphStyle] = {}
         self.tree = tree if tree is not None else StructureTree()
         self._bookmarks: list[OutlineEntry] = []
+        #: The level of the last heading tagged; the title counts as level 1.
+        self.heading_level = 1
 
     def story(self) -> list[Any]:
         """Title block, summary, body with Key Points, further reading."""
@@ -247,11 +253,8 @@ class StoryBuilder:
                 *self.blocks(self.document.blocks, TOP, root), *self.further_reading(root)]
 
     def _outline(self, title: str, level: int) -> OutlineEntry:
-        """The bookmark of a level-``level`` heading (the title is level 1): nested like the
-        headings, never deeper than one below the previous bookmark (an outline cannot skip
-        a level)."""
-        depth = min(level - 1, self._bookmarks[-1].level + 1) if self._bookmarks else 0
-        entry = OutlineEntry(" ".join(xml_safe(title).split()), depth,
+        """The bookmark of a level-``level`` heading (the title is level 1)."""
+        entry = OutlineEntry(" ".join(xml_safe(title).split()), level - 1,
                              f"kzreport-heading-{len(self._bookmarks) + 1}")
         self._bookmarks.append(entry)
         return entry
@@ -388,12 +391,12 @@ class StoryBuilder:
 
     def heading(self, block: Heading, parent: Element, where: Path | None = None) -> list[Any]:
         """An H2 or H3, bookmarked."""
-        style = self.styles.heading2 if block.level <= 2 else self.styles.heading3
+        level = self.heading_level = outline_level(block.level, self.heading_level)
+        style = self.styles.heading2 if level == 2 else self.styles.heading3
         if where is not None:  # a layout label, not source text
             text = self.markup.run(plain_text(block.inlines), style.fontName, None, where=where)
         else:
             text = self.markup.inlines(block.inlines, style, "heading", block.line, bold=True)
-        level = 2 if block.level <= 2 else 3
         return [tagged_paragraph(text, style, parent.add(f"H{level}"),
                                  outline=self._outline(plain_text(block.inlines), level))]
 
@@ -479,10 +482,7 @@ class StoryBuilder:
             lead = ""
             if point.headline:
                 lead = self.markup.run(point.headline, self.fonts.name("body", True), point.line,
-                                       color_hex=primary)
-                if point.inlines and not plain_text(point.inlines).startswith(
-                        _CLOSING_PUNCTUATION):
-                    lead += " "
+                                       color_hex=primary) + headline_separator(point)
             out.append(self.paragraph(point.inlines, point.line, inner, body.add("P"),
                                       style=self.styles.key_point, marker=marker,
                                       marker_space=space, lead=lead, label=label))

@@ -28,7 +28,11 @@ from kzreport.model import (
 from kzreport.renderers import register
 from kzreport.renderers._common import (
     build_timestamp,
+    figure_label,
+    figure_numbers,
     fill_label,
+    headline_separator,
+    outline_level,
     page_label,
     save_reproducible,
     set_core_properties,
@@ -140,7 +144,7 @@ class _BriefWriter:
             _remove_sample_content(self.word)
         #: Styles by name: python-docx looks a name up by scanning every style each time.
         self.styles: dict[str, Any] = {s.name: s for s in self.word.styles if s.name}
-        self.figure_count = 0
+        self.figures = figure_numbers(document)
         #: The level of the last heading written; the title counts as level 1.
         self.heading_level = 1
         self.bullet_abstract, self.number_abstract = self._define_numbering()
@@ -504,9 +508,7 @@ class _BriefWriter:
 
     def _block(self, block: Block, level: int) -> None:
         if isinstance(block, Heading):
-            # Never skip a level (a '###' straight after the title becomes Heading 2), so the
-            # navigation pane and screen readers see a well-formed outline.
-            self.heading_level = min(block.level, self.heading_level + 1)
+            self.heading_level = outline_level(block.level, self.heading_level)
             self._paragraph(block.inlines, f"Heading {self.heading_level}")
         elif isinstance(block, Paragraph):
             paragraph = self._paragraph(block.inlines)
@@ -560,8 +562,8 @@ class _BriefWriter:
                 head = paragraph.add_run(xml_safe(point.headline))
                 head.bold = True
                 head.font.color.rgb = _rgb(self.layout.colors.primary)
-                if point.inlines:
-                    paragraph.add_run(" ")
+                if separator := headline_separator(point):
+                    paragraph.add_run(separator)
             self._runs(paragraph, point.inlines)
             _number(paragraph, num_id, 0)
             paragraph.paragraph_format.space_after = _pt(self.layout.sizes.body * 0.5)
@@ -634,10 +636,10 @@ class _BriefWriter:
                                 height=Pt(height_pt * scale))
         doc_pr = shape._inline.docPr
         doc_pr.set("descr", xml_safe(figure.alt))
-        doc_pr.set("name", f"Figure {self.figure_count + 1}")
-        self.figure_count += 1
+        number = self.figures[figure]
+        doc_pr.set("name", f"Figure {number}")
         if figure.caption:
-            label = self.layout.labels.figure.format(n=self.figure_count)
+            label = figure_label(self.layout, number)
             caption = self.word.add_paragraph(style=self.style("Caption"))
             caption.add_run(label + " ").bold = True
             caption.add_run(xml_safe(figure.caption))

@@ -218,7 +218,7 @@ def render_deck(document: Document, layout: Layout, path: Path,
         plan.append((title, _key_point_slide(number, point)))
     if document.meta.links or document.meta.disclaimer:
         closing = (layout.labels.further_reading if document.meta.links
-                   else document.meta.organization or document.meta.title)
+                   else layout.labels.disclaimer)
         plan.append((closing, _closing_slide))
 
     titles = unique_titles([title for title, _ in plan])

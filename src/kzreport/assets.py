@@ -1,0 +1,125 @@
+"""Checks of the files that outputs embed (images, TrueType fonts), light enough for ``check``."""
+
+from __future__ import annotations
+
+import struct
+from functools import lru_cache
+from pathlib import Path
+
+#: Images above this many pixels are refused as likely decompression bombs.
+MAX_IMAGE_PIXELS = 40_000_000
+#: The image formats every output format can embed, by Pillow's name for them.
+IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpeg", "GIF": "gif", "BMP": "bmp", "TIFF": "tiff"}
+#: cmap subtables that map Unicode, best first: (platform, encoding) of full Unicode, then BMP.
+_UNICODE_CMAPS = ((3, 10), (0, 6), (0, 4), (3, 1), (0, 3), (0, 2), (0, 1), (0, 0))
+_NOT_DRAWN = frozenset(map(ord, "\n\r\t"))
+
+
+def image_problem(path: Path) -> str | None:
+    """What is wrong with the image file at ``path``, or None when it can be embedded."""
+    from PIL import Image  # only papers with figures (and layouts with logos) pay for Pillow
+
+    try:
+        with Image.open(path) as image:
+            if image.format == "MPO":
+                return "is a multi-picture JPEG (MPO) from a camera, which cannot be embedded"
+            if image.format not in IMAGE_FORMATS:
+                return f"is in {image.format} format, which cannot be embedded"
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                return f"is {image.width}×{image.height} pixels, too large to embed safely"
+            image.verify()
+    except Image.DecompressionBombError:
+        return "is too large to embed safely (decompression bomb)"
+    except Exception:  # Pillow raises many types for damaged files; all mean "unreadable"
+        return "is damaged or not an image"
+    return None
+
+
+class FontFileError(ValueError):
+    """A font file that is not a TrueType font kzreport can read."""
+
+
+def font_characters(path: Path) -> frozenset[int]:
+    """The code points the TrueType font at ``path`` has glyphs for, from its ``cmap`` table.
+
+    Raises ``FontFileError`` when the file is not a readable TrueType font. Read with the
+    standard library only, so that ``check`` can tell which characters would print as empty
+    boxes without loading reportlab.
+    """
+    stat = path.stat()
+    return _font_characters(path, stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=32)
+def _font_characters(path: Path, size: int, mtime_ns: int) -> frozenset[int]:
+    data = path.read_bytes()
+    try:
+        codes = _read_cmap(data)
+    except (struct.error, IndexError):
+        raise FontFileError("a damaged font file") from None
+    # Layout characters no face is asked to draw, and the no-break space, which PDF and
+    # Office writers draw as a space when a font has no glyph of its own for it.
+    return codes | _NOT_DRAWN | ({0xA0} if 0x20 in codes else set())
+
+
+def _read_cmap(data: bytes) -> frozenset[int]:
+    version = data[:4]
+    if version == b"OTTO":
+        raise FontFileError("an OpenType-CFF font, which cannot be embedded")
+    if version not in (b"\x00\x01\x00\x00", b"true"):
+        raise FontFileError("not a TrueType font")
+    (count,) = struct.unpack_from(">H", data, 4)
+    tables = {data[12 + 16 * i:16 + 16 * i]: struct.unpack_from(">II", data, 20 + 16 * i)
+              for i in range(count)}
+    if b"cmap" not in tables:
+        raise FontFileError("a font without a character map")
+    cmap, _length = tables[b"cmap"]
+    (subtables,) = struct.unpack_from(">H", data, cmap + 2)
+    offsets: dict[tuple[int, int], int] = {}
+    for i in range(subtables):
+        platform, encoding, offset = struct.unpack_from(">HHI", data, cmap + 4 + 8 * i)
+        offsets.setdefault((platform, encoding), cmap + offset)
+    for key in _UNICODE_CMAPS:
+        if key in offsets:
+            start = offsets[key]
+            (kind,) = struct.unpack_from(">H", data, start)
+            if kind == 4:
+                return _format_4(data, start)
+            if kind == 12:
+                return _format_12(data, start)
+    raise FontFileError("a font without a Unicode character map")
+
+
+def _format_4(data: bytes, start: int) -> frozenset[int]:
+    """Segments of 16-bit codes; a code maps to glyph 0 (none) through its delta or array."""
+    (segments2,) = struct.unpack_from(">H", data, start + 6)
+    n = segments2 // 2
+    ends = struct.unpack_from(f">{n}H", data, start + 14)
+    starts = struct.unpack_from(f">{n}H", data, start + 16 + segments2)
+    deltas = struct.unpack_from(f">{n}h", data, start + 16 + 2 * segments2)
+    range_at = start + 16 + 3 * segments2
+    ranges = struct.unpack_from(f">{n}H", data, range_at)
+    codes = set()
+    for i in range(n):
+        for code in range(starts[i], ends[i] + 1):
+            if code == 0xFFFF:
+                continue
+            if ranges[i] == 0:
+                glyph = (code + deltas[i]) & 0xFFFF
+            else:
+                at = range_at + 2 * i + ranges[i] + 2 * (code - starts[i])
+                (glyph,) = struct.unpack_from(">H", data, at)
+                glyph = (glyph + deltas[i]) & 0xFFFF if glyph else 0
+            if glyph:
+                codes.add(code)
+    return frozenset(codes)
+
+
+def _format_12(data: bytes, start: int) -> frozenset[int]:
+    """Groups of consecutive 32-bit codes mapped to consecutive glyphs."""
+    (groups,) = struct.unpack_from(">I", data, start + 12)
+    codes: set[int] = set()
+    for i in range(groups):
+        first, last, glyph = struct.unpack_from(">III", data, start + 16 + 12 * i)
+        codes.update(range(first + (glyph == 0), min(last, 0x10FFFF) + 1))
+    return frozenset(codes)
