@@ -67,9 +67,9 @@ def test_second_build_skips_and_force_rebuilds(project: Path) -> None:
     manifest = json.loads((project / "build" / MANIFEST_NAME).read_text())
     entry = manifest["outputs"]["kazakhstan-position.docx"]
     assert entry["sha256"] == sha(project / "build" / "kazakhstan-position.docx")
-    assert any(k.endswith("kazakhstan-position.md") for k in entry["built_from"]["inputs"])
-    assert any(k.endswith("Carlito-Regular.ttf") for k in entry["built_from"]["inputs"])
-    assert any(k.endswith("layout.toml") for k in entry["built_from"]["inputs"])
+    inputs = dict(entry["built_from"]["inputs"])
+    assert inputs["kazakhstan-position.md"] == sha(project / "source" / "kazakhstan-position.md")
+    assert {"Carlito-Regular.ttf", "layout.toml"} <= set(inputs)
 
 
 def test_check_passes_when_current_and_names_stale_outputs(project: Path) -> None:
@@ -322,3 +322,23 @@ def test_a_layout_folder_beside_the_source_is_found_by_its_bare_name(tmp_path: P
 
     _, layout = prepare(source, None, tmp_path)
     assert layout.folder == beside.resolve() and layout.page.size == "Letter"
+
+
+def test_a_project_moved_to_another_folder_stays_current(project: Path, tmp_path: Path) -> None:
+    assert not any(o.failed for o in build(sources(project), options(project)))
+    moved = tmp_path / "elsewhere"
+    shutil.copytree(project, moved)  # copytree keeps mtimes; content decides anyway
+    outcomes = build(sources(moved), options(moved, check_only=True))
+    assert [r.status for o in outcomes for r in o.outputs] == ["current", "current"]
+
+
+def test_hints_repeat_the_output_folder_and_layout(project: Path) -> None:
+    source = "source/kazakhstan-position.md"
+    result = kzreport("build", "--check", "-o", "out dir", "-l", "briefing", "-f", "docx",
+                      source, cwd=project)
+    assert result.returncode == 1
+    assert result.stderr.strip().endswith(
+        f"run kzreport build {source} -o 'out dir' -l briefing")
+    verified = kzreport("verify", "-o", "out dir", "-f", "docx", source, cwd=project)
+    assert verified.returncode == 1
+    assert verified.stderr.strip().endswith(f"build it with kzreport build {source} -o 'out dir'")

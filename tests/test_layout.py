@@ -108,6 +108,7 @@ def test_settings_override_and_inherit(tmp_path: Path) -> None:
      "format spec or conversion"),
     ('inherit = "default"\n[labels]\nslide_footer = "{date.year}"\n', 3,
      "unknown field '{date.year}'"),
+    ('inherit = "default"\nmonth_names = ["Jan", "Feb"]\n', 2, "twelve month names"),
     ('[colors\n', 1, "invalid TOML"),
 ])
 def test_validation_errors_are_located(tmp_path: Path, text: str, line: int,
@@ -161,6 +162,17 @@ def test_templates_with_macros_or_external_links_are_refused(tmp_path: Path) -> 
     write_layout(folder, 'inherit = "default"\n[files]\nreference_docx = "reference.docx"\n')
     found = problems("macro", tmp_path)
     assert len(found) == 1 and "contains macros or embedded objects" in found[0]
+
+
+def test_month_names_come_from_the_layout(tmp_path: Path) -> None:
+    kazakh = ["қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз",
+              "қыркүйек", "қазан", "қараша", "желтоқсан"]
+    names = ", ".join(f'"{m}"' for m in kazakh)
+    write_layout(tmp_path / "layouts" / "kk", f'inherit = "briefing"\nmonth_names = [{names}]\n')
+    layout = load_layout("kk", tmp_path)
+    assert layout.format_date(dt.date(2022, 6, 3)) == "03 МАУ 22"
+    assert format_date("{d} {Month} {yyyy}", dt.date(2022, 6, 3), layout.month_names) == \
+        "3 маусым 2022"
 
 
 def test_format_date_tokens() -> None:

@@ -7,6 +7,7 @@ import functools
 import hashlib
 import json
 import os
+import shlex
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -72,6 +73,21 @@ class Outcome:
     @property
     def failed(self) -> bool:
         return any(p.severity == "error" for p in self.problems)
+
+
+#: Where outputs go when no ``-o`` is given.
+DEFAULT_OUT_DIR = Path("build")
+
+
+def build_command(source: Path, out_dir: Path, layout: str | None) -> str:
+    """The ``kzreport build`` command line that rebuilds ``source``'s outputs where they were
+    looked for, for hints the user can paste."""
+    words = ["kzreport", "build", str(source)]
+    if out_dir != DEFAULT_OUT_DIR:
+        words += ["-o", str(out_dir)]
+    if layout is not None:
+        words += ["-l", layout]
+    return shlex.join(words)
 
 
 def find_sources(sources: Sequence[Path], cwd: Path) -> list[Path]:
@@ -192,14 +208,16 @@ def prepare(source: Path, layout_spec: str | None, cwd: Path) -> tuple[Document,
     return document, layout
 
 
-def check_source(source: Path, layout_spec: str | None, cwd: Path) -> Outcome:
-    """Parse and validate one source and its layout without writing anything."""
+def check_source(source: Path, layout_spec: str | None, cwd: Path,
+                 strict: bool = False) -> Outcome:
+    """Parse and validate one source and its layout without writing anything; ``strict`` makes
+    warnings errors."""
     from kzreport.lint import accessibility_warnings
 
     outcome = Outcome(source)
     try:
         document, _ = prepare(source, layout_spec, cwd)
-        outcome.problems.extend(accessibility_warnings(document))
+        outcome.problems.extend(_strictly(accessibility_warnings(document), strict))
     except KzreportError as exc:
         outcome.problems.extend(exc.problems)
     return outcome
@@ -234,12 +252,16 @@ def input_files(document: Document, layout: Layout) -> list[Path]:
 
 
 def input_digest(document: Document, layout: Layout, format_name: str) -> dict[str, object]:
-    """What an output was built from; an output is current while this stays the same."""
+    """What an output was built from; an output is current while this stays the same.
+
+    Inputs are named by file name and content, not by absolute path, so a project checked out
+    or restored from a CI cache in another folder keeps its outputs current.
+    """
     return {
         "format": format_name,
         "kzreport": __version__,
         "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
-        "inputs": {str(p): sha256_of(p) for p in input_files(document, layout)},
+        "inputs": sorted([p.name, sha256_of(p)] for p in input_files(document, layout)),
     }
 
 
@@ -432,7 +454,9 @@ def _plan(outcome: Outcome, document: Document, layout: Layout, name: str, optio
         if state != "current":
             why = "does not exist" if state == "missing" else "is out of date with its inputs"
             outcome.problems.append(Problem(target, None, f"output {why}",
-                                            f"run kzreport build {outcome.source}"))
+                                            "run " + build_command(outcome.source,
+                                                                   options.out_dir,
+                                                                   options.layout)))
         return
     if state == "current" and not options.force:
         result.status = "skipped"

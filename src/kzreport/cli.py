@@ -5,15 +5,22 @@ from __future__ import annotations
 import json
 import os
 import sys
-from dataclasses import replace
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
 
 from kzreport import __version__
-from kzreport.build import Options, Outcome, check_source, find_sources, ignore_file_size_signal
+from kzreport.build import (
+    DEFAULT_OUT_DIR,
+    Options,
+    Outcome,
+    check_source,
+    find_sources,
+    ignore_file_size_signal,
+)
 from kzreport.build import build as run_build
-from kzreport.errors import KzreportError
+from kzreport.errors import KzreportError, Problem
 from kzreport.layout import available_layouts, describe_layout, load_layout
 
 
@@ -24,10 +31,13 @@ def _formats() -> click.Choice:  # type: ignore[type-arg]
     return click.Choice(tuple(renderers()))
 
 
+def _echo_problems(problems: Iterable[Problem]) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
 def _report(outcomes: list[Outcome]) -> int:
-    for outcome in outcomes:
-        for problem in outcome.problems:
-            click.echo(str(problem), err=True)
+    _echo_problems(p for outcome in outcomes for p in outcome.problems)
     return 1 if any(o.failed for o in outcomes) else 0
 
 
@@ -35,8 +45,7 @@ def _sources(sources: tuple[Path, ...]) -> list[Path]:
     try:
         return find_sources(sources, Path.cwd())
     except KzreportError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
+        _echo_problems(exc.problems)
         sys.exit(1)
 
 
@@ -49,9 +58,9 @@ def cli() -> None:
 @cli.command()
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=Path("build"), show_default=True, help="Folder for the outputs.")
+              default=DEFAULT_OUT_DIR, show_default=True, help="Folder for the outputs.")
 @click.option("-f", "--format", "formats", multiple=True, type=_formats(),
-              help="Output format (docx, pdf, pptx); repeat for several. Default: all.")
+              help="Output format; repeat for several. Default: all.")
 @click.option("-l", "--layout", "layout", metavar="NAME|PATH",
               help="Layout name or folder (overrides the source's layout: key).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
@@ -105,11 +114,7 @@ def _summary(outcomes: list[Outcome]) -> dict[str, object]:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def check(sources: tuple[Path, ...], layout: str | None, strict: bool) -> None:
     """Validate SOURCES without writing anything."""
-    cwd = Path.cwd()
-    outcomes = [check_source(s, layout, cwd) for s in _sources(sources)]
-    if strict:
-        for outcome in outcomes:
-            outcome.problems = [replace(p, severity="error") for p in outcome.problems]
+    outcomes = [check_source(s, layout, Path.cwd(), strict) for s in _sources(sources)]
     code = _report(outcomes)
     if code == 0:
         click.echo(f"{len(outcomes)} source(s) OK")
@@ -119,9 +124,9 @@ def check(sources: tuple[Path, ...], layout: str | None, strict: bool) -> None:
 @cli.command()
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=Path("build"), show_default=True, help="Folder holding the outputs.")
+              default=DEFAULT_OUT_DIR, show_default=True, help="Folder holding the outputs.")
 @click.option("-f", "--format", "formats", multiple=True, type=_formats(),
-              help="Output format (docx, pdf, pptx); repeat for several. Default: all.")
+              help="Output format; repeat for several. Default: all.")
 @click.option("-l", "--layout", "layout", metavar="NAME|PATH",
               help="Layout name or folder (overrides the source's layout: key).")
 def verify(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
@@ -130,8 +135,7 @@ def verify(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
     from kzreport.verify import verify as run_verify
 
     report = run_verify(_sources(sources), out_dir, formats, layout, Path.cwd())
-    for problem in report.problems:
-        click.echo(str(problem), err=True)
+    _echo_problems(report.problems)
     if not report.failed:
         click.echo(f"{report.verified} output(s) verified")
     sys.exit(1 if report.failed else 0)
@@ -154,8 +158,7 @@ def layouts_show(layout: str) -> None:
         for line in describe_layout(load_layout(layout, Path.cwd(), referrer="layouts show")):
             click.echo(line)
     except KzreportError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
+        _echo_problems(exc.problems)
         sys.exit(1)
 
 

@@ -145,6 +145,8 @@ class Layout:
     files: tuple[Path, ...]
     description: str
     date_format: str
+    #: The twelve month names ``{Month}``, ``{Mon}`` and ``{MON}`` are taken from.
+    month_names: tuple[str, ...]
     page: Page
     slides: Slides
     fonts: Fonts
@@ -166,7 +168,7 @@ class Layout:
 
     def format_date(self, date: dt.date) -> str:
         """``date`` written in this layout's date format, independent of the locale."""
-        return format_date(self.date_format, date)
+        return format_date(self.date_format, date, self.month_names)
 
     def marking_style(self, marking: str) -> MarkingStyle | None:
         """The banner style for ``marking``: the table entry matching most of its leading
@@ -194,6 +196,8 @@ def describe_layout(layout: Layout) -> list[str]:
                 walk(f'{prefix}."{key}"', inner)
         elif isinstance(value, float):
             lines.append(f"{prefix} = {value:g}")
+        elif isinstance(value, tuple):
+            lines.append(f"{prefix} = {', '.join(map(str, value))}")
         elif value is not None and value != "":
             lines.append(f"{prefix} = {value}")
 
@@ -203,9 +207,10 @@ def describe_layout(layout: Layout) -> list[str]:
     return lines
 
 
-def format_date(pattern: str, date: dt.date) -> str:
-    """Fill ``pattern``'s ``{token}`` fields from ``date`` (see ``DATE_TOKENS``)."""
-    month = MONTHS[date.month - 1]
+def format_date(pattern: str, date: dt.date, months: tuple[str, ...] = MONTHS) -> str:
+    """Fill ``pattern``'s ``{token}`` fields from ``date`` (see ``DATE_TOKENS``), with month
+    names from ``months`` (English by default)."""
+    month = months[date.month - 1]
     values = {
         "d": str(date.day),
         "dd": f"{date.day:02d}",
@@ -527,8 +532,8 @@ def _read_chain(folder: Path, cwd: Path) -> tuple[dict[str, Any], dict[str, Path
     return merged, origins, chain
 
 
-_SECTIONS = {"inherit", "description", "date_format", "page", "slides", "fonts", "sizes",
-             "colors", "labels", "markings", "files", "logo"}
+_SECTIONS = {"inherit", "description", "date_format", "month_names", "page", "slides", "fonts",
+             "sizes", "colors", "labels", "markings", "files", "logo"}
 #: The fields each label may use.
 LABEL_FIELDS = {
     "page": {"page", "pages"},
@@ -584,6 +589,12 @@ def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout",
         if token not in DATE_TOKENS:
             read.problem("date_format", f"unknown date token '{{{token}}}'",
                          "use " + ", ".join("{" + t + "}" for t in DATE_TOKENS))
+
+    month_names = read.value("month_names", list, list(MONTHS)) or list(MONTHS)
+    if len(month_names) != 12 or not all(isinstance(m, str) and m.strip() for m in month_names):
+        read.problem("month_names", "'month_names' must list twelve month names",
+                     'write month_names = ["January", "February", ..., "December"]')
+        month_names = list(MONTHS)
 
     size_name = str(read.value("page.size", str) or "A4")
     if size_name.upper() not in PAGE_SIZES_PT:
@@ -643,6 +654,7 @@ def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout",
         files=tuple(chain),
         description=str(read.value("description", str, "") or ""),
         date_format=date_format,
+        month_names=tuple(month_names),
         page=page,
         slides=slides,
         fonts=Fonts(**families),

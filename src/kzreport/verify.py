@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from kzreport.build import prepare
+from kzreport.build import build_command, prepare
 from kzreport.errors import KzreportError, Problem
 from kzreport.layout import FontFamily, Layout
 from kzreport.model import (
@@ -790,14 +790,14 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
 
 
-def verify_output(path: Path, format_name: str, expected: Expected) -> list[Problem]:
+def verify_output(path: Path, format_name: str, expected: Expected,
+                  rebuild: str = "kzreport build") -> list[Problem]:
     """The mismatches between the output at ``path`` and its source, at most
-    ``MAX_PROBLEMS_PER_OUTPUT`` of them and then a line counting the rest."""
-    source = expected.document.source
-    hint = f"rebuild with kzreport build {source}"
+    ``MAX_PROBLEMS_PER_OUTPUT`` of them and then a line counting the rest; ``rebuild`` is the
+    command hints suggest."""
+    hint = f"rebuild with {rebuild}"
     if not path.is_file():
-        return [Problem(path, None, "the output is missing", f"build it with kzreport build "
-                        f"{source}")]
+        return [Problem(path, None, "the output is missing", f"build it with {rebuild}")]
     reader = READERS.get(format_name)
     if reader is None:
         return [Problem(path, None, f"kzreport verify has no reader for the {format_name} "
@@ -834,7 +834,8 @@ def verify(sources: Sequence[Path], out_dir: Path, formats: Sequence[str] = (),
         expected = expect(document, resolved)
         for name in names:
             path = out_dir / f"{document.stem}{registered[name].extension}"
-            problems = verify_output(path, name, expected)
+            problems = verify_output(path, name, expected,
+                                     build_command(source, out_dir, layout))
             report.problems.extend(problems)
             if problems:
                 report.failed = True
