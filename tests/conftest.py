@@ -16,6 +16,7 @@ from kzreport.source import read_source
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED = ROOT / "source" / "kazakhstan-position.md"
+CHART = FIXTURES / "pdf-chart.png"
 
 
 def require_tool(name: str) -> str:
@@ -28,6 +29,14 @@ def require_tool(name: str) -> str:
     if os.environ.get("KZREPORT_REQUIRE_TOOLS") == "1":
         pytest.fail(message + " and KZREPORT_REQUIRE_TOOLS=1 requires it")
     pytest.skip(message)
+
+
+def write_source(folder: Path, front_matter: str, body: str, name: str = "paper") -> Path:
+    """A source file in ``folder``, with the chart beside it for papers that show it."""
+    shutil.copy(CHART, folder / CHART.name)
+    path = folder / f"{name}.md"
+    path.write_text(f"---\n{front_matter.strip()}\n---\n\n{body.strip()}\n", encoding="utf-8")
+    return path
 
 
 def libreoffice_to_pdf(path: Path, out_dir: Path) -> Path:

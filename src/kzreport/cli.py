@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import click
@@ -55,14 +55,31 @@ def cli() -> None:
     """Turn structured papers into a Word brief, a PDF report and a slide deck."""
 
 
+Command = Callable[..., None]
+
+
+def _outputs_options(out_help: str) -> Callable[[Command], Command]:
+    """SOURCES and the -o, -f and -l options, which name the same outputs in build and verify."""
+    decorators = (
+        click.argument("sources", nargs=-1, type=click.Path(path_type=Path, dir_okay=False)),
+        click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+                     default=DEFAULT_OUT_DIR, show_default=True, help=out_help),
+        click.option("-f", "--format", "formats", multiple=True, type=_formats(),
+                     help="Output format; repeat for several. Default: all."),
+        click.option("-l", "--layout", "layout", metavar="NAME|PATH",
+                     help="Layout name or folder (overrides the source's layout: key)."),
+    )
+
+    def apply(command: Command) -> Command:
+        for decorator in reversed(decorators):
+            command = decorator(command)
+        return command
+
+    return apply
+
+
 @cli.command()
-@click.argument("sources", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=DEFAULT_OUT_DIR, show_default=True, help="Folder for the outputs.")
-@click.option("-f", "--format", "formats", multiple=True, type=_formats(),
-              help="Output format; repeat for several. Default: all.")
-@click.option("-l", "--layout", "layout", metavar="NAME|PATH",
-              help="Layout name or folder (overrides the source's layout: key).")
+@_outputs_options("Folder for the outputs.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--force", is_flag=True, help="Rebuild outputs even when they are up to date.")
 @click.option("--check", "check_only", is_flag=True,
@@ -122,13 +139,7 @@ def check(sources: tuple[Path, ...], layout: str | None, strict: bool) -> None:
 
 
 @cli.command()
-@click.argument("sources", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=DEFAULT_OUT_DIR, show_default=True, help="Folder holding the outputs.")
-@click.option("-f", "--format", "formats", multiple=True, type=_formats(),
-              help="Output format; repeat for several. Default: all.")
-@click.option("-l", "--layout", "layout", metavar="NAME|PATH",
-              help="Layout name or folder (overrides the source's layout: key).")
+@_outputs_options("Folder holding the outputs.")
 def verify(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
            layout: str | None) -> None:
     """Read the built outputs of SOURCES back and check they hold what the sources say."""

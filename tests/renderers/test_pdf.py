@@ -14,7 +14,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from conftest import FIXTURES, ROOT, SEED, require_tool
+from conftest import CHART, FIXTURES, ROOT, SEED, require_tool, write_source
 from kzreport.build import Options, build
 from kzreport.errors import RenderError
 from kzreport.layout import Layout, load_layout
@@ -25,7 +25,6 @@ from kzreport.source import read_source
 
 LONG = FIXTURES / "pdf-long.md"
 LONG_WORDS = FIXTURES / "pdf-long-words.md"
-CHART = FIXTURES / "pdf-chart.png"
 KAZAKH_LETTERS = "Әә Ғғ Ққ Ңң Өө Ұұ Үү Һһ Іі"
 
 
@@ -34,13 +33,6 @@ def render(document: Document, layout: Layout, folder: Path, name: str | None = 
     assert renderers()["pdf"].render(document, layout, path) == []
     return path
 
-
-def write_source(folder: Path, front_matter: str, body: str, name: str = "paper") -> Path:
-    """A source file in ``folder``, with the chart beside it for papers that show it."""
-    shutil.copy(CHART, folder / CHART.name)
-    path = folder / f"{name}.md"
-    path.write_text(f"---\n{front_matter.strip()}\n---\n\n{body.strip()}\n", encoding="utf-8")
-    return path
 
 
 def long_body() -> str:

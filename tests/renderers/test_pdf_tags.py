@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from collections import Counter
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ import pypdf
 import pytest
 from pypdf.generic import ArrayObject, ContentStream, DictionaryObject
 
-from conftest import FIXTURES, require_tool
+from conftest import FIXTURES, require_tool, write_source
 from kzreport.layout import Layout, load_layout
 from kzreport.model import (
     Block,
@@ -45,7 +44,6 @@ from kzreport.renderers._pdf_styles import BULLETS
 from kzreport.source import read_source
 
 LONG = FIXTURES / "pdf-long.md"
-CHART = FIXTURES / "pdf-chart.png"
 #: Operators that show text, and those that paint (or draw an image or form).
 TEXT_OPERATORS = {b"Tj", b"TJ", b"'", b'"'}
 PAINT_OPERATORS = {b"f", b"F", b"f*", b"S", b"s", b"B", b"B*", b"b", b"b*", b"sh", b"Do",
@@ -59,12 +57,6 @@ def render(document: Document, layout: Layout, folder: Path, name: str | None = 
     assert renderers()["pdf"].render(document, layout, path) == []
     return path
 
-
-def write_source(folder: Path, front_matter: str, body: str, name: str = "paper") -> Path:
-    shutil.copy(CHART, folder / CHART.name)
-    path = folder / f"{name}.md"
-    path.write_text(f"---\n{front_matter.strip()}\n---\n\n{body.strip()}\n", encoding="utf-8")
-    return path
 
 
 def bare(text: str) -> str:

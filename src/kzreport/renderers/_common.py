@@ -128,6 +128,27 @@ def figure_label(layout: Layout, n: int) -> str:
     return layout.labels.figure.format(n=n)
 
 
+def set_app_properties(package: Any, document: Document, counts: dict[str, int]) -> None:
+    """Replace an Office package's ``docProps/app.xml`` (extended properties): the template's
+    describes its own application, company and counts. ``counts`` are format-specific
+    elements such as ``Slides`` (the schema takes its elements in any order)."""
+    from xml.sax.saxutils import escape
+
+    elements = "".join(f"<{name}>{value}</{name}>" for name, value in counts.items())
+    company = escape(" ".join(xml_safe(document.meta.organization or "").split()))
+    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+           'extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
+           f'2006/docPropsVTypes"><Application>kzreport {__version__}</Application>'
+           f"<DocSecurity>0</DocSecurity>{elements}<Company>{company}</Company>"
+           "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+           "<HyperlinksChanged>false</HyperlinksChanged><AppVersion>1.0000</AppVersion>"
+           "</Properties>")
+    for part in package.iter_parts():
+        if str(part.partname) == "/docProps/app.xml":
+            part._blob = xml.encode("utf-8")
+
+
 #: Word and PowerPoint refuse core-property strings longer than this.
 CORE_PROPERTY_LIMIT = 255
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kzreport import __version__
 from kzreport.errors import Problem
 from kzreport.layout import Layout
 from kzreport.model import (
@@ -35,6 +34,7 @@ from kzreport.renderers._common import (
     outline_level,
     page_label,
     save_reproducible,
+    set_app_properties,
     set_core_properties,
     xml_safe,
 )
@@ -369,15 +369,7 @@ class _BriefWriter:
         for rel_id, rel in list(self.word.part.rels.items()):
             if rel.reltype == RELATIONSHIP_TYPE.CUSTOM_XML:
                 self.word.part.drop_rel(rel_id)
-        app = self._app_properties()
-        if app is not None:
-            app._blob = _app_xml()
-
-    def _app_properties(self) -> Any:
-        for part in self.word.part.package.iter_parts():
-            if str(part.partname) == "/docProps/app.xml":
-                return part
-        return None
+        set_app_properties(package, self.doc, {})
 
     def _page_furniture(self) -> None:
         """Headers and footers: marking banners top and bottom, a running header from page 2,
@@ -714,17 +706,3 @@ def _table_borders(table: XmlElement, color: str) -> None:
     for edge, width in (("top", "60"), ("left", "100"), ("bottom", "60"), ("right", "100")):
         margins.append(_element(f"w:{edge}", w=width, type="dxa"))
     _put(properties, margins)
-
-
-def _app_xml() -> bytes:
-    """Extended properties naming kzreport as the application, not the template's author."""
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/'
-        f'docPropsVTypes"><Application>kzreport {__version__}</Application>'
-        "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
-        "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
-        "<HyperlinksChanged>false</HyperlinksChanged><AppVersion>1.0000</AppVersion>"
-        "</Properties>"
-    ).encode()

@@ -37,6 +37,7 @@ from kzreport.renderers._common import (
     fill_label,
     key_point_label,
     save_reproducible,
+    set_app_properties,
     set_core_properties,
     xml_safe,
 )
@@ -996,21 +997,10 @@ def _properties(deck: Deck) -> None:
 
 def _app_properties(deck: Deck) -> None:
     """Replace ``docProps/app.xml``: its counts and application name describe the template."""
-    from xml.sax.saxutils import escape
-
     slides = list(deck.prs.slides)
     notes = sum(1 for slide in slides if slide.has_notes_slide)
-    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-           '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
-           'extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
-           '2006/docPropsVTypes"><Application>kzreport</Application>'
-           f"<PresentationFormat>Custom</PresentationFormat><Slides>{len(slides)}</Slides>"
-           f"<Notes>{notes}</Notes><HiddenSlides>0</HiddenSlides>"
-           f"<Company>{escape(_clean(deck.document.meta.organization or ''))}</Company>"
-           "</Properties>")
-    for part in deck.prs.part.package.iter_parts():
-        if str(part.partname) == "/docProps/app.xml":
-            part._blob = xml.encode("utf-8")
+    set_app_properties(deck.prs.part.package, deck.document,
+                       {"Slides": len(slides), "Notes": notes, "HiddenSlides": 0})
 
 
 def _drop_thumbnail(prs: Any) -> None:
