@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,6 +14,8 @@ IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpeg", "GIF": "gif", "BMP": "bmp", "TIFF
 #: cmap subtables that map Unicode, best first: (platform, encoding) of full Unicode, then BMP.
 _UNICODE_CMAPS = ((3, 10), (0, 6), (0, 4), (3, 1), (0, 3), (0, 2), (0, 1), (0, 0))
 _NOT_DRAWN = frozenset(map(ord, "\n\r\t"))
+#: Tables every font needs: to map characters, to measure them, and to embed their outlines.
+_REQUIRED_TABLES = ("cmap", "head", "hhea", "hmtx", "glyf", "loca")
 
 
 def image_problem(path: Path) -> str | None:
@@ -39,41 +42,66 @@ class FontFileError(ValueError):
     """A font file that is not a TrueType font kzreport can read."""
 
 
-def font_characters(path: Path) -> frozenset[int]:
-    """The code points the TrueType font at ``path`` has glyphs for, from its ``cmap`` table.
+@dataclass(frozen=True)
+class FontFile:
+    """A TrueType font's bytes, its table directory and its character map, read with the
+    standard library only: ``check`` can see which characters would print as empty boxes, and
+    the deck measures text, without loading reportlab."""
 
-    Raises ``FontFileError`` when the file is not a readable TrueType font. Read with the
-    standard library only, so that ``check`` can tell which characters would print as empty
-    boxes without loading reportlab.
-    """
+    data: bytes = field(repr=False)
+    #: (offset, length) of each table by its four-letter tag.
+    tables: dict[str, tuple[int, int]] = field(repr=False)
+    #: The glyph of each code point the font maps (never glyph 0, the "missing" glyph).
+    cmap: dict[int, int] = field(repr=False)
+
+    def table(self, tag: str) -> bytes:
+        """The bytes of table ``tag``; ``FontFileError`` when the font has none."""
+        if tag not in self.tables:
+            raise FontFileError(f"a font without a '{tag}' table")
+        offset, length = self.tables[tag]
+        return self.data[offset:offset + length]
+
+
+def read_font(path: Path) -> FontFile:
+    """The TrueType font at ``path`` (cached while the file is unchanged); ``FontFileError``
+    when it is not a readable TrueType font."""
     stat = path.stat()
-    return _font_characters(path, stat.st_size, stat.st_mtime_ns)
+    return _read_font(path, stat.st_size, stat.st_mtime_ns)
+
+
+def font_characters(path: Path) -> frozenset[int]:
+    """The code points the TrueType font at ``path`` can draw, plus the layout characters no
+    face is asked to draw and the no-break space, which PDF and Office writers draw as a space
+    when a font has no glyph of its own for it."""
+    codes = read_font(path).cmap.keys()
+    return frozenset(codes) | _NOT_DRAWN | ({0xA0} if 0x20 in codes else set())
 
 
 @lru_cache(maxsize=32)
-def _font_characters(path: Path, size: int, mtime_ns: int) -> frozenset[int]:
+def _read_font(path: Path, size: int, mtime_ns: int) -> FontFile:
     data = path.read_bytes()
-    try:
-        codes = _read_cmap(data)
-    except (struct.error, IndexError):
-        raise FontFileError("a damaged font file") from None
-    # Layout characters no face is asked to draw, and the no-break space, which PDF and
-    # Office writers draw as a space when a font has no glyph of its own for it.
-    return codes | _NOT_DRAWN | ({0xA0} if 0x20 in codes else set())
-
-
-def _read_cmap(data: bytes) -> frozenset[int]:
     version = data[:4]
     if version == b"OTTO":
         raise FontFileError("an OpenType-CFF font, which cannot be embedded")
     if version not in (b"\x00\x01\x00\x00", b"true"):
         raise FontFileError("not a TrueType font")
-    (count,) = struct.unpack_from(">H", data, 4)
-    tables = {data[12 + 16 * i:16 + 16 * i]: struct.unpack_from(">II", data, 20 + 16 * i)
-              for i in range(count)}
-    if b"cmap" not in tables:
-        raise FontFileError("a font without a character map")
-    cmap, _length = tables[b"cmap"]
+    try:
+        (count,) = struct.unpack_from(">H", data, 4)
+        tables = {data[12 + 16 * i:16 + 16 * i].decode("latin-1"):
+                  struct.unpack_from(">II", data, 20 + 16 * i) for i in range(count)}
+        missing = [tag for tag in _REQUIRED_TABLES if tag not in tables]
+        if missing:
+            raise FontFileError(f"a font without the '{missing[0]}' table of TrueType outlines "
+                                "and metrics")
+        font = FontFile(data, tables, {})
+        font.cmap.update(_read_cmap(font))
+    except (struct.error, IndexError):
+        raise FontFileError("a damaged font file") from None
+    return font
+
+
+def _read_cmap(font: FontFile) -> dict[int, int]:
+    data, (cmap, _length) = font.data, font.tables["cmap"]
     (subtables,) = struct.unpack_from(">H", data, cmap + 2)
     offsets: dict[tuple[int, int], int] = {}
     for i in range(subtables):
@@ -90,8 +118,8 @@ def _read_cmap(data: bytes) -> frozenset[int]:
     raise FontFileError("a font without a Unicode character map")
 
 
-def _format_4(data: bytes, start: int) -> frozenset[int]:
-    """Segments of 16-bit codes; a code maps to glyph 0 (none) through its delta or array."""
+def _format_4(data: bytes, start: int) -> dict[int, int]:
+    """Segments of 16-bit codes; a code maps through its delta or the glyph array."""
     (segments2,) = struct.unpack_from(">H", data, start + 6)
     n = segments2 // 2
     ends = struct.unpack_from(f">{n}H", data, start + 14)
@@ -99,7 +127,7 @@ def _format_4(data: bytes, start: int) -> frozenset[int]:
     deltas = struct.unpack_from(f">{n}h", data, start + 16 + 2 * segments2)
     range_at = start + 16 + 3 * segments2
     ranges = struct.unpack_from(f">{n}H", data, range_at)
-    codes = set()
+    glyphs = {}
     for i in range(n):
         for code in range(starts[i], ends[i] + 1):
             if code == 0xFFFF:
@@ -111,15 +139,17 @@ def _format_4(data: bytes, start: int) -> frozenset[int]:
                 (glyph,) = struct.unpack_from(">H", data, at)
                 glyph = (glyph + deltas[i]) & 0xFFFF if glyph else 0
             if glyph:
-                codes.add(code)
-    return frozenset(codes)
+                glyphs[code] = glyph
+    return glyphs
 
 
-def _format_12(data: bytes, start: int) -> frozenset[int]:
+def _format_12(data: bytes, start: int) -> dict[int, int]:
     """Groups of consecutive 32-bit codes mapped to consecutive glyphs."""
     (groups,) = struct.unpack_from(">I", data, start + 12)
-    codes: set[int] = set()
+    glyphs = {}
     for i in range(groups):
         first, last, glyph = struct.unpack_from(">III", data, start + 16 + 12 * i)
-        codes.update(range(first + (glyph == 0), min(last, 0x10FFFF) + 1))
-    return frozenset(codes)
+        for code in range(first, min(last, 0x10FFFF) + 1):
+            if glyph + code - first:
+                glyphs[code] = glyph + code - first
+    return glyphs

@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from kzreport.assets import FontFileError, font_characters, image_problem
+from kzreport.assets import FontFileError, image_problem, read_font
 from kzreport.errors import LayoutError, Problem
 
 LAYOUT_FILE = "layout.toml"
@@ -381,7 +381,7 @@ class _Reader:
                          "use static TrueType fonts (OpenType-CFF and variable fonts cannot embed)")
             return path
         try:
-            font_characters(path)
+            read_font(path)
         except (FontFileError, OSError) as exc:
             self.problem(dotted, f"font file {raw} is {exc}",
                          "use a static TrueType (.ttf) font with glyf outlines")

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from kzreport.assets import read_font
+
 #: OS/2 fsSelection bit 7: the font asks layout engines to use its typo metrics.
 USE_TYPO_METRICS = 1 << 7
 #: Default text frame insets of PowerPoint and python-pptx: 0.1" left/right, 0.05" top/bottom.
@@ -65,30 +67,28 @@ def load_metrics(path: Path) -> FontMetrics:
     USE_TYPO_METRICS; the OS/2 win values when ``hhea`` is empty. For Carlito and Calibri all
     three agree on 2500/2048 em, so the box matches what Windows (win metrics) shows as well.
     """
-    # reportlab parses the cmap and hmtx for us; imported here because it imports Pillow.
-    from reportlab.pdfbase.ttfonts import TTFontFile
-
-    face = TTFontFile(str(path))
-    hhea = face.get_table("hhea")
+    face = read_font(path)
+    (units_per_em,) = struct.unpack(">H", face.table("head")[18:20])
+    hhea = face.table("hhea")
     ascender, descender, line_gap = struct.unpack(">hhh", hhea[4:10])
     if not (ascender >= 0 >= descender):  # tdf#107605: some fonts carry nonsense here
         ascender = descender = line_gap = 0
-    if "OS/2" in face.table:
-        os2 = face.get_table("OS/2")
+    if "OS/2" in face.tables:
+        os2 = face.table("OS/2")
         (selection,) = struct.unpack(">H", os2[62:64])
         typo_asc, typo_desc, typo_gap, win_asc, win_desc = struct.unpack(">hhhHH", os2[68:78])
         if ascender == 0 and descender == 0:
             ascender, descender, line_gap = win_asc, -win_desc, 0
         if selection & USE_TYPO_METRICS and typo_asc >= 0 >= typo_desc:
             ascender, descender, line_gap = typo_asc, typo_desc, typo_gap
-    # Advances straight from hmtx: reportlab's own ``hmetrics`` list holds design units only
-    # for the first numberOfHMetrics glyphs and 1/1000 em after them (all of a monospace
-    # font's glyphs but one). Glyphs past the list repeat its last advance.
+    # hmtx lists numberOfHMetrics advances; glyphs past the list repeat its last advance.
     (count,) = struct.unpack(">H", hhea[34:36])
-    hmtx = face.get_table("hmtx")
-    widths = [struct.unpack_from(">H", hmtx, 4 * i)[0] for i in range(count)]
-    advances = {code: widths[min(glyph, count - 1)] for code, glyph in face.charToGlyph.items()}
-    return FontMetrics(path, face.unitsPerEm, ascender, descender, line_gap, advances)
+    widths = struct.unpack_from(f">{2 * count}H", face.table("hmtx"))[::2]  # (advance, lsb)
+    advances = {code: widths[min(glyph, count - 1)] for code, glyph in face.cmap.items()}
+    # Writers draw a no-break space the font lacks as a space (reportlab's map says so too).
+    if 0xA0 not in advances and 0x20 in advances:
+        advances[0xA0] = advances[0x20]
+    return FontMetrics(path, units_per_em, ascender, descender, line_gap, advances)
 
 
 # ---------------------------------------------------------------- text to fit
