@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 import re
 import zipfile
@@ -54,26 +53,34 @@ def key_point_label(layout: Layout, n: int, total: int) -> str:
     return layout.labels.key_point.format(n=n, total=total)
 
 
-def save_reproducible(package: Any, path: Path, when: dt.datetime) -> None:
-    """Save a python-docx or python-pptx package to ``path`` with fixed zip metadata.
+class PackageParts:
+    """Collects the parts an Office library's package writer hands to its zip writer (it calls
+    ``write(pack_uri, blob)``), so kzreport can zip them once, its own way."""
 
-    Both libraries stamp each zip entry with the current time; the package is saved to memory
-    and written again with entries in a fixed order, fixed times and fixed modes, so the output
+    def __init__(self) -> None:
+        self.entries: dict[str, bytes] = {}
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        self.entries[str(pack_uri.membername)] = blob
+
+
+def write_package(parts: PackageParts, path: Path, when: dt.datetime) -> None:
+    """Zip an Office package's parts to ``path`` with fixed metadata.
+
+    The libraries stamp each zip entry with the current time and compress as they go; here
+    the entries are written once, in a fixed order with fixed times and modes, so the output
     depends only on its content. ``[Content_Types].xml`` stays first, as Office expects.
     """
-    buffer = io.BytesIO()
-    package.save(buffer)
     stamp = max(when.timetuple()[:6], _ZIP_EPOCH)
-    with zipfile.ZipFile(buffer) as source:
-        entries = [(info.filename, source.read(info)) for info in source.infolist()]
-    entries.sort(key=lambda e: (e[0] != "[Content_Types].xml", e[0]))
+    names = sorted(parts.entries, key=lambda name: (name != "[Content_Types].xml", name))
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, data in entries:
+        for name in names:
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 0
-            target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+            target.writestr(info, parts.entries[name], compress_type=zipfile.ZIP_DEFLATED,
+                            compresslevel=6)
 
 
 def outline_level(level: int, previous: int) -> int:

@@ -26,6 +26,7 @@ from kzreport.model import (
 )
 from kzreport.renderers import register
 from kzreport.renderers._common import (
+    PackageParts,
     build_timestamp,
     figure_label,
     figure_numbers,
@@ -33,9 +34,9 @@ from kzreport.renderers._common import (
     headline_separator,
     outline_level,
     page_label,
-    save_reproducible,
     set_app_properties,
     set_core_properties,
+    write_package,
     xml_safe,
 )
 
@@ -331,15 +332,21 @@ class _BriefWriter:
                 link_element.set(_qn("w:history"), "1")
                 paragraph._p.append(link_element)
                 link_href = item.href
-            run.style = self.styles["Hyperlink"]
+            run._r.get_or_add_rPr().style = self.styles["Hyperlink"].style_id
             link_element.append(run._r)
 
-    def style(self, name: str) -> Any:
-        """The document's style called ``name``."""
-        return self.styles[name]
+    def add_paragraph(self, text: str = "", style: str | None = None,
+                      container: Any = None) -> WordParagraph:
+        """A new paragraph of ``text`` at the end of ``container`` (default: the body), in the
+        style called ``style``. The style is set by its id: python-docx, given a name or a style
+        object, scans every style of the document each time (once the largest cost of a brief)."""
+        paragraph: WordParagraph = (container or self.word).add_paragraph(xml_safe(text))
+        if style is not None:
+            paragraph._p.get_or_add_pPr().style = self.styles[style].style_id
+        return paragraph
 
     def _paragraph(self, inlines: Inlines, style: str | None = None) -> WordParagraph:
-        paragraph = self.word.add_paragraph(style=self.styles[style] if style else None)
+        paragraph = self.add_paragraph(style=style)
         self._runs(paragraph, inlines)
         return paragraph
 
@@ -352,7 +359,21 @@ class _BriefWriter:
         self._blocks(self.doc.blocks, level=0)
         self._further_reading()
         self._drop_template_leftovers()
-        save_reproducible(self.word, path, build_timestamp(self.doc))
+        write_package(self._parts(), path, build_timestamp(self.doc))
+
+    def _parts(self) -> PackageParts:
+        """The package's parts, serialized as ``Document.save`` would, without its zip."""
+        from docx.opc.pkgwriter import PackageWriter
+
+        package = self.word.part.package
+        writer: Any = PackageWriter  # its steps take any object with write(pack_uri, blob)
+        parts = PackageParts()
+        for part in package.parts:
+            part.before_marshal()
+        writer._write_content_types_stream(parts, package.parts)
+        writer._write_pkg_rels(parts, package.rels)
+        writer._write_parts(parts, package.parts)
+        return parts
 
     def _properties(self) -> None:
         set_core_properties(self.word.core_properties, self.doc)
@@ -383,7 +404,7 @@ class _BriefWriter:
             _clear(header)
             self._banner(header.add_paragraph())
             if with_running and running:
-                line = header.add_paragraph(xml_safe(running), style=self.style("Header"))
+                line = self.add_paragraph(running, "Header", header)
                 _border(line._p.get_or_add_pPr(), {"bottom": (self.layout.colors.rule, 4, 2)})
         for footer in (section.first_page_footer, section.footer):
             footer.is_linked_to_previous = False
@@ -416,11 +437,10 @@ class _BriefWriter:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
 
         if self.doc.meta.disclaimer:
-            disclaimer = footer.add_paragraph(xml_safe(self.doc.meta.disclaimer),
-                                              style=self.style("Footer"))
+            disclaimer = self.add_paragraph(self.doc.meta.disclaimer, "Footer", footer)
             disclaimer.paragraph_format.space_after = _pt(3)
             _border(disclaimer._p.get_or_add_pPr(), {"top": (self.layout.colors.rule, 6, 4)})
-        numbers = footer.add_paragraph(style=self.style("Footer"))
+        numbers = self.add_paragraph(style="Footer", container=footer)
         numbers.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         # "Page X of Y" is a label with two Word fields where the layout puts {page}/{pages}.
         label = page_label(self.layout, "\0PAGE\0", "\0NUMPAGES\0")
@@ -443,11 +463,10 @@ class _BriefWriter:
             run.font.color.rgb = _rgb(colors.accent)
             run.bold = True
             band.append(org)
-        title = self.word.add_paragraph(xml_safe(meta.title), style=self.style("Title"))
+        title = self.add_paragraph(meta.title, "Title")
         band.append(title)
         if meta.subtitle:
-            subtitle = self.word.add_paragraph(xml_safe(meta.subtitle),
-                                               style=self.style("Subtitle"))
+            subtitle = self.add_paragraph(meta.subtitle, "Subtitle")
             band.append(subtitle)
         for author in meta.authors:
             byline = self.word.add_paragraph()
@@ -514,7 +533,7 @@ class _BriefWriter:
                 else:
                     self._block(inner, level)
         elif isinstance(block, CodeBlock):
-            code = self.word.add_paragraph(style=self.style("Code Block"))
+            code = self.add_paragraph(style="Code Block")
             for n, line in enumerate(block.text.split("\n")):
                 if n:
                     code.add_run().add_break()
@@ -537,19 +556,19 @@ class _BriefWriter:
             if isinstance(first, Paragraph):
                 paragraph = self._paragraph(first.inlines, "List Paragraph")
             else:
-                paragraph = self.word.add_paragraph(style=self.style("List Paragraph"))
+                paragraph = self.add_paragraph(style="List Paragraph")
                 rest = [first, *rest]
             _number(paragraph, num_id, level)
             for inner in rest:
                 self._block(inner, level + 1)
 
     def _key_points(self, section: KeyPoints) -> None:
-        heading = self.word.add_paragraph(xml_safe(section.title), style=self.style("Heading 2"))
+        heading = self.add_paragraph(section.title, "Heading 2")
         heading.paragraph_format.keep_with_next = True
         self.heading_level = 2
         num_id = self._new_list(False, 1)
         for point in section.points:
-            paragraph = self.word.add_paragraph(style=self.style("List Paragraph"))
+            paragraph = self.add_paragraph(style="List Paragraph")
             if point.headline:
                 head = paragraph.add_run(xml_safe(point.headline))
                 head.bold = True
@@ -565,10 +584,10 @@ class _BriefWriter:
         links = self.doc.meta.links
         if not links:
             return
-        self.word.add_paragraph(self.layout.labels.further_reading, style=self.style("Heading 2"))
+        self.add_paragraph(self.layout.labels.further_reading, "Heading 2")
         num_id = self._new_list(False, 1)
         for link in links:
-            paragraph = self.word.add_paragraph(style=self.style("List Paragraph"))
+            paragraph = self.add_paragraph(style="List Paragraph")
             self._runs(paragraph, (Span(link.label, href=link.url),))
             _number(paragraph, num_id, 0)
 
@@ -632,7 +651,7 @@ class _BriefWriter:
         doc_pr.set("name", f"Figure {number}")
         if figure.caption:
             label = figure_label(self.layout, number)
-            caption = self.word.add_paragraph(style=self.style("Caption"))
+            caption = self.add_paragraph(style="Caption")
             caption.add_run(label + " ").bold = True
             caption.add_run(xml_safe(figure.caption))
 

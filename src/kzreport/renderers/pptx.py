@@ -31,14 +31,15 @@ from kzreport.model import (
 from kzreport.renderers import _fit as fit
 from kzreport.renderers import register
 from kzreport.renderers._common import (
+    PackageParts,
     build_timestamp,
     figure_label,
     figure_numbers,
     fill_label,
     key_point_label,
-    save_reproducible,
     set_app_properties,
     set_core_properties,
+    write_package,
     xml_safe,
 )
 
@@ -235,7 +236,7 @@ def render_deck(document: Document, layout: Layout, path: Path,
             _banners(deck, slide, document.meta.marking)
 
     _properties(deck)
-    save_reproducible(prs, path, build_timestamp(document))
+    write_package(_parts(prs), path, build_timestamp(document))
     return deck.problems
 
 
@@ -1001,6 +1002,20 @@ def _app_properties(deck: Deck) -> None:
     notes = sum(1 for slide in slides if slide.has_notes_slide)
     set_app_properties(deck.prs.part.package, deck.document,
                        {"Slides": len(slides), "Notes": notes, "HiddenSlides": 0})
+
+
+def _parts(prs: Any) -> PackageParts:
+    """The deck's parts, serialized as ``Presentation.save`` would, without its zip."""
+    from pptx.opc.serialized import PackageWriter
+
+    package = prs.part.package
+    # Its steps take any object with write(pack_uri, blob) in place of a zip writer.
+    writer: Any = PackageWriter("", package._rels, tuple(package.iter_parts()))
+    parts = PackageParts()
+    writer._write_content_types_stream(parts)
+    writer._write_pkg_rels(parts)
+    writer._write_parts(parts)
+    return parts
 
 
 def _drop_thumbnail(prs: Any) -> None:
