@@ -50,14 +50,3 @@ class LayoutError(KzreportError):
 class RenderError(KzreportError):
     """An output could not be produced from a valid document (missing glyph, unwritable folder)."""
 
-
-def fail(
-    kind: type[KzreportError],
-    path: Path | str,
-    line: int | None,
-    message: str,
-    hint: str = "",
-    column: int | None = None,
-) -> KzreportError:
-    """Build a single-problem error of ``kind``, ready to raise."""
-    return kind([Problem(path, line, message, hint, column)])

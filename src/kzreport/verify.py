@@ -31,6 +31,7 @@ from kzreport.model import (
     plain_text,
     walk,
 )
+from kzreport.renderers._common import EMU_PER_PT, page_label
 
 #: Mismatches printed per output before the rest are summed up in one line.
 MAX_PROBLEMS_PER_OUTPUT = 20
@@ -39,7 +40,6 @@ EXCERPT_LENGTH = 25
 #: Office truncates core properties at this length, so a longer title may be cut there.
 PROPERTY_LIMIT = 255
 #: DrawingML lengths are in EMU.
-EMU_PER_PT = 12700
 #: PowerPoint's text frame insets when ``a:bodyPr`` names none: 0.1" left/right, 0.05" top/bottom.
 DEFAULT_INSETS_EMU = (91440, 91440, 45720, 45720)
 #: PowerPoint's size for a run that states none (inherited sizes live in masters we don't read).
@@ -582,7 +582,6 @@ def _flow(expected: Expected, got: Extraction) -> str | None:
         return normalize(got.flow)
     if not got.pages:
         return None
-    from kzreport.renderers._common import page_label
 
     meta = expected.document.meta
     bodies = []

@@ -34,13 +34,12 @@ from kzreport.model import (
 )
 from kzreport.renderers import renderers
 from kzreport.renderers._common import (
-    author_line,
+    BULLETS,
     figure_label,
     figure_numbers,
     fill_label,
     page_label,
 )
-from kzreport.renderers._pdf_styles import BULLETS
 from kzreport.source import read_source
 
 LONG = FIXTURES / "pdf-long.md"
@@ -266,7 +265,8 @@ def expected_leaves(document: Document, layout: Layout) -> list[tuple[str, str]]
     out.append(("H1", meta.title))
     if meta.subtitle:
         out.append(("P", meta.subtitle))
-    out += [("P", author_line(author)) for author in meta.authors]
+    out += [("P", ", ".join(filter(None, (author.name, author.affiliation))))
+            for author in meta.authors]
     out.append(("P", layout.format_date(meta.date)))
     if meta.summary:
         out.append(("P", f"{layout.labels.summary}: {meta.summary}"))

@@ -11,9 +11,13 @@ from typing import Any
 
 from kzreport import __version__
 from kzreport.layout import Layout
-from kzreport.model import Author, Document, Figure, KeyPoint, plain_text, walk
+from kzreport.model import Document, Figure, KeyPoint, plain_text, walk
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+#: List markers by nesting depth (deeper lists cycle through them), alike in every format.
+BULLETS = ("•", "◦", "▪")
+#: English Metric Units per point: the unit of every length in an Office package.
+EMU_PER_PT = 12700
 #: 1980-01-01, the earliest time a zip entry can carry.
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
@@ -22,11 +26,6 @@ def xml_safe(text: str) -> str:
     """``text`` without the characters XML 1.0 cannot carry (the parser refuses them already;
     this keeps a renderer from crashing on a string that reached it some other way)."""
     return _XML_ILLEGAL.sub("", text)
-
-
-def author_line(author: Author) -> str:
-    """``Name, Affiliation`` for a byline."""
-    return f"{author.name}, {author.affiliation}" if author.affiliation else author.name
 
 
 def author_names(document: Document) -> str:

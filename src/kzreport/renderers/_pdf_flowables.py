@@ -43,6 +43,7 @@ from kzreport.model import (
 )
 from kzreport.model import Table as TableBlock
 from kzreport.renderers._common import (
+    BULLETS,
     figure_label,
     figure_numbers,
     headline_separator,
@@ -50,7 +51,6 @@ from kzreport.renderers._common import (
     xml_safe,
 )
 from kzreport.renderers._pdf_styles import (
-    BULLETS,
     FIGURE_MAX_HEIGHT,
     GlyphCheck,
     PdfStyles,

@@ -79,8 +79,6 @@ QUOTE_INDENT = 1.1
 #: A figure is at most this share of the frame height, leaving room for its caption (as in
 #: the Word brief).
 FIGURE_MAX_HEIGHT = 0.6
-#: Bullet markers by nesting depth (cycled); numbered lists use "N.".
-BULLETS = ("•", "◦", "▪")
 
 
 def color(hex_rgb: str) -> Color:

@@ -26,6 +26,7 @@ from kzreport.model import (
 )
 from kzreport.renderers import register
 from kzreport.renderers._common import (
+    BULLETS,
     PackageParts,
     build_timestamp,
     figure_label,
@@ -47,7 +48,6 @@ if TYPE_CHECKING:
 
 #: Indentation per list level, in twentieths of a point (0.25 inch).
 LIST_INDENT_TWIPS = 360
-BULLETS = ("•", "◦", "▪")
 NUMBER_FORMATS = ("decimal", "lowerLetter", "lowerRoman")
 
 

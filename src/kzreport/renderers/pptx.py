@@ -31,6 +31,8 @@ from kzreport.model import (
 from kzreport.renderers import _fit as fit
 from kzreport.renderers import register
 from kzreport.renderers._common import (
+    BULLETS,
+    EMU_PER_PT,
     PackageParts,
     build_timestamp,
     figure_label,
@@ -43,8 +45,6 @@ from kzreport.renderers._common import (
     xml_safe,
 )
 
-#: EMU per point (python-pptx lengths are EMU integers).
-EMU_PER_PT = 12700
 #: Fitting below a layout's minimum stops here; text that needs less is refused, not shrunk.
 FLOOR_PT = 6.0
 #: Speaker notes are read from the presenter view: one comfortable fixed size.
@@ -605,7 +605,7 @@ def _note_lines(blocks: Blocks, depth: int, label: Callable[[Figure], str],
             yield depth, "", block.inlines, True
         elif isinstance(block, ListBlock):
             for index, item in enumerate(block.items):
-                marker = f"{block.start + index}. " if block.ordered else "• "
+                marker = f"{block.start + index}. " if block.ordered else f"{BULLETS[0]} "
                 rest = item.blocks
                 if rest and isinstance(rest[0], Paragraph):
                     yield depth, marker, rest[0].inlines, False
