@@ -44,14 +44,16 @@ from kzreport.model import (
 from kzreport.model import Table as TableBlock
 from kzreport.renderers._common import (
     BULLETS,
+    FIGURE_MAX_HEIGHT,
     figure_label,
     figure_numbers,
+    fitted_size,
     headline_separator,
+    natural_size,
     outline_level,
     xml_safe,
 )
 from kzreport.renderers._pdf_styles import (
-    FIGURE_MAX_HEIGHT,
     GlyphCheck,
     PdfStyles,
     Role,
@@ -69,8 +71,6 @@ from kzreport.renderers._pdf_tags import (
 _SPACE_RUN = re.compile(" {2,}")
 #: Spaces in code before tabs are expanded to this many columns.
 _TAB_COLUMNS = 4
-#: Images without a resolution are taken to be screen images.
-_DEFAULT_DPI = 96.0
 #: A list's /ListNumbering by its markers: numbers, or the bullet of each nesting depth.
 _NUMBERING = {"ordered": "Decimal", BULLETS[0]: "Disc", BULLETS[1]: "Circle", BULLETS[2]: "Square"}
 
@@ -310,7 +310,7 @@ class StoryBuilder:
     def _logo(self) -> Any:
         logo = self.layout.logo
         assert logo is not None
-        width_pt, height_pt = _natural_size(logo.path)
+        width_pt, height_pt = natural_size(logo.path)
         image = Image(str(logo.path), width=logo.width, height=logo.width * height_pt / width_pt)
         image.hAlign = "LEFT" if logo.placement == "left" else "RIGHT"
         return image
@@ -580,10 +580,9 @@ class StoryBuilder:
 
     def figure(self, block: Figure, nesting: Nesting, parent: Element) -> list[Any]:
         """A Figure with the source's alt text, then its Caption."""
-        width, height = _natural_size(block.path)
-        available = self.frame_width - nesting.indent
-        scale = min(1.0, available / width, FIGURE_MAX_HEIGHT * self.frame_height / height)
-        image = TaggedImage(str(block.path), width=width * scale, height=height * scale)
+        width, height = fitted_size(block.path, self.frame_width - nesting.indent,
+                                    FIGURE_MAX_HEIGHT * self.frame_height)
+        image = TaggedImage(str(block.path), width=width, height=height)
         image.hAlign = "CENTER"
         image.spaceBefore = self.metrics.item_gap
         image.spaceAfter = self.metrics.item_gap
@@ -635,12 +634,3 @@ def _code_line(line: str) -> str:
     line = _SPACE_RUN.sub(lambda m: " " + "\u00a0" * (len(m.group()) - 1), line)
     return line or "\u00a0"
 
-
-def _natural_size(path: Path) -> tuple[float, float]:
-    """An image's size in points at its own resolution (96 dpi when it declares none), as the
-    Word brief sizes it."""
-    from PIL import Image as PilImage
-
-    with PilImage.open(path) as image:
-        dpi = image.info.get("dpi", (_DEFAULT_DPI, _DEFAULT_DPI))[0] or _DEFAULT_DPI
-        return image.width / float(dpi) * 72, image.height / float(dpi) * 72

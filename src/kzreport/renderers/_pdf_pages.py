@@ -24,6 +24,8 @@ from kzreport.errors import Problem, RenderError
 from kzreport.layout import Layout, MarkingStyle
 from kzreport.model import Document
 from kzreport.renderers._common import (
+    FOOTER_GAP,
+    FURNITURE_DISTANCE,
     author_names,
     build_timestamp,
     fill_label,
@@ -34,13 +36,8 @@ from kzreport.renderers._pdf_flowables import Markup, StoryBuilder
 from kzreport.renderers._pdf_styles import GlyphCheck, PdfFonts, PdfStyles, color
 from kzreport.renderers._pdf_tags import DocumentInfo, StructureTree, TaggingCanvas
 
-#: The footer sits this share of the bottom margin above the page edge (or the banner), the
-#: running header this share of the top margin below it, like Word's header/footer distances.
-FURNITURE_DISTANCE = 0.5
 #: Clear space between the header or footer and the body, in body sizes.
 FURNITURE_CLEARANCE = 1.0
-#: Space between the footer rule, the disclaimer and the page number, in small sizes.
-FOOTER_GAP = 0.5
 #: A marking banner's height, in multiples of its text size.
 BANNER_HEIGHT = 2.0
 #: The body must keep at least this share of the page height; a longer footer is an error.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,6 +15,19 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from kzreport.errors import Problem, RenderError
 from kzreport.layout import FontFamily, Layout
+from kzreport.renderers._common import (
+    BYLINE_AFTER,
+    CODE_LEADING,
+    DISPLAY_LEADING,
+    H2_BEFORE,
+    H3_BEFORE,
+    HEADING_AFTER,
+    ITEM_GAP,
+    KEY_POINT_GAP,
+    LEADING,
+    TITLE_AFTER,
+    Metrics,
+)
 
 Role = Literal["body", "heading", "mono"]
 ROLES: tuple[Role, ...] = ("body", "heading", "mono")
@@ -28,58 +40,6 @@ _STYLE_FILES = {
 }
 #: Characters that are layout, not glyphs: the paragraph engine never asks the font for them.
 _NOT_DRAWN = frozenset("\n\r\t")
-
-# ---------------------------------------------------------------- proportions
-# The layout gives sizes and colours; these ratios turn them into spacing, so one layout change
-# (e.g. a larger body size) rescales the whole page consistently. They live here, in one place.
-
-#: Line height as a multiple of the font size: open enough for continuous reading.
-LEADING = 1.32
-#: Display text (title, subtitle) is set tighter.
-DISPLAY_LEADING = 1.12
-#: Code lines are set tight so a listing reads as one block.
-CODE_LEADING = 1.25
-#: Space after the title, in title sizes; after a byline line, in body sizes.
-TITLE_AFTER = 0.25
-BYLINE_AFTER = 0.15
-#: Space after a body paragraph, in body sizes.
-PARAGRAPH_GAP = 0.6
-#: Space after a key point, in body sizes: more than a list item, as each is a takeaway.
-KEY_POINT_GAP = 0.5
-#: Space after the title block, the summary box and tables, in body sizes.
-SECTION_GAP = 1.3
-#: Space before a level-2 / level-3 heading, in body sizes.
-H2_BEFORE = 1.5
-H3_BEFORE = 1.1
-#: Space after a heading, in body sizes: small, so the heading binds to its text.
-HEADING_AFTER = 0.4
-#: Indent of one list level, in body sizes.
-LIST_INDENT = 1.5
-#: Gap between a list marker and its text, in body sizes.
-MARKER_GAP = 0.45
-#: Space after a list item, in body sizes.
-ITEM_GAP = 0.3
-#: Inner padding of boxes (title band, summary), in body sizes.
-BOX_PADDING = 0.75
-#: Padding of table cells and of code blocks, across and down, in body sizes. Table cells
-#: must keep some vertical padding: reportlab 5.1 loops forever splitting a table with
-#: splitInRow and zero-height padding.
-CELL_PADDING_X = 0.6
-CELL_PADDING_Y = 0.4
-CODE_PADDING_X = 0.7
-CODE_PADDING_Y = 0.5
-#: Thickness of hairlines, of the rule under the title block, of the summary's accent bar and
-#: of a quote's bar, in body sizes.
-HAIRLINE = 0.06
-STRONG_RULE = 0.14
-ACCENT_BAR = 0.28
-QUOTE_BAR = 0.14
-#: Left indent of a block quote's text from its bar, in body sizes.
-QUOTE_INDENT = 1.1
-#: A figure is at most this share of the frame height, leaving room for its caption (as in
-#: the Word brief).
-FIGURE_MAX_HEIGHT = 0.6
-
 
 def color(hex_rgb: str) -> Color:
     """A reportlab colour from a layout ``RRGGBB`` string."""
@@ -189,36 +149,6 @@ class GlyphCheck:
 
 
 # ---------------------------------------------------------------- styles
-
-
-@dataclass(frozen=True)
-class Metrics:
-    """Spacing in points, derived from the layout's body size by the ratios above."""
-
-    paragraph_gap: float
-    section_gap: float
-    list_indent: float
-    marker_gap: float
-    item_gap: float
-    box_padding: float
-    cell_padding_x: float
-    cell_padding_y: float
-    code_padding_x: float
-    code_padding_y: float
-    hairline: float
-    strong_rule: float
-    accent_bar: float
-    quote_bar: float
-    quote_indent: float
-
-    @classmethod
-    def of(cls, layout: Layout) -> Metrics:
-        unit = layout.sizes.body
-        return cls(PARAGRAPH_GAP * unit, SECTION_GAP * unit, LIST_INDENT * unit,
-                   MARKER_GAP * unit, ITEM_GAP * unit, BOX_PADDING * unit,
-                   CELL_PADDING_X * unit, CELL_PADDING_Y * unit, CODE_PADDING_X * unit,
-                   CODE_PADDING_Y * unit, HAIRLINE * unit, STRONG_RULE * unit, ACCENT_BAR * unit,
-                   QUOTE_BAR * unit, QUOTE_INDENT * unit)
 
 
 class PdfStyles:

@@ -24,14 +24,27 @@ from kzreport.model import (
     Span,
     Table,
 )
+from kzreport.renderers import _fit as fit
 from kzreport.renderers import register
 from kzreport.renderers._common import (
     BULLETS,
+    BYLINE_AFTER,
+    FIGURE_MAX_HEIGHT,
+    FOOTER_GAP,
+    FURNITURE_DISTANCE,
+    H2_BEFORE,
+    H3_BEFORE,
+    HEADING_AFTER,
+    KEY_POINT_GAP,
+    LEADING,
+    TITLE_AFTER,
+    Metrics,
     PackageParts,
     build_timestamp,
     figure_label,
     figure_numbers,
     fill_label,
+    fitted_size,
     headline_separator,
     outline_level,
     page_label,
@@ -122,12 +135,12 @@ def _shade(properties: XmlElement, fill: str) -> None:
     _put(properties, _element("w:shd", val="clear", color="auto", fill=fill))
 
 
-def _border(properties: XmlElement, edges: dict[str, tuple[str, int, int]]) -> None:
-    """Add paragraph borders: edge -> (colour, width in eighths of a point, space in points)."""
+def _border(properties: XmlElement, edges: dict[str, tuple[str, float, float]]) -> None:
+    """Add paragraph borders: edge -> (colour, width in points, space to the text in points)."""
     borders = _element("w:pBdr")
-    for edge, (color, size, space) in edges.items():
-        borders.append(_element(f"w:{edge}", val="single", sz=str(size), space=str(space),
-                                color=color))
+    for edge, (color, width, space) in edges.items():
+        borders.append(_element(f"w:{edge}", val="single", sz=_eighths(width),
+                                space=str(min(31, round(space))), color=color))
     _put(properties, borders)
 
 
@@ -146,6 +159,9 @@ class _BriefWriter:
         #: Styles by name: python-docx looks a name up by scanning every style each time.
         self.styles: dict[str, Any] = {s.name: s for s in self.word.styles if s.name}
         self.figures = figure_numbers(document)
+        #: Spacing in points, from the layout's sizes by the proportions the PDF shares.
+        self.metrics = Metrics.of(layout)
+        self.footer_gap = FOOTER_GAP * layout.sizes.small
         #: The level of the last heading written; the title counts as level 1.
         self.heading_level = 1
         self.bullet_abstract, self.number_abstract = self._define_numbering()
@@ -161,12 +177,14 @@ class _BriefWriter:
 
         layout, fonts, sizes, colors = self.layout, self.layout.fonts, self.layout.sizes, \
             self.layout.colors
+        m = self.metrics
         section = self.word.sections[0]
         page = layout.page
         section.page_width, section.page_height = Pt(page.width), Pt(page.height)
         section.top_margin, section.bottom_margin = Pt(page.margin_top), Pt(page.margin_bottom)
         section.left_margin, section.right_margin = Pt(page.margin_left), Pt(page.margin_right)
-        section.header_distance = section.footer_distance = Pt(page.margin_bottom / 3)
+        section.header_distance = Pt(page.margin_top * FURNITURE_DISTANCE)
+        section.footer_distance = Pt(page.margin_bottom * FURNITURE_DISTANCE)
 
         styles = self.word.styles
         # Proofing language and fonts for every run come from the document defaults.
@@ -207,36 +225,43 @@ class _BriefWriter:
             fmt.space_before, fmt.space_after = Pt(before), Pt(after)
             return style
 
-        body = configure("Normal", fonts.body.name, sizes.body, colors.text, after=sizes.body * 0.6)
+        body = configure("Normal", fonts.body.name, sizes.body, colors.text, after=m.paragraph_gap)
         if body is not None:
-            body.paragraph_format.line_spacing = 1.12
+            # Word's spacing is a multiple of the font's own line height; this one gives the
+            # same baseline-to-baseline distance as the PDF's leading.
+            body.paragraph_format.line_spacing = round(
+                LEADING / fit.load_metrics(fonts.body.regular).line_box, 3)
             body.paragraph_format.widow_control = True
         title = configure("Title", fonts.heading.name, sizes.title, colors.primary, bold=True,
-                          after=4)
+                          after=TITLE_AFTER * sizes.title)
         if title is not None:
             title.element.get_or_add_pPr().remove_all("w:pBdr")
             # The title is the outline's level 1, above the sections' Heading 2.
             _put(title.element.get_or_add_pPr(), _element("w:outlineLvl", val="0"))
-        configure("Subtitle", fonts.heading.name, sizes.subtitle, colors.muted, after=10)
-        for level, size in ((2, sizes.heading2), (3, sizes.heading3)):
-            heading = configure(f"Heading {level}", fonts.heading.name, size,
-                                colors.primary, bold=True, before=size * 1.1, after=size * 0.35)
+        configure("Subtitle", fonts.heading.name, sizes.subtitle, colors.muted,
+                  after=TITLE_AFTER * sizes.title)
+        for level, size, before in ((2, sizes.heading2, H2_BEFORE), (3, sizes.heading3, H3_BEFORE)):
+            heading = configure(f"Heading {level}", fonts.heading.name, size, colors.primary,
+                                bold=True, before=before * sizes.body,
+                                after=HEADING_AFTER * sizes.body)
             if heading is not None:
                 heading.paragraph_format.keep_with_next = True
         quote = configure("Quote", fonts.body.name, sizes.body, colors.muted, italic=True,
-                          before=4, after=8)
+                          after=m.paragraph_gap)
         if quote is not None:
-            quote.paragraph_format.left_indent = quote.paragraph_format.right_indent = Pt(18)
-            _border(quote.element.get_or_add_pPr(), {"left": (colors.accent, 18, 8)})
+            quote.paragraph_format.left_indent = Pt(m.quote_indent)
+            quote.paragraph_format.right_indent = Pt(m.quote_indent)
+            _border(quote.element.get_or_add_pPr(),
+                    {"left": (colors.accent, m.quote_bar, m.quote_indent / 2)})
         caption = configure("Caption", fonts.body.name, sizes.caption, colors.muted,
-                            italic=True, after=10)
+                            italic=True, before=m.item_gap, after=m.section_gap)
         if caption is not None:
             caption.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
         configure("Footer", fonts.body.name, sizes.small, colors.muted, after=0)
         configure("Header", fonts.body.name, sizes.small, colors.muted, after=0)
-        configure("List Paragraph", fonts.body.name, sizes.body, colors.text,
-                  after=sizes.body * 0.3)
-        code = configure("Code Block", fonts.mono.name, sizes.code, colors.text, after=8)
+        configure("List Paragraph", fonts.body.name, sizes.body, colors.text, after=m.item_gap)
+        code = configure("Code Block", fonts.mono.name, sizes.code, colors.text,
+                         after=m.paragraph_gap)
         if code is not None:
             _shade(code.element.get_or_add_pPr(), colors.summary_background)
         self._hyperlink_style()
@@ -405,7 +430,8 @@ class _BriefWriter:
             self._banner(header.add_paragraph())
             if with_running and running:
                 line = self.add_paragraph(running, "Header", header)
-                _border(line._p.get_or_add_pPr(), {"bottom": (self.layout.colors.rule, 4, 2)})
+                _border(line._p.get_or_add_pPr(), {"bottom": (
+                    self.layout.colors.rule, self.metrics.hairline, self.footer_gap)})
         for footer in (section.first_page_footer, section.footer):
             footer.is_linked_to_previous = False
             _clear(footer)
@@ -426,11 +452,12 @@ class _BriefWriter:
         if marking is None or style is None:
             return
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = _pt(2)
+        paragraph.paragraph_format.space_before = _pt(self.footer_gap)
+        paragraph.paragraph_format.space_after = _pt(self.footer_gap)
         _shade(paragraph._p.get_or_add_pPr(), style.background)
         run = paragraph.add_run(xml_safe(marking))
         run.bold = True
-        run.font.size = _pt(self.layout.sizes.small + 2)
+        run.font.size = _pt(self.layout.sizes.caption)
         run.font.color.rgb = _rgb(style.text)
 
     def _footer(self, footer: Any) -> None:
@@ -438,8 +465,9 @@ class _BriefWriter:
 
         if self.doc.meta.disclaimer:
             disclaimer = self.add_paragraph(self.doc.meta.disclaimer, "Footer", footer)
-            disclaimer.paragraph_format.space_after = _pt(3)
-            _border(disclaimer._p.get_or_add_pPr(), {"top": (self.layout.colors.rule, 6, 4)})
+            disclaimer.paragraph_format.space_after = _pt(self.footer_gap)
+            _border(disclaimer._p.get_or_add_pPr(),
+                    {"top": (self.layout.colors.rule, self.metrics.hairline, self.footer_gap)})
         numbers = self.add_paragraph(style="Footer", container=footer)
         numbers.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         # "Page X of Y" is a label with two Word fields where the layout puts {page}/{pages}.
@@ -459,7 +487,7 @@ class _BriefWriter:
         if meta.organization:
             org = self.word.add_paragraph()
             run = org.add_run(xml_safe(meta.organization).upper())
-            run.font.size = _pt(sizes.small + 1)
+            run.font.size = _pt(sizes.caption)
             run.font.color.rgb = _rgb(colors.accent)
             run.bold = True
             band.append(org)
@@ -477,15 +505,17 @@ class _BriefWriter:
         band.append(self.word.add_paragraph(self.layout.format_date(meta.date)))
         for paragraph in band:
             paragraph.paragraph_format.keep_with_next = True
-            paragraph.paragraph_format.space_after = _pt(2)
+            paragraph.paragraph_format.space_after = _pt(BYLINE_AFTER * sizes.body)
             # The band's colour spans the text column; its text takes the band's text colour.
             _shade(paragraph._p.get_or_add_pPr(), colors.title_band)
             for run in paragraph.runs:
                 if run.font.color.rgb is None:
                     run.font.color.rgb = _rgb(colors.title_band_text)
-        title.paragraph_format.space_after = _pt(6)
-        _border(band[-1]._p.get_or_add_pPr(), {"bottom": (colors.primary, 12, 8)})
-        band[-1].paragraph_format.space_after = _pt(14)
+        title.paragraph_format.space_after = _pt(TITLE_AFTER * sizes.title)
+        m = self.metrics
+        _border(band[-1]._p.get_or_add_pPr(), {"bottom": (colors.primary, m.strong_rule,
+                                                          m.box_padding)})
+        band[-1].paragraph_format.space_after = _pt(m.section_gap)
         band[-1].paragraph_format.keep_with_next = False
         if meta.summary:
             box = self.word.add_paragraph()
@@ -494,10 +524,10 @@ class _BriefWriter:
             label.font.color.rgb = _rgb(colors.primary)
             box.add_run(xml_safe(meta.summary))
             ppr = box._p.get_or_add_pPr()
-            _border(ppr, {"left": (colors.primary, 24, 8)})
+            _border(ppr, {"left": (colors.primary, m.accent_bar, m.box_padding)})
             _shade(ppr, colors.summary_background)
-            box.paragraph_format.left_indent = _pt(10)
-            box.paragraph_format.space_after = _pt(14)
+            box.paragraph_format.left_indent = _pt(m.box_padding)
+            box.paragraph_format.space_after = _pt(m.section_gap)
 
     def _logo(self) -> WordParagraph:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -541,7 +571,8 @@ class _BriefWriter:
             _indent(code, level)
         elif isinstance(block, Rule):
             rule = self.word.add_paragraph()
-            _border(rule._p.get_or_add_pPr(), {"bottom": (self.layout.colors.rule, 8, 1)})
+            _border(rule._p.get_or_add_pPr(), {"bottom": (
+                self.layout.colors.rule, self.metrics.hairline, 0)})
         elif isinstance(block, Table):
             self._table(block)
         elif isinstance(block, Figure):
@@ -577,7 +608,7 @@ class _BriefWriter:
                     paragraph.add_run(separator)
             self._runs(paragraph, point.inlines)
             _number(paragraph, num_id, 0)
-            paragraph.paragraph_format.space_after = _pt(self.layout.sizes.body * 0.5)
+            paragraph.paragraph_format.space_after = _pt(KEY_POINT_GAP * self.layout.sizes.body)
             self._blocks(point.details, 1)
 
     def _further_reading(self) -> None:
@@ -600,7 +631,7 @@ class _BriefWriter:
                   "right": WD_ALIGN_PARAGRAPH.RIGHT}
         table = self.word.add_table(rows=1 + len(block.rows), cols=len(block.header))
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        _table_borders(table._tbl, colors.rule)
+        _table_borders(table._tbl, colors.rule, self.metrics)
         for r, cells in enumerate((block.header, *block.rows)):
             row = table.rows[r]
             if r == 0:
@@ -624,27 +655,21 @@ class _BriefWriter:
                 elif r % 2 == 0:
                     _shade(tc_pr, colors.table_stripe)
         spacer = self.word.add_paragraph()
-        spacer.paragraph_format.space_after = _pt(2)
+        spacer.paragraph_format.space_after = _pt(0)
 
     def _figure(self, figure: Figure) -> None:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.shared import Pt
-        from PIL import Image
 
         page = self.layout.page
-        frame_width = page.width - page.margin_left - page.margin_right
-        frame_height = (page.height - page.margin_top - page.margin_bottom) * 0.6
-        with Image.open(figure.path) as image:
-            dpi = image.info.get("dpi", (96, 96))[0] or 96
-            width_pt = image.width / float(dpi) * 72
-            height_pt = image.height / float(dpi) * 72
-        scale = min(1.0, frame_width / width_pt, frame_height / height_pt)
+        width, height = fitted_size(
+            figure.path, page.width - page.margin_left - page.margin_right,
+            FIGURE_MAX_HEIGHT * (page.height - page.margin_top - page.margin_bottom))
         paragraph = self.word.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.keep_with_next = True
         run = paragraph.add_run()
-        shape = run.add_picture(str(figure.path), width=Pt(width_pt * scale),
-                                height=Pt(height_pt * scale))
+        shape = run.add_picture(str(figure.path), width=Pt(width), height=Pt(height))
         doc_pr = shape._inline.docPr
         doc_pr.set("descr", xml_safe(figure.alt))
         number = self.figures[figure]
@@ -713,15 +738,22 @@ def _field(paragraph: WordParagraph, instruction: str) -> None:
             run._r.append(_element("w:fldChar", fldCharType=kind))
 
 
-def _table_borders(table: XmlElement, color: str) -> None:
+def _eighths(points: float) -> str:
+    """A border width in Word's eighths of a point, within the 2..96 it accepts."""
+    return str(min(96, max(2, round(points * 8))))
+
+
+def _table_borders(table: XmlElement, color: str, metrics: Metrics) -> None:
     properties = table.find(_qn("w:tblPr"))
     assert properties is not None
     borders = _element("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        borders.append(_element(f"w:{edge}", val="single", sz="4", space="0", color=color))
+        borders.append(_element(f"w:{edge}", val="single", sz=_eighths(metrics.hairline),
+                                space="0", color=color))
     _put(properties, borders)
     _put(properties, _element("w:tblW", w="5000", type="pct"))
     margins = _element("w:tblCellMar")
-    for edge, width in (("top", "60"), ("left", "100"), ("bottom", "60"), ("right", "100")):
-        margins.append(_element(f"w:{edge}", w=width, type="dxa"))
+    for edge, padding in (("top", metrics.cell_padding_y), ("left", metrics.cell_padding_x),
+                          ("bottom", metrics.cell_padding_y), ("right", metrics.cell_padding_x)):
+        margins.append(_element(f"w:{edge}", w=str(round(padding * 20)), type="dxa"))  # twips
     _put(properties, margins)
