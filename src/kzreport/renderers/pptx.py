@@ -55,6 +55,66 @@ SMALL_MAX_PT, SMALL_MIN_PT = 12.0, 8.0
 TITLE_CAP = 0.45
 #: Titles set a little tighter than running text, as two-line headings read better so.
 TITLE_LINE_SPACING = 0.92
+
+# ---------------------------------------------------------------- deck proportions
+# The layout gives the slide size, the body and title size ranges and the colours; these turn
+# them into the deck's geometry. Lengths are shares of the slide's width or height unless
+# named _PT; text sizes of secondary text are (largest, smallest) ranges fitting may use;
+# spaces between paragraphs are in multiples of the paragraph's own size.
+
+#: Side margins, as a share of the slide width; the content starts this share of its height
+#: below the top (or the banner).
+MARGIN = 0.05
+CONTENT_TOP = 0.05
+#: The footer line: its height, its distance from the bottom edge (or banner) and the clear
+#: space between it and the content above.
+FOOTER_HEIGHT_PT = 20.0
+FOOTER_BOTTOM = 0.025
+FOOTER_CLEARANCE = 0.02
+#: A marking banner: this share of the slide height, never less than BANNER_MIN_PT.
+BANNER = 0.037
+BANNER_MIN_PT = 18.0
+#: The title slide's band (a share of the height between the banners), its inner padding and
+#: the accent stripe under it (also the summary panel's edge).
+TITLE_BAND = 0.56
+TITLE_BAND_PADDING = 0.06
+ACCENT_STRIPE_PT = 5.0
+#: The title slide's title may be this much larger than the layout's largest title size.
+TITLE_SLIDE_SCALE = 1.25
+#: Size ranges of the subtitle, the byline block and the closing slide's disclaimer; the
+#: largest size of further-reading links and of a key point's number label above its title.
+SUBTITLE_PT = (24.0, 16.0)
+BYLINE_PT = (22.0, 12.0)
+DISCLAIMER_PT = (16.0, 11.0)
+LINKS_MAX_PT = 24.0
+LABEL_MAX_PT = 14.0
+#: Secondary lines (affiliations, organization, date) and link addresses, relative to the
+#: size their block is fitted at.
+SECONDARY_SCALE = 0.8
+ADDRESS_SCALE = 0.7
+#: Space above a paragraph, in multiples of its size: a new group (an author, a link), a new
+#: paragraph of the same text, a line that belongs to the one above.
+GROUP_SPACE = 1.0
+PARAGRAPH_SPACE = 0.6
+ATTACHED_SPACE = 0.1
+#: Gaps between the byline block and the band, and the subtitle and the title.
+BYLINE_GAP = 0.045
+SUBTITLE_GAP_PT = 6.0
+#: The summary panel's inner padding, across and down.
+PANEL_INSET_PT = (22.0, 16.0)
+#: The accent rule under a content slide's title, and the space below it.
+TITLE_RULE_PT = (64.0, 3.0)
+TITLE_RULE_GAP_PT = 4.0
+BELOW_TITLE = 0.03
+#: The hairline over the closing slide's disclaimer, and the space around it.
+HAIRLINE_PT = 0.75
+HAIRLINE_GAP_PT = 8.0
+#: How far a body that does not fit at the smallest size may grow into the margins and gaps.
+OVERFLOW_PT = 6.0
+#: The space between the logo and the text beside it.
+LOGO_GAP_PT = 24.0
+#: Indent of a notes bullet per nesting level, in inches (notes are read, not designed).
+NOTES_INDENT_IN = 0.3
 #: ``<a:ext>`` that marks a shape as decorative, so screen readers skip bands and rules.
 _DECORATIVE_EXT = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
 _DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
@@ -99,11 +159,11 @@ class Geometry:
 
     @property
     def margin(self) -> float:
-        return round(self.width * 0.05, 2)
+        return round(self.width * MARGIN, 2)
 
     @property
     def content_top(self) -> float:
-        return self.banner + round(self.height * 0.05, 2)
+        return self.banner + round(self.height * CONTENT_TOP, 2)
 
     @property
     def content_width(self) -> float:
@@ -111,13 +171,14 @@ class Geometry:
 
     @property
     def footer(self) -> Box:
-        height = 20.0
-        return Box(self.margin, self.height - self.banner - round(self.height * 0.025, 2) - height,
+        height = FOOTER_HEIGHT_PT
+        return Box(self.margin,
+                   self.height - self.banner - round(self.height * FOOTER_BOTTOM, 2) - height,
                    self.content_width, height)
 
     @property
     def content_bottom(self) -> float:
-        return self.footer.top - round(self.height * 0.02, 2)
+        return self.footer.top - round(self.height * FOOTER_CLEARANCE, 2)
 
 
 # ---------------------------------------------------------------- text to write
@@ -207,7 +268,7 @@ def render_deck(document: Document, layout: Layout, path: Path,
         _theme_colors(prs, layout)
     # A template's masters are drawn for its own slide size, so that size wins over the layout's.
     width, height = prs.slide_width / EMU_PER_PT, prs.slide_height / EMU_PER_PT
-    banner = round(max(18.0, height * 0.037), 2) if document.meta.marking else 0.0
+    banner = round(max(BANNER_MIN_PT, height * BANNER), 2) if document.meta.marking else 0.0
     deck = Deck(prs, document, layout, Geometry(width, height, banner), template)
 
     points = document.key_points.points
@@ -254,34 +315,34 @@ def _title_slide(deck: Deck, slide: Any, title: str) -> None:
         band_color, band_text = colors.title_band, colors.title_band_text
     else:
         band_color, band_text = colors.primary, colors.slide_background
-    band = Box(0, g.banner, g.width, round((g.height - 2 * g.banner) * 0.56, 2))
-    stripe = Box(0, band.bottom, g.width, 5.0)
+    band = Box(0, g.banner, g.width, round((g.height - 2 * g.banner) * TITLE_BAND, 2))
+    stripe = Box(0, band.bottom, g.width, ACCENT_STRIPE_PT)
     _rectangle(slide, band, band_color, behind=True)
     _rectangle(slide, stripe, colors.accent, behind=True)
 
     # Title and subtitle stack up from the band's bottom edge, the subtitle fitted first.
-    pad = round(g.height * 0.06, 2)
+    pad = round(g.height * TITLE_BAND_PADDING, 2)
     inner = Box(g.margin, band.top + pad, g.content_width, band.height - 2 * pad)
     bottom = inner.bottom
     subtitle_shape = _placeholder(slide, ("SUBTITLE",))
     if meta.subtitle:
         par = Par((Run(_clean(meta.subtitle)),), band_text, body)
         frame = Box(inner.left, inner.top, inner.width, inner.height / 3)
-        result = _fit_or_floor(deck, [par], frame, 24.0, 16.0, max_lines=2,
+        result = _fit_or_floor(deck, [par], frame, *SUBTITLE_PT, max_lines=2,
                                problem=("the subtitle does not fit on the title slide",
                                         "shorten the subtitle",
                                         deck.document.lines.get("subtitle")))
         box = _shrink_to_text(frame, result, bottom=bottom)
         shape = subtitle_shape if subtitle_shape is not None else _textbox(slide, box)
         _write(deck, shape, box, [par], result.size, anchor="b")
-        bottom = box.top - 6
+        bottom = box.top - SUBTITLE_GAP_PT
     else:
         _remove(subtitle_shape)
     title_par = Par((Run(title, bold=True),), band_text, heading,
                     line_spacing=TITLE_LINE_SPACING)
     frame = Box(inner.left, inner.top, inner.width, bottom - inner.top)
-    result = _fit_or_floor(deck, [title_par], frame, round(layout.slides.title_max * 1.25),
-                           layout.slides.title_min,
+    largest = round(layout.slides.title_max * TITLE_SLIDE_SCALE)
+    result = _fit_or_floor(deck, [title_par], frame, largest, layout.slides.title_min,
                            problem=("the title does not fit on the title slide",
                                     "shorten the title or move words into the subtitle",
                                     deck.document.lines.get("title")))
@@ -289,7 +350,7 @@ def _title_slide(deck: Deck, slide: Any, title: str) -> None:
     _write(deck, _title_shape(slide), box, [title_par], result.size, anchor="b")
 
     # Byline: each author's name, then their affiliation; then organization and date.
-    gap = round(g.height * 0.045, 2)
+    gap = round(g.height * BYLINE_GAP, 2)
     below = Box(g.margin, stripe.bottom + gap, g.content_width,
                 g.height - g.banner - gap - stripe.bottom - gap)
     if layout.logo is not None:
@@ -297,16 +358,17 @@ def _title_slide(deck: Deck, slide: Any, title: str) -> None:
     pars: list[Par] = []
     for author in meta.authors:
         pars.append(Par((Run(_clean(author.name), bold=True),), colors.text, body,
-                        space_before=0.6 if pars else 0.0))
+                        space_before=PARAGRAPH_SPACE if pars else 0.0))
         if author.affiliation:
-            pars.append(Par((Run(_clean(author.affiliation)),), colors.muted, body, scale=0.8,
-                            space_before=0.1))
+            pars.append(Par((Run(_clean(author.affiliation)),), colors.muted, body,
+                            scale=SECONDARY_SCALE, space_before=ATTACHED_SPACE))
     if meta.organization:
         pars.append(Par((Run(_clean(meta.organization), bold=True),), colors.primary, body,
-                        scale=0.8, space_before=1.0 if pars else 0.0))
-    pars.append(Par((Run(layout.format_date(meta.date)),), colors.muted, body, scale=0.8,
-                    space_before=0.2 if meta.organization else 1.0))
-    result = _fit_or_floor(deck, pars, below, 22.0, 12.0,
+                        scale=SECONDARY_SCALE, space_before=GROUP_SPACE if pars else 0.0))
+    pars.append(Par((Run(layout.format_date(meta.date)),), colors.muted, body,
+                    scale=SECONDARY_SCALE,
+                    space_before=2 * ATTACHED_SPACE if meta.organization else GROUP_SPACE))
+    result = _fit_or_floor(deck, pars, below, *BYLINE_PT,
                            problem=("the authors, organization and date do not fit on the "
                                     "title slide", "shorten the affiliations",
                                     deck.document.lines.get("authors")))
@@ -327,9 +389,9 @@ def _logo(slide: Any, logo: Logo, area: Box) -> Box:
                                        _emu(width), _emu(height))
     picture._element.nvPicPr.cNvPr.set("descr", "")
     _decorative(picture)
-    room = area.width - width - 24
+    room = area.width - width - LOGO_GAP_PT
     if logo.placement == "left":
-        return Box(area.left + width + 24, area.top, room, area.height)
+        return Box(area.left + width + LOGO_GAP_PT, area.top, room, area.height)
     return Box(area.left, area.top, room, area.height)
 
 
@@ -339,10 +401,10 @@ def _summary_slide(deck: Deck, slide: Any, title: str) -> None:
     summary = deck.document.meta.summary or ""
     top = _content_title(deck, slide, title, None)
     pars = [Par((Run(text),), layout.colors.text, layout.fonts.body,
-                space_before=0.6 if index else 0.0)
+                space_before=PARAGRAPH_SPACE if index else 0.0)
             for index, text in enumerate(_paragraphs(summary))]
     panel = Box(g.margin, top, g.content_width, g.content_bottom - top)
-    inset_x, inset_y = 22.0, 16.0
+    inset_x, inset_y = PANEL_INSET_PT
     result = _fit_or_floor(deck, pars, panel, layout.slides.body_max, layout.slides.body_min,
                            inset=(inset_x, inset_y),
                            problem=(f"the summary does not fit on its slide at "
@@ -351,7 +413,7 @@ def _summary_slide(deck: Deck, slide: Any, title: str) -> None:
                                     deck.document.lines.get("summary")))
     box = _shrink_to_text(panel, result, inset_y=inset_y, minimum=panel.height * 0.5)
     _rectangle(slide, box, layout.colors.summary_background, behind=True)
-    _rectangle(slide, Box(box.left, box.top, 5.0, box.height), layout.colors.accent,
+    _rectangle(slide, Box(box.left, box.top, ACCENT_STRIPE_PT, box.height), layout.colors.accent,
                behind=True)
     shape = _body_shape(slide, box)
     _write(deck, shape, box, pars, result.size, inset=(inset_x, inset_y), anchor="m")
@@ -369,8 +431,8 @@ def _key_point_slide(number: int, point: KeyPoint) -> Callable[[Deck, Any, str],
         normal = Box(g.margin, top, g.content_width, g.content_bottom - top)
         # The largest area the body may take when the text does not fit at the minimum size:
         # half the side margins and most of the gap to the footer.
-        wide = Box(g.margin / 2, top - 6, g.width - g.margin,
-                   g.footer.top - 2 - (top - 6))
+        wide = Box(g.margin / 2, top - OVERFLOW_PT, g.width - g.margin,
+                   g.footer.top - OVERFLOW_PT / 3 - (top - OVERFLOW_PT))
         if plain_text(point.inlines).strip():
             box, size = _fit_body(deck, pars, normal, wide, point.line,
                                   f"key point {number} does not fit on its slide at "
@@ -394,35 +456,35 @@ def _closing_slide(deck: Deck, slide: Any, title: str) -> None:
     links_bottom = area.bottom
     if meta.disclaimer:
         # The disclaimer is small print at the foot of the slide, separated by a hairline.
-        pars = [Par((Run(text),), colors.muted, body, space_before=0.5 if i else 0.0)
+        pars = [Par((Run(text),), colors.muted, body, space_before=PARAGRAPH_SPACE if i else 0.0)
                 for i, text in enumerate(_paragraphs(meta.disclaimer))]
         room = Box(area.left, area.top, area.width,
                    area.height * (0.5 if meta.links else 1.0))
-        result = _fit_or_floor(deck, pars, room, 16.0, 11.0,
+        result = _fit_or_floor(deck, pars, room, *DISCLAIMER_PT,
                                problem=("the disclaimer does not fit on the closing slide",
                                         "shorten the disclaimer",
                                         deck.document.lines.get("disclaimer")))
         box = _shrink_to_text(room, result, bottom=area.bottom)
         _write(deck, _textbox(slide, box), box, pars, result.size, anchor="b")
-        _rectangle(slide, Box(box.left + fit.DEFAULT_INSET_X, box.top - 8,
-                              box.width - 2 * fit.DEFAULT_INSET_X, 0.75), colors.rule)
-        links_bottom = box.top - 16
+        _rectangle(slide, Box(box.left + fit.DEFAULT_INSET_X, box.top - HAIRLINE_GAP_PT,
+                              box.width - 2 * fit.DEFAULT_INSET_X, HAIRLINE_PT), colors.rule)
+        links_bottom = box.top - 2 * HAIRLINE_GAP_PT
     links_box = Box(area.left, area.top, area.width, links_bottom - area.top)
     shape = _placeholder(slide, ("BODY", "OBJECT"))
     if meta.links:
         pars = []
         for link in meta.links:
             pars.append(Par((Run(_clean(link.label), href=link.url, color=colors.link),),
-                            colors.text, body, space_before=0.8 if pars else 0.0))
+                            colors.text, body, space_before=GROUP_SPACE if pars else 0.0))
             shown = link.url.removeprefix("mailto:")  # the address, as people write it
-            pars.append(Par((Run(shown, href=link.url),), colors.muted, body, scale=0.7,
-                            space_before=0.1))
-        wide = Box(g.margin / 2, area.top - 6, g.width - g.margin,
-                   links_bottom - (area.top - 6))
+            pars.append(Par((Run(shown, href=link.url),), colors.muted, body,
+                            scale=ADDRESS_SCALE, space_before=ATTACHED_SPACE))
+        wide = Box(g.margin / 2, area.top - OVERFLOW_PT, g.width - g.margin,
+                   links_bottom - (area.top - OVERFLOW_PT))
         box, size = _fit_body(deck, pars, links_box, wide, deck.document.lines.get("links"),
                               f"the further-reading links do not fit on the closing slide "
                               f"at {layout.slides.body_min:g} pt", "list fewer links",
-                              largest=min(layout.slides.body_max, 24.0))
+                              largest=min(layout.slides.body_max, LINKS_MAX_PT))
         _write(deck, shape if shape is not None else _textbox(slide, box), box, pars, size)
     elif shape is not None:
         _remove(shape)
@@ -442,9 +504,9 @@ def _content_title(deck: Deck, slide: Any, title: str, eyebrow: str | None,
     if eyebrow:
         label = Par((Run(eyebrow.upper(), bold=True),), layout.colors.accent, layout.fonts.body)
         label_box = Box(g.margin, top, g.content_width,
-                        round(fit.load_metrics(layout.fonts.body.bold).line_box * 14.0
+                        round(fit.load_metrics(layout.fonts.body.bold).line_box * LABEL_MAX_PT
                               + 2 * fit.DEFAULT_INSET_Y, 2))
-        _small_line(deck, slide, label_box, label, anchor="b", largest=14.0,
+        _small_line(deck, slide, label_box, label, anchor="b", largest=LABEL_MAX_PT,
                     inset_y=fit.DEFAULT_INSET_Y)
         top = label_box.bottom
     par = Par((Run(title, bold=True),), layout.colors.primary, layout.fonts.heading,
@@ -462,10 +524,11 @@ def _content_title(deck: Deck, slide: Any, title: str, eyebrow: str | None,
                                warn=True)
     box = _shrink_to_text(zone, result)
     _write(deck, _title_shape(slide), box, [par], result.size)
-    rule_top = box.bottom + 4
-    _rectangle(slide, Box(g.margin + fit.DEFAULT_INSET_X, rule_top, 64.0, 3.0),
+    rule_top = box.bottom + TITLE_RULE_GAP_PT
+    rule_width, rule_height = TITLE_RULE_PT
+    _rectangle(slide, Box(g.margin + fit.DEFAULT_INSET_X, rule_top, rule_width, rule_height),
                layout.colors.accent)
-    return round(rule_top + 3.0 + g.height * 0.03, 2)
+    return round(rule_top + rule_height + g.height * BELOW_TITLE, 2)
 
 
 def _fit_body(deck: Deck, pars: Sequence[Par], normal: Box, wide: Box, line: int | None,
@@ -586,7 +649,7 @@ def _notes(deck: Deck, slide: Any, details: Blocks) -> None:
         first = False
         paragraph.level = min(depth, 8)
         p_pr = paragraph._p.get_or_add_pPr()
-        p_pr.set("marL", str(round(depth * 0.3 * 914400)))
+        p_pr.set("marL", str(round(depth * NOTES_INDENT_IN * 72 * EMU_PER_PT)))
         p_pr.set("indent", "0")
         runs = ((Run(marker),) if marker else ()) + _runs(inlines, bold=bold)
         for run in runs:
