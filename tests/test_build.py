@@ -240,6 +240,24 @@ def test_two_sources_with_the_same_name_are_refused_not_overwritten(tmp_path: Pa
     assert not (tmp_path / "build").exists()
 
 
+def test_check_refuses_sources_whose_outputs_would_share_names(tmp_path: Path) -> None:
+    first, second = paper(tmp_path / "a", "brief.md"), paper(tmp_path / "b", "brief.md")
+    result = kzreport("check", str(first), str(second), cwd=tmp_path)
+    assert result.returncode == 1
+    assert f"{first}: error: its outputs would have the same names as those of {second}" \
+        in result.stderr
+
+
+def test_a_link_under_another_name_is_built_under_that_name(tmp_path: Path) -> None:
+    source = paper(tmp_path, "brief.md")
+    alias = tmp_path / "handout.md"
+    alias.symlink_to(source)
+    outcomes = build([source, alias], options(tmp_path))
+    assert [o.source for o in outcomes] == [source, alias]
+    assert (tmp_path / "build" / "brief.docx").is_file()
+    assert (tmp_path / "build" / "handout.docx").is_file()
+
+
 def test_the_same_source_named_twice_builds_once(tmp_path: Path) -> None:
     source = paper(tmp_path, "brief.md")
     seen: list[int] = []
@@ -274,11 +292,12 @@ def test_a_character_the_font_lacks_is_refused_before_rendering(tmp_path: Path,
                    front="organization: Org ✈\n")
     result = kzreport("check", str(source), cwd=tmp_path)
     assert result.returncode == 1
-    body, mono = layout.fonts.body, layout.fonts.mono
+    body, heading, mono = layout.fonts.body, layout.fonts.heading, layout.fonts.mono
     fix = " — replace the character, or use a layout whose fonts cover it"
+    # The organization is printed in the heading family's bold face.
     assert result.stderr.splitlines() == [
-        f"{source}:5: error: character '✈' (U+2708) is not in font {body.name} "
-        f"({body.regular.name}){fix}",
+        f"{source}:5: error: character '✈' (U+2708) is not in font {heading.name} "
+        f"({heading.bold.name}){fix}",
         f"{source}:10: error: character '🚀' (U+1F680) is not in font {body.name} "
         f"({body.regular.name}){fix}",
         f"{source}:10: error: character '漢' (U+6F22) is not in font {mono.name} "

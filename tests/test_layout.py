@@ -109,6 +109,8 @@ def test_settings_override_and_inherit(tmp_path: Path) -> None:
     ('inherit = "default"\n[labels]\nslide_footer = "{date.year}"\n', 3,
      "unknown field '{date.year}'"),
     ('inherit = "default"\nmonth_names = ["Jan", "Feb"]\n', 2, "twelve month names"),
+    ('inherit = "default"\nmonth_names = []\n', 2, "twelve month names"),
+    ('inherit = "default"\nmonth_names = "Jan"\n', 2, "'month_names' must be a list"),
     ('[colors\n', 1, "invalid TOML"),
 ])
 def test_validation_errors_are_located(tmp_path: Path, text: str, line: int,
@@ -149,6 +151,15 @@ def test_a_layout_without_inheritance_must_be_complete(tmp_path: Path) -> None:
     write_layout(tmp_path / "layouts" / "bare", '[colors]\ntext = "#000000"\n')
     found = problems("bare", tmp_path)
     assert any("missing setting 'page.size'" in p for p in found)
+
+
+def test_a_standalone_layout_written_before_the_disclaimer_label_still_loads(
+        tmp_path: Path) -> None:
+    text = (ROOT / "layouts" / "default" / "layout.toml").read_text("utf-8")
+    older = text.replace('disclaimer = "Disclaimer"\n', "")
+    assert older != text and "inherit" not in older
+    write_layout(tmp_path / "layouts" / "older", older)
+    assert load_layout("older", tmp_path).labels.disclaimer == "Disclaimer"
 
 
 def test_templates_with_macros_or_external_links_are_refused(tmp_path: Path) -> None:

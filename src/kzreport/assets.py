@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -13,9 +14,15 @@ MAX_IMAGE_PIXELS = 40_000_000
 IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpeg", "GIF": "gif", "BMP": "bmp", "TIFF": "tiff"}
 #: cmap subtables that map Unicode, best first: (platform, encoding) of full Unicode, then BMP.
 _UNICODE_CMAPS = ((3, 10), (0, 6), (0, 4), (3, 1), (0, 3), (0, 2), (0, 1), (0, 0))
-_NOT_DRAWN = frozenset(map(ord, "\n\r\t"))
+#: Characters no face is asked to draw: line layout, and the soft hyphen, which the PDF drops
+#: (or draws as a hyphen where it breaks a line) and Office applications hide.
+_NOT_DRAWN = frozenset(map(ord, "\n\r\t\u00ad"))
 #: Tables every font needs: to map characters, to measure them, and to embed their outlines.
 _REQUIRED_TABLES = ("cmap", "head", "hhea", "hmtx", "glyf", "loca")
+#: The fewest bytes of the fixed-size tables that are read field by field.
+_MIN_TABLE_SIZES = {"head": 54, "hhea": 36, "OS/2": 78}
+#: More mapped codes than Unicode has means overlapping ranges: a damaged or hostile font.
+_MAX_CODES = 0x110000
 
 
 def image_problem(path: Path) -> str | None:
@@ -70,10 +77,14 @@ def read_font(path: Path) -> FontFile:
 
 
 def font_characters(path: Path) -> frozenset[int]:
-    """The code points the TrueType font at ``path`` can draw, plus the layout characters no
-    face is asked to draw and the no-break space, which PDF and Office writers draw as a space
-    when a font has no glyph of its own for it."""
-    codes = read_font(path).cmap.keys()
+    """The code points the TrueType font at ``path`` can draw (see ``drawable``)."""
+    return drawable(read_font(path).cmap.keys())
+
+
+def drawable(codes: Collection[int]) -> frozenset[int]:
+    """The code points a font mapping ``codes`` can show: those, the characters no face is
+    asked to draw, and the no-break space, which PDF and Office writers draw as a space when a
+    font has no glyph of its own for it."""
     return frozenset(codes) | _NOT_DRAWN | ({0xA0} if 0x20 in codes else set())
 
 
@@ -93,15 +104,25 @@ def _read_font(path: Path, size: int, mtime_ns: int) -> FontFile:
         if missing:
             raise FontFileError(f"a font without the '{missing[0]}' table of TrueType outlines "
                                 "and metrics")
-        font = FontFile(data, tables, {})
-        font.cmap.update(_read_cmap(font))
+        _check_tables(data, tables)
+        return FontFile(data, tables, _read_cmap(data, tables["cmap"][0]))
     except (struct.error, IndexError):
         raise FontFileError("a damaged font file") from None
-    return font
 
 
-def _read_cmap(font: FontFile) -> dict[int, int]:
-    data, (cmap, _length) = font.data, font.tables["cmap"]
+def _check_tables(data: bytes, tables: dict[str, tuple[int, int]]) -> None:
+    """Refuse a font whose tables lie outside the file or are too short to hold what is read
+    from them, so that later readers can slice them without checking."""
+    for tag, (offset, length) in tables.items():
+        if offset + length > len(data) or length < _MIN_TABLE_SIZES.get(tag, 0):
+            raise FontFileError(f"a damaged font file (its '{tag}' table is cut short)")
+    hhea_offset = tables["hhea"][0]
+    (metrics,) = struct.unpack_from(">H", data, hhea_offset + 34)
+    if metrics == 0 or tables["hmtx"][1] < 4 * metrics:
+        raise FontFileError("a damaged font file (its 'hmtx' table is cut short)")
+
+
+def _read_cmap(data: bytes, cmap: int) -> dict[int, int]:
     (subtables,) = struct.unpack_from(">H", data, cmap + 2)
     offsets: dict[tuple[int, int], int] = {}
     for i in range(subtables):
@@ -127,6 +148,8 @@ def _format_4(data: bytes, start: int) -> dict[int, int]:
     deltas = struct.unpack_from(f">{n}h", data, start + 16 + 2 * segments2)
     range_at = start + 16 + 3 * segments2
     ranges = struct.unpack_from(f">{n}H", data, range_at)
+    if sum(max(0, end - begin + 1) for begin, end in zip(starts, ends, strict=True)) > _MAX_CODES:
+        raise FontFileError("a damaged font file (its character map overlaps itself)")
     glyphs = {}
     for i in range(n):
         for code in range(starts[i], ends[i] + 1):
@@ -146,10 +169,15 @@ def _format_4(data: bytes, start: int) -> dict[int, int]:
 def _format_12(data: bytes, start: int) -> dict[int, int]:
     """Groups of consecutive 32-bit codes mapped to consecutive glyphs."""
     (groups,) = struct.unpack_from(">I", data, start + 12)
+    ranges = [struct.unpack_from(">III", data, start + 16 + 12 * i) for i in range(groups)]
+    total = 0
+    for first, last, _glyph in ranges:
+        total += last - first + 1
+        if first > last or last > 0x10FFFF or total > _MAX_CODES:
+            raise FontFileError("a damaged font file (its character map is out of range)")
     glyphs = {}
-    for i in range(groups):
-        first, last, glyph = struct.unpack_from(">III", data, start + 16 + 12 * i)
-        for code in range(first, min(last, 0x10FFFF) + 1):
+    for first, last, glyph in ranges:
+        for code in range(first, last + 1):
             if glyph + code - first:
                 glyphs[code] = glyph + code - first
     return glyphs

@@ -16,20 +16,9 @@ from pathlib import Path
 
 from kzreport import __version__
 from kzreport.errors import KzreportError, Problem, SourceError
+from kzreport.glyphs import glyph_problems
 from kzreport.layout import Layout, load_layout
-from kzreport.model import (
-    CodeBlock,
-    Document,
-    Figure,
-    Heading,
-    Inlines,
-    KeyPoints,
-    Paragraph,
-    Span,
-    Table,
-    plain_text,
-    walk,
-)
+from kzreport.model import Document
 
 MANIFEST_NAME = ".kzreport-manifest.json"
 MANIFEST_VERSION = 1
@@ -107,7 +96,8 @@ def layout_for(document: Document, spec: str | None, cwd: Path) -> Layout:
     if spec is not None:
         return load_layout(spec, cwd, referrer="--layout")
     if document.meta.layout is not None:
-        # A path in the source is relative to the source; a name is looked up from cwd.
+        # A path (or a folder holding a layout.toml) is relative to the source; any other
+        # name is a project layout under cwd, else a built-in one.
         return load_layout(document.meta.layout, cwd, base=document.source.parent,
                            referrer=f"{document.source}:{document.lines.get('layout', 1)}")
     return load_layout("default", cwd)
@@ -125,77 +115,6 @@ def document_problems(document: Document, layout: Layout) -> list[Problem]:
     return problems
 
 
-#: At most this many missing characters are listed: a paper in an uncovered script would
-#: otherwise list thousands, and the first ones tell the story.
-MAX_GLYPH_PROBLEMS = 20
-
-
-def glyph_problems(document: Document, layout: Layout) -> list[Problem]:
-    """Each character of the paper that its layout's font cannot draw (once, where it first
-    appears): a PDF would show an empty box, so it is an error before anything is rendered."""
-    from kzreport.assets import font_characters
-
-    fonts = layout.fonts
-    covered = {role: font_characters(family.regular)
-               for role, family in (("body", fonts.body), ("heading", fonts.heading),
-                                    ("mono", fonts.mono))}
-    problems: list[Problem] = []
-    reported: set[str] = set()
-    for text, role, line in document_texts(document):
-        for char in text:
-            if ord(char) in covered[role] or char in reported:
-                continue
-            reported.add(char)
-            family = getattr(fonts, role)
-            problems.append(Problem(document.source, line, f"character '{char}' "
-                                    f"(U+{ord(char):04X}) is not in font {family.name} "
-                                    f"({family.regular.name})", "replace the character, or "
-                                    "use a layout whose fonts cover it"))
-    if len(problems) > MAX_GLYPH_PROBLEMS:
-        more = len(problems) - MAX_GLYPH_PROBLEMS
-        problems[MAX_GLYPH_PROBLEMS:] = [Problem(document.source, None, f"{more} more missing "
-                                                 "characters not shown",
-                                                 "fix the ones above and run again")]
-    return problems
-
-
-def document_texts(document: Document) -> Iterator[tuple[str, str, int | None]]:
-    """Every text the outputs draw, with the font role that draws it and its source line."""
-    meta, lines = document.meta, document.lines
-    yield meta.title, "heading", lines.get("title")
-    yield meta.subtitle or "", "heading", lines.get("subtitle")
-    for author in meta.authors:
-        yield f"{author.name}{author.affiliation or ''}", "body", lines.get("authors")
-    for key in ("organization", "summary", "disclaimer", "marking"):
-        yield getattr(meta, key) or "", "body", lines.get(key)
-    for link in meta.links:
-        yield link.label, "body", lines.get("links")
-    for block in walk(document.blocks):
-        if isinstance(block, Heading):
-            yield plain_text(block.inlines), "heading", block.line
-        elif isinstance(block, Paragraph):
-            yield from _inline_texts(block.inlines, block.line)
-        elif isinstance(block, CodeBlock):
-            yield block.text, "mono", block.line
-        elif isinstance(block, Table):
-            for cells in (block.header, *block.rows):
-                for cell in cells:
-                    yield from _inline_texts(cell, block.line)
-        elif isinstance(block, Figure):
-            yield block.caption, "body", block.line
-        elif isinstance(block, KeyPoints):
-            yield block.title, "heading", block.line
-            for point in block.points:
-                yield point.headline or "", "body", point.line
-                yield from _inline_texts(point.inlines, point.line)
-
-
-def _inline_texts(inlines: Inlines, line: int) -> Iterator[tuple[str, str, int | None]]:
-    for inline in inlines:
-        if isinstance(inline, Span):
-            yield inline.text, "mono" if inline.code else "body", line
-
-
 def prepare(source: Path, layout_spec: str | None, cwd: Path) -> tuple[Document, Layout]:
     """Parse ``source`` and load its layout; raise ``KzreportError`` listing every problem."""
     from kzreport.source import read_source  # the parser's libraries load only when needed
@@ -208,19 +127,22 @@ def prepare(source: Path, layout_spec: str | None, cwd: Path) -> tuple[Document,
     return document, layout
 
 
-def check_source(source: Path, layout_spec: str | None, cwd: Path,
-                 strict: bool = False) -> Outcome:
-    """Parse and validate one source and its layout without writing anything; ``strict`` makes
-    warnings errors."""
+def check_sources(sources: Sequence[Path], layout_spec: str | None, cwd: Path,
+                  strict: bool = False) -> list[Outcome]:
+    """Parse and validate ``sources`` and their layouts without writing anything (refusing, as
+    ``build`` would, sources whose outputs share names); ``strict`` makes warnings errors."""
     from kzreport.lint import accessibility_warnings
 
-    outcome = Outcome(source)
-    try:
-        document, _ = prepare(source, layout_spec, cwd)
-        outcome.problems.extend(_strictly(accessibility_warnings(document), strict))
-    except KzreportError as exc:
-        outcome.problems.extend(exc.problems)
-    return outcome
+    outcomes = _outcomes(sources)
+    for outcome in outcomes:
+        if outcome.failed:
+            continue
+        try:
+            document, _ = prepare(outcome.source, layout_spec, cwd)
+            outcome.problems.extend(_strictly(accessibility_warnings(document), strict))
+        except KzreportError as exc:
+            outcome.problems.extend(exc.problems)
+    return outcomes
 
 
 # ---------------------------------------------------------------- the manifest
@@ -365,8 +287,7 @@ def build(sources: Sequence[Path], options: Options,
     """
     from kzreport.lint import accessibility_warnings
 
-    outcomes = [Outcome(source) for source in _unique(sources)]
-    _refuse_shared_outputs(outcomes)
+    outcomes = _outcomes(sources)
     manifest = load_manifest(options.out_dir)
     planned: list[_Planned] = []
     for outcome in outcomes:
@@ -412,15 +333,19 @@ def build(sources: Sequence[Path], options: Options,
     return outcomes
 
 
-def _unique(sources: Sequence[Path]) -> list[Path]:
-    """``sources`` without repeats of the same file, in their first order."""
-    seen: set[Path] = set()
-    unique = []
+def _outcomes(sources: Sequence[Path]) -> list[Outcome]:
+    """One outcome per source, in their first order: a file named twice is built once (a link
+    under another name makes outputs of that name, so it counts as another source), and
+    sources whose outputs would share names are failed."""
+    seen: set[tuple[Path, str]] = set()
+    outcomes = []
     for source in sources:
-        if source.resolve() not in seen:
-            seen.add(source.resolve())
-            unique.append(source)
-    return unique
+        key = (source.resolve(), source.stem)
+        if key not in seen:
+            seen.add(key)
+            outcomes.append(Outcome(source))
+    _refuse_shared_outputs(outcomes)
+    return outcomes
 
 
 def _refuse_shared_outputs(outcomes: list[Outcome]) -> None:
@@ -428,7 +353,8 @@ def _refuse_shared_outputs(outcomes: list[Outcome]) -> None:
     ``b/x.md`` both make ``x.docx``): one would silently overwrite the other."""
     by_stem: dict[str, list[Outcome]] = {}
     for outcome in outcomes:
-        # casefold: on Windows and macOS file systems X.docx and x.docx are the same file
+        # casefold, deliberately conservative: on Windows and macOS file systems X.docx and
+        # x.docx are the same file, and the same build must behave alike everywhere.
         by_stem.setdefault(outcome.source.stem.casefold(), []).append(outcome)
     for group in by_stem.values():
         for outcome in group if len(group) > 1 else ():

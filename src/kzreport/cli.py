@@ -15,7 +15,7 @@ from kzreport.build import (
     DEFAULT_OUT_DIR,
     Options,
     Outcome,
-    check_source,
+    check_sources,
     find_sources,
     ignore_file_size_signal,
 )
@@ -131,7 +131,7 @@ def _summary(outcomes: list[Outcome]) -> dict[str, object]:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def check(sources: tuple[Path, ...], layout: str | None, strict: bool) -> None:
     """Validate SOURCES without writing anything."""
-    outcomes = [check_source(s, layout, Path.cwd(), strict) for s in _sources(sources)]
+    outcomes = check_sources(_sources(sources), layout, Path.cwd(), strict)
     code = _report(outcomes)
     if code == 0:
         click.echo(f"{len(outcomes)} source(s) OK")

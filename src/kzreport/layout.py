@@ -255,8 +255,8 @@ def is_layout_path(spec: str) -> bool:
 
 def resolve_layout(spec: str, cwd: Path, referrer: Path | str = "layout",
                    base: Path | None = None) -> Path:
-    """The folder of layout ``spec``: a path (relative to ``base``, by default ``cwd``), else
-    ``cwd/layouts/NAME``, else a built-in layout."""
+    """The folder of layout ``spec``: a path, or a folder holding a layout.toml, relative to
+    ``base`` (by default ``cwd``); else ``cwd/layouts/NAME``; else a built-in layout."""
     as_path = (base or cwd) / spec  # an absolute spec replaces the base
     if is_layout_path(spec) or (as_path / LAYOUT_FILE).is_file():
         folder = as_path.parent if as_path.suffix == ".toml" else as_path
@@ -523,7 +523,8 @@ def _read_chain(folder: Path, cwd: Path) -> tuple[dict[str, Any], dict[str, Path
         if not isinstance(parent, str):
             raise LayoutError([Problem(file, None, "'inherit' must be a layout name or path",
                                        'write inherit = "default"')])
-        # A path is relative to the inheriting layout's folder; a name is looked up from cwd.
+        # A path (or a folder holding a layout.toml) is relative to the inheriting layout's
+        # folder; any other name is a project layout under cwd, else a built-in one.
         current = resolve_layout(parent, cwd, referrer=file, base=current)
     merged: dict[str, Any] = {}
     origins: dict[str, Path] = {"": chain[0]}
@@ -534,6 +535,9 @@ def _read_chain(folder: Path, cwd: Path) -> tuple[dict[str, Any], dict[str, Path
 
 _SECTIONS = {"inherit", "description", "date_format", "month_names", "page", "slides", "fonts",
              "sizes", "colors", "labels", "markings", "files", "logo"}
+#: Labels added after layouts were first written: a standalone layout that predates one still
+#: loads, with this wording.
+LABEL_DEFAULTS = {"disclaimer": "Disclaimer"}
 #: The fields each label may use.
 LABEL_FIELDS = {
     "page": {"page", "pages"},
@@ -590,8 +594,11 @@ def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout",
             read.problem("date_format", f"unknown date token '{{{token}}}'",
                          "use " + ", ".join("{" + t + "}" for t in DATE_TOKENS))
 
-    month_names = read.value("month_names", list, list(MONTHS)) or list(MONTHS)
-    if len(month_names) != 12 or not all(isinstance(m, str) and m.strip() for m in month_names):
+    month_names = read.value("month_names", list, list(MONTHS))
+    if month_names is None:  # not a list: already reported
+        month_names = list(MONTHS)
+    elif len(month_names) != 12 or not all(isinstance(m, str) and m.strip()
+                                           for m in month_names):
         read.problem("month_names", "'month_names' must list twelve month names",
                      'write month_names = ["January", "February", ..., "December"]')
         month_names = list(MONTHS)
@@ -618,7 +625,8 @@ def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout",
             str(read.value(f"fonts.{role}.name", str) or ""),
             *(read.font_file(f"fonts.{role}.{style}")
               for style in ("regular", "bold", "italic", "bold_italic")))
-    labels = Labels(*(str(read.value(f"labels.{f.name}", str) or "") for f in fields(Labels)))
+    labels = Labels(*(str(read.value(f"labels.{f.name}", str, LABEL_DEFAULTS.get(f.name)) or "")
+                      for f in fields(Labels)))
     for label, allowed in LABEL_FIELDS.items():
         problem = label_problem(getattr(labels, label), allowed)
         if problem:

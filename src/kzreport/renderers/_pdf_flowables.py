@@ -593,7 +593,7 @@ class StoryBuilder:
         # chain of keepWithNext flowables, but never with a KeepTogether group.
         image.keepWithNext = 1
         label = self.markup.run(figure_label(self.layout, self.figures[block]) + " ",
-                                self.fonts.name("body", True), block.line)
+                                self.fonts.name("body", True), None, where=self.layout.files[0])
         caption = self.markup.run(block.caption, self.styles.caption.fontName, block.line)
         return [self._leaf(image, nesting),
                 self._leaf(tagged_paragraph(label + caption, self.styles.caption,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import io
-import re
 import time
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from reportlab.platypus.doctemplate import LayoutError as PlatypusLayoutError
 
 from kzreport import __version__
 from kzreport.errors import Problem, RenderError
+from kzreport.glyphs import page_label_characters
 from kzreport.layout import Layout, MarkingStyle
 from kzreport.model import Document
 from kzreport.renderers._common import (
@@ -43,7 +43,6 @@ BANNER_HEIGHT = 2.0
 #: The body must keep at least this share of the page height; a longer footer is an error.
 MIN_BODY_SHARE = 0.35
 #: Characters a page number may contain, checked against the footer font up front.
-_DIGITS = "0123456789"
 
 
 class PageFurniture:
@@ -94,8 +93,7 @@ class PageFurniture:
             self.disclaimer = PdfParagraph(text, self.text_style)
             disclaimer_height = self.disclaimer.wrap(self.frame_width, page.height)[1] + gap
         self.page_font = self.text_style.fontName
-        markup.glyphs.check(re.sub(r"\{\w*\}", "", layout.labels.page) + _DIGITS,
-                            self.page_font, None, layout_file)
+        markup.glyphs.check(page_label_characters(layout), self.page_font, None, layout_file)
         self.footer_bottom = self.banner_height + FURNITURE_DISTANCE * page.margin_bottom
         self.footer_height = self.rule + gap + disclaimer_height + line_height
         body_bottom = max(page.margin_bottom,
@@ -104,7 +102,7 @@ class PageFurniture:
         # Running header from page 2: the layout's label, a rule beneath.
         self.header_text = xml_safe(fill_label(layout.labels.running_header, document, layout))
         self.header_text = self._fit(self.header_text, self.page_font, sizes.small,
-                                     self.frame_width)
+                                     self.frame_width, fonts)
         markup.glyphs.check(self.header_text, self.page_font, lines.get("title"))
         self.header_top = page.height - self.banner_height - FURNITURE_DISTANCE * page.margin_top
         header_height = line_height + gap + self.rule if self.header_text else 0.0
@@ -122,14 +120,16 @@ class PageFurniture:
                                        "the text", "shorten the disclaimer")])
 
     @staticmethod
-    def _fit(text: str, font: str, size: float, width: float) -> str:
+    def _fit(text: str, font: str, size: float, width: float, fonts: PdfFonts) -> str:
         """``text``, cut at a word and ended with an ellipsis if it is wider than ``width``."""
         if pdfmetrics.stringWidth(text, font, size) <= width:
             return text
+        # Three dots where the face has no ellipsis: the cut must not print an empty box.
+        ellipsis = "…" if fonts.has_glyph(font, "…") else "..."
         words = text.split()
-        while words and pdfmetrics.stringWidth(" ".join(words) + "…", font, size) > width:
+        while words and pdfmetrics.stringWidth(" ".join(words) + ellipsis, font, size) > width:
             words.pop()
-        return " ".join(words) + "…"
+        return " ".join(words) + ellipsis
 
     def draw(self, canvas: TaggingCanvas, page: int, pages: int) -> None:
         """Draw page ``page`` of ``pages``'s furniture, all of it pagination artifacts."""

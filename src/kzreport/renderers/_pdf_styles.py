@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -13,7 +12,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from kzreport.assets import drawable
 from kzreport.errors import Problem, RenderError
+from kzreport.glyphs import limited, missing_glyph
 from kzreport.layout import FontFamily, Layout
 from kzreport.renderers._common import (
     BYLINE_AFTER,
@@ -38,8 +39,6 @@ _STYLE_FILES = {
     (False, True): "italic",
     (True, True): "bold_italic",
 }
-#: Characters that are layout, not glyphs: the paragraph engine never asks the font for them.
-_NOT_DRAWN = frozenset("\n\r\t")
 
 def color(hex_rgb: str) -> Color:
     """A reportlab colour from a layout ``RRGGBB`` string."""
@@ -56,7 +55,7 @@ class PdfFonts:
         self.layout = layout
         self._names: dict[tuple[Role, bool, bool], str] = {}
         self._files: dict[str, Path] = {}
-        self._cmaps: dict[str, Mapping[int, int]] = {}
+        self._cmaps: dict[str, frozenset[int]] = {}
         for role in ROLES:
             self._register(role, getattr(layout.fonts, role))
 
@@ -81,7 +80,7 @@ class PdfFonts:
             # reportlab reuses an already registered face of the same PostScript name, so the
             # character map must come from the font it will actually draw with.
             face = pdfmetrics.getFont(name).face
-            self._cmaps[name] = face.charToGlyph
+            self._cmaps[name] = drawable(face.charToGlyph.keys())
             self._files[name] = path
             self._names[(role, bold, italic)] = name
             names[attr] = name
@@ -95,14 +94,12 @@ class PdfFonts:
 
     def has_glyph(self, font: str, char: str) -> bool:
         """Whether face ``font`` can draw ``char`` (its character map has it)."""
-        return char in _NOT_DRAWN or ord(char) in self._cmaps[font]
+        return ord(char) in self._cmaps[font]
 
-    def describe(self, font: str) -> str:
-        """How a problem names face ``font``: the layout's family name and the file drawn."""
-        for (role, _bold, _italic), name in self._names.items():
-            if name == font:
-                return f"{getattr(self.layout.fonts, role).name} ({self._files[font].name})"
-        return font
+    def face_file(self, font: str) -> tuple[FontFamily, Path]:
+        """The layout's family of registered face ``font``, and the file it draws with."""
+        role = next(role for (role, _b, _i), name in self._names.items() if name == font)
+        return getattr(self.layout.fonts, role), self._files[font]
 
     def width(self, text: str, font: str, size: float) -> float:
         """The advance width of ``text`` set in ``font`` at ``size`` points."""
@@ -110,42 +107,31 @@ class PdfFonts:
 
 
 class GlyphCheck:
-    """Collects every character some face cannot draw, located at its source line."""
-
-    #: A source full of CJK would otherwise list thousands; the first ones tell the story.
-    LIMIT = 20
+    """Collects every character some face cannot draw, located at its source line: the
+    renderer's own check of what ``kzreport.glyphs`` predicted before rendering."""
 
     def __init__(self, fonts: PdfFonts, source: Path) -> None:
         self.fonts = fonts
         self.source = source
         self.problems: list[Problem] = []
-        self._seen: set[tuple[str, Path, int | None]] = set()
+        self._seen: set[tuple[str, str, Path, int | None]] = set()
 
     def check(self, text: str, font: str, line: int | None, where: Path | None = None) -> None:
-        """Record the characters of ``text`` that ``font`` lacks, once per character and line
-        (the title, say, is set in two faces, but one report tells the user what to fix)."""
+        """Record the characters of ``text`` that ``font`` lacks, once per character, face and
+        line."""
         path = where or self.source
         for char in sorted(set(text)):
-            key = (char, path, line)
+            key = (char, font, path, line)
             if self.fonts.has_glyph(font, char) or key in self._seen:
                 continue
             self._seen.add(key)
-            message = (f"character '{char}' (U+{ord(char):04X}) is not in font "
-                       f"{self.fonts.describe(font)}")
-            self.problems.append(Problem(
-                path, line, message, "replace the character, or use a layout whose fonts cover it"))
+            family, file = self.fonts.face_file(font)
+            self.problems.append(missing_glyph(char, family, file, path, line))
 
     def raise_if_any(self) -> None:
         """Fail the build when any character would have printed as an empty box."""
-        if not self.problems:
-            return
-        # Sorted so the report reads top to bottom and does not depend on set iteration order.
-        ordered = sorted(self.problems, key=lambda p: (str(p.path), p.line or 0, p.message))
-        shown = ordered[: self.LIMIT]
-        if len(ordered) > self.LIMIT:
-            shown.append(Problem(self.source, None, f"{len(ordered) - self.LIMIT} more missing "
-                                 "characters not shown", "fix the ones above and run again"))
-        raise RenderError(shown)
+        if self.problems:
+            raise RenderError(limited(self.problems, self.source))
 
 
 # ---------------------------------------------------------------- styles

@@ -1,0 +1,196 @@
+"""The face the PDF draws each text in, and the characters those faces lack (no reportlab)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from kzreport.assets import font_characters
+from kzreport.errors import Problem
+from kzreport.layout import FontFamily, Layout
+from kzreport.model import (
+    Block,
+    CodeBlock,
+    Document,
+    Figure,
+    Heading,
+    Inlines,
+    KeyPoints,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Span,
+    Table,
+)
+from kzreport.renderers._common import BULLETS, fill_label
+
+#: At most this many missing characters are listed: a paper in an uncovered script would
+#: otherwise list thousands, and the first ones tell the story.
+MAX_GLYPH_PROBLEMS = 20
+#: Every digit a number (a page, a figure, a list item) may be drawn with.
+DIGITS = "0123456789"
+_STYLE_ATTRIBUTES = {(False, False): "regular", (True, False): "bold",
+                     (False, True): "italic", (True, True): "bold_italic"}
+
+
+@dataclass(frozen=True)
+class Face:
+    """One face of the layout: its family's role and its style."""
+
+    role: str  # "body", "heading" or "mono"
+    bold: bool = False
+    italic: bool = False
+
+    def family(self, layout: Layout) -> FontFamily:
+        """The layout's family for this face's role."""
+        family: FontFamily = getattr(layout.fonts, self.role)
+        return family
+
+    def file(self, layout: Layout) -> Path:
+        """The TrueType file that draws this face."""
+        path: Path = getattr(self.family(layout), _STYLE_ATTRIBUTES[(self.bold, self.italic)])
+        return path
+
+
+@dataclass(frozen=True)
+class DrawnText:
+    """A text the PDF draws, the face it is drawn in, and where it comes from."""
+
+    text: str
+    face: Face
+    line: int | None
+    #: The layout file for the layout's own words; None for the paper's text.
+    where: Path | None = None
+
+
+def missing_glyph(char: str, family: FontFamily, file: Path, path: Path,
+                  line: int | None) -> Problem:
+    """The problem of a character that face ``file`` of ``family`` has no glyph for."""
+    return Problem(path, line, f"character '{char}' (U+{ord(char):04X}) is not in font "
+                   f"{family.name} ({file.name})",
+                   "replace the character, or use a layout whose fonts cover it")
+
+
+def limited(problems: list[Problem], source: Path) -> list[Problem]:
+    """``problems`` sorted top to bottom (a line's in the order they were found), cut to
+    ``MAX_GLYPH_PROBLEMS`` with a count of the rest."""
+    ordered = sorted(problems, key=lambda p: (str(p.path), p.line or 0))
+    if len(ordered) <= MAX_GLYPH_PROBLEMS:
+        return ordered
+    more = len(ordered) - MAX_GLYPH_PROBLEMS
+    return [*ordered[:MAX_GLYPH_PROBLEMS],
+            Problem(source, None, f"{more} more missing characters not shown",
+                    "fix the ones above and run again")]
+
+
+def glyph_problems(document: Document, layout: Layout) -> list[Problem]:
+    """Each character the PDF would draw in a face that lacks it (once per character, face
+    and line): it would print as an empty box, so it is an error before anything renders."""
+    problems: list[Problem] = []
+    seen: set[tuple[str, Path, Path, int | None]] = set()
+    covered: dict[Path, frozenset[int]] = {}
+    for drawn in drawn_texts(document, layout):
+        file = drawn.face.file(layout)
+        if file not in covered:
+            covered[file] = font_characters(file)
+        path = drawn.where or document.source
+        for char in drawn.text:
+            key = (char, file, path, drawn.line)
+            if ord(char) in covered[file] or key in seen:
+                continue
+            seen.add(key)
+            problems.append(missing_glyph(char, drawn.face.family(layout), file, path,
+                                          drawn.line))
+    return limited(problems, document.source)
+
+
+def drawn_texts(document: Document, layout: Layout) -> Iterator[DrawnText]:
+    """Every text the PDF draws, in the face that draws it: the PDF renderer sets the same
+    faces (and checks them again as it draws)."""
+    meta, lines, layout_file = document.meta, document.lines, layout.files[0]
+    heading_bold, body, body_bold = Face("heading", True), Face("body"), Face("body", True)
+    # Page furniture: banners, footer, running header.
+    if meta.marking:
+        yield DrawnText(meta.marking, heading_bold, lines.get("marking"))
+    if meta.disclaimer:
+        yield DrawnText(meta.disclaimer, body, lines.get("disclaimer"))
+    yield DrawnText(page_label_characters(layout), body, None, layout_file)
+    yield DrawnText(fill_label(layout.labels.running_header, document, layout), body,
+                    lines.get("title"))
+    # Title block and summary.
+    if meta.organization:
+        yield DrawnText(meta.organization.upper(), heading_bold, lines.get("organization"))
+    yield DrawnText(meta.title, heading_bold, lines.get("title"))
+    if meta.subtitle:
+        yield DrawnText(meta.subtitle, Face("heading"), lines.get("subtitle"))
+    for author in meta.authors:
+        yield DrawnText(author.name, body_bold, lines.get("authors"))
+        if author.affiliation:
+            yield DrawnText(", " + author.affiliation, body, lines.get("authors"))
+    yield DrawnText(layout.format_date(meta.date), body, lines.get("date"))
+    if meta.summary:
+        yield DrawnText(layout.labels.summary + ": ", heading_bold, None, layout_file)
+        yield DrawnText(meta.summary, body, lines.get("summary"))
+    yield from _blocks(document.blocks, layout, depth=0, italic=False)
+    if meta.links:
+        yield DrawnText(layout.labels.further_reading, heading_bold, None, layout_file)
+        line = lines.get("links")
+        yield DrawnText(BULLETS[0], body, line)
+        for link in meta.links:
+            yield DrawnText(link.label, body, line)
+
+
+def page_label_characters(layout: Layout) -> str:
+    """The characters a page label (``Page {page} of {pages}``) may be drawn with."""
+    return re.sub(r"\{\w*\}", "", layout.labels.page) + DIGITS
+
+
+def _blocks(blocks: tuple[Block, ...], layout: Layout, depth: int,
+            italic: bool) -> Iterator[DrawnText]:
+    body = Face("body")
+    for block in blocks:
+        if isinstance(block, Heading):
+            yield from _inlines(block.inlines, "heading", block.line, bold=True, italic=False)
+        elif isinstance(block, Paragraph):
+            yield from _inlines(block.inlines, "body", block.line, bold=False, italic=italic)
+        elif isinstance(block, ListBlock):
+            if block.ordered:
+                numbers = range(block.start, block.start + len(block.items))
+                yield DrawnText("".join(f"{n}." for n in numbers), body, block.line)
+            else:
+                yield DrawnText(BULLETS[depth % len(BULLETS)], body, block.line)
+            for item in block.items:
+                yield from _blocks(item.blocks, layout, depth + 1, italic)
+        elif isinstance(block, Quote):
+            yield from _blocks(block.blocks, layout, depth, italic=True)
+        elif isinstance(block, CodeBlock):
+            yield DrawnText(block.text.replace("\t", " "), Face("mono"), block.line)
+        elif isinstance(block, Table):
+            for cell in block.header:
+                yield from _inlines(cell, "body", block.line, bold=True, italic=False)
+            for row in block.rows:
+                for cell in row:
+                    yield from _inlines(cell, "body", block.line, bold=False, italic=False)
+        elif isinstance(block, Figure):
+            yield DrawnText(layout.labels.figure.format(n="") + DIGITS, Face("body", True), None,
+                            layout.files[0])
+            yield DrawnText(block.caption, body, block.line)
+        elif isinstance(block, KeyPoints):
+            yield DrawnText(block.title, Face("heading", True), block.line)
+            yield DrawnText(BULLETS[0], body, block.line)
+            for point in block.points:
+                if point.headline:
+                    yield DrawnText(point.headline, Face("body", True), point.line)
+                yield from _inlines(point.inlines, "body", point.line, bold=False, italic=False)
+                yield from _blocks(point.details, layout, 1, italic)
+
+
+def _inlines(inlines: Inlines, role: str, line: int, *, bold: bool,
+             italic: bool) -> Iterator[DrawnText]:
+    for inline in inlines:
+        if isinstance(inline, Span):
+            face = Face("mono" if inline.code else role, bold or inline.bold,
+                        italic or inline.italic)
+            yield DrawnText(inline.text, face, line)

@@ -1,0 +1,100 @@
+"""The glyph check before rendering names exactly what the PDF renderer would refuse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+from kzreport import glyphs
+from kzreport.errors import RenderError
+from kzreport.glyphs import glyph_problems
+from kzreport.layout import Layout, load_layout
+from kzreport.renderers import renderers
+from kzreport.source import read_source
+
+EVERY_FACE = FIXTURES / "glyphs-every-face.md"
+#: Bitstream Vera, shipped with reportlab, has no Cyrillic: a face set in it cannot draw 'Ж'.
+LATIN_ONLY = {"regular": "Vera.ttf", "bold": "VeraBd.ttf", "italic": "VeraIt.ttf",
+              "bold_italic": "VeraBI.ttf"}
+#: Every face the PDF draws with: headings are bold, so the heading family's plain italic
+#: face is never used.
+FACES = [(role, style) for role in ("body", "heading", "mono") for style in LATIN_ONLY
+         if (role, style) != ("heading", "italic")]
+
+
+def layout_with_latin_only(tmp_path: Path, role: str, style: str) -> Layout:
+    """The default layout with one face swapped for a font that lacks Cyrillic."""
+    folder = tmp_path / "layouts" / "latin"
+    folder.mkdir(parents=True)
+    (folder / "layout.toml").write_text(
+        f'inherit = "default"\n[fonts.{role}]\n'
+        f'{style} = "package:reportlab/fonts/{LATIN_ONLY[style]}"\n', "utf-8")
+    return load_layout("latin", tmp_path)
+
+
+def pdf_refusal(layout: Layout, tmp_path: Path) -> set[str]:
+    """What the PDF renderer itself refuses when it draws the every-face paper."""
+    with pytest.raises(RenderError) as refused:
+        renderers()["pdf"].render(read_source(EVERY_FACE), layout, tmp_path / "out.pdf")
+    return {str(problem) for problem in refused.value.problems}
+
+
+@pytest.mark.parametrize(("role", "style"), FACES)
+def test_the_check_predicts_every_face_the_pdf_draws(tmp_path: Path, role: str, style: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(glyphs, "MAX_GLYPH_PROBLEMS", 1000)
+    layout = layout_with_latin_only(tmp_path, role, style)
+    predicted = {str(problem) for problem in glyph_problems(read_source(EVERY_FACE), layout)}
+    assert predicted, f"the fixture draws nothing in the {role} {style} face"
+    assert all(f"({LATIN_ONLY[style]})" in problem for problem in predicted)
+    assert predicted == pdf_refusal(layout, tmp_path)
+
+
+def test_the_default_layout_draws_the_every_face_paper(layout: Layout) -> None:
+    assert glyph_problems(read_source(EVERY_FACE), layout) == []
+
+
+def test_a_face_the_pdf_never_draws_is_not_checked(tmp_path: Path) -> None:
+    layout = layout_with_latin_only(tmp_path, "heading", "italic")
+    assert glyph_problems(read_source(EVERY_FACE), layout) == []
+    renderers()["pdf"].render(read_source(EVERY_FACE), layout, tmp_path / "out.pdf")
+    assert (tmp_path / "out.pdf").stat().st_size > 0
+
+
+def test_the_layouts_own_words_are_checked_and_located_in_the_layout(tmp_path: Path) -> None:
+    folder = tmp_path / "layouts" / "words"
+    folder.mkdir(parents=True)
+    (folder / "layout.toml").write_text(
+        'inherit = "default"\nmonth_names = ["Қаңтар", "Ақпан", "Наурыз", "Сәуір", "Мамыр", '
+        '"Маусым", "Шілде", "Тамыз", "Қыркүйек", "Қазан", "Қараша", "Желтоқсан"]\n'
+        '[labels]\nsummary = "Түйін"\n'
+        '[fonts.body]\nregular = "package:reportlab/fonts/Vera.ttf"\n'
+        '[fonts.heading]\nbold = "package:reportlab/fonts/VeraBd.ttf"\n', "utf-8")
+    layout = load_layout("words", tmp_path)
+    document = read_source(EVERY_FACE)
+    problems = [str(p) for p in glyph_problems(document, layout)]
+    # The month is in the dateline (line 7 of the paper); the label is the layout's own.
+    assert any(p.startswith(f"{EVERY_FACE}:7: error: character 'М'") for p in problems)
+    assert any(p.startswith(f"{folder / 'layout.toml'}: error: character 'Т'") for p in problems)
+
+
+def test_a_soft_hyphen_and_no_break_space_are_not_missing_glyphs(tmp_path: Path,
+                                                                 layout: Layout) -> None:
+    source = tmp_path / "shy.md"
+    source.write_text(EVERY_FACE.read_text("utf-8").replace(
+        "Plain Ж", "Hyphen\u00adation and no\u00a0break"), "utf-8")
+    (tmp_path / "pdf-chart.png").write_bytes((FIXTURES / "pdf-chart.png").read_bytes())
+    assert glyph_problems(read_source(source), layout) == []
+
+
+def test_many_missing_characters_are_cut_to_a_count(tmp_path: Path) -> None:
+    layout = layout_with_latin_only(tmp_path, "body", "regular")
+    source = tmp_path / "cjk.md"
+    source.write_text(EVERY_FACE.read_text("utf-8").replace(
+        "Plain Ж", "".join(chr(0x4E00 + n) for n in range(30))), "utf-8")
+    (tmp_path / "pdf-chart.png").write_bytes((FIXTURES / "pdf-chart.png").read_bytes())
+    problems = glyph_problems(read_source(source), layout)
+    assert len(problems) == glyphs.MAX_GLYPH_PROBLEMS + 1
+    assert problems[-1].message.endswith("more missing characters not shown")
