@@ -110,6 +110,7 @@ def test_settings_override_and_inherit(tmp_path: Path) -> None:
      "unknown field '{date.year}'"),
     ('inherit = "default"\nmonth_names = ["Jan", "Feb"]\n', 2, "twelve month names"),
     ('inherit = "default"\nmonth_names = []\n', 2, "twelve month names"),
+    ('inherit = "default"\n[logo]\nfile = "nope.png"\nwidth = "2cm"\n', 3, "file not found"),
     ('inherit = "default"\nmonth_names = "Jan"\n', 2, "'month_names' must be a list"),
     ('[colors\n', 1, "invalid TOML"),
 ])

@@ -648,7 +648,7 @@ def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout",
             read.problem("logo.file", f"the logo image {broken}", "use an undamaged PNG or JPEG")
         elif logo_file is not None:
             logo = Logo(logo_file, read.length("logo.width"), placement)
-        else:
+        elif "file" not in read.table("logo"):  # a file that is not there is reported already
             read.problem("logo", "the [logo] table has no file", 'add file = "logo.png"')
 
     markings = {}

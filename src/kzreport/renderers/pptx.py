@@ -109,8 +109,10 @@ BELOW_TITLE = 0.03
 #: The hairline over the closing slide's disclaimer, and the space around it.
 HAIRLINE_PT = 0.75
 HAIRLINE_GAP_PT = 8.0
-#: How far a body that does not fit at the smallest size may grow into the margins and gaps.
+#: How far a body that does not fit at the smallest size may grow into the margins and gaps,
+#: and what it keeps clear above the footer when it does.
 OVERFLOW_PT = 6.0
+FOOTER_CLEARANCE_PT = 2.0
 #: The space between the logo and the text beside it.
 LOGO_GAP_PT = 24.0
 #: Indent of a notes bullet per nesting level, in inches (notes are read, not designed).
@@ -432,7 +434,7 @@ def _key_point_slide(number: int, point: KeyPoint) -> Callable[[Deck, Any, str],
         # The largest area the body may take when the text does not fit at the minimum size:
         # half the side margins and most of the gap to the footer.
         wide = Box(g.margin / 2, top - OVERFLOW_PT, g.width - g.margin,
-                   g.footer.top - OVERFLOW_PT / 3 - (top - OVERFLOW_PT))
+                   g.footer.top - FOOTER_CLEARANCE_PT - (top - OVERFLOW_PT))
         if plain_text(point.inlines).strip():
             box, size = _fit_body(deck, pars, normal, wide, point.line,
                                   f"key point {number} does not fit on its slide at "
