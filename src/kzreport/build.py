@@ -17,7 +17,7 @@ from pathlib import Path
 from kzreport import __version__
 from kzreport.errors import KzreportError, Problem, SourceError
 from kzreport.glyphs import glyph_problems
-from kzreport.layout import Layout, load_layout
+from kzreport.layout import FACE_FIELDS, Layout, load_layout
 from kzreport.model import Document
 
 MANIFEST_NAME = ".kzreport-manifest.json"
@@ -166,9 +166,8 @@ def _sha256_cached(path: Path, size: int, mtime_ns: int) -> str:
 
 def input_files(document: Document, layout: Layout) -> list[Path]:
     """Every file an output of ``document`` depends on: source, images, layout files, fonts."""
-    fonts = [getattr(family, style) for family in (layout.fonts.body, layout.fonts.heading,
-                                                   layout.fonts.mono)
-             for style in ("regular", "bold", "italic", "bold_italic")]
+    fonts = [family.face(*style) for family in (layout.fonts.body, layout.fonts.heading,
+                                                layout.fonts.mono) for style in FACE_FIELDS]
     files = [document.source, *document.assets, *layout.files, *layout.assets, *fonts]
     return sorted({Path(os.path.abspath(f)) for f in files})
 

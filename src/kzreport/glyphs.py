@@ -31,8 +31,6 @@ from kzreport.renderers._common import BULLETS, fill_label
 MAX_GLYPH_PROBLEMS = 20
 #: Every digit a number (a page, a figure, a list item) may be drawn with.
 DIGITS = "0123456789"
-_STYLE_ATTRIBUTES = {(False, False): "regular", (True, False): "bold",
-                     (False, True): "italic", (True, True): "bold_italic"}
 
 
 @dataclass(frozen=True)
@@ -50,8 +48,7 @@ class Face:
 
     def file(self, layout: Layout) -> Path:
         """The TrueType file that draws this face."""
-        path: Path = getattr(self.family(layout), _STYLE_ATTRIBUTES[(self.bold, self.italic)])
-        return path
+        return self.family(layout).face(self.bold, self.italic)
 
 
 @dataclass(frozen=True)

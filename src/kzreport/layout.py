@@ -26,6 +26,11 @@ MONTHS = (
 DATE_TOKENS = ("d", "dd", "Month", "Mon", "MON", "m", "mm", "yy", "yyyy")
 
 
+#: The ``FontFamily`` field holding each style's file, by (bold, italic).
+FACE_FIELDS = {(False, False): "regular", (True, False): "bold", (False, True): "italic",
+               (True, True): "bold_italic"}
+
+
 @dataclass(frozen=True)
 class FontFamily:
     """A font family: the name Office shows, and the four TTF files that embed and measure it."""
@@ -35,6 +40,11 @@ class FontFamily:
     bold: Path
     italic: Path
     bold_italic: Path
+
+    def face(self, bold: bool = False, italic: bool = False) -> Path:
+        """The file of the face in that style."""
+        path: Path = getattr(self, FACE_FIELDS[(bold, italic)])
+        return path
 
 
 @dataclass(frozen=True)
@@ -623,8 +633,7 @@ def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout",
         read.known_keys(f"fonts.{role}", _fields(FontFamily))
         families[role] = FontFamily(
             str(read.value(f"fonts.{role}.name", str) or ""),
-            *(read.font_file(f"fonts.{role}.{style}")
-              for style in ("regular", "bold", "italic", "bold_italic")))
+            *(read.font_file(f"fonts.{role}.{style}") for style in FACE_FIELDS.values()))
     labels = Labels(*(str(read.value(f"labels.{f.name}", str, LABEL_DEFAULTS.get(f.name)) or "")
                       for f in fields(Labels)))
     for label, allowed in LABEL_FIELDS.items():

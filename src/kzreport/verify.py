@@ -704,12 +704,7 @@ def _family(typeface: str | None, layout: Layout) -> FontFamily:
 
 
 def _face(run: TextRun, layout: Layout) -> Path:
-    family = _family(run.typeface, layout)
-    if run.bold and run.italic:
-        return family.bold_italic
-    if run.bold:
-        return family.bold
-    return family.italic if run.italic else family.regular
+    return _family(run.typeface, layout).face(run.bold, run.italic)
 
 
 def overflow(frame: TextFrame, layout: Layout) -> str | None:

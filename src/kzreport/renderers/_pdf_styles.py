@@ -15,7 +15,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from kzreport.assets import drawable
 from kzreport.errors import Problem, RenderError
 from kzreport.glyphs import limited, missing_glyph
-from kzreport.layout import FontFamily, Layout
+from kzreport.layout import FACE_FIELDS, FontFamily, Layout
 from kzreport.renderers._common import (
     BYLINE_AFTER,
     CODE_LEADING,
@@ -32,13 +32,6 @@ from kzreport.renderers._common import (
 
 Role = Literal["body", "heading", "mono"]
 ROLES: tuple[Role, ...] = ("body", "heading", "mono")
-#: (bold, italic) -> the FontFamily attribute holding that style's file.
-_STYLE_FILES = {
-    (False, False): "regular",
-    (True, False): "bold",
-    (False, True): "italic",
-    (True, True): "bold_italic",
-}
 
 def color(hex_rgb: str) -> Color:
     """A reportlab colour from a layout ``RRGGBB`` string."""
@@ -63,12 +56,12 @@ class PdfFonts:
         # Names derive from the family's files: identical families (body and heading in the
         # default layout) share one registration and are embedded once, and two layouts with
         # different files never collide in reportlab's process-wide registry.
-        files = [getattr(family, attr) for attr in _STYLE_FILES.values()]
+        files = [getattr(family, attr) for attr in FACE_FIELDS.values()]
         digest = hashlib.sha1("\0".join(str(f) for f in files).encode()).hexdigest()[:12]
         names: dict[str, str] = {}
-        for (bold, italic), attr in _STYLE_FILES.items():
+        for (bold, italic), attr in FACE_FIELDS.items():
             name = f"kzreport-{digest}-{attr}"
-            path: Path = getattr(family, attr)
+            path = family.face(bold, italic)
             if name not in pdfmetrics.getRegisteredFontNames():
                 try:
                     pdfmetrics.registerFont(TTFont(name, str(path)))

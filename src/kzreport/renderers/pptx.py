@@ -715,13 +715,7 @@ def _runs(inlines: Inlines, bold: bool = False) -> tuple[Run, ...]:
 
 def _face(family: FontFamily, run: Run, layout: Layout) -> Path:
     """The TTF that draws ``run``: the same file the PDF embeds for that style."""
-    if run.mono:
-        family = layout.fonts.mono
-    if run.bold and run.italic:
-        return family.bold_italic
-    if run.bold:
-        return family.bold
-    return family.italic if run.italic else family.regular
+    return (layout.fonts.mono if run.mono else family).face(run.bold, run.italic)
 
 
 def _write(deck: Deck, shape: Any, box: Box, pars: Sequence[Par], size: float,
