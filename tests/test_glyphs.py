@@ -63,7 +63,9 @@ def test_a_face_the_pdf_never_draws_is_not_checked(tmp_path: Path) -> None:
     assert (tmp_path / "out.pdf").stat().st_size > 0
 
 
-def test_the_layouts_own_words_are_checked_and_located_in_the_layout(tmp_path: Path) -> None:
+def test_the_layouts_own_words_are_checked_and_located_in_the_layout(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(glyphs, "MAX_GLYPH_PROBLEMS", 1000)
     folder = tmp_path / "layouts" / "words"
     folder.mkdir(parents=True)
     (folder / "layout.toml").write_text(
@@ -78,6 +80,8 @@ def test_the_layouts_own_words_are_checked_and_located_in_the_layout(tmp_path: P
     # The month is in the dateline (line 7 of the paper); the label is the layout's own.
     assert any(p.startswith(f"{EVERY_FACE}:7: error: character 'М'") for p in problems)
     assert any(p.startswith(f"{folder / 'layout.toml'}: error: character 'Т'") for p in problems)
+    # The paper's own problems come first, wherever the layout lives.
+    assert problems[0].startswith(str(EVERY_FACE)) and problems[-1].startswith(str(folder))
 
 
 def test_a_soft_hyphen_and_no_break_space_are_not_missing_glyphs(tmp_path: Path,

@@ -71,9 +71,9 @@ def missing_glyph(char: str, family: FontFamily, file: Path, path: Path,
 
 
 def limited(problems: list[Problem], source: Path) -> list[Problem]:
-    """``problems`` sorted top to bottom (a line's in the order they were found), cut to
-    ``MAX_GLYPH_PROBLEMS`` with a count of the rest."""
-    ordered = sorted(problems, key=lambda p: (str(p.path), p.line or 0))
+    """``problems`` sorted top to bottom, the paper's before the layout's (a line's in the order
+    they were found), cut to ``MAX_GLYPH_PROBLEMS`` with a count of the rest."""
+    ordered = sorted(problems, key=lambda p: (p.path != source, str(p.path), p.line or 0))
     if len(ordered) <= MAX_GLYPH_PROBLEMS:
         return ordered
     more = len(ordered) - MAX_GLYPH_PROBLEMS
