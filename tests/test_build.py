@@ -218,6 +218,15 @@ def test_start_up_imports_no_writer_library(project: Path, command: list[str]) -
     assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_top_level_help_loads_neither_the_build_nor_the_formats(project: Path) -> None:
+    code = ("import sys\nfrom kzreport.cli import cli\n"
+            "try:\n    cli(['--help'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith('kzreport.')))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True,
+                            text=True, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "['kzreport.cli', 'kzreport.errors']"
+
+
 # ---------------------------------------------------------------- inputs that collide or mislead
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from kzreport import __version__
+from kzreport import DEFAULT_OUT_DIR, __version__
 from kzreport.errors import KzreportError, Problem, SourceError
 from kzreport.glyphs import glyph_problems
 from kzreport.layout import FACE_FIELDS, Layout, load_layout
@@ -62,10 +62,6 @@ class Outcome:
     @property
     def failed(self) -> bool:
         return any(p.severity == "error" for p in self.problems)
-
-
-#: Where outputs go when no ``-o`` is given.
-DEFAULT_OUT_DIR = Path("build")
 
 
 def build_command(source: Path, out_dir: Path, layout: str | None) -> str:

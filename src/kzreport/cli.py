@@ -5,30 +5,36 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from kzreport import __version__
-from kzreport.build import (
-    DEFAULT_OUT_DIR,
-    Options,
-    Outcome,
-    check_sources,
-    find_sources,
-    ignore_file_size_signal,
-)
-from kzreport.build import build as run_build
+from kzreport import DEFAULT_OUT_DIR, __version__
 from kzreport.errors import KzreportError, Problem
-from kzreport.layout import available_layouts, describe_layout, load_layout
+
+# The build, the layouts and the registry load inside the commands that use them, so that
+# ``kzreport --help`` costs little more than click itself.
+if TYPE_CHECKING:
+    from kzreport.build import Outcome
 
 
-def _formats() -> click.Choice:  # type: ignore[type-arg]
-    """The registered formats (renderer modules are light: their libraries load on first use)."""
-    from kzreport.renderers import renderers
+class _FormatChoice(click.Choice):  # type: ignore[type-arg]
+    """The registered formats, looked up only when ``-f`` is parsed or its help shown."""
 
-    return click.Choice(tuple(renderers()))
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property  # type: ignore[override]
+    def choices(self) -> Sequence[str]:
+        from kzreport.renderers import renderers
+
+        return tuple(renderers())
+
+    @choices.setter
+    def choices(self, _value: Sequence[str]) -> None:
+        pass  # click's __init__ assigns the (empty) list given above
 
 
 def _echo_problems(problems: Iterable[Problem]) -> None:
@@ -42,6 +48,8 @@ def _report(outcomes: list[Outcome]) -> int:
 
 
 def _sources(sources: tuple[Path, ...]) -> list[Path]:
+    from kzreport.build import find_sources
+
     try:
         return find_sources(sources, Path.cwd())
     except KzreportError as exc:
@@ -64,7 +72,7 @@ def _outputs_options(out_help: str) -> Callable[[Command], Command]:
         click.argument("sources", nargs=-1, type=click.Path(path_type=Path, dir_okay=False)),
         click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
                      default=DEFAULT_OUT_DIR, show_default=True, help=out_help),
-        click.option("-f", "--format", "formats", multiple=True, type=_formats(),
+        click.option("-f", "--format", "formats", multiple=True, type=_FormatChoice(),
                      help="Output format; repeat for several. Default: all."),
         click.option("-l", "--layout", "layout", metavar="NAME|PATH",
                      help="Layout name or folder (overrides the source's layout: key)."),
@@ -91,8 +99,11 @@ def build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
           layout: str | None, strict: bool, force: bool, check_only: bool, jobs: int | None,
           as_json: bool) -> None:
     """Build SOURCES (default: every source/*.md) into the output folder."""
+    from kzreport.build import Options, ignore_file_size_signal
+    from kzreport.build import build as run_build
     from kzreport.renderers import renderers
 
+    ignore_file_size_signal()
     paths = _sources(sources)
     options = Options(out_dir=out_dir, formats=tuple(dict.fromkeys(formats)) or tuple(renderers()),
                       layout=layout, strict=strict, force=force, check_only=check_only,
@@ -131,6 +142,8 @@ def _summary(outcomes: list[Outcome]) -> dict[str, object]:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def check(sources: tuple[Path, ...], layout: str | None, strict: bool) -> None:
     """Validate SOURCES without writing anything."""
+    from kzreport.build import check_sources
+
     outcomes = check_sources(_sources(sources), layout, Path.cwd(), strict)
     code = _report(outcomes)
     if code == 0:
@@ -156,6 +169,8 @@ def verify(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
 @click.pass_context
 def layouts(ctx: click.Context) -> None:
     """List the available layouts and where each comes from."""
+    from kzreport.layout import available_layouts
+
     if ctx.invoked_subcommand is None:
         for name, origin, folder in available_layouts(Path.cwd()):
             click.echo(f"{name}\t{origin}\t{folder}")
@@ -165,6 +180,8 @@ def layouts(ctx: click.Context) -> None:
 @click.argument("layout", metavar="NAME|PATH")
 def layouts_show(layout: str) -> None:
     """Print every resolved setting of a layout."""
+    from kzreport.layout import describe_layout, load_layout
+
     try:
         for line in describe_layout(load_layout(layout, Path.cwd(), referrer="layouts show")):
             click.echo(line)
@@ -175,5 +192,4 @@ def layouts_show(layout: str) -> None:
 
 def main() -> None:
     """Entry point of the ``kzreport`` script."""
-    ignore_file_size_signal()
     cli(prog_name="kzreport")
