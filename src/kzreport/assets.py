@@ -5,7 +5,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 #: Images above this many pixels are refused as likely decompression bombs.
@@ -61,6 +61,12 @@ class FontFile:
     #: The glyph of each code point the font maps (never glyph 0, the "missing" glyph).
     cmap: dict[int, int] = field(repr=False)
 
+    @cached_property
+    def characters(self) -> frozenset[int]:
+        """The code points the font can show (see ``drawable``); kept, since every paper of a
+        batch checks its text against the same few fonts."""
+        return drawable(self.cmap.keys())
+
     def table(self, tag: str) -> bytes:
         """The bytes of table ``tag``; ``FontFileError`` when the font has none."""
         if tag not in self.tables:
@@ -78,7 +84,7 @@ def read_font(path: Path) -> FontFile:
 
 def font_characters(path: Path) -> frozenset[int]:
     """The code points the TrueType font at ``path`` can draw (see ``drawable``)."""
-    return drawable(read_font(path).cmap.keys())
+    return read_font(path).characters
 
 
 def drawable(codes: Collection[int]) -> frozenset[int]:

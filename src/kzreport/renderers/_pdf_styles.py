@@ -41,6 +41,10 @@ def color(hex_rgb: str) -> Color:
 # ---------------------------------------------------------------- fonts
 
 
+#: What each registered face can show, kept as long as reportlab keeps the registration.
+_CHARACTERS: dict[str, frozenset[int]] = {}
+
+
 class PdfFonts:
     """The layout's three families registered with reportlab, and each face's character map."""
 
@@ -73,7 +77,9 @@ class PdfFonts:
             # reportlab reuses an already registered face of the same PostScript name, so the
             # character map must come from the font it will actually draw with.
             face = pdfmetrics.getFont(name).face
-            self._cmaps[name] = drawable(face.charToGlyph.keys())
+            if name not in _CHARACTERS:
+                _CHARACTERS[name] = drawable(face.charToGlyph.keys())
+            self._cmaps[name] = _CHARACTERS[name]
             self._files[name] = path
             self._names[(role, bold, italic)] = name
             names[attr] = name
