@@ -366,10 +366,14 @@ def long_tagged(long_doc: Document, layout: Layout,
     return read_tagged(render(long_doc, layout, tmp_path_factory.mktemp("long")))
 
 
+#: More lines than one paragraph of a code block holds (``CODE_CHUNK_LINES``).
+CODE = "\n".join(f"codeline{n} = {n}" for n in range(130))
+
+
 @pytest.fixture(scope="module")
 def table_doc(tmp_path_factory: pytest.TempPathFactory) -> Document:
     """A table over several pages (its header row repeats), a cell taller than a page, links
-    in cells and a link that wraps over lines."""
+    in cells, a link that wraps over lines, and a code block set in several paragraphs."""
     folder = tmp_path_factory.mktemp("table")
     rows = "\n".join(f"| Row {n} [site {n}](https://example.org/r{n}) | value {n} |"
                      for n in range(90))
@@ -377,7 +381,8 @@ def table_doc(tmp_path_factory: pytest.TempPathFactory) -> Document:
     link = "[" + " ".join(f"linkword{n}" for n in range(40)) + "](https://example.org/long)"
     body = (f"## Opening\n\n{'An intro sentence. ' * 60}{link} and after.\n\n"
             f"| Countryheader | Valueheader |\n|---|---|\n{rows}\n|  | empty first cell |\n\n"
-            f"| Cell | Tall |\n|---|---|\n| a | {tall} |\n\n## Key Points\n\n- One.")
+            f"| Cell | Tall |\n|---|---|\n| a | {tall} |\n\n```\n{CODE}\n```\n\n"
+            "## Key Points\n\n- One.")
     return read_source(write_source(folder, "title: Tables\nauthors: [X]\ndate: 2024-01-01",
                                     body))
 
@@ -572,6 +577,12 @@ def test_a_paragraph_split_across_pages_is_one_element(long_tagged: Tagged,
     paragraphs = [bare(plain_text(b.inlines)) for b in long_doc.blocks
                   if isinstance(b, Paragraph)]
     assert all(bare(long_tagged.text_of(node)) in paragraphs for node in split)
+
+
+def test_a_code_block_set_in_several_paragraphs_is_one_element(table_tagged: Tagged) -> None:
+    [code] = [node for node in table_tagged.find("P") if "codeline0" in table_tagged.text_of(node)]
+    assert bare(table_tagged.text_of(code)) == bare(CODE)
+    assert len(code.content()) >= 4  # one marked-content sequence per part, at least
 
 
 def test_tables_are_rows_of_header_and_data_cells(table_tagged: Tagged,

@@ -378,7 +378,7 @@ class StoryBuilder:
         if isinstance(block, Quote):
             return self.quote(block, nesting, parent)
         if isinstance(block, CodeBlock):
-            return [self.code(block, nesting, parent)]
+            return self.code(block, nesting, parent)
         if isinstance(block, Rule):
             return [self.rule(nesting)]
         if isinstance(block, TableBlock):
@@ -498,13 +498,21 @@ class StoryBuilder:
         return [self._indent(indent), *self.blocks(block.blocks, inner, parent.add("BlockQuote")),
                 Indenter(left=-indent)]
 
-    def code(self, block: CodeBlock, nesting: Nesting, parent: Element) -> Any:
-        """A P (PDF 1.7's Code is an inline element); its box is an artifact."""
+    def code(self, block: CodeBlock, nesting: Nesting, parent: Element) -> list[Any]:
+        """A P (PDF 1.7's Code is an inline element); its shading is an artifact. Long blocks
+        are set as consecutive paragraphs of ``CODE_CHUNK_LINES`` lines, one shaded box to the
+        eye and one P to a reader."""
         font = self.styles.code.fontName
         lines = [self.markup.run(_code_line(line), font, block.line)
                  for line in block.text.split("\n")]
-        return self._leaf(tagged_paragraph("<br/>".join(lines), self.styles.code,
-                                           parent.add("P")), nesting)
+        element = parent.add("P")
+        starts = range(0, len(lines), CODE_CHUNK_LINES)
+        return [self._leaf(tagged_paragraph(
+                    "<br/>".join(lines[start:start + CODE_CHUNK_LINES]),
+                    self.styles.code_part(first=start == 0,
+                                          last=start + CODE_CHUNK_LINES >= len(lines)),
+                    element), nesting)
+                for start in starts]
 
     def rule(self, nesting: Nesting) -> Any:
         """A decorative rule: no element (the canvas draws it as an artifact)."""
@@ -623,6 +631,11 @@ class StoryBuilder:
         segments = [_BarSegment(bar, bar.x - nesting.indent) for bar in nesting.quotes]
         return BarredFlowable(flowable, segments, self.metrics.quote_bar,
                               color(self.layout.colors.accent))
+
+
+#: reportlab re-breaks what is left of a paragraph after each page it fills, so one paragraph
+#: of thousands of lines takes time quadratic in its length; chunks keep it linear.
+CODE_CHUNK_LINES = 40
 
 
 def _code_line(line: str) -> str:

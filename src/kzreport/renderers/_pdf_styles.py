@@ -174,15 +174,14 @@ class PdfStyles:
         self.summary = self._style("summary", "body", sizes.body, text)
         self.caption = self._style("caption", "body", sizes.caption, muted,
                                    spaceBefore=ITEM_GAP * sizes.body, spaceAfter=m.section_gap)
-        # A code block is one paragraph, so it splits across pages line by line; its padding
-        # lies outside the text box, so the space around it makes room for that padding.
-        pad_x, pad_y = m.code_padding_x, m.code_padding_y
+        # A code block is shaded paragraphs that split across pages line by line; the shading
+        # reaches past the text by its padding, so the space around the block makes room for it.
+        pad_y = m.code_padding_y
         self.code = self._style("code", "mono", sizes.code, text,
                                 leading=sizes.code * CODE_LEADING,
                                 backColor=color(colors.table_stripe),
-                                borderColor=color(colors.rule), borderWidth=m.hairline,
-                                borderPadding=(pad_y, pad_x, pad_y, pad_x),
-                                leftIndent=pad_x, rightIndent=pad_x,
+                                borderPadding=(pad_y, m.code_padding_x, pad_y, m.code_padding_x),
+                                leftIndent=m.code_padding_x, rightIndent=m.code_padding_x,
                                 spaceBefore=pad_y + m.item_gap,
                                 spaceAfter=pad_y + m.paragraph_gap)
         self.cell = self._style("cell", "body", sizes.body, text)
@@ -209,6 +208,19 @@ class PdfStyles:
         }
         settings.update(extra)
         return ParagraphStyle(name, **settings)
+
+    def code_part(self, first: bool, last: bool) -> ParagraphStyle:
+        """The code style for one paragraph of a block set in several: only the block's ends
+        are padded and spaced, so the parts' shading meets edge to edge."""
+        if first and last:
+            return self.code
+        code, pad_x = self.code, self.metrics.code_padding_x
+        pad_top, pad_bottom = (code.borderPadding[0] if first else 0,
+                               code.borderPadding[2] if last else 0)
+        return ParagraphStyle(f"code_{int(first)}{int(last)}", parent=code,
+                              borderPadding=(pad_top, pad_x, pad_bottom, pad_x),
+                              spaceBefore=code.spaceBefore if first else 0,
+                              spaceAfter=code.spaceAfter if last else 0)
 
     def aligned(self, style: ParagraphStyle, alignment: str | None) -> ParagraphStyle:
         """``style`` with a table column's alignment (left when the source gives none)."""
