@@ -31,6 +31,7 @@ from kzreport.model import (
     Span,
     Table,
     plain_text,
+    walk,
 )
 from kzreport.source import (
     MAX_PROBLEMS,
@@ -295,6 +296,32 @@ def test_nested_lists_keep_order_start_and_nesting(tmp_path: Path) -> None:
     deep = bullets.items[0].blocks[1]
     assert isinstance(deep, ListBlock) and deep.ordered and deep.start == 1
     assert plain_text(deep.items[0].blocks[0].inlines) == "deep numbered"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("body", "line"), [
+    ("".join("  " * i + f"- level {i}\n" for i in range(13)), 20),
+    ("> " * 25 + "deep quote\n", 8),
+])
+def test_nesting_too_deep_is_an_error_not_silently_dropped_text(tmp_path: Path, body: str,
+                                                                  line: int) -> None:
+    path = write(tmp_path, FRONT + "\n" + body + "\nAfter.\n\n## Key Points\n\n- One.\n")
+    problem = the_problem(path)
+    assert problem.line == line and "nested too deeply" in problem.message
+
+
+def test_the_deepest_allowed_nesting_keeps_every_word(tmp_path: Path) -> None:
+    lists = "".join("  " * i + f"- level {i}\n" for i in range(12))
+    document = paper(tmp_path, "\n" + lists + "\n" + "> " * 24 + "deep quote\n\nFinal words.\n\n"
+                     "## Key Points\n\n- One.\n")
+    texts = [plain_text(b.inlines) for b in walk(document.blocks) if isinstance(b, Paragraph)]
+    assert "level 11" in texts and "deep quote" in texts and "Final words." in texts
+
+
+def test_decomposed_accents_are_composed(tmp_path: Path) -> None:
+    document = paper(tmp_path, "\nCafe\u0301 au lait.\n\n## Key Points\n\n- One.\n",
+                     front=FRONT.replace("Jane Doe", "Rene\u0301 Doe"))
+    assert document.meta.authors[0].name == "René Doe"
+    assert plain_text(document.blocks[0].inlines) == "Café au lait."  # type: ignore[union-attr]
 
 
 def test_quotes_code_blocks_and_rules(tmp_path: Path) -> None:

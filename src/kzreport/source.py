@@ -8,6 +8,7 @@ import difflib
 import functools
 import os
 import re
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -171,6 +172,9 @@ def parse_source(text: str, path: Path) -> Document:
     """Parse already-decoded source ``text`` read from ``path``."""
     problems = _Problems(path)
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    # Composed form: text pasted from macOS arrives decomposed (e + U+0301), which fonts draw
+    # as two glyphs, if they have the combining one at all.
+    text = unicodedata.normalize("NFC", text)
     if not text.strip():
         problems.add(1, "file is empty" if not text else "file holds only blank lines",
                      "start it with front matter between '---' lines")
@@ -603,6 +607,15 @@ def _all_blocks(blocks: Blocks) -> list[Block]:
     return list(walk(blocks))
 
 
+#: markdown-it stops reading, silently dropping the rest of the paper, once blocks nest this
+#: deep; ``MAX_NESTING_LEVEL`` refuses papers well before that.
+_PARSER_NESTING = 100
+#: How many levels of lists and quotes a paper may nest: a list level counts two (the list
+#: and its item), a quote one.
+MAX_NESTING_LEVEL = 24
+_CONTAINERS = {"bullet_list_open", "ordered_list_open", "list_item_open", "blockquote_open"}
+
+
 class _Body:
     """Converts markdown-it tokens into model blocks, reporting problems at their source line."""
 
@@ -613,7 +626,8 @@ class _Body:
         self.folder = path.resolve().parent
         #: A Key Points heading was found inside a list or quote (and reported there).
         self.nested_key_points = False
-        self.md = MarkdownIt("commonmark", {"html": True}).enable("table")
+        self.md = MarkdownIt("commonmark", {"html": True, "maxNesting": _PARSER_NESTING}
+                             ).enable("table")
         # Let every link through the tokenizer so a forbidden scheme is an error, not text.
         self.md.validateLink = lambda url: True  # type: ignore[method-assign]
 
@@ -622,6 +636,12 @@ class _Body:
 
     def parse(self, body: str) -> Blocks:
         tokens = self.md.parse(body)
+        deep = next((t for t in tokens if t.type in _CONTAINERS and t.level >= MAX_NESTING_LEVEL),
+                    None)
+        if deep is not None:
+            self.problems.add(self.line(deep), "lists or quotes nested too deeply",
+                              f"nest at most {MAX_NESTING_LEVEL // 2} list levels or "
+                              f"{MAX_NESTING_LEVEL} quote levels")
         blocks, _ = self.blocks(tokens, 0, None, top=True)
         # The last line holding text, or the closing '---' when the body is empty.
         last_line = self.offset + (body.rstrip().count("\n") + 1 if body.strip() else 0)
