@@ -249,6 +249,17 @@ def test_two_sources_with_the_same_name_are_refused_not_overwritten(tmp_path: Pa
     assert not (tmp_path / "build").exists()
 
 
+def test_an_output_path_that_is_a_folder_fails_the_source_before_anything_is_published(
+        tmp_path: Path) -> None:
+    source = paper(tmp_path, "brief.md")
+    (tmp_path / "build" / "brief.pptx").mkdir(parents=True)
+    [outcome] = build([source], options(tmp_path, formats=ALL_FORMATS))
+    assert [str(p) for p in outcome.problems if p.severity == "error"] == [
+        f"{tmp_path / 'build' / 'brief.pptx'}: error: the output path is a folder — remove or "
+        "rename that folder, or build with -o DIR"]
+    assert sorted(p.name for p in (tmp_path / "build").iterdir()) == ["brief.pptx"]
+
+
 def test_check_refuses_sources_whose_outputs_would_share_names(tmp_path: Path) -> None:
     first, second = paper(tmp_path / "a", "brief.md"), paper(tmp_path / "b", "brief.md")
     result = kzreport("check", str(first), str(second), cwd=tmp_path)

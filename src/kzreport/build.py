@@ -368,6 +368,12 @@ def _plan(outcome: Outcome, document: Document, layout: Layout, name: str, optio
     target = options.out_dir / f"{document.stem}{renderers()[name].extension}"
     result = OutputResult(target, name)
     outcome.outputs.append(result)
+    if target.is_dir():
+        # Found now, not when renaming: by then the source's other outputs would be in place.
+        result.status = "failed"
+        outcome.problems.append(Problem(target, None, "the output path is a folder",
+                                        "remove or rename that folder, or build with -o DIR"))
+        return
     digest = input_digest(document, layout, name)
     state = is_current(target, manifest.get(target.name), digest)
     if options.check_only:
