@@ -381,3 +381,25 @@ def test_hints_repeat_the_output_folder_and_layout(project: Path) -> None:
     verified = kzreport("verify", "-o", "out dir", "-f", "docx", source, cwd=project)
     assert verified.returncode == 1
     assert verified.stderr.strip().endswith(f"build it with kzreport build {source} -o 'out dir'")
+
+
+@pytest.mark.parametrize("epoch", ["abc", "1.5", "-1", "253402300800"])
+def test_a_source_date_epoch_that_is_no_time_is_one_clean_error(tmp_path: Path,
+                                                                 epoch: str) -> None:
+    source = paper(tmp_path, "brief.md")
+    result = kzreport("build", str(source), cwd=tmp_path,
+                      env={**os.environ, "SOURCE_DATE_EPOCH": epoch})
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"SOURCE_DATE_EPOCH: error: not a time stamp: {epoch!r} — set it to whole seconds "
+        "since 1970, e.g. $(git log -1 --format=%ct), or unset it"]
+    assert not (tmp_path / "build").exists()
+
+
+def test_dates_past_what_a_zip_entry_can_carry_still_build(tmp_path: Path) -> None:
+    source = paper(tmp_path, "far.md")
+    source.write_text(source.read_text("utf-8").replace("2024-01-01", "9999-12-31"), "utf-8")
+    [outcome] = build([source], options(tmp_path, formats=ALL_FORMATS))
+    assert not outcome.failed, outcome.problems
+    with zipfile.ZipFile(tmp_path / "build" / "far.docx") as package:
+        assert {info.date_time[0] for info in package.infolist()} == {2107}

@@ -564,6 +564,12 @@ def test_image_formats_that_cannot_be_embedded(tmp_path: Path, fmt: str, says: s
     assert problem.line == 8 and says in problem.message
 
 
+def test_an_adobe_cmyk_jpeg_is_refused_not_crashed_on(tmp_path: Path) -> None:
+    Image.new("CMYK", (8, 8)).save(tmp_path / "print.jpg")
+    problem = the_problem(write(tmp_path, FRONT + "\n![A figure](print.jpg)\n" + KEY_POINTS))
+    assert problem.line == 8 and "without a JFIF or Exif header" in problem.message
+
+
 def test_truncated_png_is_damaged(tmp_path: Path) -> None:
     data = png(tmp_path / "full.png", (64, 64)).read_bytes()
     (tmp_path / "cut.png").write_bytes(data[: len(data) // 2])

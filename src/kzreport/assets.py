@@ -35,6 +35,11 @@ def image_problem(path: Path) -> str | None:
                 return "is a multi-picture JPEG (MPO) from a camera, which cannot be embedded"
             if image.format not in IMAGE_FORMATS:
                 return f"is in {image.format} format, which cannot be embedded"
+            if image.format == "JPEG" and not {"jfif", "exif"} & image.info.keys():
+                # Word's reader (python-docx's, too) knows JPEGs only by these headers; an
+                # Adobe CMYK JPEG from a print workflow has neither.
+                return ("is a JPEG without a JFIF or Exif header (an Adobe or CMYK JPEG), "
+                        "which Word cannot embed")
             if image.width * image.height > MAX_IMAGE_PIXELS:
                 return f"is {image.width}×{image.height} pixels, too large to embed safely"
             image.verify()

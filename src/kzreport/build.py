@@ -282,6 +282,7 @@ def build(sources: Sequence[Path], options: Options,
     """
     from kzreport.lint import accessibility_warnings
 
+    _check_source_date_epoch()
     outcomes = _outcomes(sources)
     manifest = load_manifest(options.out_dir)
     planned: list[_Planned] = []
@@ -326,6 +327,20 @@ def build(sources: Sequence[Path], options: Options,
                 with contextlib.suppress(OSError):
                     item.temp.unlink()
     return outcomes
+
+
+#: 9999-12-31T23:59:59Z, the last moment the dates of a PDF or an Office package can carry.
+MAX_SOURCE_DATE_EPOCH = 253402300799
+
+
+def _check_source_date_epoch() -> None:
+    """Refuse a ``SOURCE_DATE_EPOCH`` that is not a time the outputs can carry, before any
+    format reads it (reportlab reads it on its own)."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if raw and not (raw.isdigit() and int(raw) <= MAX_SOURCE_DATE_EPOCH):
+        raise KzreportError([Problem("SOURCE_DATE_EPOCH", None, f"not a time stamp: {raw!r}",
+                                     "set it to whole seconds since 1970, e.g. "
+                                     "$(git log -1 --format=%ct), or unset it")])
 
 
 def _outcomes(sources: Sequence[Path]) -> list[Outcome]:

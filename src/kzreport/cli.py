@@ -108,12 +108,16 @@ def build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
     options = Options(out_dir=out_dir, formats=tuple(dict.fromkeys(formats)) or tuple(renderers()),
                       layout=layout, strict=strict, force=force, check_only=check_only,
                       jobs=jobs or os.cpu_count() or 1)
-    if sys.stderr.isatty() and not as_json and not check_only:
-        with click.progressbar(length=len(paths) * len(options.formats), label="building",
-                               file=sys.stderr) as bar:
-            outcomes = run_build(paths, options, bar.update)
-    else:
-        outcomes = run_build(paths, options)
+    try:
+        if sys.stderr.isatty() and not as_json and not check_only:
+            with click.progressbar(length=len(paths) * len(options.formats), label="building",
+                                   file=sys.stderr) as bar:
+                outcomes = run_build(paths, options, bar.update)
+        else:
+            outcomes = run_build(paths, options)
+    except KzreportError as exc:  # a problem with the whole run, not with one source
+        _echo_problems(exc.problems)
+        sys.exit(1)
     if as_json:
         click.echo(json.dumps(_summary(outcomes), indent=2, ensure_ascii=False))
     else:

@@ -545,6 +545,8 @@ def _read_chain(folder: Path, cwd: Path) -> tuple[dict[str, Any], dict[str, Path
 
 _SECTIONS = {"inherit", "description", "date_format", "month_names", "page", "slides", "fonts",
              "sizes", "colors", "labels", "markings", "files", "logo"}
+#: The least share of the page's width and height the margins must leave for the text.
+MIN_TEXT_SHARE = 0.4
 #: Labels added after layouts were first written: a standalone layout that predates one still
 #: loads, with this wording.
 LABEL_DEFAULTS = {"disclaimer": "Disclaimer"}
@@ -621,6 +623,12 @@ def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout",
     page = Page(size_name, width, height,
                 *(read.length(f"page.{k}") for k in
                   ("margin_top", "margin_bottom", "margin_left", "margin_right")))
+    if page.margin_left + page.margin_right > (1 - MIN_TEXT_SHARE) * width:
+        read.problem("page.margin_left", "the left and right margins leave less than "
+                     f"{MIN_TEXT_SHARE:.0%} of the page width for text", "make them narrower")
+    if page.margin_top + page.margin_bottom > (1 - MIN_TEXT_SHARE) * height:
+        read.problem("page.margin_top", "the top and bottom margins leave less than "
+                     f"{MIN_TEXT_SHARE:.0%} of the page height for text", "make them smaller")
     slides = Slides(read.length("slides.width"), read.length("slides.height"),
                     *(read.size(f"slides.{k}") for k in
                       ("body_max", "body_min", "title_max", "title_min")))

@@ -21,6 +21,8 @@ BULLETS = ("•", "◦", "▪")
 EMU_PER_PT = 12700
 #: 1980-01-01, the earliest time a zip entry can carry.
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+#: 2107-12-31 23:59:58, the latest time a zip entry can carry (its year is 7 bits from 1980).
+_ZIP_END = (2107, 12, 31, 23, 59, 58)
 
 
 def xml_safe(text: str) -> str:
@@ -71,7 +73,7 @@ def write_package(parts: PackageParts, path: Path, when: dt.datetime) -> None:
     the entries are written once, in a fixed order with fixed times and modes, so the output
     depends only on its content. ``[Content_Types].xml`` stays first, as Office expects.
     """
-    stamp = max(when.timetuple()[:6], _ZIP_EPOCH)
+    stamp = min(max(when.timetuple()[:6], _ZIP_EPOCH), _ZIP_END)
     names = sorted(parts.entries, key=lambda name: (name != "[Content_Types].xml", name))
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for name in names:
