@@ -632,8 +632,9 @@ class _BriefWriter:
         table = self.word.add_table(rows=1 + len(block.rows), cols=len(block.header))
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         _table_borders(table._tbl, colors.rule, self.metrics)
-        for r, cells in enumerate((block.header, *block.rows)):
-            row = table.rows[r]
+        # Rows by iteration: python-docx's rows[r] lists every row, quadratic in a long table.
+        for r, (row, cells) in enumerate(zip(table.rows, (block.header, *block.rows),
+                                             strict=True)):
             if r == 0:
                 # Repeat the header row on every page, and mark it as a header for readers.
                 _put(row._tr.get_or_add_trPr(), _element("w:cantSplit"))
