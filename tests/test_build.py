@@ -403,3 +403,33 @@ def test_dates_past_what_a_zip_entry_can_carry_still_build(tmp_path: Path) -> No
     assert not outcome.failed, outcome.problems
     with zipfile.ZipFile(tmp_path / "build" / "far.docx") as package:
         assert {info.date_time[0] for info in package.infolist()} == {2107}
+
+
+@pytest.mark.parametrize("sent", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupted_build_stops_cleanly_and_leaves_no_temporary_files(
+        tmp_path: Path, sent: signal.Signals) -> None:
+    code = "\n".join(f"line {n} = {n}" for n in range(4000))
+    papers = [paper(tmp_path, f"long{n}.md", body=f"```\n{code}\n```") for n in range(4)]
+    process = subprocess.Popen([sys.executable, "-m", "kzreport", "build", "-j", "2",
+                                *map(str, papers)], cwd=tmp_path, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    time.sleep(1.5)
+    os.killpg(process.pid, sent)  # as a terminal's Ctrl-C or CI's timeout reach the group
+    _out, err = process.communicate(timeout=120)  # never hangs
+    assert "Traceback" not in err
+    out_dir = tmp_path / "build"
+    leftovers = [p.name for p in out_dir.iterdir() if p.name.startswith(".kzreport-")
+                 and p.name.endswith(".tmp")] if out_dir.exists() else []
+    assert leftovers == []
+
+
+def test_a_failed_first_build_leaves_no_empty_output_folder(tmp_path: Path) -> None:
+    # Sixty authors make a title block taller than a page: the PDF fails as it is laid out.
+    authors = "".join(f"  - name: Author {n}\n    affiliation: Department {n}\n"
+                      for n in range(60))
+    source = paper(tmp_path, "crowd.md")
+    source.write_text(source.read_text("utf-8").replace("authors: [A]\n",
+                                                        "authors:\n" + authors), "utf-8")
+    [outcome] = build([source], options(tmp_path, formats=("pdf",)))
+    assert outcome.failed
+    assert not (tmp_path / "build").exists()

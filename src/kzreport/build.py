@@ -241,12 +241,35 @@ class _Planned:
     temp: Path | None = None
 
 
-def ignore_file_size_signal() -> None:
-    """Turn "file too large" (``ulimit -f``) from a fatal signal into an ordinary OSError."""
+def handle_build_signals() -> None:
+    """Set up the building process: "file too large" (``ulimit -f``) becomes an ordinary
+    OSError, and SIGTERM (CI's timeout) unwinds like Ctrl-C, so that temporary outputs are
+    removed and workers stopped instead of the process vanishing mid-write."""
+    import signal
+
+    _ignore_file_size_signal()
+    signal.signal(signal.SIGTERM, _terminated)
+
+
+def _ignore_file_size_signal() -> None:
     import signal
 
     if hasattr(signal, "SIGXFSZ"):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+
+def _terminated(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _start_worker() -> None:
+    """A worker finishes its output whatever the terminal sends the process group: the parent
+    takes Ctrl-C and SIGTERM, cancels what has not started and removes the temporary files."""
+    import signal
+
+    _ignore_file_size_signal()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _render(task: _Task) -> tuple[list[Problem], int]:
@@ -305,6 +328,7 @@ def build(sources: Sequence[Path], options: Options,
         progress(len(sources) * len(options.formats) - len(planned))
     if not planned:
         return outcomes
+    created = not options.out_dir.exists()
     try:
         _make_folder(options.out_dir)
         _remove_stale_temps(options.out_dir)
@@ -326,6 +350,9 @@ def build(sources: Sequence[Path], options: Options,
             if item.temp is not None:
                 with contextlib.suppress(OSError):
                     item.temp.unlink()
+        if created:  # a failed first build leaves no empty folder behind (rmdir keeps a full one)
+            with contextlib.suppress(OSError):
+                options.out_dir.rmdir()
     return outcomes
 
 
@@ -421,16 +448,20 @@ def _run_tasks(tasks: list[_Task], jobs: int,
                 progress(1)
         return results
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)),
-                             initializer=ignore_file_size_signal) as pool:
+                             initializer=_start_worker) as pool:
         futures: list[Future[tuple[list[Problem], int]]] = [pool.submit(_render, t)
                                                             for t in tasks]
-        for index, future in enumerate(futures):
-            try:
-                results[index] = future.result()
-            except BrokenProcessPool:
-                results[index] = None  # the worker died: that output fails, the rest go on
-            if progress:
-                progress(1)
+        try:
+            for index, future in enumerate(futures):
+                try:
+                    results[index] = future.result()
+                except BrokenProcessPool:
+                    results[index] = None  # the worker died: that output fails, the rest go on
+                if progress:
+                    progress(1)
+        except BaseException:  # Ctrl-C or SIGTERM: let running outputs end, start no more
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
     return results
 
 

@@ -99,11 +99,11 @@ def build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
           layout: str | None, strict: bool, force: bool, check_only: bool, jobs: int | None,
           as_json: bool) -> None:
     """Build SOURCES (default: every source/*.md) into the output folder."""
-    from kzreport.build import Options, ignore_file_size_signal
+    from kzreport.build import Options, handle_build_signals
     from kzreport.build import build as run_build
     from kzreport.renderers import renderers
 
-    ignore_file_size_signal()
+    handle_build_signals()
     paths = _sources(sources)
     options = Options(out_dir=out_dir, formats=tuple(dict.fromkeys(formats)) or tuple(renderers()),
                       layout=layout, strict=strict, force=force, check_only=check_only,
