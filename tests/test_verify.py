@@ -263,6 +263,16 @@ def test_a_damaged_output_is_reported_not_raised(project: Path) -> None:
     assert line.startswith("build/rich.docx: error: cannot read the output (BadZipFile")
 
 
+def test_a_cut_short_pdf_is_one_error_line_and_nothing_else(project: Path) -> None:
+    pdf = Path("build/rich.pdf")
+    pdf.write_bytes(pdf.read_bytes()[:-50])  # no EOF marker: pypdf logs as it repairs
+    result = subprocess.run([sys.executable, "-m", "kzreport", "verify", "-f", "pdf",
+                             "source/rich.md"], capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("build/rich.pdf: error: cannot read the output")
+
+
 # ---------------------------------------------------------------- formats and sources
 
 

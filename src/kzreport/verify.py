@@ -400,8 +400,14 @@ def read_docx(path: Path, layout: Layout) -> Extraction:
 def read_pdf(path: Path, layout: Layout) -> Extraction:
     """The text (per page, with positions telling the running header apart), link annotations
     and document information of a PDF, read with pypdf."""
+    import logging
+
     from pypdf import PdfReader
 
+    # pypdf logs what it repairs ("EOF marker not found") to stderr; verify reports damage
+    # itself, one line per problem.
+    logging.getLogger("pypdf").addHandler(logging.NullHandler())
+    logging.getLogger("pypdf").propagate = False
     reader = PdfReader(str(path))
     pages: list[Page] = []
     links: set[str] = set()
