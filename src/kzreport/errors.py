@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+#: Control, format and direction characters: shown as ``\uXXXX`` in problem lines.
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u202a-\u202e"
+                        "\u2060-\u2069\ufeff]")
 
 
 @dataclass(frozen=True)
@@ -27,8 +32,9 @@ class Problem:
         text = f"{where}: {self.severity}: {self.message}"
         if self.hint:
             text += f" — {self.hint}"
-        # One line per problem, whatever the input smuggled into the message.
-        return " ".join(text.split())
+        # One line per problem, whatever the input smuggled into the message, and no character
+        # that would hide text or turn the rest of the terminal line around.
+        return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", " ".join(text.split()))
 
 
 class KzreportError(Exception):
