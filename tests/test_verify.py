@@ -139,6 +139,31 @@ def test_one_word_changed_in_the_brief(project: Path) -> None:
     assert "output(s) verified" not in result.stdout
 
 
+@pytest.mark.parametrize(("old", "new", "says"), [
+    ("subtitle: Сараптамалық шолу (Analytical Review)", "subtitle: Another Review",
+     'the subtitle "Another Review" is not'),
+    ("affiliation: Қауіпсіздік зерттеулері орталығы", "affiliation: Other Centre",
+     'the affiliation "Other Centre" is not'),
+    ("organization: Орталық Азия талдау тобы", "organization: Other Group",
+     'the organization "Other Group" is not'),
+    ("  - label: Write to the authors", "  - label: Mail us",
+     'the link label "Mail us" is not'),
+    ("language: kk-KZ", "language: kk-KZ\nmarking: UNCLASSIFIED",
+     'the marking "UNCLASSIFIED" is not'),
+])
+def test_front_matter_changed_after_the_build(project: Path, old: str, new: str,
+                                              says: str) -> None:
+    source = Path("source/rich.md")
+    text = source.read_text("utf-8")
+    assert old in text
+    source.write_text(text.replace(old, new, 1), "utf-8")
+    result = verify("source/rich.md")
+    assert result.exit_code == 1
+    lines = error_lines(result)
+    for output in ("build/rich.docx", "build/rich.pdf", "build/rich.pptx"):
+        assert any(line.startswith(f"{output}: error: {says}") for line in lines), lines
+
+
 def test_one_word_changed_on_a_slide(project: Path) -> None:
     deck = Path("build/kazakhstan-position.pptx")
     slide = slide_with(deck, "The neutrality of the Kazakh government")

@@ -627,14 +627,33 @@ def _metadata(expected: Expected, got: Extraction) -> Iterator[str]:
 
 
 def _front(expected: Expected, text: str, where: str) -> Iterator[str]:
-    """The title, each author's name and the date (as the layout writes it) in ``text``."""
+    """The title block in ``text``: title, subtitle, authors and their affiliations, the date
+    (as the layout writes it) and the organization."""
     meta = expected.document.meta
-    found = normalize(text)
-    wanted = [(f'the title "{excerpt(meta.title)}"', meta.title),
-              *((f'author "{excerpt(a.name)}"', a.name) for a in meta.authors),
-              (f'the date "{expected.date}"', expected.date)]
+    yield from _missing(text, where, [
+        (f'the title "{excerpt(meta.title)}"', meta.title),
+        (f'the subtitle "{excerpt(meta.subtitle or "")}"', meta.subtitle),
+        *((f'author "{excerpt(a.name)}"', a.name) for a in meta.authors),
+        *((f'the affiliation "{excerpt(a.affiliation or "")}"', a.affiliation)
+          for a in meta.authors),
+        (f'the date "{expected.date}"', expected.date),
+        (f'the organization "{excerpt(meta.organization or "")}"', meta.organization)])
+
+
+def _furniture(expected: Expected, text: str, where: str) -> Iterator[str]:
+    """The marking, the disclaimer and the further-reading labels in ``text``."""
+    meta = expected.document.meta
+    yield from _missing(text, where, [
+        (f'the marking "{meta.marking}"', meta.marking),
+        (f'the disclaimer "{excerpt(meta.disclaimer or "")}"', meta.disclaimer),
+        *((f'the link label "{excerpt(link.label)}"', link.label) for link in meta.links)])
+
+
+def _missing(text: str, where: str, wanted: list[tuple[str, str | None]]) -> Iterator[str]:
+    # Regardless of case: a layout may print the organization or a marking in capitals.
+    found = normalize(text).casefold()
     for what, value in wanted:
-        if normalize(value) not in found:
+        if value and normalize(value).casefold() not in found:
             yield f"{what} is not {where}"
 
 
@@ -662,6 +681,7 @@ def _deck(expected: Expected, slides: Sequence[Slide], links: frozenset[str],
     if not slides:
         return
     yield from _front(expected, slides[0].face, "on the title slide")
+    yield from _furniture(expected, "\n".join(slide.face for slide in slides), "in the deck")
     if meta.summary and len(slides) > 1 and normalize(meta.summary) not in normalize(
             slides[1].face):
         yield f'the summary "{excerpt(meta.summary)}" is not on slide 2'
@@ -753,6 +773,7 @@ def compare(expected: Expected, got: Extraction) -> list[str]:
     out = list(_metadata(expected, got))
     if got.slides is None:
         out.extend(_front(expected, got.text, "in the text"))
+        out.extend(_furniture(expected, got.text, "in the text"))
         if meta.summary and normalize(meta.summary) not in normalize(got.text):
             out.append(f'the summary "{excerpt(meta.summary)}" is not in the text')
     flow = _flow(expected, got)
