@@ -52,6 +52,13 @@ def test_alt_text_that_is_the_file_name(tmp_path: Path) -> None:
     assert warnings_for("![Bar chart of exports](chart.png)\n", tmp_path) == []
 
 
+def test_alt_text_that_is_the_images_path(tmp_path: Path) -> None:
+    (tmp_path / "images").mkdir()
+    Image.new("RGB", (4, 4)).save(tmp_path / "images" / "chart.png")
+    found = warnings_for("![images/chart.png](images/chart.png)\n", tmp_path)
+    assert len(found) == 1 and "alt text of image 'chart.png' is its file name" in found[0]
+
+
 def test_heading_that_skips_a_level(tmp_path: Path) -> None:
     found = warnings_for("### Straight to level three\n\nText.\n", tmp_path)
     assert len(found) == 1 and ":7: warning: heading level 3 follows level 1" in found[0]
