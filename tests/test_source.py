@@ -317,6 +317,14 @@ def test_the_deepest_allowed_nesting_keeps_every_word(tmp_path: Path) -> None:
     assert "level 11" in texts and "deep quote" in texts and "Final words." in texts
 
 
+@pytest.mark.parametrize("text", ["bell &#7; here", "nul &#0; here", "bad &#xD800; here",
+                                  "pasted \ufffd here"])
+def test_text_that_would_print_a_replacement_character_is_refused(tmp_path: Path,
+                                                                  text: str) -> None:
+    problem = the_problem(write(tmp_path, FRONT + "\n" + text + "\n\n## Key Points\n\n- One.\n"))
+    assert problem.line == 8 and "U+FFFD" in problem.message
+
+
 def test_decomposed_accents_are_composed(tmp_path: Path) -> None:
     document = paper(tmp_path, "\nCafe\u0301 au lait.\n\n## Key Points\n\n- One.\n",
                      front=FRONT.replace("Jane Doe", "Rene\u0301 Doe"))

@@ -810,6 +810,10 @@ class _Body:
         for child in inline.children or []:
             kind = child.type
             if kind == "text":
+                if "\ufffd" in child.content:
+                    self.problems.add(line, "the text holds U+FFFD, the replacement character: "
+                                      "a reference such as &#0; or &#7; or a damaged conversion "
+                                      "made it", "write the intended character itself")
                 out.append(Span(child.content, bold > 0, italic > 0, False, href))
             elif kind == "code_inline":
                 out.append(Span(child.content, bold > 0, italic > 0, True, href))
