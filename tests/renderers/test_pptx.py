@@ -734,3 +734,19 @@ def test_a_closing_slide_without_links_is_titled_by_the_disclaimer_label(
     assert problems == []
     titles = [title_of(s) for s in Presentation(str(path)).slides]
     assert titles == ["Plain", "Key Point 1 of 1", layout.labels.disclaimer]
+
+
+@pytest.mark.parametrize("count", [10, 24])
+def test_many_authors_keep_every_name_and_affiliation_on_the_title_slide(
+        tmp_path: Path, layout: Layout, count: int) -> None:
+    authors = "".join(f"  - name: Author Number {n}\n    affiliation: Department {n} of a "
+                      "Ministry, City\n" for n in range(count))
+    source = tmp_path / "crowd.md"
+    source.write_text(f"---\ntitle: Many Authors\nauthors:\n{authors}date: 2022-06-03\n"
+                      "language: en\n---\n\nBody.\n\n## Key Points\n\n- One.\n", "utf-8")
+    path, _problems = render(read_source(source), layout, tmp_path)
+    check_geometry(path, layout)
+    title_slide = " ".join(texts(Presentation(str(path)).slides[0]))
+    for n in range(count):
+        assert f"Author Number {n}" in title_slide
+        assert f"Department {n} of a Ministry, City" in title_slide

@@ -357,24 +357,55 @@ def _title_slide(deck: Deck, slide: Any, title: str) -> None:
                 g.height - g.banner - gap - stripe.bottom - gap)
     if layout.logo is not None:
         below = _logo(slide, layout.logo, below)
+    # Each author over their affiliation; when that does not fit at the smallest byline size,
+    # each on one line; then all in one run-in paragraph: every name and affiliation stays.
+    pars = _byline(deck, "stacked")
+    for compact in ("lines", "run-in"):
+        if fit.fit([deck.measure(p) for p in pars], below.frame(fit.DEFAULT_INSET_X,
+                                                                 fit.DEFAULT_INSET_Y),
+                   BYLINE_PT[0], BYLINE_PT[1]).fits:
+            break
+        pars = _byline(deck, compact)
+    result = _fit_or_floor(deck, pars, below, *BYLINE_PT,
+                           problem=("the authors, organization and date do not fit on the "
+                                    "title slide", "shorten the affiliations",
+                                    deck.document.lines.get("authors")))
+    _write(deck, _textbox(slide, below), below, pars, result.size)
+
+
+def _byline(deck: Deck, form: str) -> list[Par]:
+    """The title slide's authors ("stacked": name over affiliation; "lines": one author per
+    line; "run-in": every author in one paragraph), then organization and date."""
+    layout, meta = deck.layout, deck.document.meta
+    colors, body = layout.colors, layout.fonts.body
     pars: list[Par] = []
+    runs: list[Run] = []
     for author in meta.authors:
-        pars.append(Par((Run(_clean(author.name), bold=True),), colors.text, body,
-                        space_before=PARAGRAPH_SPACE if pars else 0.0))
-        if author.affiliation:
-            pars.append(Par((Run(_clean(author.affiliation)),), colors.muted, body,
-                            scale=SECONDARY_SCALE, space_before=ATTACHED_SPACE))
+        name = Run(_clean(author.name), bold=True)
+        affiliation = _clean(author.affiliation or "")
+        if form == "stacked":
+            pars.append(Par((name,), colors.text, body,
+                            space_before=PARAGRAPH_SPACE if pars else 0.0))
+            if affiliation:
+                pars.append(Par((Run(affiliation),), colors.muted, body, scale=SECONDARY_SCALE,
+                                space_before=ATTACHED_SPACE))
+            continue
+        own = [name, *([Run(", " + affiliation, color=colors.muted)] if affiliation else [])]
+        if form == "lines":
+            pars.append(Par(tuple(own), colors.text, body,
+                            space_before=ATTACHED_SPACE if pars else 0.0))
+        else:
+            runs.extend([Run("; ")] if runs else [])
+            runs.extend(own)
+    if runs:
+        pars.append(Par(tuple(runs), colors.text, body))
     if meta.organization:
         pars.append(Par((Run(_clean(meta.organization), bold=True),), colors.primary, body,
                         scale=SECONDARY_SCALE, space_before=GROUP_SPACE if pars else 0.0))
     pars.append(Par((Run(layout.format_date(meta.date)),), colors.muted, body,
                     scale=SECONDARY_SCALE,
                     space_before=2 * ATTACHED_SPACE if meta.organization else GROUP_SPACE))
-    result = _fit_or_floor(deck, pars, below, *BYLINE_PT,
-                           problem=("the authors, organization and date do not fit on the "
-                                    "title slide", "shorten the affiliations",
-                                    deck.document.lines.get("authors")))
-    _write(deck, _textbox(slide, below), below, pars, result.size)
+    return pars
 
 
 def _logo(slide: Any, logo: Logo, area: Box) -> Box:
