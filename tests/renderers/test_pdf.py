@@ -539,3 +539,16 @@ def test_a_headline_closed_by_punctuation_reads_as_in_the_brief(tmp_path: Path,
                           "Text.\n\n## Key Points\n\n- **Headline**: text.\n- **Spaced** text.")
     text = squash(pdftotext(render(read_source(source), layout, tmp_path), "-raw"))
     assert "Headline: text." in text and "Spaced text." in text
+
+
+def test_a_title_block_taller_than_a_page_is_a_plain_reproducible_error(
+        tmp_path: Path, layout: Layout) -> None:
+    authors = "".join(f"  - name: Author {n}\n    affiliation: Department {n}\n"
+                      for n in range(60))
+    source = write_source(tmp_path, f"title: Crowd\nauthors:\n{authors}date: 2022-06-03",
+                          "Body.\n\n## Key Points\n\n- One.")
+    with pytest.raises(RenderError) as refused:
+        render(read_source(source), layout, tmp_path)
+    (problem,) = refused.value.problems
+    assert problem.message == ("cannot lay out the PDF: a table (or the title block) is too "
+                               "large to fit on page 2")

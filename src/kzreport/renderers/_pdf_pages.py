@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import io
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -310,8 +311,27 @@ def _build(template: Any, story: list[Any], canvasmaker: Any, document: Document
     try:
         template.build(story, canvasmaker=canvasmaker)
     except PlatypusLayoutError as exc:
-        raise RenderError([Problem(document.source, None, f"cannot lay out the PDF: {exc}",
-                                   "split the oversized table, figure or code block")]) from None
+        raise RenderError([Problem(document.source, None,
+                                   f"cannot lay out the PDF: {_too_large(str(exc))}",
+                                   "split the oversized table, figure or code block, or "
+                                   "shorten the title block's authors and affiliations")]
+                          ) from None
+
+
+#: What reportlab's flowable classes are, in the words of the paper.
+_FLOWABLE_KINDS = {"Table": "a table (or the title block)", "TaggedParagraph": "a paragraph",
+                   "TaggedImage": "a figure"}
+
+
+def _too_large(message: str) -> str:
+    """reportlab's layout error, without its object addresses (which would make the message
+    differ from run to run) and naming what is too large in the paper's terms."""
+    kind = re.search(r"Flowable <(\w+)", message)
+    page = re.search(r"on page (\d+)", message)
+    if kind and page:
+        what = _FLOWABLE_KINDS.get(kind.group(1), f"a {kind.group(1)}")
+        return f"{what} is too large to fit on page {page.group(1)}"
+    return re.sub(r"\s*(at )?0x[0-9A-Fa-f]+", "", message)
 
 
 def _frame(name: str, x: float, y: float, width: float, height: float) -> Any:
