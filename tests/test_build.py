@@ -136,9 +136,10 @@ def test_batch_with_one_bad_source_builds_the_others(project: Path) -> None:
     assert result.returncode == 1
     summary = json.loads(result.stdout)
     statuses = {Path(o["path"]).name: o["status"] for o in summary["outputs"]}
-    assert statuses == {f"{stem}{renderers()[f].extension}": "built"
-                        for stem in ("kazakhstan-position", "rich") for f in ALL_FORMATS}
-    assert all(len(o["sha256"]) == 64 for o in summary["outputs"])
+    assert statuses == {f"{stem}{renderers()[f].extension}": "failed" if stem == "broken"
+                        else "built" for stem in ("broken", "kazakhstan-position", "rich")
+                        for f in ALL_FORMATS}
+    assert all(len(o["sha256"]) == 64 for o in summary["outputs"] if o["status"] == "built")
     assert any("broken.md:2: error: front matter has no 'authors'" in p
                for p in summary["problems"])
 

@@ -310,18 +310,20 @@ def build(sources: Sequence[Path], options: Options,
     manifest = load_manifest(options.out_dir)
     planned: list[_Planned] = []
     for outcome in outcomes:
-        if outcome.failed:
-            continue
-        try:
-            document, layout = prepare(outcome.source, options.layout, options.cwd)
-        except KzreportError as exc:
-            outcome.problems.extend(exc.problems)
-            continue
-        outcome.problems.extend(_strictly(accessibility_warnings(document), options.strict))
-        if outcome.failed:
-            continue
-        for name in options.formats:
-            planned.extend(_plan(outcome, document, layout, name, options, manifest))
+        if not outcome.failed:
+            try:
+                document, layout = prepare(outcome.source, options.layout, options.cwd)
+            except KzreportError as exc:
+                outcome.problems.extend(exc.problems)
+            else:
+                outcome.problems.extend(_strictly(accessibility_warnings(document),
+                                                  options.strict))
+                if not outcome.failed:
+                    for name in options.formats:
+                        planned.extend(_plan(outcome, document, layout, name, options,
+                                             manifest))
+        if outcome.failed and not outcome.outputs:  # every output is accounted for in --json
+            outcome.outputs.extend(_failed_outputs(outcome.source, options))
     if options.check_only:
         return outcomes
     if progress:  # count what needs no rendering (skipped, failed, repeated) as done
@@ -400,6 +402,14 @@ def _refuse_shared_outputs(outcomes: list[Outcome]) -> None:
                 outcome.source, None, f"its outputs would have the same names as those of "
                 f"{others}", "rename one of the sources, or build them in separate runs with "
                 "different -o folders"))
+
+
+def _failed_outputs(source: Path, options: Options) -> list[OutputResult]:
+    """The outputs of a source that failed before any could be planned."""
+    from kzreport.renderers import renderers
+
+    return [OutputResult(options.out_dir / f"{source.stem}{renderers()[name].extension}", name,
+                         status="failed") for name in options.formats]
 
 
 def _plan(outcome: Outcome, document: Document, layout: Layout, name: str, options: Options,
