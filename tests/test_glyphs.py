@@ -102,3 +102,15 @@ def test_many_missing_characters_are_cut_to_a_count(tmp_path: Path) -> None:
     problems = glyph_problems(read_source(source), layout)
     assert len(problems) == glyphs.MAX_GLYPH_PROBLEMS + 1
     assert problems[-1].message.endswith("more missing characters not shown")
+
+
+def test_right_to_left_text_is_refused_once_where_it_first_appears(tmp_path: Path,
+                                                                    layout: Layout) -> None:
+    source = tmp_path / "ar.md"
+    source.write_text(EVERY_FACE.read_text("utf-8").replace("Plain Ж", "نص عربي")
+                      .replace("Bullet Ж", "שלום"), "utf-8")
+    (tmp_path / "pdf-chart.png").write_bytes((FIXTURES / "pdf-chart.png").read_bytes())
+    rtl = [p for p in glyph_problems(read_source(source), layout)
+           if p.message.startswith("right-to-left")]
+    assert [p.line for p in rtl] == [17]
+    assert rtl[0].message.startswith("right-to-left text ('ن', U+0646) cannot be set yet")

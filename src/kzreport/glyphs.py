@@ -29,6 +29,9 @@ from kzreport.renderers._common import BULLETS, fill_label
 #: At most this many missing characters are listed: a paper in an uncovered script would
 #: otherwise list thousands, and the first ones tell the story.
 MAX_GLYPH_PROBLEMS = 20
+#: Hebrew, Arabic, Syriac, Thaana, N'Ko and their presentation forms: reportlab neither
+#: reorders nor joins them.
+RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 #: Every digit a number (a page, a figure, a list item) may be drawn with.
 DIGITS = "0123456789"
 
@@ -89,6 +92,13 @@ def glyph_problems(document: Document, layout: Layout) -> list[Problem]:
     seen: set[tuple[str, Path, Path, int | None]] = set()
     covered: dict[Path, frozenset[int]] = {}
     for drawn in drawn_texts(document, layout):
+        rtl = RIGHT_TO_LEFT.search(drawn.text)
+        if rtl and not any(p.message.startswith("right-to-left") for p in problems):
+            problems.append(Problem(drawn.where or document.source, drawn.line,
+                                    f"right-to-left text ('{rtl.group()}', "
+                                    f"U+{ord(rtl.group()):04X}) cannot be set yet: the PDF "
+                                    "would print its letters unjoined and left to right",
+                                    "write this paper in a left-to-right script"))
         file = drawn.face.file(layout)
         if file not in covered:
             covered[file] = font_characters(file)
