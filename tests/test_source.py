@@ -325,6 +325,30 @@ def test_text_that_would_print_a_replacement_character_is_refused(tmp_path: Path
     assert problem.line == 8 and "U+FFFD" in problem.message
 
 
+@pytest.mark.parametrize(("body", "says"), [
+    (" ".join(["word"] * 5001), "a paragraph of 5001 words"),
+    ("x" * 2001, "a word of 2001 characters in a paragraph"),
+    ("| A |\n|---|\n| " + "y" * 2001 + " |", "a word of 2001 characters in a paragraph"),
+])
+def test_text_too_long_to_typeset_in_time_is_refused(tmp_path: Path, body: str,
+                                                     says: str) -> None:
+    problem = the_problem(write(tmp_path, FRONT + "\n" + body + "\n\n## Key Points\n\n- One.\n"))
+    assert problem.line == 8 + 2 * body.startswith("|")  # a cell is located at its row
+    assert problem.message == says
+
+
+def test_the_longest_paragraph_and_word_allowed(tmp_path: Path) -> None:
+    body = " ".join(["word"] * 4999) + " " + "x" * 2000
+    document = paper(tmp_path, "\n" + body + "\n\n## Key Points\n\n- One.\n")
+    assert len(plain_text(document.blocks[0].inlines).split()) == 5000  # type: ignore[union-attr]
+
+
+def test_a_summary_too_long_to_typeset_is_refused(tmp_path: Path) -> None:
+    front = FRONT.replace("---\n", "---\nsummary: " + " ".join(["w"] * 5001) + "\n", 1)
+    problem = the_problem(write(tmp_path, front + "\nBody.\n\n## Key Points\n\n- One.\n"))
+    assert problem.line == 2 and problem.message == "summary of 5001 words"
+
+
 def test_decomposed_accents_are_composed(tmp_path: Path) -> None:
     document = paper(tmp_path, "\nCafe\u0301 au lait.\n\n## Key Points\n\n- One.\n",
                      front=FRONT.replace("Jane Doe", "Rene\u0301 Doe"))
@@ -536,7 +560,9 @@ def test_file_over_the_size_limit(tmp_path: Path) -> None:
 
 def test_file_at_the_size_limit_is_read(tmp_path: Path) -> None:
     text = FRONT + "\nBody.\n" + KEY_POINTS
-    text += "\n" + "x" * (MAX_SOURCE_BYTES - len(text.encode()) - 2) + "\n"
+    filler = MAX_SOURCE_BYTES - len(text.encode()) - 2
+    paragraphs = ("x" * 98 + "\n\n") * (filler // 100)  # paragraphs of one long-ish word
+    text += "\n" + paragraphs + "x" * (filler - len(paragraphs)) + "\n"
     path = write(tmp_path, text)
     assert path.stat().st_size == MAX_SOURCE_BYTES
     assert read_source(path).meta.title == "Kazakhstan’s Position"

@@ -120,6 +120,27 @@ def check_text(text: str, problems: _Problems, line: int, what: str) -> bool:
     return match is None
 
 
+#: The most words a paragraph, heading, table cell or front-matter text may hold, and the
+#: longest word (a long URL is some hundreds of characters): beyond them the PDF takes
+#: minutes to typeset.
+MAX_PARAGRAPH_WORDS = 5000
+MAX_WORD_LENGTH = 2000
+
+
+def check_length(text: str, problems: _Problems, line: int, what: str) -> None:
+    """Report ``text`` too long to typeset in reasonable time: reportlab re-breaks the rest of
+    a paragraph on every page it fills, and splits an over-long word letter by letter, both in
+    time quadratic in the length."""
+    words = text.split()
+    if len(words) > MAX_PARAGRAPH_WORDS:
+        problems.add(line, f"{what} of {len(words)} words",
+                     f"split it into parts of at most {MAX_PARAGRAPH_WORDS} words")
+    longest = max(words, key=len, default="")
+    if len(longest) > MAX_WORD_LENGTH:
+        problems.add(line, f"a word of {len(longest)} characters in {what}",
+                     f"break it up: words may have at most {MAX_WORD_LENGTH} characters")
+
+
 # ---------------------------------------------------------------- file and front matter
 
 
@@ -397,6 +418,7 @@ class _FrontMatter:
         value = str(node.value)
         if not check_text(value, self.problems, line, what):
             return None
+        check_length(value, self.problems, line, what)
         value = " ".join(value.split()) if not multiline else value.strip()
         if not value:
             self.problems.add(line, f"{what} is empty", empty_hint)
@@ -843,7 +865,9 @@ class _Body:
             elif kind == "image":
                 self.problems.add(line, "image inside a line of text",
                                   "put each image in a paragraph of its own")
-        return _merge_spans(out)
+        spans = _merge_spans(out)
+        check_length(plain_text(spans), self.problems, line, "a paragraph")
+        return spans
 
     def key_points(self, blocks: list[Block], last_line: int) -> Blocks:
         titled = [(i, b) for i, b in enumerate(blocks) if isinstance(b, Heading)
