@@ -127,18 +127,26 @@ def check_sources(sources: Sequence[Path], layout_spec: str | None, cwd: Path,
                   strict: bool = False) -> list[Outcome]:
     """Parse and validate ``sources`` and their layouts without writing anything (refusing, as
     ``build`` would, sources whose outputs share names); ``strict`` makes warnings errors."""
-    from kzreport.lint import accessibility_warnings
-
     outcomes = _outcomes(sources)
     for outcome in outcomes:
-        if outcome.failed:
-            continue
-        try:
-            document, _ = prepare(outcome.source, layout_spec, cwd)
-            outcome.problems.extend(_strictly(accessibility_warnings(document), strict))
-        except KzreportError as exc:
-            outcome.problems.extend(exc.problems)
+        if not outcome.failed:
+            _validated(outcome, layout_spec, cwd, strict)
     return outcomes
+
+
+def _validated(outcome: Outcome, layout_spec: str | None, cwd: Path,
+               strict: bool) -> tuple[Document, Layout] | None:
+    """The paper and layout of ``outcome``'s source when they are valid; else None, with
+    every problem (and, ``strict``, every warning) recorded on ``outcome``."""
+    from kzreport.lint import accessibility_warnings
+
+    try:
+        document, layout = prepare(outcome.source, layout_spec, cwd)
+    except KzreportError as exc:
+        outcome.problems.extend(exc.problems)
+        return None
+    outcome.problems.extend(_strictly(accessibility_warnings(document), strict))
+    return None if outcome.failed else (document, layout)
 
 
 # ---------------------------------------------------------------- the manifest
@@ -303,25 +311,16 @@ def build(sources: Sequence[Path], options: Options,
     its previous outputs untouched. ``progress`` is called with counts of outputs done that add
     up to ``len(sources) * len(options.formats)``.
     """
-    from kzreport.lint import accessibility_warnings
-
     _check_source_date_epoch()
     outcomes = _outcomes(sources)
     manifest = load_manifest(options.out_dir)
     planned: list[_Planned] = []
     for outcome in outcomes:
-        if not outcome.failed:
-            try:
-                document, layout = prepare(outcome.source, options.layout, options.cwd)
-            except KzreportError as exc:
-                outcome.problems.extend(exc.problems)
-            else:
-                outcome.problems.extend(_strictly(accessibility_warnings(document),
-                                                  options.strict))
-                if not outcome.failed:
-                    for name in options.formats:
-                        planned.extend(_plan(outcome, document, layout, name, options,
-                                             manifest))
+        valid = None if outcome.failed else _validated(outcome, options.layout, options.cwd,
+                                                       options.strict)
+        if valid is not None:
+            for name in options.formats:
+                planned.extend(_plan(outcome, *valid, name, options, manifest))
         if outcome.failed and not outcome.outputs:  # every output is accounted for in --json
             outcome.outputs.extend(_failed_outputs(outcome.source, options))
     if options.check_only:
