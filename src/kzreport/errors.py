@@ -7,9 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-#: Control, format and direction characters: shown as ``\uXXXX`` in problem lines.
-_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u202a-\u202e"
-                        "\u2060-\u2069\ufeff]")
+#: Control, format and direction characters, non-characters and lone surrogates (which no
+#: terminal encoding can even print): shown as ``\uXXXX`` in problem lines.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u202a-\u202e"
+                          "\u2060-\u2069\ufeff\ufffe\uffff\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class Problem:
             text += f" — {self.hint}"
         # One line per problem, whatever the input smuggled into the message, and no character
         # that would hide text or turn the rest of the terminal line around.
-        return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", " ".join(text.split()))
+        return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", " ".join(text.split()))
 
 
 class KzreportError(Exception):

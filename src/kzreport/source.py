@@ -79,7 +79,7 @@ class _Problems:
         self.items: list[Problem] = []
 
     def add(self, line: int | None, message: str, hint: str, column: int | None = None) -> None:
-        self.items.append(Problem(self.path, line, _printable(message), _printable(hint), column))
+        self.items.append(Problem(self.path, line, _capped(message), _capped(hint), column))
 
     def raise_if_any(self) -> None:
         if self.items:
@@ -91,10 +91,9 @@ class _Problems:
             raise SourceError(shown)
 
 
-def _printable(text: str, limit: int = 300) -> str:
-    """``text`` safe to print on one terminal line: forbidden characters escaped, length capped
-    (messages quote the user's input, which may hold a '%00' or a YAML '\\x07' escape)."""
-    text = ILLEGAL_CHARS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+def _capped(text: str, limit: int = 300) -> str:
+    """``text`` cut to ``limit`` characters (messages quote the user's input; ``Problem``
+    escapes the characters a terminal cannot show)."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
