@@ -403,20 +403,23 @@ def _refuse_shared_outputs(outcomes: list[Outcome]) -> None:
                 "different -o folders"))
 
 
-def _failed_outputs(source: Path, options: Options) -> list[OutputResult]:
-    """The outputs of a source that failed before any could be planned."""
+def _target(stem: str, format_name: str, options: Options) -> Path:
+    """Where the output of format ``format_name`` for a source named ``stem`` goes."""
     from kzreport.renderers import renderers
 
-    return [OutputResult(options.out_dir / f"{source.stem}{renderers()[name].extension}", name,
-                         status="failed") for name in options.formats]
+    return options.out_dir / f"{stem}{renderers()[format_name].extension}"
+
+
+def _failed_outputs(source: Path, options: Options) -> list[OutputResult]:
+    """The outputs of a source that failed before any could be planned."""
+    return [OutputResult(_target(source.stem, name, options), name, status="failed")
+            for name in options.formats]
 
 
 def _plan(outcome: Outcome, document: Document, layout: Layout, name: str, options: Options,
           manifest: dict[str, dict[str, object]]) -> Iterator[_Planned]:
     """Record one output of a source and yield it when it needs building."""
-    from kzreport.renderers import renderers
-
-    target = options.out_dir / f"{document.stem}{renderers()[name].extension}"
+    target = _target(document.stem, name, options)
     result = OutputResult(target, name)
     outcome.outputs.append(result)
     if target.is_dir():

@@ -54,6 +54,9 @@ class Face:
         return self.family(layout).face(self.bold, self.italic)
 
 
+_BODY, _BODY_BOLD, _HEADING_BOLD = Face("body"), Face("body", True), Face("heading", True)
+
+
 @dataclass(frozen=True)
 class DrawnText:
     """A text the PDF draws, the face it is drawn in, and where it comes from."""
@@ -87,22 +90,24 @@ def limited(problems: list[Problem], source: Path) -> list[Problem]:
 
 def glyph_problems(document: Document, layout: Layout) -> list[Problem]:
     """Each character the PDF would draw in a face that lacks it (once per character, face
-    and line): it would print as an empty box, so it is an error before anything renders."""
+    and line), and the first right-to-left text: it would print as empty boxes or in the
+    wrong order, so it is an error before anything renders."""
     problems: list[Problem] = []
     seen: set[tuple[str, Path, Path, int | None]] = set()
-    covered: dict[Path, frozenset[int]] = {}
+    covered: dict[Path, frozenset[int]] = {}  # by file: read_font stats the file per call
+    right_to_left_seen = False
     for drawn in drawn_texts(document, layout):
+        path = drawn.where or document.source
         rtl = RIGHT_TO_LEFT.search(drawn.text)
-        if rtl and not any(p.message.startswith("right-to-left") for p in problems):
-            problems.append(Problem(drawn.where or document.source, drawn.line,
-                                    f"right-to-left text ('{rtl.group()}', "
+        if rtl and not right_to_left_seen:
+            right_to_left_seen = True
+            problems.append(Problem(path, drawn.line, f"right-to-left text ('{rtl.group()}', "
                                     f"U+{ord(rtl.group()):04X}) cannot be set yet: the PDF "
                                     "would print its letters unjoined and left to right",
                                     "write this paper in a left-to-right script"))
         file = drawn.face.file(layout)
         if file not in covered:
             covered[file] = font_characters(file)
-        path = drawn.where or document.source
         for char in drawn.text:
             key = (char, file, path, drawn.line)
             if ord(char) in covered[file] or key in seen:
@@ -117,36 +122,35 @@ def drawn_texts(document: Document, layout: Layout) -> Iterator[DrawnText]:
     """Every text the PDF draws, in the face that draws it: the PDF renderer sets the same
     faces (and checks them again as it draws)."""
     meta, lines, layout_file = document.meta, document.lines, layout.files[0]
-    heading_bold, body, body_bold = Face("heading", True), Face("body"), Face("body", True)
     # Page furniture: banners, footer, running header.
     if meta.marking:
-        yield DrawnText(meta.marking, heading_bold, lines.get("marking"))
+        yield DrawnText(meta.marking, _HEADING_BOLD, lines.get("marking"))
     if meta.disclaimer:
-        yield DrawnText(meta.disclaimer, body, lines.get("disclaimer"))
-    yield DrawnText(page_label_characters(layout), body, None, layout_file)
-    yield DrawnText(fill_label(layout.labels.running_header, document, layout), body,
+        yield DrawnText(meta.disclaimer, _BODY, lines.get("disclaimer"))
+    yield DrawnText(page_label_characters(layout), _BODY, None, layout_file)
+    yield DrawnText(fill_label(layout.labels.running_header, document, layout), _BODY,
                     lines.get("title"))
     # Title block and summary.
     if meta.organization:
-        yield DrawnText(meta.organization.upper(), heading_bold, lines.get("organization"))
-    yield DrawnText(meta.title, heading_bold, lines.get("title"))
+        yield DrawnText(meta.organization.upper(), _HEADING_BOLD, lines.get("organization"))
+    yield DrawnText(meta.title, _HEADING_BOLD, lines.get("title"))
     if meta.subtitle:
         yield DrawnText(meta.subtitle, Face("heading"), lines.get("subtitle"))
     for author in meta.authors:
-        yield DrawnText(author.name, body_bold, lines.get("authors"))
+        yield DrawnText(author.name, _BODY_BOLD, lines.get("authors"))
         if author.affiliation:
-            yield DrawnText(", " + author.affiliation, body, lines.get("authors"))
-    yield DrawnText(layout.format_date(meta.date), body, lines.get("date"))
+            yield DrawnText(", " + author.affiliation, _BODY, lines.get("authors"))
+    yield DrawnText(layout.format_date(meta.date), _BODY, lines.get("date"))
     if meta.summary:
-        yield DrawnText(layout.labels.summary + ": ", heading_bold, None, layout_file)
-        yield DrawnText(meta.summary, body, lines.get("summary"))
+        yield DrawnText(layout.labels.summary + ": ", _HEADING_BOLD, None, layout_file)
+        yield DrawnText(meta.summary, _BODY, lines.get("summary"))
     yield from _blocks(document.blocks, layout, depth=0, italic=False)
     if meta.links:
-        yield DrawnText(layout.labels.further_reading, heading_bold, None, layout_file)
+        yield DrawnText(layout.labels.further_reading, _HEADING_BOLD, None, layout_file)
         line = lines.get("links")
-        yield DrawnText(BULLETS[0], body, line)
+        yield DrawnText(BULLETS[0], _BODY, line)
         for link in meta.links:
-            yield DrawnText(link.label, body, line)
+            yield DrawnText(link.label, _BODY, line)
 
 
 def page_label_characters(layout: Layout) -> str:
@@ -156,7 +160,6 @@ def page_label_characters(layout: Layout) -> str:
 
 def _blocks(blocks: tuple[Block, ...], layout: Layout, depth: int,
             italic: bool) -> Iterator[DrawnText]:
-    body = Face("body")
     for block in blocks:
         if isinstance(block, Heading):
             yield from _inlines(block.inlines, "heading", block.line, bold=True, italic=False)
@@ -165,9 +168,9 @@ def _blocks(blocks: tuple[Block, ...], layout: Layout, depth: int,
         elif isinstance(block, ListBlock):
             if block.ordered:
                 numbers = range(block.start, block.start + len(block.items))
-                yield DrawnText("".join(f"{n}." for n in numbers), body, block.line)
+                yield DrawnText("".join(f"{n}." for n in numbers), _BODY, block.line)
             else:
-                yield DrawnText(BULLETS[depth % len(BULLETS)], body, block.line)
+                yield DrawnText(BULLETS[depth % len(BULLETS)], _BODY, block.line)
             for item in block.items:
                 yield from _blocks(item.blocks, layout, depth + 1, italic)
         elif isinstance(block, Quote):
@@ -181,15 +184,15 @@ def _blocks(blocks: tuple[Block, ...], layout: Layout, depth: int,
                 for cell in row:
                     yield from _inlines(cell, "body", block.line, bold=False, italic=False)
         elif isinstance(block, Figure):
-            yield DrawnText(layout.labels.figure.format(n="") + DIGITS, Face("body", True), None,
+            yield DrawnText(layout.labels.figure.format(n="") + DIGITS, _BODY_BOLD, None,
                             layout.files[0])
-            yield DrawnText(block.caption, body, block.line)
+            yield DrawnText(block.caption, _BODY, block.line)
         elif isinstance(block, KeyPoints):
-            yield DrawnText(block.title, Face("heading", True), block.line)
-            yield DrawnText(BULLETS[0], body, block.line)
+            yield DrawnText(block.title, _HEADING_BOLD, block.line)
+            yield DrawnText(BULLETS[0], _BODY, block.line)
             for point in block.points:
                 if point.headline:
-                    yield DrawnText(point.headline, Face("body", True), point.line)
+                    yield DrawnText(point.headline, _BODY_BOLD, point.line)
                 yield from _inlines(point.inlines, "body", point.line, bold=False, italic=False)
                 yield from _blocks(point.details, layout, 1, italic)
 
