@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import posixpath
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -61,6 +62,10 @@ _DC = "{http://purl.org/dc/elements/1.1/}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 #: Characters that carry no text: soft hyphens and zero-width marks a writer may insert.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+# pypdf logs what it repairs ("EOF marker not found") to stderr; verify reports a damaged
+# output itself, in one line.
+logging.getLogger("pypdf").addHandler(logging.NullHandler())
+logging.getLogger("pypdf").propagate = False
 
 
 def normalize(text: str) -> str:
@@ -400,14 +405,8 @@ def read_docx(path: Path, layout: Layout) -> Extraction:
 def read_pdf(path: Path, layout: Layout) -> Extraction:
     """The text (per page, with positions telling the running header apart), link annotations
     and document information of a PDF, read with pypdf."""
-    import logging
-
     from pypdf import PdfReader
 
-    # pypdf logs what it repairs ("EOF marker not found") to stderr; verify reports damage
-    # itself, one line per problem.
-    logging.getLogger("pypdf").addHandler(logging.NullHandler())
-    logging.getLogger("pypdf").propagate = False
     reader = PdfReader(str(path))
     pages: list[Page] = []
     links: set[str] = set()

@@ -52,7 +52,6 @@ class PdfFonts:
         self.layout = layout
         self._names: dict[tuple[Role, bool, bool], str] = {}
         self._files: dict[str, Path] = {}
-        self._cmaps: dict[str, frozenset[int]] = {}
         for role in ROLES:
             self._register(role, getattr(layout.fonts, role))
 
@@ -60,7 +59,7 @@ class PdfFonts:
         # Names derive from the family's files: identical families (body and heading in the
         # default layout) share one registration and are embedded once, and two layouts with
         # different files never collide in reportlab's process-wide registry.
-        files = [getattr(family, attr) for attr in FACE_FIELDS.values()]
+        files = [family.face(*style) for style in FACE_FIELDS]
         digest = hashlib.sha1("\0".join(str(f) for f in files).encode()).hexdigest()[:12]
         names: dict[str, str] = {}
         for (bold, italic), attr in FACE_FIELDS.items():
@@ -76,10 +75,8 @@ class PdfFonts:
                         "use a static TrueType (.ttf) font with glyf outlines")]) from None
             # reportlab reuses an already registered face of the same PostScript name, so the
             # character map must come from the font it will actually draw with.
-            face = pdfmetrics.getFont(name).face
             if name not in _CHARACTERS:
-                _CHARACTERS[name] = drawable(face.charToGlyph.keys())
-            self._cmaps[name] = _CHARACTERS[name]
+                _CHARACTERS[name] = drawable(pdfmetrics.getFont(name).face.charToGlyph.keys())
             self._files[name] = path
             self._names[(role, bold, italic)] = name
             names[attr] = name
@@ -93,7 +90,7 @@ class PdfFonts:
 
     def has_glyph(self, font: str, char: str) -> bool:
         """Whether face ``font`` can draw ``char`` (its character map has it)."""
-        return ord(char) in self._cmaps[font]
+        return ord(char) in _CHARACTERS[font]
 
     def face_file(self, font: str) -> tuple[FontFamily, Path]:
         """The layout's family of registered face ``font``, and the file it draws with."""
