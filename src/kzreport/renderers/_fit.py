@@ -192,19 +192,23 @@ def _words(pieces: Sequence[Piece]) -> list[list[_Word]]:
         space_width = 0.0
 
     for piece in pieces:
+        # The loop runs once per character of every fitted text: look up what it needs once.
         em = piece.font.units_per_em
+        advances = piece.font.advances
+        space_advance = piece.font.advance(" ") / em
         for char in piece.text:
             if char == "\n":
                 flush()
                 lines.append([])
             elif char in _SPACES or char == "\r":
                 space.append(" ")
-                space_width += piece.font.advance(" ") / em
+                space_width += space_advance
             else:
                 if space:  # a character after spaces starts the next word
                     flush()
                 text.append(char)
-                widths.append(piece.font.advance(char) / em)
+                # As FontMetrics.advance: a character the face lacks counts as a full em.
+                widths.append(advances.get(ord(char), em) / em)
     flush()
     return lines
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kzreport.errors import Problem, RenderError
 from kzreport.layout import FontFamily, Layout, Logo
@@ -44,6 +44,9 @@ from kzreport.renderers._common import (
     write_package,
     xml_safe,
 )
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element as XmlElement
 
 #: Fitting below a layout's minimum stops here; text that needs less is refused, not shrunk.
 FLOOR_PT = 6.0
@@ -120,6 +123,19 @@ NOTES_INDENT_IN = 0.3
 #: ``<a:ext>`` that marks a shape as decorative, so screen readers skip bands and rules.
 _DECORATIVE_EXT = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
 _DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+
+#: DrawingML, the namespace of everything inside a shape's text body.
+_A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+#: ``_write``'s anchors as DrawingML writes them, and the text body's autofit choices.
+_ANCHORS = {"t": "t", "m": "ctr", "b": "b"}
+_AUTOFITS = ("noAutofit", "normAutofit", "spAutoFit")
+#: PresentationML, the namespace of slides and their shapes; where a shape names its placeholder,
+#: and what the placeholder types of ``PP_PLACEHOLDER`` are called in it.
+_P_NS = "http://schemas.openxmlformats.org/presentationml/2006/main"
+_PH_PATH = f"{{{_P_NS}}}nvSpPr/{{{_P_NS}}}nvPr/{{{_P_NS}}}ph"
+_PLACEHOLDER_TYPES = {"TITLE": "title", "CENTER_TITLE": "ctrTitle", "SUBTITLE": "subTitle",
+                      "BODY": "body", "OBJECT": "obj"}
 
 #: ``<a:ext>`` that makes a hyperlink take its run's colour instead of the theme's.
 _HLINK_COLOR_EXT = "{A12FA001-AC4F-418D-AE19-62706E023703}"
@@ -287,11 +303,12 @@ def render_deck(document: Document, layout: Layout, path: Path,
         plan.append((closing, _closing_slide))
 
     titles = unique_titles([title for title, _ in plan])
+    layouts = {role: _slide_layout(prs, role, template or Path("template"))
+               for role in ("title", "content")}
     for number, ((_, build), title) in enumerate(zip(plan, titles, strict=True), 1):
-        role = "title" if number == 1 else "content"
-        slide = prs.slides.add_slide(_slide_layout(prs, role, template or Path("template")))
+        slide = prs.slides.add_slide(layouts["title" if number == 1 else "content"])
         if template is None:  # a template's own backgrounds are part of its design
-            _fill(slide.background, layout.colors.slide_background)
+            _background(slide, layout.colors.slide_background)
         build(deck, slide, title)
         if number > 1:
             _footer(deck, slide, number, len(plan))
@@ -668,26 +685,25 @@ def _small_line(deck: Deck, slide: Any, box: Box, par: Par, anchor: str,
 def _notes(deck: Deck, slide: Any, details: Blocks) -> None:
     """Write a key point's details as its speaker notes: paragraphs, ``• `` and ``1. `` items,
     nested items indented a level deeper."""
-    from pptx.util import Pt
-
-    frame = slide.notes_slide.notes_text_frame
-    first = True
+    notes = slide.notes_slide
+    body = notes.notes_text_frame._txBody
+    _clear_paragraphs(body)
     figures = figure_numbers(deck.document)
 
     def label(figure: Figure) -> str:
         return figure_label(deck.layout, figures[figure]) if figure in figures else ""
 
     for depth, marker, inlines, bold in _note_lines(details, 0, label):
-        paragraph = frame.paragraphs[0] if first else frame.add_paragraph()
-        first = False
-        paragraph.level = min(depth, 8)
-        p_pr = paragraph._p.get_or_add_pPr()
-        p_pr.set("marL", str(round(depth * NOTES_INDENT_IN * 72 * EMU_PER_PT)))
-        p_pr.set("indent", "0")
+        paragraph = _child(body, "p")
+        indent = {"lvl": str(min(depth, 8))} if depth else {}
+        _child(paragraph, "pPr", indent,
+               marL=str(round(depth * NOTES_INDENT_IN * 72 * EMU_PER_PT)), indent="0")
         runs = ((Run(marker),) if marker else ()) + _runs(inlines, bold=bold)
         for run in runs:
-            _add_run(deck, paragraph, run, Pt(NOTES_PT), deck.layout.fonts.body,
-                     deck.layout.colors.text)
+            _add_run(deck, paragraph, notes.part, run, round(NOTES_PT * 100),
+                     deck.layout.fonts.body, deck.layout.colors.text)
+    if body.find(_a("p")) is None:
+        _child(body, "p")
 
 
 def _note_lines(blocks: Blocks, depth: int, label: Callable[[Figure], str],
@@ -726,6 +742,27 @@ def _note_lines(blocks: Blocks, depth: int, label: Callable[[Figure], str],
 
 
 # ---------------------------------------------------------------- writing text
+# Text is written as DrawingML elements directly: going through python-pptx's properties (an
+# XPath search per child, a descriptor per attribute) was once half the time of a deck.
+
+
+def _a(tag: str) -> str:
+    """The qualified name of DrawingML element ``tag``."""
+    return f"{{{_A_NS}}}{tag}"
+
+
+def _p(tag: str) -> str:
+    """The qualified name of PresentationML element ``tag``."""
+    return f"{{{_P_NS}}}{tag}"
+
+
+def _child(parent: XmlElement, tag: str, attributes: dict[str, str] | None = None,
+           **more: str) -> XmlElement:
+    """A new DrawingML element ``a:tag`` appended to ``parent``."""
+    from lxml import etree
+
+    return etree.SubElement(parent, _a(tag), {**(attributes or {}), **more})
+
 
 
 def _runs(inlines: Inlines, bold: bool = False) -> tuple[Run, ...]:
@@ -755,84 +792,84 @@ def _write(deck: Deck, shape: Any, box: Box, pars: Sequence[Par], size: float,
     """Place ``shape`` at ``box`` and fill it with ``pars`` at fitted ``size``: every size,
     spacing, indent and inset explicit, autofit off, so PowerPoint and LibreOffice lay out
     exactly what was measured whatever the template's styles say."""
-    from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
-    from pptx.oxml.ns import qn
-    from pptx.oxml.xmlchemy import OxmlElement
-    from pptx.util import Centipoints, Pt
-
     _place(shape, box)
-    frame = shape.text_frame
-    frame.clear()
-    frame.word_wrap = True
-    frame.auto_size = MSO_AUTO_SIZE.NONE
-    frame.margin_left = frame.margin_right = Pt(inset[0])
-    frame.margin_top = frame.margin_bottom = Pt(inset[1])
-    frame.vertical_anchor = {"t": MSO_ANCHOR.TOP, "m": MSO_ANCHOR.MIDDLE,
-                             "b": MSO_ANCHOR.BOTTOM}[anchor]
-    body_pr = frame._txBody.bodyPr
+    body = shape._element.get_or_add_txBody()
+    body_pr = body.find(_a("bodyPr"))
     for attribute in ("rot", "vert", "numCol", "anchorCtr"):  # a template's placeholder may
         body_pr.attrib.pop(attribute, None)
+    inset_x, inset_y = (str(_emu(points)) for points in inset)
+    body_pr.attrib.update({"wrap": "square", "lIns": inset_x, "rIns": inset_x,
+                           "tIns": inset_y, "bIns": inset_y, "anchor": _ANCHORS[anchor]})
+    for old in body_pr.iterchildren(*(_a(name) for name in _AUTOFITS)):
+        body_pr.remove(old)
+    no_autofit = body_pr.makeelement(_a("noAutofit"), {})
+    warp = body_pr.find(_a("prstTxWarp"))  # the one child that precedes the autofit choice
+    if warp is not None:
+        warp.addnext(no_autofit)
+    else:
+        body_pr.insert(0, no_autofit)
+    _clear_paragraphs(body)
+    part = shape.part
     for index, par in enumerate(pars):
-        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
         metrics = deck.measure(par)
-        p_pr = paragraph._p.get_or_add_pPr()
-        p_pr.set("marL", "0")
-        p_pr.set("indent", "0")
-        p_pr.set("lvl", "0")
-        p_pr.set("algn", par.align)
-        paragraph.line_spacing = Centipoints(fit.centipoints(fit.line_pitch(metrics, size)))
-        paragraph.space_before = Centipoints(
-            fit.centipoints(fit.space_before(metrics, size)) if index else 0)
-        paragraph.space_after = Centipoints(0)
-        if p_pr.find(qn("a:buNone")) is None:
-            p_pr.insert_element_before(OxmlElement("a:buNone"), "a:buAutoNum", "a:buChar",
-                                       "a:buBlip", "a:tabLst", "a:defRPr", "a:extLst")
+        paragraph = _child(body, "p")
+        properties = _child(paragraph, "pPr", marL="0", indent="0", lvl="0", algn=par.align)
+        _spacing(properties, "lnSpc", fit.line_pitch(metrics, size))
+        _spacing(properties, "spcBef", fit.space_before(metrics, size) if index else 0.0)
+        _spacing(properties, "spcAft", 0.0)
+        _child(properties, "buNone")
         # Sizes are written in 1/100 pt; rounding down keeps the text within what was measured.
-        run_size = Centipoints(math.floor(size * par.scale * 100 + 1e-6))
+        run_size = math.floor(size * par.scale * 100 + 1e-6)
         for run in par.runs:
-            _add_run(deck, paragraph, run, run_size, par.family, par.color)
-        end = paragraph._p.get_or_add_endParaRPr()
-        end.set("lang", deck.lang)
-        end.set("sz", str(run_size.centipoints))
+            _add_run(deck, paragraph, part, run, run_size, par.family, par.color)
+        _child(paragraph, "endParaRPr", lang=deck.lang, sz=str(run_size))
+    if not pars:
+        _child(body, "p")
 
 
-def _add_run(deck: Deck, paragraph: Any, run: Run, size: Any, family: FontFamily,
-             color: str) -> None:
-    """Append ``run`` to ``paragraph`` with every character property explicit."""
+def _spacing(properties: XmlElement, kind: str, points: float) -> None:
+    """Line spacing or space before or after a paragraph (``kind``), in points."""
+    _child(_child(properties, kind), "spcPts", val=str(fit.centipoints(points)))
+
+
+def _clear_paragraphs(body: XmlElement) -> None:
+    """Remove every paragraph of a text body (a valid body needs one again after)."""
+    for old in body.findall(_a("p")):
+        body.remove(old)
+
+
+def _add_run(deck: Deck, paragraph: XmlElement, part: Any, run: Run, size: int,
+             family: FontFamily, color: str) -> None:
+    """Append ``run`` to ``paragraph`` (of a shape in ``part``), at ``size`` hundredths of a
+    point, with every character property explicit."""
+    from pptx.opc.constants import RELATIONSHIP_TYPE
+
     layout = deck.layout
+    typeface = layout.fonts.mono.name if run.mono else family.name
+    fill = run.color or (layout.colors.link if run.href else color)
     for index, text in enumerate(run.text.split("\n")):
         if index:
-            paragraph.add_line_break()
+            _child(paragraph, "br")
         if not text:
             continue
-        piece = paragraph.add_run()
-        piece.text = xml_safe(text)
-        font = piece.font
-        font.size = size
-        font.bold = run.bold
-        font.italic = run.italic
-        font.name = layout.fonts.mono.name if run.mono else family.name
-        link = layout.colors.link if run.href else color
-        font.color.rgb = _rgb(run.color or link)
-        r_pr = piece._r.get_or_add_rPr()
-        r_pr.set("lang", deck.lang)
+        piece = _child(paragraph, "r")
         # The template's styles must not transform what was measured: no caps, no tracking.
-        r_pr.set("cap", "none")
-        r_pr.set("spc", "0")
+        properties = _child(piece, "rPr", sz=str(size), b="1" if run.bold else "0",
+                            i="1" if run.italic else "0", lang=deck.lang, cap="none", spc="0")
+        _solid_fill(properties, fill)
+        _child(properties, "latin", typeface=typeface)
         if run.href:
-            piece.hyperlink.address = run.href
-            _link_color_from_run(piece)
+            rel_id = part.relate_to(run.href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+            _link_color_from_run(_child(properties, "hlinkClick", {_R_ID: rel_id}))
+        _child(piece, "t").text = xml_safe(text)
 
 
-def _link_color_from_run(run: Any) -> None:
+def _link_color_from_run(click: XmlElement) -> None:
     """Ask PowerPoint to colour the link with the run's own colour (Office 2019's ``hlinkClr``
     extension); without it links take the theme's hyperlink colour whatever the run says."""
     from lxml import etree
-    from pptx.oxml.ns import qn
 
-    click = run._r.rPr.find(qn("a:hlinkClick"))
-    ext_lst = etree.SubElement(click, qn("a:extLst"))
-    ext = etree.SubElement(ext_lst, qn("a:ext"), uri=_HLINK_COLOR_EXT)
+    ext = _child(_child(click, "extLst"), "ext", uri=_HLINK_COLOR_EXT)
     etree.SubElement(ext, f"{{{_HLINK_COLOR_NS}}}hlinkClr", nsmap={"ahyp": _HLINK_COLOR_NS},
                      val="tx")
 
@@ -868,8 +905,16 @@ def unique_titles(titles: Sequence[str]) -> list[str]:
 
 
 def _place(shape: Any, box: Box) -> None:
-    shape.left, shape.top = _emu(box.left), _emu(box.top)
-    shape.width, shape.height = _emu(box.width), _emu(box.height)
+    """Set ``shape``'s position and size (its ``a:xfrm``, first in its shape properties)."""
+    shape_properties = shape._element.spPr
+    xfrm = shape_properties.find(_a("xfrm"))
+    if xfrm is None:
+        xfrm = shape_properties.makeelement(_a("xfrm"), {})
+        shape_properties.insert(0, xfrm)
+    for old in list(xfrm):
+        xfrm.remove(old)
+    _child(xfrm, "off", x=str(_emu(box.left)), y=str(_emu(box.top)))
+    _child(xfrm, "ext", cx=str(_emu(box.width)), cy=str(_emu(box.height)))
 
 
 def _emu(points: float) -> Any:
@@ -884,42 +929,61 @@ def _textbox(slide: Any, box: Box) -> Any:
 
 
 def _rectangle(slide: Any, box: Box, color: str, behind: bool = False) -> Any:
-    """A borderless filled rectangle marked decorative. python-pptx gives autoshapes a theme
-    style (``p:style``) that can add a shadow or outline; it is removed so only our fill shows."""
-    from pptx.enum.shapes import MSO_SHAPE
+    """A borderless filled rectangle marked decorative, written as python-pptx's
+    ``add_shape`` would (same id and name) but without its theme style (``p:style``), which
+    can add a shadow or outline: only our fill shows. ``behind`` draws it under the
+    placeholders (earlier in the shape tree is drawn first)."""
+    from lxml import etree
 
-    shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, _emu(box.left), _emu(box.top),
-                                   _emu(box.width), _emu(box.height))
-    style = shape._element.find("{http://schemas.openxmlformats.org/presentationml/2006/main}"
-                                "style")
-    if style is not None:
-        shape._element.remove(style)
-    _fill(shape, color)
-    shape.line.fill.background()
-    _decorative(shape)
-    if behind:  # earlier in the tree is drawn first: put it before the placeholders
-        tree = slide.shapes._spTree
-        tree.remove(shape._element)
-        placeholders = tree.xpath("./p:sp[p:nvSpPr/p:nvPr/p:ph]")
-        if placeholders:
-            placeholders[0].addprevious(shape._element)
+    shapes = slide.shapes
+    tree = shapes._spTree
+    shape_id = shapes._next_shape_id
+    shape = tree.makeelement(_p("sp"), {})
+    names = etree.SubElement(shape, _p("nvSpPr"))
+    etree.SubElement(names, _p("cNvPr"), id=str(shape_id), name=f"Rectangle {shape_id - 1}")
+    etree.SubElement(names, _p("cNvSpPr"))
+    etree.SubElement(names, _p("nvPr"))
+    properties = etree.SubElement(shape, _p("spPr"))
+    _child(_child(properties, "prstGeom", prst="rect"), "avLst")
+    _solid_fill(properties, color)
+    _child(_child(properties, "ln"), "noFill")
+    body = etree.SubElement(shape, _p("txBody"))
+    _child(body, "bodyPr", rtlCol="0", anchor="ctr")
+    _child(body, "lstStyle")
+    _child(_child(body, "p"), "pPr", algn="ctr")
+    first_placeholder = next((other for other in tree.iterchildren(_p("sp"))
+                              if other.find(_PH_PATH) is not None), None) if behind else None
+    if first_placeholder is not None:
+        first_placeholder.addprevious(shape)
+    else:
+        ext_list = tree.find(_p("extLst"))  # the tree's last child, when it has one
+        if ext_list is not None:
+            ext_list.addprevious(shape)
         else:
-            tree.append(shape._element)
-    return shape
+            tree.append(shape)
+    rectangle = shapes._shape_factory(shape)
+    _place(rectangle, box)
+    _decorative(rectangle)
+    return rectangle
 
 
-def _fill(target: Any, color: str) -> None:
-    target.fill.solid()
-    target.fill.fore_color.rgb = _rgb(color)
+def _solid_fill(properties: XmlElement, color: str) -> None:
+    """Append a solid fill of layout colour ``color`` (``RRGGBB``) to ``properties``."""
+    _child(_child(properties, "solidFill"), "srgbClr", val=color.upper())
 
 
-def _rgb(color: str) -> Any:
-    """A python-pptx colour from the layout's ``RRGGBB``."""
-    from pptx.dml.color import RGBColor
+def _background(slide: Any, color: str) -> None:
+    """Give ``slide`` its own solid background."""
+    from lxml import etree
 
-    # python-pptx leaves RGBColor.__new__ unannotated.
-    return RGBColor(int(color[0:2], 16), int(color[2:4], 16),  # type: ignore[no-untyped-call]
-                    int(color[4:6], 16))
+    common = slide._element.cSld
+    for old in common.findall(_p("bg")):
+        common.remove(old)
+    background = common.makeelement(_p("bg"), {})
+    common.insert(0, background)  # p:bg comes first in p:cSld
+    properties = etree.SubElement(background, _p("bgPr"))
+    _solid_fill(properties, color)
+    _child(properties, "effectLst")
 
 
 def _decorative(shape: Any) -> None:
@@ -936,20 +1000,27 @@ def _decorative(shape: Any) -> None:
 
 def _placeholder(slide: Any, kinds: Sequence[str]) -> Any:
     """The slide's first placeholder of one of ``kinds`` (``PP_PLACEHOLDER`` names)."""
-    from pptx.enum.shapes import PP_PLACEHOLDER
-
-    wanted = {getattr(PP_PLACEHOLDER, kind) for kind in kinds}
-    for shape in slide.placeholders:
-        if shape.placeholder_format.type in wanted:
-            return shape
-    return None
+    wanted = {_PLACEHOLDER_TYPES[kind] for kind in kinds}
+    return _first_placeholder(slide, lambda ph: ph.get("type", "obj") in wanted)
 
 
 def _title_shape(slide: Any) -> Any:
-    """The slide's title placeholder: ``_slide_layout`` only picks layouts that have one."""
-    shape = slide.shapes.title
+    """The slide's title placeholder (index 0, as python-pptx's ``shapes.title``):
+    ``_slide_layout`` only picks layouts that have one."""
+    shape = _first_placeholder(slide, lambda ph: ph.get("idx", "0") == "0")
     assert shape is not None
     return shape
+
+
+def _first_placeholder(slide: Any, wanted: Callable[[XmlElement], bool]) -> Any:
+    """The slide's first placeholder shape whose ``p:ph`` is ``wanted``, found in the XML:
+    python-pptx's placeholder properties run an XPath search per shape and property."""
+    shapes = slide.shapes
+    for shape in shapes._spTree.iterchildren(_p("sp")):
+        ph = shape.find(_PH_PATH)
+        if ph is not None and wanted(ph):
+            return shapes._shape_factory(shape)
+    return None
 
 
 def _body_shape(slide: Any, box: Box) -> Any:
