@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import os
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from kzreport import __version__
 from kzreport.layout import Layout
@@ -23,6 +25,42 @@ EMU_PER_PT = 12700
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 #: 2107-12-31 23:59:58, the latest time a zip entry can carry (its year is 7 bits from 1980).
 _ZIP_END = (2107, 12, 31, 23, 59, 58)
+
+
+_Template = TypeVar("_Template")
+
+
+class TemplateCache(Generic[_Template]):
+    """A renderer's prepared starting point (a styled blank document, a themed deck), built
+    once per process for each key and handed out as deep copies: every paper of a batch in
+    the same layout starts from the same one, and copying the parsed XML is several times
+    cheaper than opening and styling the template again."""
+
+    def __init__(self, size: int = 4) -> None:
+        self._size = size
+        #: (key, prepared value), the most recently used first; keys are compared with ``==``
+        #: because a layout (which holds dicts) cannot be hashed.
+        self._entries: list[tuple[object, _Template]] = []
+
+    def copy(self, key: object, build: Callable[[], _Template]) -> _Template:
+        """A fresh deep copy of the value for ``key``, built by ``build`` the first time."""
+        found = next((index for index, (known, _) in enumerate(self._entries) if known == key),
+                     None)
+        if found is None:
+            self._entries.insert(0, (key, build()))
+        else:
+            self._entries.insert(0, self._entries.pop(found))
+        del self._entries[self._size:]
+        return copy.deepcopy(self._entries[0][1])
+
+
+def file_stamp(path: Path | None) -> tuple[int, int] | None:
+    """When ``path`` last changed and its size, so that a cache keyed on it notices an edit."""
+    try:
+        status = path.stat() if path is not None else None
+    except OSError:  # the renderer reports an unreadable template when it opens it
+        return None
+    return (status.st_mtime_ns, status.st_size) if status is not None else None
 
 
 def xml_safe(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,9 +41,11 @@ from kzreport.renderers._common import (
     TITLE_AFTER,
     Metrics,
     PackageParts,
+    TemplateCache,
     build_timestamp,
     figure_label,
     figure_numbers,
+    file_stamp,
     fill_label,
     fitted_size,
     headline_separator,
@@ -78,6 +81,10 @@ class DocxRenderer:
 
 
 register(DocxRenderer())
+
+
+#: Each process's styled blank documents, by layout, language and reference document.
+_TEMPLATES: TemplateCache[_StyledTemplate] = TemplateCache()
 
 
 def _rgb(hex_color: str) -> Any:
@@ -144,30 +151,34 @@ def _border(properties: XmlElement, edges: dict[str, tuple[str, float, float]]) 
     _put(properties, borders)
 
 
-class _BriefWriter:
-    """Builds one Word brief: styles and numbering first, then the content in reading order."""
+class _StyledTemplate:
+    """A blank Word document styled by a layout for one language: page size and margins, the
+    styles, and a bullet and a numbered list definition. It is the same for every paper, so
+    each process builds it once per layout and each brief starts from a copy."""
 
-    def __init__(self, document: Document, layout: Layout) -> None:
+    def __init__(self, layout: Layout, language: str) -> None:
         from docx import Document as new_document
 
-        self.doc = document
         self.layout = layout
+        self.language = language
+        self.metrics = Metrics.of(layout)
         reference = layout.reference_docx
         self.word: WordDocument = new_document(str(reference) if reference else None)
         if reference is not None:
             _remove_sample_content(self.word)
-        #: Styles by name: python-docx looks a name up by scanning every style each time.
+        else:
+            _drop_table_styles(self.word)
+        _drop_styles_with_effects(self.word)
         self.styles: dict[str, Any] = {s.name: s for s in self.word.styles if s.name}
-        self.figures = figure_numbers(document)
-        #: Spacing in points, from the layout's sizes by the proportions the PDF shares.
-        self.metrics = Metrics.of(layout)
-        self.footer_gap = FOOTER_GAP * layout.sizes.small
-        #: The level of the last heading written; the title counts as level 1.
-        self.heading_level = 1
-        self.bullet_abstract, self.number_abstract = self._define_numbering()
+        self.list_definitions = self._define_numbering()
         self._style_document()
 
-    # ------------------------------------------------------------ styles
+    def __deepcopy__(self, memo: dict[int, Any]) -> _StyledTemplate:
+        # The document and its styles are copied together, so the copied styles are the
+        # copied document's; the layout is shared, not copied.
+        copied = copy.copy(self)
+        copied.word, copied.styles = copy.deepcopy((self.word, self.styles), memo)
+        return copied
 
     def _style_document(self) -> None:
         from docx.enum.style import WD_STYLE_TYPE
@@ -194,7 +205,7 @@ class _BriefWriter:
         assert run_defaults is not None
         for old in run_defaults.findall(qn("w:lang")) + run_defaults.findall(qn("w:rFonts")):
             run_defaults.remove(old)
-        language = self.doc.meta.language
+        language = self.language
         run_defaults.insert(0, _element("w:rFonts", ascii=fonts.body.name, hAnsi=fonts.body.name,
                                         cs=fonts.body.name, eastAsia=fonts.body.name))
         run_defaults.append(_element("w:lang", val=language, eastAsia=language, bidi=language))
@@ -312,6 +323,27 @@ class _BriefWriter:
                 numbering.append(abstract)
             ids.append(str(offset))
         return ids[0], ids[1]
+
+
+class _BriefWriter:
+    """Builds one Word brief: styles and numbering first, then the content in reading order."""
+
+    def __init__(self, document: Document, layout: Layout) -> None:
+        self.doc = document
+        self.layout = layout
+        language = document.meta.language
+        key = (layout, language, file_stamp(layout.reference_docx))
+        template = _TEMPLATES.copy(key, lambda: _StyledTemplate(layout, language))
+        self.word = template.word
+        #: Styles by name: python-docx looks a name up by scanning every style each time.
+        self.styles = template.styles
+        self.bullet_abstract, self.number_abstract = template.list_definitions
+        self.figures = figure_numbers(document)
+        #: Spacing in points, from the layout's sizes by the proportions the PDF shares.
+        self.metrics = Metrics.of(layout)
+        self.footer_gap = FOOTER_GAP * layout.sizes.small
+        #: The level of the last heading written; the title counts as level 1.
+        self.heading_level = 1
 
     def _new_list(self, ordered: bool, start: int) -> str:
         """A fresh list instance, so every numbered list restarts at its own ``start``."""
@@ -688,6 +720,27 @@ def _remove_sample_content(word: WordDocument) -> None:
     for child in list(body):
         if child.tag != _qn("w:sectPr"):
             body.remove(child)
+
+
+def _drop_table_styles(word: WordDocument) -> None:
+    """Remove python-docx's template's hundred built-in table styles (nine tenths of its 440 KB
+    of styles), keeping the default one: a brief sets its tables' borders itself, and Word
+    knows its built-in styles without their definitions (latent styles), so a reader who
+    adds a table still finds them all. Parsing, copying and zipping them was most of the time
+    a brief took."""
+    styles = word.styles.element
+    for style in styles.findall(_qn("w:style")):
+        if style.get(_qn("w:type")) == "table" and style.get(_qn("w:default")) not in ("1", "true"):
+            styles.remove(style)
+
+
+def _drop_styles_with_effects(word: WordDocument) -> None:
+    """Drop the Word 2010 copy of the styles (``stylesWithEffects.xml``): Word 2010 prefers it
+    to ``styles.xml``, so it would show the template's styles instead of the layout's; later
+    versions and LibreOffice ignore it."""
+    for rel_id, rel in list(word.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            word.part.drop_rel(rel_id)
 
 
 def _clear(part: Any) -> None:
