@@ -34,9 +34,11 @@ from kzreport.renderers._common import (
     BULLETS,
     EMU_PER_PT,
     PackageParts,
+    TemplateCache,
     build_timestamp,
     figure_label,
     figure_numbers,
+    file_stamp,
     fill_label,
     key_point_label,
     set_app_properties,
@@ -272,18 +274,8 @@ def render_deck(document: Document, layout: Layout, path: Path,
                 template: Path | None = None) -> list[Problem]:
     """Write the deck to ``path``, starting from ``template`` (a .pptx whose masters, layouts
     and theme are kept and whose slides are dropped) or python-pptx's default."""
-    from pptx.oxml.ns import qn
-    from pptx.util import Emu
-
-    prs = _open(template)
-    if template is None:
-        old_width = prs.slide_width
-        prs.slide_width = Emu(round(layout.slides.width * EMU_PER_PT))
-        prs.slide_height = Emu(round(layout.slides.height * EMU_PER_PT))
-        # The default template declares a 4:3 "screen4x3" type; the size is now the layout's own.
-        prs.part._element.find(qn("p:sldSz")).attrib.pop("type", None)
-        _stretch_layouts(prs, prs.slide_width / old_width)
-        _theme_colors(prs, layout)
+    prs = _PRESENTATIONS.copy((layout, template, file_stamp(template)),
+                              lambda: _prepared(layout, template))
     # A template's masters are drawn for its own slide size, so that size wins over the layout's.
     width, height = prs.slide_width / EMU_PER_PT, prs.slide_height / EMU_PER_PT
     banner = round(max(BANNER_MIN_PT, height * BANNER), 2) if document.meta.marking else 0.0
@@ -318,6 +310,28 @@ def render_deck(document: Document, layout: Layout, path: Path,
     _properties(deck)
     write_package(_parts(prs), path, build_timestamp(document))
     return deck.problems
+
+
+#: Each process's prepared presentations, by layout and template.
+_PRESENTATIONS: TemplateCache[Any] = TemplateCache()
+
+
+def _prepared(layout: Layout, template: Path | None) -> Any:
+    """A presentation with no slides yet: ``template`` without its slides, or python-pptx's
+    default sized and coloured by ``layout``; the same for every paper, so built once."""
+    from pptx.oxml.ns import qn
+    from pptx.util import Emu
+
+    prs = _open(template)
+    if template is None:
+        old_width = prs.slide_width
+        prs.slide_width = Emu(round(layout.slides.width * EMU_PER_PT))
+        prs.slide_height = Emu(round(layout.slides.height * EMU_PER_PT))
+        # The default template declares a 4:3 "screen4x3" type; the size is now the layout's own.
+        prs.part._element.find(qn("p:sldSz")).attrib.pop("type", None)
+        _stretch_layouts(prs, prs.slide_width / old_width)
+        _theme_colors(prs, layout)
+    return prs
 
 
 # ---------------------------------------------------------------- slides
