@@ -271,3 +271,46 @@ def test_a_numbered_list_may_start_at_zero(layout: Layout, tmp_path: Path) -> No
     render(read_source(source), layout, tmp_path)
     numbering = part(tmp_path / "zero.docx", "word/numbering.xml")
     assert re.search(r'<w:startOverride w:val="0"/>', numbering), numbering[-600:]
+
+
+def test_briefs_built_one_after_another_share_nothing(seed: Document, rich: Document,
+                                                       layout: Layout, tmp_path: Path) -> None:
+    # Both start from the process's one styled template: the second must not see the first.
+    for name in ("1", "2", "3"):
+        (tmp_path / name).mkdir()
+    first = body_texts(render(rich, layout, tmp_path / "1"))
+    second = body_texts(render(seed, layout, tmp_path / "2"))
+    assert second == body_texts(render(seed, layout, tmp_path / "3"))
+    assert rich.meta.title in first
+    assert rich.meta.title not in second and seed.meta.title in second
+    numbering = part(tmp_path / "3" / f"{seed.stem}.docx", "word/numbering.xml")
+    assert numbering == part(tmp_path / "2" / f"{seed.stem}.docx", "word/numbering.xml")
+
+
+def test_an_edited_reference_document_is_read_again(seed: Document, tmp_path: Path) -> None:
+    folder = tmp_path / "house"
+    folder.mkdir()
+    (folder / "layout.toml").write_text(
+        'inherit = "default"\n[files]\nreference_docx = "reference.docx"\n', encoding="utf-8")
+    colors = []
+    for color in ("AB1234", "12AB34"):
+        reference = docx.Document()
+        reference.styles["Heading 2"].font.color.rgb = RGBColor.from_string(color)
+        reference.save(str(folder / "reference.docx"))
+        house = load_layout(str(folder), tmp_path)
+        (tmp_path / color).mkdir()
+        word = docx.Document(str(render(seed, house, tmp_path / color)))
+        colors.append(word.styles["Heading 2"].font.color.rgb)
+    assert colors == [RGBColor.from_string("AB1234"), RGBColor.from_string("12AB34")]
+
+
+def test_only_the_styles_part_holds_styles(seed_docx: Path) -> None:
+    with zipfile.ZipFile(seed_docx) as package:
+        names = package.namelist()
+    # Word 2010 would prefer a stale stylesWithEffects.xml to the layout's styles.
+    assert "word/styles.xml" in names and "word/stylesWithEffects.xml" not in names
+    assert "stylesWithEffects" not in part(seed_docx, "word/_rels/document.xml.rels")
+    styles = docx.Document(str(seed_docx)).styles
+    table_styles = [s for s in styles if s.type == 3]  # WD_STYLE_TYPE.TABLE
+    # The template's unused table styles are gone; the default one stays for Word.
+    assert [s.name for s in table_styles] == ["Normal Table"]

@@ -16,6 +16,7 @@ import pytest
 from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.util import Emu
 
 from conftest import FIXTURES, ROOT, SEED, libreoffice_to_pdf, require_tool
 from kzreport.build import Options, build
@@ -659,6 +660,37 @@ def test_a_users_template(seed: Document, layout: Layout, tmp_path: Path,
         assert sorted(n for n in names if n.startswith("ppt/slides/slide")) == [
             f"ppt/slides/slide{n}.xml" for n in range(1, 7)]
     check_geometry(path, layout)
+
+
+def test_decks_built_one_after_another_share_nothing(seed: Document, rich: Document,
+                                                     layout: Layout, tmp_path: Path) -> None:
+    # Every deck of a process starts from one prepared presentation: none may see another's.
+    counts = []
+    for number, document in enumerate((rich, seed, seed), 1):
+        folder = tmp_path / str(number)
+        folder.mkdir()
+        path, _ = render(document, layout, folder)
+        prs = Presentation(str(path))
+        counts.append(len(prs.slides))
+        titles = [title_of(s) for s in prs.slides]
+        assert titles[0] == document.meta.title
+        other = rich if document is seed else seed
+        assert other.meta.title not in titles
+    assert counts[1] == counts[2] == 6
+
+
+def test_an_edited_template_is_read_again(seed: Document, layout: Layout,
+                                          tmp_path: Path) -> None:
+    template = tmp_path / "template.pptx"
+    sizes = []
+    for width in (9144000, 10972800):
+        prs = Presentation()
+        prs.slide_width = Emu(width)
+        prs.save(str(template))
+        (tmp_path / str(width)).mkdir()
+        path, _ = render(seed, layout, tmp_path / str(width), template=template)
+        sizes.append(Presentation(str(path)).slide_width)
+    assert sizes == [9144000, 10972800]
 
 
 def test_a_template_without_title_layouts_is_a_located_error(seed: Document, layout: Layout,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
+import hashlib
 import os
 import re
 import zipfile
@@ -32,9 +32,11 @@ _Template = TypeVar("_Template")
 
 class TemplateCache(Generic[_Template]):
     """A renderer's prepared starting point (a styled blank document, a themed deck), built
-    once per process for each key and handed out as deep copies: every paper of a batch in
-    the same layout starts from the same one, and copying the parsed XML is several times
-    cheaper than opening and styling the template again."""
+    once per process for each key: every paper of a batch in the same layout starts from the
+    same one. Values are shared between papers, so they must be immutable: a package's bytes,
+    which the renderer opens afresh for each paper (several times cheaper than opening and
+    styling the library's template again, and unlike a deep copy of the library's objects,
+    nothing of one paper can leak into the next)."""
 
     def __init__(self, size: int = 4) -> None:
         self._size = size
@@ -42,8 +44,8 @@ class TemplateCache(Generic[_Template]):
         #: because a layout (which holds dicts) cannot be hashed.
         self._entries: list[tuple[object, _Template]] = []
 
-    def copy(self, key: object, build: Callable[[], _Template]) -> _Template:
-        """A fresh deep copy of the value for ``key``, built by ``build`` the first time."""
+    def get(self, key: object, build: Callable[[], _Template]) -> _Template:
+        """The value for ``key``, built by ``build`` the first time."""
         found = next((index for index, (known, _) in enumerate(self._entries) if known == key),
                      None)
         if found is None:
@@ -51,16 +53,16 @@ class TemplateCache(Generic[_Template]):
         else:
             self._entries.insert(0, self._entries.pop(found))
         del self._entries[self._size:]
-        return copy.deepcopy(self._entries[0][1])
+        return self._entries[0][1]
 
 
-def file_stamp(path: Path | None) -> tuple[int, int] | None:
-    """When ``path`` last changed and its size, so that a cache keyed on it notices an edit."""
+def file_digest(path: Path | None) -> str | None:
+    """The sha256 of ``path``'s content, so that a cache keyed on it notices an edit (a time
+    stamp might not: two saves within the file system's clock tick look alike)."""
     try:
-        status = path.stat() if path is not None else None
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path is not None else None
     except OSError:  # the renderer reports an unreadable template when it opens it
         return None
-    return (status.st_mtime_ns, status.st_size) if status is not None else None
 
 
 def xml_safe(text: str) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import copy
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,7 +47,7 @@ from kzreport.renderers._common import (
     build_timestamp,
     figure_label,
     figure_numbers,
-    file_stamp,
+    file_digest,
     fill_label,
     fitted_size,
     headline_separator,
@@ -84,7 +86,7 @@ register(DocxRenderer())
 
 
 #: Each process's styled blank documents, by layout, language and reference document.
-_TEMPLATES: TemplateCache[_StyledTemplate] = TemplateCache()
+_TEMPLATES: TemplateCache[_Template] = TemplateCache()
 
 
 def _rgb(hex_color: str) -> Any:
@@ -151,6 +153,16 @@ def _border(properties: XmlElement, edges: dict[str, tuple[str, float, float]]) 
     _put(properties, borders)
 
 
+@dataclass(frozen=True)
+class _Template:
+    """A styled blank brief: its package, its styles' ids by name, and the ids of its bullet
+    and numbered list definitions."""
+
+    package: bytes
+    style_ids: Mapping[str, str]
+    list_definitions: tuple[str, str]
+
+
 class _StyledTemplate:
     """A blank Word document styled by a layout for one language: page size and margins, the
     styles, and a bullet and a numbered list definition. It is the same for every paper, so
@@ -173,12 +185,13 @@ class _StyledTemplate:
         self.list_definitions = self._define_numbering()
         self._style_document()
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> _StyledTemplate:
-        # The document and its styles are copied together, so the copied styles are the
-        # copied document's; the layout is shared, not copied.
-        copied = copy.copy(self)
-        copied.word, copied.styles = copy.deepcopy((self.word, self.styles), memo)
-        return copied
+    def packaged(self) -> _Template:
+        """The styled document as a package to open for each brief."""
+        buffer = io.BytesIO()
+        self.word.save(buffer)
+        # python-docx looks a style's name up by scanning every style each time: map them once.
+        style_ids = {name: style.style_id for name, style in self.styles.items()}
+        return _Template(buffer.getvalue(), style_ids, self.list_definitions)
 
     def _style_document(self) -> None:
         from docx.enum.style import WD_STYLE_TYPE
@@ -329,14 +342,15 @@ class _BriefWriter:
     """Builds one Word brief: styles and numbering first, then the content in reading order."""
 
     def __init__(self, document: Document, layout: Layout) -> None:
+        from docx import Document as open_document
+
         self.doc = document
         self.layout = layout
         language = document.meta.language
-        key = (layout, language, file_stamp(layout.reference_docx))
-        template = _TEMPLATES.copy(key, lambda: _StyledTemplate(layout, language))
-        self.word = template.word
-        #: Styles by name: python-docx looks a name up by scanning every style each time.
-        self.styles = template.styles
+        key = (layout, language, file_digest(layout.reference_docx))
+        template = _TEMPLATES.get(key, lambda: _StyledTemplate(layout, language).packaged())
+        self.word: WordDocument = open_document(io.BytesIO(template.package))
+        self.style_ids = template.style_ids
         self.bullet_abstract, self.number_abstract = template.list_definitions
         self.figures = figure_numbers(document)
         #: Spacing in points, from the layout's sizes by the proportions the PDF shares.
@@ -389,7 +403,7 @@ class _BriefWriter:
                 link_element.set(_qn("w:history"), "1")
                 paragraph._p.append(link_element)
                 link_href = item.href
-            run._r.get_or_add_rPr().style = self.styles["Hyperlink"].style_id
+            run._r.get_or_add_rPr().style = self.style_ids["Hyperlink"]
             link_element.append(run._r)
 
     def add_paragraph(self, text: str = "", style: str | None = None,
@@ -399,7 +413,7 @@ class _BriefWriter:
         object, scans every style of the document each time (once the largest cost of a brief)."""
         paragraph: WordParagraph = (container or self.word).add_paragraph(xml_safe(text))
         if style is not None:
-            paragraph._p.get_or_add_pPr().style = self.styles[style].style_id
+            paragraph._p.get_or_add_pPr().style = self.style_ids[style]
         return paragraph
 
     def _paragraph(self, inlines: Inlines, style: str | None = None) -> WordParagraph:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import math
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -38,7 +39,7 @@ from kzreport.renderers._common import (
     build_timestamp,
     figure_label,
     figure_numbers,
-    file_stamp,
+    file_digest,
     fill_label,
     key_point_label,
     set_app_properties,
@@ -274,8 +275,11 @@ def render_deck(document: Document, layout: Layout, path: Path,
                 template: Path | None = None) -> list[Problem]:
     """Write the deck to ``path``, starting from ``template`` (a .pptx whose masters, layouts
     and theme are kept and whose slides are dropped) or python-pptx's default."""
-    prs = _PRESENTATIONS.copy((layout, template, file_stamp(template)),
-                              lambda: _prepared(layout, template))
+    from pptx import Presentation
+
+    package = _PRESENTATIONS.get((layout, template, file_digest(template)),
+                                 lambda: _prepared(layout, template))
+    prs: Any = Presentation(io.BytesIO(package))
     # A template's masters are drawn for its own slide size, so that size wins over the layout's.
     width, height = prs.slide_width / EMU_PER_PT, prs.slide_height / EMU_PER_PT
     banner = round(max(BANNER_MIN_PT, height * BANNER), 2) if document.meta.marking else 0.0
@@ -313,12 +317,12 @@ def render_deck(document: Document, layout: Layout, path: Path,
 
 
 #: Each process's prepared presentations, by layout and template.
-_PRESENTATIONS: TemplateCache[Any] = TemplateCache()
+_PRESENTATIONS: TemplateCache[bytes] = TemplateCache()
 
 
-def _prepared(layout: Layout, template: Path | None) -> Any:
-    """A presentation with no slides yet: ``template`` without its slides, or python-pptx's
-    default sized and coloured by ``layout``; the same for every paper, so built once."""
+def _prepared(layout: Layout, template: Path | None) -> bytes:
+    """A presentation with no slides yet, as a package: ``template`` without its slides, or
+    python-pptx's default sized and coloured by ``layout``; the same for every paper."""
     from pptx.oxml.ns import qn
     from pptx.util import Emu
 
@@ -331,7 +335,9 @@ def _prepared(layout: Layout, template: Path | None) -> Any:
         prs.part._element.find(qn("p:sldSz")).attrib.pop("type", None)
         _stretch_layouts(prs, prs.slide_width / old_width)
         _theme_colors(prs, layout)
-    return prs
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    return buffer.getvalue()
 
 
 # ---------------------------------------------------------------- slides
