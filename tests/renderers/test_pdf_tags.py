@@ -106,13 +106,22 @@ def raw_bytes(operand: Any) -> bytes:
 
 
 def page_content(reader: pypdf.PdfReader, page: Any) -> PageContent:
-    """Every marked-content sequence of ``page`` with the text shown in it, in stream order."""
-    fonts = {name: to_unicode(font.get_object())
-             for name, font in page["/Resources"].get("/Font", {}).items()}
+    """Every marked-content sequence of ``page`` with the text shown in it, in stream order
+    (the content of form XObjects it shows included, where they are shown)."""
     content = PageContent()
     open_sequences: list[Sequence] = []
+    read_stream(reader, page.get_contents(), page["/Resources"], content, open_sequences)
+    assert not open_sequences, "a marked-content sequence is not closed"
+    return content
+
+
+def read_stream(reader: pypdf.PdfReader, stream: Any, resources: Any, content: PageContent,
+                open_sequences: list[Sequence]) -> None:
+    """Add what content ``stream`` (with its ``resources``) shows to ``content``."""
+    fonts = {name: to_unicode(font.get_object())
+             for name, font in resources.get("/Font", {}).items()}
     font: dict[int, str] = {}
-    for operands, operator in ContentStream(page.get_contents(), reader).operations:
+    for operands, operator in ContentStream(stream, reader).operations:
         if operator in (b"BDC", b"BMC"):
             properties = operands[1] if operator == b"BDC" else None
             if not isinstance(properties, DictionaryObject):
@@ -129,6 +138,10 @@ def page_content(reader: pypdf.PdfReader, page: Any) -> PageContent:
             font = fonts[str(operands[0])]
         if (operator in TEXT_OPERATORS or operator in PAINT_OPERATORS) and not open_sequences:
             content.unmarked.append(operator.decode())
+        if operator == b"Do":
+            shown = resources["/XObject"][str(operands[0])].get_object()
+            if shown["/Subtype"] == "/Form":
+                read_stream(reader, shown, shown["/Resources"], content, open_sequences)
         if not open_sequences:
             continue
         current = open_sequences[-1]
@@ -139,8 +152,6 @@ def page_content(reader: pypdf.PdfReader, page: Any) -> PageContent:
             for string in strings:
                 if not isinstance(string, (int, float)):
                     current.text += "".join(font.get(code, "") for code in raw_bytes(string))
-    assert not open_sequences, "a marked-content sequence is not closed"
-    return content
 
 
 # ---------------------------------------------------------------- reading the structure tree

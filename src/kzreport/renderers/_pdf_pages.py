@@ -1,11 +1,10 @@
 """PDF pages and build: banners, running header and footer around frames that keep clear of them,
-and the reproducible, tagged two-pass document build (imports reportlab)."""
+and the reproducible, tagged document build (imports reportlab)."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-import io
 import re
 import time
 from pathlib import Path
@@ -43,7 +42,6 @@ FURNITURE_CLEARANCE = 1.0
 BANNER_HEIGHT = 2.0
 #: The body must keep at least this share of the page height; a longer footer is an error.
 MIN_BODY_SHARE = 0.35
-#: Characters a page number may contain, checked against the footer font up front.
 
 
 class PageFurniture:
@@ -97,6 +95,11 @@ class PageFurniture:
         markup.glyphs.check(page_label_characters(layout), self.page_font, None, layout_file)
         self.footer_bottom = self.banner_height + FURNITURE_DISTANCE * page.margin_bottom
         self.footer_height = self.rule + gap + disclaimer_height + line_height
+        #: The page number's baseline: below the rule and the disclaimer, its ascent down.
+        self.number_baseline = (self.footer_bottom + self.footer_height - self.rule - gap
+                                - disclaimer_height
+                                - pdfmetrics.getAscentDescent(self.page_font,
+                                                              self.text_style.fontSize)[0])
         body_bottom = max(page.margin_bottom,
                           self.footer_bottom + self.footer_height + clearance)
 
@@ -132,8 +135,10 @@ class PageFurniture:
             words.pop()
         return " ".join(words) + ellipsis
 
-    def draw(self, canvas: TaggingCanvas, page: int, pages: int) -> None:
-        """Draw page ``page`` of ``pages``'s furniture, all of it pagination artifacts."""
+    def draw(self, canvas: TaggingCanvas, page: int) -> None:
+        """Draw page ``page``'s furniture, all of it pagination artifacts. Its page number
+        ("Page 2 of 7") is a form XObject named ``page_number_form(page)``, which
+        ``draw_page_number`` fills in once the page count is known."""
         canvas.saveState()
         if self.banner_style is not None:
             with canvas.artifact("Pagination"):
@@ -155,15 +160,19 @@ class PageFurniture:
         with canvas.artifact("Pagination", "Footer"):
             top = self.footer_bottom + self.footer_height
             self._rule(canvas, left, right, top - self.rule / 2, rule_color)
-            y = top - self.rule - gap
             if self.disclaimer is not None:
                 _, height = self.disclaimer.wrapOn(canvas, self.frame_width, self.page_height)
-                self.disclaimer.drawOn(canvas, left, y - height)
-                y -= height + gap
-            canvas.setFont(self.page_font, size)
-            canvas.setFillColor(muted)
-            canvas.drawRightString(right, y - ascent, page_label(self.layout, page, pages))
+                self.disclaimer.drawOn(canvas, left, top - self.rule - gap - height)
+            canvas.doForm(page_number_form(page))
         canvas.restoreState()
+
+    def draw_page_number(self, canvas: Any, page: int, pages: int) -> None:
+        """Draw "Page ``page`` of ``pages``", right-aligned in the footer (into the page's
+        form XObject; see ``draw``)."""
+        canvas.setFont(self.page_font, self.text_style.fontSize)
+        canvas.setFillColor(color(self.layout.colors.muted))
+        canvas.drawRightString(self.frame_x + self.frame_width, self.number_baseline,
+                               page_label(self.layout, page, pages))
 
     def _rule(self, canvas: Any, left: float, right: float, y: float, rule_color: Any) -> None:
         canvas.setStrokeColor(rule_color)
@@ -181,16 +190,19 @@ class PageFurniture:
         canvas.drawCentredString(self.page_width / 2, baseline, xml_safe(self.marking or ""))
 
 
-class ReportCanvas(TaggingCanvas):
-    """The tagged canvas that ends each page with its furniture ("Page 2 of 7": the total
-    comes from the first pass of the build; without it, the pass that counts, no furniture)
-    and stamps a fixed creation time."""
+def page_number_form(page: int) -> str:
+    """The name of the form XObject that shows page ``page``'s number."""
+    return f"kzPageNumber{page}"
 
-    def __init__(self, *args: Any, furniture: PageFurniture, pages: int | None,
-                 **kwargs: Any) -> None:
+
+class ReportCanvas(TaggingCanvas):
+    """The tagged canvas that ends each page with its furniture and stamps a fixed creation
+    time. "Page 2 of 7" needs the page count before it is known: each page shows a form
+    XObject that ``save`` fills in, so the document is laid out only once."""
+
+    def __init__(self, *args: Any, furniture: PageFurniture, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._furniture = furniture
-        self.pages = pages
         self.pages_shown = 0
         # invariant=1 fixes the document /ID; the dates come from the build timestamp (the
         # paper's date, or SOURCE_DATE_EPOCH), in UTC, whatever the clock and time zone.
@@ -198,16 +210,19 @@ class ReportCanvas(TaggingCanvas):
 
     def showPage(self) -> None:
         self.pages_shown += 1
-        if self.pages is not None:
-            # Drawn last, as before, so text extraction meets the body first.
-            self._furniture.draw(self, self.pages_shown, self.pages)
+        # Drawn last, so text extraction meets the body first.
+        self._furniture.draw(self, self.pages_shown)
         super().showPage()
 
     def save(self) -> None:
-        if self.pages is None:
-            # The counting pass: its file is never read, so skip writing it.
-            self.show_pending_page()
-            return
+        self.show_pending_page()
+        for page in range(1, self.pages_shown + 1):
+            self.beginForm(page_number_form(page))
+            # The form is shown inside its page's footer artifact: no marks of its own.
+            self._marked = True
+            self._furniture.draw_page_number(self, page, self.pages_shown)
+            self._marked = False
+            self.endForm()
         super().save()
 
 
@@ -224,13 +239,7 @@ def _timestamp(when: dt.datetime) -> Any:
 
 
 def write_pdf(document: Document, layout: Layout, path: Path) -> list[Problem]:
-    """Render ``document`` styled by ``layout`` as a tagged PDF at ``path``.
-
-    The document is laid out twice: once to count its pages, then for real, with "Page X of
-    Y" drawn on each page as it is finished. Page furniture never changes the body frames, so
-    both passes break pages alike (a pass of the long test paper takes under a tenth of a
-    second).
-    """
+    """Render ``document`` styled by ``layout`` as a tagged PDF at ``path``."""
     fonts = PdfFonts(layout)
     styles = PdfStyles(layout, fonts)
     glyphs = GlyphCheck(fonts, document.source)
@@ -247,35 +256,25 @@ def write_pdf(document: Document, layout: Layout, path: Path) -> list[Problem]:
         producer=f"kzreport {__version__} (ReportLab {reportlab.Version})",
         created=build_timestamp(document),
     )
+    tree = StructureTree()
+    story = StoryBuilder(document, layout, styles, markup, furniture.frame_width,
+                         furniture.frame_height, tree).story()
+    # Every character is checked before anything is drawn: a missing glyph is an error, never
+    # an empty box in the output.
+    glyphs.raise_if_any()
+    made: list[ReportCanvas] = []
 
-    def lay_out(target: str | io.BytesIO, pages: int | None) -> ReportCanvas:
-        tree = StructureTree()
-        story = StoryBuilder(document, layout, styles, markup, furniture.frame_width,
-                             furniture.frame_height, tree).story()
-        # Every character is checked before anything is drawn: a missing glyph is an error,
-        # never an empty box in the output.
-        glyphs.raise_if_any()
-        made: list[ReportCanvas] = []
-
-        def canvasmaker(*args: Any, **kwargs: Any) -> ReportCanvas:
-            made.append(ReportCanvas(*args, tree=tree, info=info, furniture=furniture,
-                                     pages=pages, **kwargs))
-            return made[-1]
-
-        _build(_template(target, document, layout, fonts, furniture, info), story,
-               canvasmaker, document)
+    def canvasmaker(*args: Any, **kwargs: Any) -> ReportCanvas:
+        made.append(ReportCanvas(*args, tree=tree, info=info, furniture=furniture, **kwargs))
         return made[-1]
 
-    pages = lay_out(io.BytesIO(), None).pages_shown
-    canvas = lay_out(str(path), pages)
-    if canvas.pages_shown != pages:  # cannot happen: the passes lay out the same story
-        raise RenderError([Problem(document.source, None,
-                                   "the PDF's two layout passes disagree on the page count")])
+    _build(_template(str(path), document, layout, fonts, furniture, info), story, canvasmaker,
+           document)
     return [Problem(document.source, None, f"the PDF does not claim PDF/UA: {problem}",
-                    severity="warning") for problem in canvas.pdfua_problems]
+                    severity="warning") for problem in made[-1].pdfua_problems]
 
 
-def _template(target: str | io.BytesIO, document: Document, layout: Layout, fonts: PdfFonts,
+def _template(target: str, document: Document, layout: Layout, fonts: PdfFonts,
               furniture: PageFurniture, info: DocumentInfo) -> Any:
     """The document template, its pages framed clear of the furniture."""
     page = layout.page
