@@ -13,12 +13,16 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kzreport import DEFAULT_OUT_DIR, __version__
 from kzreport.errors import KzreportError, Problem, SourceError
 from kzreport.glyphs import glyph_problems
 from kzreport.layout import FACE_FIELDS, Layout, load_layout
 from kzreport.model import Document
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 MANIFEST_NAME = ".kzreport-manifest.json"
 MANIFEST_VERSION = 1
@@ -87,16 +91,31 @@ def find_sources(sources: Sequence[Path], cwd: Path) -> list[Path]:
     return found
 
 
-def layout_for(document: Document, spec: str | None, cwd: Path) -> Layout:
-    """The layout named on the command line, else by the source's ``layout:`` key, else default."""
+#: Layouts already loaded in one run, by what names them: (spec, cwd, folder it is relative to).
+LayoutCache = dict[tuple[str, Path, Path | None], Layout]
+
+
+def layout_for(document: Document, spec: str | None, cwd: Path,
+               loaded: LayoutCache | None = None) -> Layout:
+    """The layout named on the command line, else by the source's ``layout:`` key, else default;
+    ``loaded`` keeps the layouts of earlier sources of the same run (a batch in one layout
+    reads and validates it once; errors are not kept, so each source reports its own)."""
+    key: tuple[str, Path, Path | None]
     if spec is not None:
-        return load_layout(spec, cwd, referrer="--layout")
-    if document.meta.layout is not None:
+        key, referrer = (spec, cwd, None), "--layout"
+    elif document.meta.layout is not None:
         # A path (or a folder holding a layout.toml) is relative to the source; any other
         # name is a project layout under cwd, else a built-in one.
-        return load_layout(document.meta.layout, cwd, base=document.source.parent,
-                           referrer=f"{document.source}:{document.lines.get('layout', 1)}")
-    return load_layout("default", cwd)
+        key = (document.meta.layout, cwd, document.source.parent)
+        referrer = f"{document.source}:{document.lines.get('layout', 1)}"
+    else:
+        key, referrer = ("default", cwd, None), "layout"
+    if loaded is not None and key in loaded:
+        return loaded[key]
+    layout = load_layout(key[0], cwd, referrer=referrer, base=key[2])
+    if loaded is not None:
+        loaded[key] = layout
+    return layout
 
 
 def document_problems(document: Document, layout: Layout) -> list[Problem]:
@@ -111,12 +130,14 @@ def document_problems(document: Document, layout: Layout) -> list[Problem]:
     return problems
 
 
-def prepare(source: Path, layout_spec: str | None, cwd: Path) -> tuple[Document, Layout]:
-    """Parse ``source`` and load its layout; raise ``KzreportError`` listing every problem."""
+def prepare(source: Path, layout_spec: str | None, cwd: Path,
+            loaded: LayoutCache | None = None) -> tuple[Document, Layout]:
+    """Parse ``source`` and load its layout (kept in ``loaded``, see ``layout_for``); raise
+    ``KzreportError`` listing every problem."""
     from kzreport.source import read_source  # the parser's libraries load only when needed
 
     document = read_source(source)
-    layout = layout_for(document, layout_spec, cwd)
+    layout = layout_for(document, layout_spec, cwd, loaded)
     problems = document_problems(document, layout)
     if problems:
         raise SourceError(problems)
@@ -128,20 +149,21 @@ def check_sources(sources: Sequence[Path], layout_spec: str | None, cwd: Path,
     """Parse and validate ``sources`` and their layouts without writing anything (refusing, as
     ``build`` would, sources whose outputs share names); ``strict`` makes warnings errors."""
     outcomes = _outcomes(sources)
+    loaded: LayoutCache = {}
     for outcome in outcomes:
         if not outcome.failed:
-            _validated(outcome, layout_spec, cwd, strict)
+            _validated(outcome, layout_spec, cwd, strict, loaded)
     return outcomes
 
 
-def _validated(outcome: Outcome, layout_spec: str | None, cwd: Path,
-               strict: bool) -> tuple[Document, Layout] | None:
+def _validated(outcome: Outcome, layout_spec: str | None, cwd: Path, strict: bool,
+               loaded: LayoutCache) -> tuple[Document, Layout] | None:
     """The paper and layout of ``outcome``'s source when they are valid; else None, with
     every problem (and, ``strict``, every warning) recorded on ``outcome``."""
     from kzreport.lint import accessibility_warnings
 
     try:
-        document, layout = prepare(outcome.source, layout_spec, cwd)
+        document, layout = prepare(outcome.source, layout_spec, cwd, loaded)
     except KzreportError as exc:
         outcome.problems.extend(exc.problems)
         return None
@@ -308,53 +330,72 @@ def build(sources: Sequence[Path], options: Options,
     """Build (or with ``check_only``, check) every source; return one outcome per source.
 
     Each source's outputs are published together or not at all: a source with any error keeps
-    its previous outputs untouched. ``progress`` is called with counts of outputs done that add
-    up to ``len(sources) * len(options.formats)``.
+    its previous outputs untouched. Rendering starts as soon as a source is parsed, so the
+    workers render while later sources are still being read. ``progress`` is called with
+    counts of outputs done that add up to ``len(sources) * len(options.formats)``.
     """
     _check_source_date_epoch()
     outcomes = _outcomes(sources)
     manifest = load_manifest(options.out_dir)
+    loaded: LayoutCache = {}
     planned: list[_Planned] = []
-    for outcome in outcomes:
-        valid = None if outcome.failed else _validated(outcome, options.layout, options.cwd,
-                                                       options.strict)
-        if valid is not None:
-            for name in options.formats:
-                planned.extend(_plan(outcome, *valid, name, options, manifest))
-        if outcome.failed and not outcome.outputs:  # every output is accounted for in --json
-            outcome.outputs.extend(_failed_outputs(outcome.source, options))
-    if options.check_only:
-        return outcomes
-    if progress:  # count what needs no rendering (skipped, failed, repeated) as done
-        progress(len(sources) * len(options.formats) - len(planned))
-    if not planned:
-        return outcomes
     created = not options.out_dir.exists()
+    runner = _TaskRunner(options.jobs, len(outcomes) * len(options.formats), progress)
+    current: Outcome | None = None
+    if progress and not options.check_only:  # a source named twice is built once
+        progress((len(sources) - len(outcomes)) * len(options.formats))
     try:
-        _make_folder(options.out_dir)
-        _remove_stale_temps(options.out_dir)
-        for item in planned:
-            item.temp = _temp_beside(item.result.path)
-        tasks = [_Task(p.document, p.layout, p.result.format, p.temp) for p in planned
-                 if p.temp is not None]
-        _publish_sources(planned, _run_tasks(tasks, options.jobs, progress), options, manifest)
+        with runner:
+            for current in outcomes:
+                new = _plan_source(current, options, manifest, loaded)
+                if options.check_only:
+                    continue
+                if progress:  # what needs no rendering (skipped, failed) is done already
+                    progress(len(options.formats) - len(new))
+                if new and not planned:
+                    _make_folder(options.out_dir)
+                    _remove_stale_temps(options.out_dir)
+                planned.extend(new)
+                for item in new:
+                    item.temp = _temp_beside(item.result.path)
+                    runner.submit(_Task(item.document, item.layout, item.result.format,
+                                        item.temp))
+            results = runner.results()
+        if planned:
+            _publish_sources(planned, results, options, manifest)
     except (KzreportError, OSError) as exc:
         problems = (list(exc.problems) if isinstance(exc, KzreportError)
                     else [_write_problem(options.out_dir, exc)])
-        for outcome in {id(p.outcome): p.outcome for p in planned}.values():
+        # The sources with outputs under way, and the one being planned when it happened.
+        concerned = {id(o): o for o in [*(item.outcome for item in planned), current] if o}
+        for outcome in concerned.values():
             outcome.problems.extend(problems)
-        for item in planned:
-            if item.result.status == "pending":
-                item.result.status = "failed"
+            for result in outcome.outputs:
+                if result.status == "pending":
+                    result.status = "failed"
     finally:
         for item in planned:
             if item.temp is not None:
                 with contextlib.suppress(OSError):
                     item.temp.unlink()
-        if created:  # a failed first build leaves no empty folder behind (rmdir keeps a full one)
-            with contextlib.suppress(OSError):
+        if created and planned:  # a failed first build leaves no empty folder (rmdir keeps
+            with contextlib.suppress(OSError):  # a full one)
                 options.out_dir.rmdir()
     return outcomes
+
+
+def _plan_source(outcome: Outcome, options: Options, manifest: dict[str, dict[str, object]],
+                 loaded: LayoutCache) -> list[_Planned]:
+    """Validate ``outcome``'s source and record its outputs; return those that need building."""
+    valid = None if outcome.failed else _validated(outcome, options.layout, options.cwd,
+                                                   options.strict, loaded)
+    new: list[_Planned] = []
+    if valid is not None:
+        for name in options.formats:
+            new.extend(_plan(outcome, *valid, name, options, manifest))
+    if outcome.failed and not outcome.outputs:  # every output is accounted for in --json
+        outcome.outputs.extend(_failed_outputs(outcome.source, options))
+    return new
 
 
 #: 9999-12-31T23:59:59Z, the last moment the dates of a PDF or an Office package can carry.
@@ -446,38 +487,74 @@ def _plan(outcome: Outcome, document: Document, layout: Layout, name: str, optio
     yield _Planned(outcome, result, document, layout, digest)
 
 
-def _run_tasks(tasks: list[_Task], jobs: int,
-               progress: Callable[[int], None] | None) -> list[tuple[list[Problem], int] | None]:
-    """Render every task, in worker processes when there is more than one job to share."""
-    from concurrent.futures import Future, ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+_Result = tuple[list[Problem], int] | None
 
-    results: list[tuple[list[Problem], int] | None] = [None] * len(tasks)
-    if jobs <= 1 or len(tasks) == 1:
-        for index, task in enumerate(tasks):
-            results[index] = _render(task)
-            if progress:
-                progress(1)
+
+class _TaskRunner:
+    """Renders outputs as they are planned: in worker processes when more than one job may
+    share more than one output (the pool starts with the first output, so the workers load
+    the renderers' libraries while later sources are still being parsed), else here."""
+
+    def __init__(self, jobs: int, most: int,
+                 progress: Callable[[int], None] | None) -> None:
+        self._workers = min(jobs, most)
+        self._progress = progress
+        self._pool: ProcessPoolExecutor | None = None
+        #: Each output's future (in a worker) or result (rendered here), in planned order.
+        self._pending: list[Future[tuple[list[Problem], int]] | _Result] = []
+
+    def submit(self, task: _Task) -> None:
+        """Start rendering ``task`` (here: render it now)."""
+        if self._workers <= 1:
+            self._pending.append(_render(task))
+            self._advance()
+            return
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        if self._pool is not None:
+            try:
+                self._pending.append(self._pool.submit(_render, task))
+                return
+            except BrokenProcessPool:
+                # A worker died (killed, out of memory): the outputs it had fail, and the
+                # rest go on in a new pool.
+                self._pool.shutdown(wait=True)
+        self._pool = ProcessPoolExecutor(max_workers=self._workers, initializer=_start_worker)
+        self._pending.append(self._pool.submit(_render, task))
+
+    def results(self) -> list[_Result]:
+        """Every output's problems and milliseconds, in the order submitted; None for an output
+        whose worker died (that output fails, the rest go on)."""
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
+        results: list[_Result] = []
+        for pending in self._pending:
+            if not isinstance(pending, Future):
+                results.append(pending)
+                continue
+            try:
+                results.append(pending.result())
+            except BrokenProcessPool:
+                results.append(None)
+            self._advance()
         return results
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)),
-                             initializer=_start_worker) as pool:
-        futures: list[Future[tuple[list[Problem], int]]] = [pool.submit(_render, t)
-                                                            for t in tasks]
-        try:
-            for index, future in enumerate(futures):
-                try:
-                    results[index] = future.result()
-                except BrokenProcessPool:
-                    results[index] = None  # the worker died: that output fails, the rest go on
-                if progress:
-                    progress(1)
-        except BaseException:  # Ctrl-C or SIGTERM: let running outputs end, start no more
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
-    return results
+
+    def _advance(self) -> None:
+        if self._progress:
+            self._progress(1)
+
+    def __enter__(self) -> _TaskRunner:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if self._pool is not None:
+            # On Ctrl-C, SIGTERM or an error: let running outputs end, start no more.
+            self._pool.shutdown(wait=True, cancel_futures=kind is not None)
 
 
-def _publish_sources(planned: list[_Planned], results: list[tuple[list[Problem], int] | None],
+def _publish_sources(planned: list[_Planned], results: list[_Result],
                      options: Options, manifest: dict[str, dict[str, object]]) -> None:
     """Rename each fully successful source's outputs into place and record them."""
     by_source: dict[int, list[tuple[_Planned, tuple[list[Problem], int] | None]]] = {}
