@@ -13,6 +13,7 @@ import sys
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ from conftest import FIXTURES, SEED
 from kzreport import renderers as registry
 from kzreport.build import MANIFEST_NAME, Options, build
 from kzreport.errors import Problem
-from kzreport.layout import Layout
+from kzreport.layout import Layout, load_layout
 from kzreport.renderers import renderers
 
 ALL_FORMATS = tuple(renderers())
@@ -434,3 +435,22 @@ def test_a_failed_first_build_leaves_no_empty_output_folder(tmp_path: Path) -> N
     [outcome] = build([source], options(tmp_path, formats=("pdf",)))
     assert outcome.failed
     assert not (tmp_path / "build").exists()
+
+
+def test_a_batch_reads_each_layout_once_and_each_source_reports_its_own_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+
+    def counting(spec: str, *args: Any, **kwargs: Any) -> Layout:
+        calls.append(spec)
+        return load_layout(spec, *args, **kwargs)
+
+    monkeypatch.setattr("kzreport.build.load_layout", counting)
+    good = [paper(tmp_path, f"brief-{n}.md") for n in range(3)]
+    bad = [paper(tmp_path, f"odd-{n}.md", front="layout: missing-layout\n") for n in range(2)]
+    outcomes = build([*good, *bad], options(tmp_path, formats=("docx",)))
+    assert calls.count("default") == 1
+    assert calls.count("missing-layout") == 2  # a failure is not kept: each says its own line
+    assert [o.failed for o in outcomes] == [False] * 3 + [True] * 2
+    for outcome, source in zip(outcomes[3:], bad, strict=True):
+        assert [p.path for p in outcome.problems] == [f"{source}:5"]
