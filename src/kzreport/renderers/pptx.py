@@ -301,8 +301,9 @@ def render_deck(document: Document, layout: Layout, path: Path,
     titles = unique_titles([title for title, _ in plan])
     layouts = {role: _slide_layout(prs, role, template or Path("template"))
                for role in ("title", "content")}
+    placeholders: dict[int, list[XmlElement]] = {}
     for number, ((_, build), title) in enumerate(zip(plan, titles, strict=True), 1):
-        slide = prs.slides.add_slide(layouts["title" if number == 1 else "content"])
+        slide = _add_slide(prs, layouts["title" if number == 1 else "content"], placeholders)
         if template is None:  # a template's own backgrounds are part of its design
             _background(slide, layout.colors.slide_background)
         build(deck, slide, title)
@@ -1163,6 +1164,27 @@ def _slide_layout(prs: Any, role: str, origin: Path) -> Any:
         preferred = [lay for lay in titled
                      if _kinds(lay) & {PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT}]
     return (preferred or titled)[0]
+
+
+def _add_slide(prs: Any, slide_layout: Any, placeholders: dict[int, list[XmlElement]]) -> Any:
+    """A new slide on ``slide_layout``, as python-pptx's ``add_slide`` makes it: the first
+    slide of each layout clones the layout's placeholders, later ones copy that first
+    slide's fresh placeholders (kept in ``placeholders``) instead of reading every property
+    of the layout's through XPath again."""
+    import copy
+
+    clones = placeholders.get(id(slide_layout))
+    if clones is None:
+        slide = prs.slides.add_slide(slide_layout)
+        placeholders[id(slide_layout)] = [copy.deepcopy(shape) for shape in
+                                          slide.shapes._spTree.iterchildren(_p("sp"))]
+        return slide
+    rel_id, slide = prs.part.add_slide(slide_layout)
+    tree = slide.shapes._spTree
+    for shape in clones:
+        tree.append(copy.deepcopy(shape))
+    prs.slides._sldIdLst.add_sldId(rel_id)
+    return slide
 
 
 def _kinds(slide_layout: Any) -> set[Any]:
