@@ -552,3 +552,11 @@ def test_a_title_block_taller_than_a_page_is_a_plain_reproducible_error(
     (problem,) = refused.value.problems
     assert problem.message == ("cannot lay out the PDF: a table (or the title block) is too "
                                "large to fit on page 2")
+
+
+def test_reportlab_runs_with_its_c_accelerators() -> None:
+    # rl-accel is a dependency: without it, text widths, numbers and stream encoding are
+    # computed in Python and a PDF takes half as long again.
+    from reportlab.lib import rl_accel
+
+    assert {"instanceStringWidthTTF", "fp_str", "asciiBase85Encode"} <= set(rl_accel._c_funcs)
