@@ -22,6 +22,7 @@ from kzreport import renderers as registry
 from kzreport.build import MANIFEST_NAME, Options, build
 from kzreport.errors import Problem
 from kzreport.layout import Layout, load_layout
+from kzreport.model import Document
 from kzreport.renderers import renderers
 
 ALL_FORMATS = tuple(renderers())
@@ -454,3 +455,47 @@ def test_a_batch_reads_each_layout_once_and_each_source_reports_its_own_error(
     assert [o.failed for o in outcomes] == [False] * 3 + [True] * 2
     for outcome, source in zip(outcomes[3:], bad, strict=True):
         assert [p.path for p in outcome.problems] == [f"{source}:5"]
+
+
+class _Sent:
+    """The parent's end of a worker's pipe, recording what is sent."""
+
+    def __init__(self) -> None:
+        self.sent: list[object] = []
+
+    def send(self, task: object) -> None:
+        self.sent.append(task)
+
+
+def test_a_free_worker_takes_a_format_it_has_rendered_before(
+        seed: Document, layout: Layout, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from kzreport import build as build_module
+
+    runner = build_module._TaskRunner(jobs=2, most=10, progress=None)
+    workers: list[Any] = []
+
+    def start() -> Any:
+        worker = build_module._Worker(process=None, connection=_Sent())  # type: ignore[arg-type]
+        workers.append(worker)
+        runner._workers.append(worker)
+        return worker
+
+    monkeypatch.setattr(runner, "_start", start)
+    monkeypatch.setattr(runner, "_collect", lambda block: None)
+    for name in ("docx", "pdf", "pptx", "docx", "pdf"):
+        runner.submit(build_module._Task(seed, layout, name, tmp_path / name))
+    first, second = workers
+    assert [t.format for t in first.connection.sent] == ["docx"]
+    assert [t.format for t in second.connection.sent] == ["pdf"]
+
+    def finish(worker: Any) -> None:
+        worker.task = None
+        runner._dispatch()
+
+    finish(first)  # the older pptx waits: the second docx goes to the worker that has docx
+    finish(second)
+    finish(first)  # nothing of its formats is left, so it takes the oldest output there is
+    assert [t.format for t in first.connection.sent] == ["docx", "docx", "pptx"]
+    assert [t.format for t in second.connection.sent] == ["pdf", "pdf"]
+    assert len(workers) == 2  # never more workers than jobs

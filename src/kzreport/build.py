@@ -10,6 +10,7 @@ import os
 import shlex
 import tempfile
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,7 +23,8 @@ from kzreport.layout import FACE_FIELDS, Layout, load_layout
 from kzreport.model import Document
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
 
 MANIFEST_NAME = ".kzreport-manifest.json"
 MANIFEST_VERSION = 1
@@ -490,68 +492,145 @@ def _plan(outcome: Outcome, document: Document, layout: Layout, name: str, optio
 _Result = tuple[list[Problem], int] | None
 
 
+@dataclass
+class _Worker:
+    """A worker process, the parent's end of its pipe, the formats it has rendered (so it has
+    their libraries loaded) and the output it is rendering now."""
+
+    process: BaseProcess
+    connection: Connection
+    formats: set[str] = field(default_factory=set)
+    task: int | None = None
+
+
+def _work(connection: Connection) -> None:
+    """A worker's life: render each output the parent sends until it sends None or goes."""
+    _start_worker()
+    while True:
+        try:
+            task = connection.recv()
+        except EOFError:  # the parent is gone
+            return
+        if task is None:
+            return
+        connection.send(_render(task))
+
+
 class _TaskRunner:
-    """Renders outputs as they are planned: in worker processes when more than one job may
-    share more than one output (the pool starts with the first output, so the workers load
-    the renderers' libraries while later sources are still being parsed), else here."""
+    """Renders outputs as they are planned: here when there is one job (or one output), else in
+    worker processes that start with the first output, so that they load their libraries
+    while later sources are still being read.
+
+    Workers specialise: a free worker takes the oldest waiting output of a format it has
+    rendered before, and another only when there is none. Each format's library (reportlab,
+    python-docx, python-pptx: about a quarter of a second each to import) then loads in as
+    few workers as it can, and a batch spends its time rendering, not importing.
+    """
 
     def __init__(self, jobs: int, most: int,
                  progress: Callable[[int], None] | None) -> None:
-        self._workers = min(jobs, most)
+        self._jobs = min(jobs, most)
         self._progress = progress
-        self._pool: ProcessPoolExecutor | None = None
-        #: Each output's future (in a worker) or result (rendered here), in planned order.
-        self._pending: list[Future[tuple[list[Problem], int]] | _Result] = []
+        self._tasks: list[_Task] = []
+        self._results: list[_Result] = []
+        self._done: list[bool] = []
+        #: Outputs not yet sent to a worker, oldest first, by format.
+        self._waiting: dict[str, deque[int]] = {}
+        self._workers: list[_Worker] = []
 
     def submit(self, task: _Task) -> None:
-        """Start rendering ``task`` (here: render it now)."""
-        if self._workers <= 1:
-            self._pending.append(_render(task))
-            self._advance()
+        """Render ``task`` now (one job), or as soon as a worker is free."""
+        index = len(self._tasks)
+        self._tasks.append(task)
+        self._results.append(None)
+        self._done.append(False)
+        if self._jobs <= 1:
+            self._finish(index, _render(task))
             return
-        from concurrent.futures import ProcessPoolExecutor
-        from concurrent.futures.process import BrokenProcessPool
-
-        if self._pool is not None:
-            try:
-                self._pending.append(self._pool.submit(_render, task))
-                return
-            except BrokenProcessPool:
-                # A worker died (killed, out of memory): the outputs it had fail, and the
-                # rest go on in a new pool.
-                self._pool.shutdown(wait=True)
-        self._pool = ProcessPoolExecutor(max_workers=self._workers, initializer=_start_worker)
-        self._pending.append(self._pool.submit(_render, task))
+        self._waiting.setdefault(task.format, deque()).append(index)
+        self._collect(block=False)
+        self._dispatch()
 
     def results(self) -> list[_Result]:
         """Every output's problems and milliseconds, in the order submitted; None for an output
         whose worker died (that output fails, the rest go on)."""
-        from concurrent.futures import Future
-        from concurrent.futures.process import BrokenProcessPool
+        while not all(self._done):
+            self._collect(block=True)
+            self._dispatch()
+        return self._results
 
-        results: list[_Result] = []
-        for pending in self._pending:
-            if not isinstance(pending, Future):
-                results.append(pending)
-                continue
+    def _dispatch(self) -> None:
+        """Give every free worker an output, starting workers up to the number of jobs."""
+        while any(self._waiting.values()):
+            worker = next((w for w in self._workers if w.task is None), None)
+            if worker is None:
+                if len(self._workers) == self._jobs:
+                    return
+                worker = self._start()
+            heads = {name: queue[0] for name, queue in self._waiting.items() if queue}
+            known = [heads[name] for name in worker.formats if name in heads]
+            index = min(known or heads.values())
+            task = self._tasks[index]
+            self._waiting[task.format].popleft()
+            worker.formats.add(task.format)
+            worker.task = index
+            worker.connection.send(task)
+
+    def _start(self) -> _Worker:
+        import multiprocessing
+
+        context = multiprocessing.get_context()
+        parent_end, child_end = context.Pipe()
+        process = context.Process(target=_work, args=(child_end,), daemon=True)
+        process.start()
+        child_end.close()
+        self._workers.append(_Worker(process, parent_end))
+        return self._workers[-1]
+
+    def _collect(self, block: bool) -> None:
+        """Take the results of the workers that have finished (waiting for one if ``block``)."""
+        from multiprocessing.connection import wait
+
+        busy = {w.connection: w for w in self._workers if w.task is not None}
+        if not busy:
+            return
+        for connection in wait(list(busy), timeout=None if block else 0):
+            worker = busy[connection]  # type: ignore[index]  # wait() returns what it is given
+            assert worker.task is not None
             try:
-                results.append(pending.result())
-            except BrokenProcessPool:
-                results.append(None)
-            self._advance()
-        return results
+                result: _Result = worker.connection.recv()
+            except (EOFError, OSError):  # the worker died (killed, out of memory)
+                result = None
+                self._workers.remove(worker)
+                worker.process.join()
+                worker.connection.close()
+            self._finish(worker.task, result)
+            worker.task = None
 
-    def _advance(self) -> None:
+    def _finish(self, index: int, result: _Result) -> None:
+        self._results[index] = result
+        self._done[index] = True
         if self._progress:
             self._progress(1)
 
     def __enter__(self) -> _TaskRunner:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
-        if self._pool is not None:
-            # On Ctrl-C, SIGTERM or an error: let running outputs end, start no more.
-            self._pool.shutdown(wait=True, cancel_futures=kind is not None)
+    def __exit__(self, *_: object) -> None:
+        # Also on Ctrl-C, SIGTERM or an error: running outputs end (workers ignore Ctrl-C) and
+        # their results are read, so that no worker blocks writing one; none start, and no
+        # worker is left behind.
+        try:
+            while any(worker.task is not None for worker in self._workers):
+                self._collect(block=True)
+        finally:
+            for worker in self._workers:
+                with contextlib.suppress(OSError):
+                    worker.connection.send(None)
+            for worker in self._workers:
+                worker.process.join()
+                worker.connection.close()
+            self._workers.clear()
 
 
 def _publish_sources(planned: list[_Planned], results: list[_Result],
