@@ -533,7 +533,7 @@ class _TaskRunner:
         self._progress = progress
         self._tasks: list[_Task] = []
         self._results: list[_Result] = []
-        self._done: list[bool] = []
+        self._unfinished = 0
         #: Outputs not yet sent to a worker, oldest first, by format.
         self._waiting: dict[str, deque[int]] = {}
         self._workers: list[_Worker] = []
@@ -543,7 +543,7 @@ class _TaskRunner:
         index = len(self._tasks)
         self._tasks.append(task)
         self._results.append(None)
-        self._done.append(False)
+        self._unfinished += 1
         if self._jobs <= 1:
             self._finish(index, _render(task))
             return
@@ -554,7 +554,7 @@ class _TaskRunner:
     def results(self) -> list[_Result]:
         """Every output's problems and milliseconds, in the order submitted; None for an output
         whose worker died (that output fails, the rest go on)."""
-        while not all(self._done):
+        while self._unfinished:
             self._collect(block=True)
             self._dispatch()
         return self._results
@@ -609,7 +609,7 @@ class _TaskRunner:
 
     def _finish(self, index: int, result: _Result) -> None:
         self._results[index] = result
-        self._done[index] = True
+        self._unfinished -= 1
         if self._progress:
             self._progress(1)
 
