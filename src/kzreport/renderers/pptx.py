@@ -972,10 +972,9 @@ def _rectangle(slide: Any, box: Box, color: str, behind: bool = False) -> Any:
     _child(body, "bodyPr", rtlCol="0", anchor="ctr")
     _child(body, "lstStyle")
     _child(_child(body, "p"), "pPr", algn="ctr")
-    first_placeholder = next((other for other in tree.iterchildren(_p("sp"))
-                              if other.find(_PH_PATH) is not None), None) if behind else None
+    first_placeholder = _first_placeholder(slide, lambda _ph: True) if behind else None
     if first_placeholder is not None:
-        first_placeholder.addprevious(shape)
+        first_placeholder._element.addprevious(shape)
     else:
         ext_list = tree.find(_p("extLst"))  # the tree's last child, when it has one
         if ext_list is not None:
