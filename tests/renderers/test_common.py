@@ -1,12 +1,21 @@
-"""The renderers' shared helpers: the per-process template cache and its file digests."""
+"""The renderers' shared helpers: the template cache, prototypes, file digests and zips."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import zipfile
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from kzreport.renderers._common import TemplateCache, file_digest
+from kzreport.renderers._common import (
+    PackageParts,
+    Prototype,
+    TemplateCache,
+    file_digest,
+    write_package,
+)
 
 
 def test_a_template_is_built_once_per_key() -> None:
@@ -50,3 +59,55 @@ def test_a_file_digest_changes_with_the_content_alone(tmp_path: Path) -> None:
     assert first != second == file_digest(path)
     assert file_digest(None) is None
     assert file_digest(tmp_path / "missing.docx") is None
+
+
+def test_a_package_is_zipped_exactly_as_zipfile_would(tmp_path: Path) -> None:
+    parts = PackageParts()
+    parts.entries = {"word/document.xml": b"<w:document/>" * 50, "[Content_Types].xml": b"<T/>",
+                     "media/caf\u00e9.png": bytes(range(256)) * 4, "empty.xml": b""}
+    when = dt.datetime(2024, 2, 29, 13, 45, 31)
+    ours = tmp_path / "ours.zip"
+    write_package(parts, ours, when)
+    write_package(parts, ours, when)  # the second time from the compressed parts kept
+
+    theirs = tmp_path / "theirs.zip"
+    with zipfile.ZipFile(theirs, "w") as target:
+        for name in ["[Content_Types].xml", *sorted(set(parts.entries) - {"[Content_Types].xml"})]:
+            info = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
+            info.external_attr = 0o644 << 16
+            info.create_system = 0
+            target.writestr(info, parts.entries[name], compress_type=zipfile.ZIP_DEFLATED,
+                            compresslevel=6)
+    assert ours.read_bytes() == theirs.read_bytes()
+    with zipfile.ZipFile(ours) as package:
+        assert package.testzip() is None
+        assert package.namelist()[0] == "[Content_Types].xml"
+        assert package.read("media/caf\u00e9.png") == bytes(range(256)) * 4
+
+
+def test_zip_times_are_clamped_to_what_a_zip_entry_can_carry(tmp_path: Path) -> None:
+    parts = PackageParts()
+    parts.entries = {"a.xml": b"<a/>"}
+    for when, expected in ((dt.datetime(1970, 1, 1), (1980, 1, 1, 0, 0, 0)),
+                           (dt.datetime(2200, 6, 1), (2107, 12, 31, 23, 59, 58))):
+        write_package(parts, tmp_path / "p.zip", when)
+        with zipfile.ZipFile(tmp_path / "p.zip") as package:
+            assert package.infolist()[0].date_time == expected
+
+
+def test_each_copy_of_a_prototype_is_independent() -> None:
+    from lxml import etree
+
+    @dataclass
+    class Opened:
+        tree: etree._Element
+        names: list[str]
+
+    original = Opened(etree.fromstring("<root><child/></root>"), ["a"])
+    prototype = Prototype(original)
+    first, second = prototype.copy(), prototype.copy()
+    first.names.append("b")
+    etree.SubElement(first.tree, "added")
+    assert second.names == ["a"] and len(second.tree) == 1
+    assert original.names == ["a"] and len(original.tree) == 1
+    assert len(prototype.copy().tree) == 1

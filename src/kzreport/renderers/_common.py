@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import os
 import re
-import zipfile
+import struct
+import zlib
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from kzreport import __version__
+from kzreport.errors import Problem, RenderError
 from kzreport.layout import Layout
 from kzreport.model import Document, Figure, KeyPoint, plain_text, walk
 
@@ -28,15 +32,14 @@ _ZIP_END = (2107, 12, 31, 23, 59, 58)
 
 
 _Template = TypeVar("_Template")
+_Copied = TypeVar("_Copied")
 
 
 class TemplateCache(Generic[_Template]):
     """A renderer's prepared starting point (a styled blank document, a themed deck), built
     once per process for each key: every paper of a batch in the same layout starts from the
-    same one. Values are shared between papers, so they must be immutable: a package's bytes,
-    which the renderer opens afresh for each paper (several times cheaper than opening and
-    styling the library's template again, and unlike a deep copy of the library's objects,
-    nothing of one paper can leak into the next)."""
+    same one. Values are shared between papers, so they must never change: a ``Prototype``
+    (each paper works on its own copy) or plain immutable data."""
 
     def __init__(self, size: int = 4) -> None:
         self._size = size
@@ -54,6 +57,24 @@ class TemplateCache(Generic[_Template]):
             self._entries.insert(0, self._entries.pop(found))
         del self._entries[self._size:]
         return self._entries[0][1]
+
+
+class Prototype(Generic[_Copied]):
+    """A library's freshly opened package that no paper uses itself: each gets a deep copy.
+
+    Copying the object graph is two to three times cheaper than parsing the package's parts
+    again, and as safe: the original is never handed out, so nothing one paper changes can
+    reach the next. It must be copied untouched, as opened: the libraries cache objects that
+    point into an element tree, and a deep copy of such a cache would point into a copy of
+    its own instead of the new tree.
+    """
+
+    def __init__(self, opened: _Copied) -> None:
+        self._opened = opened
+
+    def copy(self) -> _Copied:
+        """A new, independent copy of the package as it was opened."""
+        return copy.deepcopy(self._opened)
 
 
 def file_digest(path: Path | None) -> str | None:
@@ -111,18 +132,63 @@ def write_package(parts: PackageParts, path: Path, when: dt.datetime) -> None:
 
     The libraries stamp each zip entry with the current time and compress as they go; here
     the entries are written once, in a fixed order with fixed times and modes, so the output
-    depends only on its content. ``[Content_Types].xml`` stays first, as Office expects.
+    depends only on its content. ``[Content_Types].xml`` stays first, as Office expects. The
+    bytes are those ``zipfile`` writes for the same entries (a test holds them equal).
     """
-    stamp = min(max(when.timetuple()[:6], _ZIP_EPOCH), _ZIP_END)
+    year, month, day, hour, minute, second = min(max(when.timetuple()[:6], _ZIP_EPOCH),
+                                                  _ZIP_END)
+    dos_time = hour << 11 | minute << 5 | second // 2
+    dos_date = (year - 1980) << 9 | month << 5 | day
     names = sorted(parts.entries, key=lambda name: (name != "[Content_Types].xml", name))
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 0
-            target.writestr(info, parts.entries[name], compress_type=zipfile.ZIP_DEFLATED,
-                            compresslevel=6)
+    chunks: list[bytes] = []
+    directory: list[bytes] = []
+    offset = 0
+    for name in names:
+        blob = parts.entries[name]
+        crc, deflated = _deflated(blob)
+        encoded, flags = ((name.encode("ascii"), 0) if name.isascii()
+                          else (name.encode("utf-8"), _UTF8_NAME))
+        fields = (_ZIP_VERSION, flags, zlib.DEFLATED, dos_time, dos_date, crc, len(deflated),
+                  len(blob), len(encoded))
+        chunks += [struct.pack("<4s2H3H3L2H", b"PK\x03\x04", *fields, 0), encoded, deflated]
+        directory += [struct.pack("<4s6H3L5H2L", b"PK\x01\x02", _ZIP_VERSION, *fields,
+                                  0, 0, 0, 0, _FILE_MODE << 16, offset), encoded]
+        offset += 30 + len(encoded) + len(deflated)
+    central = b"".join(directory)
+    if len(names) > 0xFFFF or offset + len(central) > 0xFFFFFFFF:  # would need ZIP64
+        raise RenderError([Problem(path, None, "the output would be larger than 4 GB",
+                                   "split the paper or make its figures smaller")])
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(names), len(names), len(central),
+                      offset, 0)
+    with path.open("wb") as target:
+        target.write(b"".join([*chunks, central, end]))
+
+
+#: Version 2.0 of the zip format (deflate) made and needed; made on MS-DOS (system 0).
+_ZIP_VERSION = 20
+#: The flag that marks an entry name as UTF-8.
+_UTF8_NAME = 0x800
+#: rw-r--r--, the mode every entry gets.
+_FILE_MODE = 0o644
+#: Compressed parts by their content, the most recently used last: a template's styles,
+#: theme, masters and layouts are the same in every paper of a batch, so each process
+#: compresses them once.
+_DEFLATED: OrderedDict[bytes, tuple[int, bytes]] = OrderedDict()
+_DEFLATED_SIZE = 256
+
+
+def _deflated(blob: bytes) -> tuple[int, bytes]:
+    """The CRC-32 and raw deflate stream of ``blob``, as ``zipfile`` makes them at level 6."""
+    known = _DEFLATED.get(blob)
+    if known is not None:
+        _DEFLATED.move_to_end(blob)
+        return known
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    made = zlib.crc32(blob), compressor.compress(blob) + compressor.flush()
+    _DEFLATED[blob] = made
+    if len(_DEFLATED) > _DEFLATED_SIZE:
+        _DEFLATED.popitem(last=False)
+    return made
 
 
 def outline_level(level: int, previous: int) -> int:

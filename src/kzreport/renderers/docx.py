@@ -43,6 +43,7 @@ from kzreport.renderers._common import (
     TITLE_AFTER,
     Metrics,
     PackageParts,
+    Prototype,
     TemplateCache,
     build_timestamp,
     figure_label,
@@ -155,10 +156,10 @@ def _border(properties: XmlElement, edges: dict[str, tuple[str, float, float]]) 
 
 @dataclass(frozen=True)
 class _Template:
-    """A styled blank brief: its package, its styles' ids by name, and the ids of its bullet
-    and numbered list definitions."""
+    """A styled blank brief: the document to copy, its styles' ids by name, and the ids of its
+    bullet and numbered list definitions."""
 
-    package: bytes
+    document: Prototype[WordDocument]
     style_ids: Mapping[str, str]
     list_definitions: tuple[str, str]
 
@@ -186,12 +187,15 @@ class _StyledTemplate:
         self._style_document()
 
     def packaged(self) -> _Template:
-        """The styled document as a package to open for each brief."""
+        """The styled document, saved and opened again, for each brief to copy."""
+        from docx import Document as open_document
+
         buffer = io.BytesIO()
         self.word.save(buffer)
+        buffer.seek(0)
         # python-docx looks a style's name up by scanning every style each time: map them once.
         style_ids = {name: style.style_id for name, style in self.styles.items()}
-        return _Template(buffer.getvalue(), style_ids, self.list_definitions)
+        return _Template(Prototype(open_document(buffer)), style_ids, self.list_definitions)
 
     def _style_document(self) -> None:
         from docx.enum.style import WD_STYLE_TYPE
@@ -342,14 +346,12 @@ class _BriefWriter:
     """Builds one Word brief: styles and numbering first, then the content in reading order."""
 
     def __init__(self, document: Document, layout: Layout) -> None:
-        from docx import Document as open_document
-
         self.doc = document
         self.layout = layout
         language = document.meta.language
         key = (layout, language, file_digest(layout.reference_docx))
         template = _TEMPLATES.get(key, lambda: _StyledTemplate(layout, language).packaged())
-        self.word: WordDocument = open_document(io.BytesIO(template.package))
+        self.word = template.document.copy()
         self.style_ids = template.style_ids
         self.bullet_abstract, self.number_abstract = template.list_definitions
         self.figures = figure_numbers(document)

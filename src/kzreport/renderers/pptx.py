@@ -35,6 +35,7 @@ from kzreport.renderers._common import (
     BULLETS,
     EMU_PER_PT,
     PackageParts,
+    Prototype,
     TemplateCache,
     build_timestamp,
     figure_label,
@@ -275,11 +276,8 @@ def render_deck(document: Document, layout: Layout, path: Path,
                 template: Path | None = None) -> list[Problem]:
     """Write the deck to ``path``, starting from ``template`` (a .pptx whose masters, layouts
     and theme are kept and whose slides are dropped) or python-pptx's default."""
-    from pptx import Presentation
-
-    package = _PRESENTATIONS.get((layout, template, file_digest(template)),
-                                 lambda: _prepared(layout, template))
-    prs: Any = Presentation(io.BytesIO(package))
+    prs: Any = _PRESENTATIONS.get((layout, template, file_digest(template)),
+                                  lambda: _prepared(layout, template)).copy()
     # A template's masters are drawn for its own slide size, so that size wins over the layout's.
     width, height = prs.slide_width / EMU_PER_PT, prs.slide_height / EMU_PER_PT
     banner = round(max(BANNER_MIN_PT, height * BANNER), 2) if document.meta.marking else 0.0
@@ -318,12 +316,14 @@ def render_deck(document: Document, layout: Layout, path: Path,
 
 
 #: Each process's prepared presentations, by layout and template.
-_PRESENTATIONS: TemplateCache[bytes] = TemplateCache()
+_PRESENTATIONS: TemplateCache[Prototype[Any]] = TemplateCache()
 
 
-def _prepared(layout: Layout, template: Path | None) -> bytes:
-    """A presentation with no slides yet, as a package: ``template`` without its slides, or
-    python-pptx's default sized and coloured by ``layout``; the same for every paper."""
+def _prepared(layout: Layout, template: Path | None) -> Prototype[Any]:
+    """A presentation with no slides yet, saved and opened again for each deck to copy:
+    ``template`` without its slides, or python-pptx's default sized and coloured by
+    ``layout``; the same for every paper."""
+    from pptx import Presentation
     from pptx.oxml.ns import qn
     from pptx.util import Emu
 
@@ -338,7 +338,8 @@ def _prepared(layout: Layout, template: Path | None) -> bytes:
         _theme_colors(prs, layout)
     buffer = io.BytesIO()
     prs.save(buffer)
-    return buffer.getvalue()
+    buffer.seek(0)
+    return Prototype(Presentation(buffer))
 
 
 # ---------------------------------------------------------------- slides
