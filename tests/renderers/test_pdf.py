@@ -560,3 +560,35 @@ def test_reportlab_runs_with_its_c_accelerators() -> None:
     from reportlab.lib import rl_accel
 
     assert {"instanceStringWidthTTF", "fp_str", "asciiBase85Encode"} <= set(rl_accel._c_funcs)
+
+
+def test_a_face_is_registered_only_when_a_paper_sets_text_in_it(tmp_path: Path) -> None:
+    from reportlab.pdfbase import pdfmetrics
+
+    # A monospaced family of its own files, so no other test has registered it.
+    fonts = tmp_path / "layouts" / "vera"
+    fonts.mkdir(parents=True)
+    vera = Path(pdfmetrics.__file__).parent.parent / "fonts"
+    lines = ['inherit = "default"', "[fonts.mono]"]
+    for style, file in (("regular", "Vera.ttf"), ("bold", "VeraBd.ttf"),
+                        ("italic", "VeraIt.ttf"), ("bold_italic", "VeraBI.ttf")):
+        shutil.copy(vera / file, fonts / file)
+        lines.append(f'{style} = "{file}"')
+    (fonts / "layout.toml").write_text("\n".join(lines) + "\n", "utf-8")
+    layout = load_layout("vera", tmp_path)
+
+    def mono_faces() -> set[str]:
+        return {Path(pdfmetrics.getFont(name).face.filename).name
+                for name in pdfmetrics.getRegisteredFontNames()
+                if Path(getattr(pdfmetrics.getFont(name).face, "filename", "")).parent == fonts}
+
+    key_points = "## Key Points\n\n- **Point.** Said."
+    prose = write_source(tmp_path, "title: Prose\nauthors: [X]\ndate: 2024-01-01",
+                         f"Plain and **bold** text.\n\n{key_points}")
+    render(read_source(prose), layout, tmp_path)
+    assert mono_faces() == set()
+    code = write_source(tmp_path, "title: Code\nauthors: [X]\ndate: 2024-01-01",
+                        f"Run:\n\n```\nkzreport build paper.md\n```\n\n{key_points}", name="code")
+    pdf = render(read_source(code), layout, tmp_path)
+    assert mono_faces() == {"Vera.ttf"}
+    assert "kzreport build paper.md" in pdftotext(pdf)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 from typing import Any, Literal
@@ -46,16 +47,22 @@ _CHARACTERS: dict[str, frozenset[int]] = {}
 
 
 class PdfFonts:
-    """The layout's three families registered with reportlab, and each face's character map."""
+    """The layout's three families, each face registered with reportlab when first asked for,
+    and each registered face's character map.
+
+    Registering a face parses its whole file in Python (a tenth of a second for a family's
+    four), and most papers set two or three of the layout's faces: no code, no italics."""
 
     def __init__(self, layout: Layout) -> None:
         self.layout = layout
         self._names: dict[tuple[Role, bool, bool], str] = {}
-        self._files: dict[str, Path] = {}
+        #: Each face's file, role and style by name (the first role when families share files).
+        self._faces: dict[str, tuple[Path, Role, str]] = {}
+        self._registered: set[str] = set()
         for role in ROLES:
-            self._register(role, getattr(layout.fonts, role))
+            self._name_family(role, getattr(layout.fonts, role))
 
-    def _register(self, role: Role, family: FontFamily) -> None:
+    def _name_family(self, role: Role, family: FontFamily) -> None:
         # Names derive from the family's files: identical families (body and heading in the
         # default layout) share one registration and are embedded once, and two layouts with
         # different files never collide in reportlab's process-wide registry.
@@ -64,29 +71,37 @@ class PdfFonts:
         names: dict[str, str] = {}
         for (bold, italic), attr in FACE_FIELDS.items():
             name = f"kzreport-{digest}-{attr}"
-            path = family.face(bold, italic)
-            if name not in pdfmetrics.getRegisteredFontNames():
-                try:
-                    pdfmetrics.registerFont(TTFont(name, str(path)))
-                except Exception as exc:  # reportlab raises TTFError, OSError, struct.error...
-                    raise RenderError([Problem(
-                        self.layout.files[0], None,
-                        f"cannot embed font {path.name} ({role} {attr}): {exc}",
-                        "use a static TrueType (.ttf) font with glyf outlines")]) from None
-            # reportlab reuses an already registered face of the same PostScript name, so the
-            # character map must come from the font it will actually draw with.
-            if name not in _CHARACTERS:
-                _CHARACTERS[name] = drawable(pdfmetrics.getFont(name).face.charToGlyph.keys())
-            self._files[name] = path
+            self._faces.setdefault(name, (family.face(bold, italic), role, attr))
             self._names[(role, bold, italic)] = name
             names[attr] = name
+        # Only maps names to a family's styles; the faces themselves need not be registered yet.
         pdfmetrics.registerFontFamily(names["regular"], normal=names["regular"],
                                       bold=names["bold"], italic=names["italic"],
                                       boldItalic=names["bold_italic"])
 
     def name(self, role: Role, bold: bool = False, italic: bool = False) -> str:
-        """The registered name of ``role``'s face in that style."""
-        return self._names[(role, bold, italic)]
+        """The registered name of ``role``'s face in that style (registering it now if this is
+        its first use: every face reportlab sets comes through here)."""
+        name = self._names[(role, bold, italic)]
+        if name not in self._registered:
+            self._register(name)
+        return name
+
+    def _register(self, name: str) -> None:
+        path, role, attr = self._faces[name]
+        if name not in pdfmetrics.getRegisteredFontNames():
+            try:
+                pdfmetrics.registerFont(TTFont(name, str(path)))
+            except Exception as exc:  # reportlab raises TTFError, OSError, struct.error...
+                raise RenderError([Problem(
+                    self.layout.files[0], None,
+                    f"cannot embed font {path.name} ({role} {attr}): {exc}",
+                    "use a static TrueType (.ttf) font with glyf outlines")]) from None
+        # reportlab reuses an already registered face of the same PostScript name, so the
+        # character map must come from the font it will actually draw with.
+        if name not in _CHARACTERS:
+            _CHARACTERS[name] = drawable(pdfmetrics.getFont(name).face.charToGlyph.keys())
+        self._registered.add(name)
 
     def has_glyph(self, font: str, char: str) -> bool:
         """Whether face ``font`` can draw ``char`` (its character map has it)."""
@@ -94,8 +109,8 @@ class PdfFonts:
 
     def face_file(self, font: str) -> tuple[FontFamily, Path]:
         """The layout's family of registered face ``font``, and the file it draws with."""
-        role = next(role for (role, _b, _i), name in self._names.items() if name == font)
-        return getattr(self.layout.fonts, role), self._files[font]
+        path, role, _ = self._faces[font]
+        return getattr(self.layout.fonts, role), path
 
     def width(self, text: str, font: str, size: float) -> float:
         """The advance width of ``text`` set in ``font`` at ``size`` points."""
@@ -171,21 +186,27 @@ class PdfStyles:
         self.summary = self._style("summary", "body", sizes.body, text)
         self.caption = self._style("caption", "body", sizes.caption, muted,
                                    spaceBefore=ITEM_GAP * sizes.body, spaceAfter=m.section_gap)
-        # A code block is shaded paragraphs that split across pages line by line; the shading
-        # reaches past the text by its padding, so the space around the block makes room for it.
-        pad_y = m.code_padding_y
-        self.code = self._style("code", "mono", sizes.code, text,
-                                leading=sizes.code * CODE_LEADING,
-                                backColor=color(colors.table_stripe),
-                                borderPadding=(pad_y, m.code_padding_x, pad_y, m.code_padding_x),
-                                leftIndent=m.code_padding_x, rightIndent=m.code_padding_x,
-                                spaceBefore=pad_y + m.item_gap,
-                                spaceAfter=pad_y + m.paragraph_gap)
         self.cell = self._style("cell", "body", sizes.body, text)
         self.header_cell = self._style("header_cell", "body", sizes.body,
                                        color(colors.table_header_text), bold=True)
         self.furniture = self._style("furniture", "body", sizes.small, muted)
         self.link_color = "#" + colors.link
+
+    @functools.cached_property
+    def code(self) -> ParagraphStyle:
+        """The style of code blocks, made when a paper has one: only then is the layout's
+        monospaced face registered."""
+        colors, sizes, m = self.layout.colors, self.layout.sizes, self.metrics
+        # A code block is shaded paragraphs that split across pages line by line; the shading
+        # reaches past the text by its padding, so the space around the block makes room for it.
+        pad_y = m.code_padding_y
+        return self._style("code", "mono", sizes.code, color(colors.text),
+                           leading=sizes.code * CODE_LEADING,
+                           backColor=color(colors.table_stripe),
+                           borderPadding=(pad_y, m.code_padding_x, pad_y, m.code_padding_x),
+                           leftIndent=m.code_padding_x, rightIndent=m.code_padding_x,
+                           spaceBefore=pad_y + m.item_gap,
+                           spaceAfter=pad_y + m.paragraph_gap)
 
     def _style(self, name: str, role: Role, size: float, text_color: Color, *, bold: bool = False,
                leading: float | None = None, **extra: Any) -> ParagraphStyle:
