@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import math
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -276,8 +277,9 @@ def render_deck(document: Document, layout: Layout, path: Path,
                 template: Path | None = None) -> list[Problem]:
     """Write the deck to ``path``, starting from ``template`` (a .pptx whose masters, layouts
     and theme are kept and whose slides are dropped) or python-pptx's default."""
-    prs: Any = _PRESENTATIONS.get((layout, template, file_digest(template)),
-                                  lambda: _prepared(layout, template)).copy()
+    prepared = _DECKS.get((layout, template, file_digest(template)),
+                          lambda: _prepared(layout, template))
+    prs: Any = prepared.presentation.copy()
     # A template's masters are drawn for its own slide size, so that size wins over the layout's.
     width, height = prs.slide_width / EMU_PER_PT, prs.slide_height / EMU_PER_PT
     banner = round(max(BANNER_MIN_PT, height * BANNER), 2) if document.meta.marking else 0.0
@@ -297,11 +299,11 @@ def render_deck(document: Document, layout: Layout, path: Path,
         plan.append((closing, _closing_slide))
 
     titles = unique_titles([title for title, _ in plan])
-    layouts = {role: _slide_layout(prs, role, template or Path("template"))
-               for role in ("title", "content")}
-    placeholders: dict[int, list[XmlElement]] = {}
+    slide_layouts = _slide_layouts(prs)
     for number, ((_, build), title) in enumerate(zip(plan, titles, strict=True), 1):
-        slide = _add_slide(prs, layouts["title" if number == 1 else "content"], placeholders)
+        role = "title" if number == 1 else "content"
+        slide = _add_slide(prs, slide_layouts[prepared.layouts[role]],
+                           prepared.placeholders[role])
         if template is None:  # a template's own backgrounds are part of its design
             _background(slide, layout.colors.slide_background)
         build(deck, slide, title)
@@ -316,13 +318,24 @@ def render_deck(document: Document, layout: Layout, path: Path,
 
 
 #: Each process's prepared presentations, by layout and template.
-_PRESENTATIONS: TemplateCache[Prototype[Any]] = TemplateCache()
+@dataclass(frozen=True)
+class _PreparedDeck:
+    """A presentation with no slides yet, for each deck to copy, and what every deck on it
+    shares: the slide layout of each role (by position in ``_slide_layouts``) and the
+    placeholders a new slide on it starts with."""
+
+    presentation: Prototype[Any]
+    layouts: Mapping[str, int]
+    placeholders: Mapping[str, tuple[XmlElement, ...]]
 
 
-def _prepared(layout: Layout, template: Path | None) -> Prototype[Any]:
-    """A presentation with no slides yet, saved and opened again for each deck to copy:
-    ``template`` without its slides, or python-pptx's default sized and coloured by
-    ``layout``; the same for every paper."""
+#: Each process's prepared presentations, by layout and template.
+_DECKS: TemplateCache[_PreparedDeck] = TemplateCache()
+
+
+def _prepared(layout: Layout, template: Path | None) -> _PreparedDeck:
+    """``template`` without its slides, or python-pptx's default sized and coloured by
+    ``layout``, saved and opened again; the same for every paper."""
     from pptx import Presentation
     from pptx.oxml.ns import qn
     from pptx.util import Emu
@@ -339,7 +352,21 @@ def _prepared(layout: Layout, template: Path | None) -> Prototype[Any]:
     buffer = io.BytesIO()
     prs.save(buffer)
     buffer.seek(0)
-    return Prototype(Presentation(buffer))
+    presentation = Prototype(Presentation(buffer))
+    # python-pptx reads every placeholder property of a layout through XPath when it adds a
+    # slide: do that once per role, on a copy, and keep the new slide's placeholders.
+    scratch = presentation.copy()
+    slide_layouts = _slide_layouts(scratch)
+    parts = [slide_layout.part for slide_layout in slide_layouts]
+    layouts: dict[str, int] = {}
+    placeholders: dict[str, tuple[XmlElement, ...]] = {}
+    for role in ("title", "content"):
+        layouts[role] = parts.index(_slide_layout(slide_layouts, role,
+                                                  template or Path("template")).part)
+        slide = scratch.slides.add_slide(slide_layouts[layouts[role]])
+        placeholders[role] = tuple(copy.deepcopy(shape) for shape in
+                                   slide.shapes._spTree.iterchildren(_p("sp")))
+    return _PreparedDeck(presentation, layouts, placeholders)
 
 
 # ---------------------------------------------------------------- slides
@@ -1140,13 +1167,17 @@ _LAYOUT_NAMES = {"title": ("Title Slide",), "content": ("Title and Content", "Ti
                                                         "Title Only")}
 
 
-def _slide_layout(prs: Any, role: str, origin: Path) -> Any:
-    """The slide layout for ``role`` (``title`` or ``content``): by its usual name in any
-    master, else by its placeholders (a centred title for the title slide; a title and a
+def _slide_layouts(prs: Any) -> list[Any]:
+    """Every slide layout of every master, in order."""
+    return [lay for master in prs.slide_masters for lay in master.slide_layouts]
+
+
+def _slide_layout(layouts: Sequence[Any], role: str, origin: Path) -> Any:
+    """The slide layout for ``role`` (``title`` or ``content``) among ``layouts``: by its
+    usual name, else by its placeholders (a centred title for the title slide; a title and a
     body for content), else any layout with a title; ``origin`` is the template, for errors."""
     from pptx.enum.shapes import PP_PLACEHOLDER
 
-    layouts = [lay for master in prs.slide_masters for lay in master.slide_layouts]
     for name in _LAYOUT_NAMES[role]:
         for lay in layouts:
             if lay.name == name and _kinds(lay) & {PP_PLACEHOLDER.TITLE,
@@ -1166,22 +1197,12 @@ def _slide_layout(prs: Any, role: str, origin: Path) -> Any:
     return (preferred or titled)[0]
 
 
-def _add_slide(prs: Any, slide_layout: Any, placeholders: dict[int, list[XmlElement]]) -> Any:
-    """A new slide on ``slide_layout``, as python-pptx's ``add_slide`` makes it: the first
-    slide of each layout clones the layout's placeholders, later ones copy that first
-    slide's fresh placeholders (kept in ``placeholders``) instead of reading every property
-    of the layout's through XPath again."""
-    import copy
-
-    clones = placeholders.get(id(slide_layout))
-    if clones is None:
-        slide = prs.slides.add_slide(slide_layout)
-        placeholders[id(slide_layout)] = [copy.deepcopy(shape) for shape in
-                                          slide.shapes._spTree.iterchildren(_p("sp"))]
-        return slide
+def _add_slide(prs: Any, slide_layout: Any, placeholders: Sequence[XmlElement]) -> Any:
+    """A new slide on ``slide_layout``, as python-pptx's ``add_slide`` makes it, with copies
+    of ``placeholders`` (those python-pptx gave a slide on that layout in ``_prepared``)."""
     rel_id, slide = prs.part.add_slide(slide_layout)
     tree = slide.shapes._spTree
-    for shape in clones:
+    for shape in placeholders:
         tree.append(copy.deepcopy(shape))
     prs.slides._sldIdLst.add_sldId(rel_id)
     return slide
