@@ -973,8 +973,38 @@ def _emu(points: float) -> Any:
 
 
 def _textbox(slide: Any, box: Box) -> Any:
-    return slide.shapes.add_textbox(_emu(box.left), _emu(box.top), _emu(box.width),
-                                    _emu(box.height))
+    """A text box at ``box``, written as python-pptx's ``add_textbox`` would (same XML, id
+    and name) without its XPath searches."""
+    from lxml import etree
+
+    shapes = slide.shapes
+    shape_id = shapes._next_shape_id
+    shape = shapes._spTree.makeelement(_p("sp"), {})
+    names = etree.SubElement(shape, _p("nvSpPr"))
+    etree.SubElement(names, _p("cNvPr"), id=str(shape_id), name=f"TextBox {shape_id - 1}")
+    etree.SubElement(names, _p("cNvSpPr"), txBox="1")
+    etree.SubElement(names, _p("nvPr"))
+    properties = etree.SubElement(shape, _p("spPr"))
+    _child(_child(properties, "prstGeom", prst="rect"), "avLst")
+    _child(properties, "noFill")
+    body = etree.SubElement(shape, _p("txBody"))
+    _child(_child(body, "bodyPr", wrap="none"), "spAutoFit")
+    _child(body, "lstStyle")
+    _child(body, "p")
+    _append_shape(shapes._spTree, shape)
+    textbox = shapes._shape_factory(shape)
+    _place(textbox, box)
+    return textbox
+
+
+def _append_shape(tree: XmlElement, shape: XmlElement) -> None:
+    """Put ``shape`` on top of the others in the shape ``tree`` (before its ``p:extLst``, the
+    tree's last child when it has one)."""
+    ext_list = tree.find(_p("extLst"))
+    if ext_list is not None:
+        ext_list.addprevious(shape)
+    else:
+        tree.append(shape)
 
 
 def _rectangle(slide: Any, box: Box, color: str, behind: bool = False) -> Any:
@@ -1004,11 +1034,7 @@ def _rectangle(slide: Any, box: Box, color: str, behind: bool = False) -> Any:
     if first_placeholder is not None:
         first_placeholder._element.addprevious(shape)
     else:
-        ext_list = tree.find(_p("extLst"))  # the tree's last child, when it has one
-        if ext_list is not None:
-            ext_list.addprevious(shape)
-        else:
-            tree.append(shape)
+        _append_shape(tree, shape)
     rectangle = shapes._shape_factory(shape)
     _place(rectangle, box)
     _decorative(rectangle)
