@@ -317,7 +317,6 @@ def render_deck(document: Document, layout: Layout, path: Path,
     return deck.problems
 
 
-#: Each process's prepared presentations, by layout and template.
 @dataclass(frozen=True)
 class _PreparedDeck:
     """A presentation with no slides yet, for each deck to copy, and what every deck on it
