@@ -111,3 +111,18 @@ def test_each_copy_of_a_prototype_is_independent() -> None:
     assert second.names == ["a"] and len(second.tree) == 1
     assert original.names == ["a"] and len(original.tree) == 1
     assert len(prototype.copy().tree) == 1
+
+
+def test_compressed_parts_are_kept_within_bounds(tmp_path: Path) -> None:
+    from kzreport.renderers import _common
+
+    parts = PackageParts()
+    large = bytes(_common._DEFLATED_LARGEST + 1)
+    parts.entries = {f"part{n}.xml": f"<p n='{n}'/>".encode() for n in range(300)}
+    parts.entries["media/large.bin"] = large
+    write_package(parts, tmp_path / "p.zip", dt.datetime(2024, 1, 1))
+    assert len(_common._DEFLATED) == _common._DEFLATED_SIZE
+    assert large not in _common._DEFLATED
+    with zipfile.ZipFile(tmp_path / "p.zip") as package:
+        assert package.read("media/large.bin") == large
+        assert package.read("part299.xml") == b"<p n='299'/>"

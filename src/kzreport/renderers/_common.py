@@ -172,9 +172,11 @@ _UTF8_NAME = 0x800
 _FILE_MODE = 0o644
 #: Compressed parts by their content, the most recently used last: a template's styles,
 #: theme, masters and layouts are the same in every paper of a batch, so each process
-#: compresses them once.
+#: compresses them once. Bounded in count and part size (at most 64 MB): figures are
+#: rarely shared, and are compressed already.
 _DEFLATED: OrderedDict[bytes, tuple[int, bytes]] = OrderedDict()
-_DEFLATED_SIZE = 256
+_DEFLATED_SIZE = 128
+_DEFLATED_LARGEST = 512 * 1024
 
 
 def _deflated(blob: bytes) -> tuple[int, bytes]:
@@ -185,9 +187,10 @@ def _deflated(blob: bytes) -> tuple[int, bytes]:
         return known
     compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
     made = zlib.crc32(blob), compressor.compress(blob) + compressor.flush()
-    _DEFLATED[blob] = made
-    if len(_DEFLATED) > _DEFLATED_SIZE:
-        _DEFLATED.popitem(last=False)
+    if len(blob) <= _DEFLATED_LARGEST:
+        _DEFLATED[blob] = made
+        if len(_DEFLATED) > _DEFLATED_SIZE:
+            _DEFLATED.popitem(last=False)
     return made
 
 
