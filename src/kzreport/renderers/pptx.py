@@ -974,26 +974,56 @@ def _emu(points: float) -> Any:
 def _textbox(slide: Any, box: Box) -> Any:
     """A text box at ``box``, written as python-pptx's ``add_textbox`` would (same XML, id
     and name) without its XPath searches."""
-    from lxml import etree
-
-    shapes = slide.shapes
-    shape_id = shapes._next_shape_id
-    shape = shapes._spTree.makeelement(_p("sp"), {})
-    names = etree.SubElement(shape, _p("nvSpPr"))
-    etree.SubElement(names, _p("cNvPr"), id=str(shape_id), name=f"TextBox {shape_id - 1}")
-    etree.SubElement(names, _p("cNvSpPr"), txBox="1")
-    etree.SubElement(names, _p("nvPr"))
-    properties = etree.SubElement(shape, _p("spPr"))
-    _child(_child(properties, "prstGeom", prst="rect"), "avLst")
+    shape, properties, body = _new_shape(slide, "TextBox", txBox="1")
     _child(properties, "noFill")
-    body = etree.SubElement(shape, _p("txBody"))
     _child(_child(body, "bodyPr", wrap="none"), "spAutoFit")
     _child(body, "lstStyle")
     _child(body, "p")
-    _append_shape(shapes._spTree, shape)
-    textbox = shapes._shape_factory(shape)
+    _append_shape(slide.shapes._spTree, shape)
+    textbox = slide.shapes._shape_factory(shape)
     _place(textbox, box)
     return textbox
+
+
+def _rectangle(slide: Any, box: Box, color: str, behind: bool = False) -> Any:
+    """A borderless filled rectangle marked decorative, written as python-pptx's
+    ``add_shape`` would (same id and name) but without its theme style (``p:style``), which
+    can add a shadow or outline: only our fill shows. ``behind`` draws it under the
+    placeholders (earlier in the shape tree is drawn first)."""
+    shape, properties, body = _new_shape(slide, "Rectangle")
+    _solid_fill(properties, color)
+    _child(_child(properties, "ln"), "noFill")
+    _child(body, "bodyPr", rtlCol="0", anchor="ctr")
+    _child(body, "lstStyle")
+    _child(_child(body, "p"), "pPr", algn="ctr")
+    first_placeholder = _first_placeholder(slide, lambda _ph: True) if behind else None
+    if first_placeholder is not None:
+        first_placeholder._element.addprevious(shape)
+    else:
+        _append_shape(slide.shapes._spTree, shape)
+    rectangle = slide.shapes._shape_factory(shape)
+    _place(rectangle, box)
+    _decorative(rectangle)
+    return rectangle
+
+
+def _new_shape(slide: Any, kind: str,
+               **shape_options: str) -> tuple[XmlElement, XmlElement, XmlElement]:
+    """A new rectangular ``p:sp`` for ``slide``, not yet in its shape tree, with the slide's
+    next id and named as python-pptx names its shapes ("TextBox 3"); ``shape_options`` go on
+    its ``p:cNvSpPr``. Returns the shape, its shape properties (holding only the geometry so
+    far) and its empty text body."""
+    from lxml import etree
+
+    shape_id = slide.shapes._next_shape_id
+    shape = slide.shapes._spTree.makeelement(_p("sp"), {})
+    names = etree.SubElement(shape, _p("nvSpPr"))
+    etree.SubElement(names, _p("cNvPr"), id=str(shape_id), name=f"{kind} {shape_id - 1}")
+    etree.SubElement(names, _p("cNvSpPr"), shape_options)
+    etree.SubElement(names, _p("nvPr"))
+    properties = etree.SubElement(shape, _p("spPr"))
+    _child(_child(properties, "prstGeom", prst="rect"), "avLst")
+    return shape, properties, etree.SubElement(shape, _p("txBody"))
 
 
 def _append_shape(tree: XmlElement, shape: XmlElement) -> None:
@@ -1004,40 +1034,6 @@ def _append_shape(tree: XmlElement, shape: XmlElement) -> None:
         ext_list.addprevious(shape)
     else:
         tree.append(shape)
-
-
-def _rectangle(slide: Any, box: Box, color: str, behind: bool = False) -> Any:
-    """A borderless filled rectangle marked decorative, written as python-pptx's
-    ``add_shape`` would (same id and name) but without its theme style (``p:style``), which
-    can add a shadow or outline: only our fill shows. ``behind`` draws it under the
-    placeholders (earlier in the shape tree is drawn first)."""
-    from lxml import etree
-
-    shapes = slide.shapes
-    tree = shapes._spTree
-    shape_id = shapes._next_shape_id
-    shape = tree.makeelement(_p("sp"), {})
-    names = etree.SubElement(shape, _p("nvSpPr"))
-    etree.SubElement(names, _p("cNvPr"), id=str(shape_id), name=f"Rectangle {shape_id - 1}")
-    etree.SubElement(names, _p("cNvSpPr"))
-    etree.SubElement(names, _p("nvPr"))
-    properties = etree.SubElement(shape, _p("spPr"))
-    _child(_child(properties, "prstGeom", prst="rect"), "avLst")
-    _solid_fill(properties, color)
-    _child(_child(properties, "ln"), "noFill")
-    body = etree.SubElement(shape, _p("txBody"))
-    _child(body, "bodyPr", rtlCol="0", anchor="ctr")
-    _child(body, "lstStyle")
-    _child(_child(body, "p"), "pPr", algn="ctr")
-    first_placeholder = _first_placeholder(slide, lambda _ph: True) if behind else None
-    if first_placeholder is not None:
-        first_placeholder._element.addprevious(shape)
-    else:
-        _append_shape(tree, shape)
-    rectangle = shapes._shape_factory(shape)
-    _place(rectangle, box)
-    _decorative(rectangle)
-    return rectangle
 
 
 def _solid_fill(properties: XmlElement, color: str) -> None:
