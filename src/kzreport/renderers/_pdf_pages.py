@@ -218,10 +218,8 @@ class ReportCanvas(TaggingCanvas):
         self.show_pending_page()
         for page in range(1, self.pages_shown + 1):
             self.beginForm(page_number_form(page))
-            # The form is shown inside its page's footer artifact: no marks of its own.
-            self._marked = True
-            self._furniture.draw_page_number(self, page, self.pages_shown)
-            self._marked = False
+            with self.inside_marked_content():  # the form is shown in its page's footer artifact
+                self._furniture.draw_page_number(self, page, self.pages_shown)
             self.endForm()
         super().save()
 

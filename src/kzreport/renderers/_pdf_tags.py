@@ -379,6 +379,16 @@ class TaggingCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
             self.addLiteral("EMC")
             self._marked = False
 
+    @contextmanager
+    def inside_marked_content(self) -> Iterator[None]:
+        """Draw without marks of its own: for a form XObject whose every use is shown inside
+        marked content already (an artifact of the page that shows it)."""
+        marked, self._marked = self._marked, True
+        try:
+            yield
+        finally:
+            self._marked = marked
+
     def expect_label(self, label: Element | None) -> None:
         """The next text object drawn outside marked content is ``label``'s (None: no more)."""
         self._label = label

@@ -343,7 +343,8 @@ class _StyledTemplate:
 
 
 class _BriefWriter:
-    """Builds one Word brief: styles and numbering first, then the content in reading order."""
+    """Builds one Word brief on a copy of its layout's styled template, the content in
+    reading order."""
 
     def __init__(self, document: Document, layout: Layout) -> None:
         self.doc = document
