@@ -314,3 +314,15 @@ def test_only_the_styles_part_holds_styles(seed_docx: Path) -> None:
     table_styles = [s for s in styles if s.type == 3]  # WD_STYLE_TYPE.TABLE
     # The template's unused table styles are gone; the default one stays for Word.
     assert [s.name for s in table_styles] == ["Normal Table"]
+
+
+@pytest.mark.parametrize("text", ["plain", "  edges kept  ", "tab\there", "two\nlines",
+                                  "cr\r", "", "\t"])
+def test_a_run_is_written_as_python_docx_writes_it(text: str) -> None:
+    from lxml import etree
+
+    from kzreport.renderers.docx import _add_run
+
+    paragraph = docx.Document().add_paragraph()
+    expected = etree.tostring(paragraph.add_run(text)._r)
+    assert etree.tostring(_add_run(paragraph, text)._r) == expected
