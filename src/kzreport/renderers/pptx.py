@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import io
 import math
 import re
@@ -807,9 +808,17 @@ def _p(tag: str) -> str:
 def _child(parent: XmlElement, tag: str, attributes: dict[str, str] | None = None,
            **more: str) -> XmlElement:
     """A new DrawingML element ``a:tag`` appended to ``parent``."""
+    return _sub_element()(parent, _a(tag), {**attributes, **more} if attributes else more)
+
+
+@functools.cache
+def _sub_element() -> Callable[..., XmlElement]:
+    """lxml's ``SubElement``, imported on first use so that lxml stays out of start-up, and
+    only then: a deck makes hundreds of elements, and an import statement in the function
+    that makes each cost as much as making it."""
     from lxml import etree
 
-    return etree.SubElement(parent, _a(tag), {**(attributes or {}), **more})
+    return etree.SubElement
 
 
 
@@ -915,10 +924,8 @@ def _add_run(deck: Deck, paragraph: XmlElement, part: Any, run: Run, size: int,
 def _link_color_from_run(click: XmlElement) -> None:
     """Ask PowerPoint to colour the link with the run's own colour (Office 2019's ``hlinkClr``
     extension); without it links take the theme's hyperlink colour whatever the run says."""
-    from lxml import etree
-
     ext = _child(_child(click, "extLst"), "ext", uri=_HLINK_COLOR_EXT)
-    etree.SubElement(ext, f"{{{_HLINK_COLOR_NS}}}hlinkClr", nsmap={"ahyp": _HLINK_COLOR_NS},
+    _sub_element()(ext, f"{{{_HLINK_COLOR_NS}}}hlinkClr", nsmap={"ahyp": _HLINK_COLOR_NS},
                      val="tx")
 
 
@@ -1013,17 +1020,15 @@ def _new_shape(slide: Any, kind: str,
     next id and named as python-pptx names its shapes ("TextBox 3"); ``shape_options`` go on
     its ``p:cNvSpPr``. Returns the shape, its shape properties (holding only the geometry so
     far) and its empty text body."""
-    from lxml import etree
-
     shape_id = slide.shapes._next_shape_id
     shape = slide.shapes._spTree.makeelement(_p("sp"), {})
-    names = etree.SubElement(shape, _p("nvSpPr"))
-    etree.SubElement(names, _p("cNvPr"), id=str(shape_id), name=f"{kind} {shape_id - 1}")
-    etree.SubElement(names, _p("cNvSpPr"), shape_options)
-    etree.SubElement(names, _p("nvPr"))
-    properties = etree.SubElement(shape, _p("spPr"))
+    names = _sub_element()(shape, _p("nvSpPr"))
+    _sub_element()(names, _p("cNvPr"), id=str(shape_id), name=f"{kind} {shape_id - 1}")
+    _sub_element()(names, _p("cNvSpPr"), shape_options)
+    _sub_element()(names, _p("nvPr"))
+    properties = _sub_element()(shape, _p("spPr"))
     _child(_child(properties, "prstGeom", prst="rect"), "avLst")
-    return shape, properties, etree.SubElement(shape, _p("txBody"))
+    return shape, properties, _sub_element()(shape, _p("txBody"))
 
 
 def _append_shape(tree: XmlElement, shape: XmlElement) -> None:
@@ -1043,27 +1048,24 @@ def _solid_fill(properties: XmlElement, color: str) -> None:
 
 def _background(slide: Any, color: str) -> None:
     """Give ``slide`` its own solid background."""
-    from lxml import etree
-
     common = slide._element.cSld
     for old in common.findall(_p("bg")):
         common.remove(old)
     background = common.makeelement(_p("bg"), {})
     common.insert(0, background)  # p:bg comes first in p:cSld
-    properties = etree.SubElement(background, _p("bgPr"))
+    properties = _sub_element()(background, _p("bgPr"))
     _solid_fill(properties, color)
     _child(properties, "effectLst")
 
 
 def _decorative(shape: Any) -> None:
     """Mark ``shape`` decorative (Office's ``adec:decorative``): no alt text is owed for it."""
-    from lxml import etree
     from pptx.oxml.ns import qn
 
     c_nv_pr = shape._element.xpath("./*[1]/p:cNvPr")[0]
-    ext_lst = etree.SubElement(c_nv_pr, qn("a:extLst"))
-    ext = etree.SubElement(ext_lst, qn("a:ext"), uri=_DECORATIVE_EXT)
-    etree.SubElement(ext, f"{{{_DECORATIVE_NS}}}decorative", nsmap={"adec": _DECORATIVE_NS},
+    ext_lst = _sub_element()(c_nv_pr, qn("a:extLst"))
+    ext = _sub_element()(ext_lst, qn("a:ext"), uri=_DECORATIVE_EXT)
+    _sub_element()(ext, f"{{{_DECORATIVE_NS}}}decorative", nsmap={"adec": _DECORATIVE_NS},
                      val="1")
 
 
