@@ -67,10 +67,11 @@ class FontFile:
     cmap: dict[int, int] = field(repr=False)
 
     @cached_property
-    def characters(self) -> frozenset[int]:
-        """The code points the font can show (see ``drawable``); kept, since every paper of a
-        batch checks its text against the same few fonts."""
-        return drawable(self.cmap.keys())
+    def characters(self) -> frozenset[str]:
+        """The characters the font can show (see ``drawable``); kept, since every paper of a
+        batch checks its text against the same few fonts, as strings, so that a text is
+        checked with one set difference."""
+        return frozenset(map(chr, drawable(self.cmap.keys())))
 
     def table(self, tag: str) -> bytes:
         """The bytes of table ``tag``; ``FontFileError`` when the font has none."""
@@ -87,8 +88,8 @@ def read_font(path: Path) -> FontFile:
     return _read_font(path, stat.st_size, stat.st_mtime_ns)
 
 
-def font_characters(path: Path) -> frozenset[int]:
-    """The code points the TrueType font at ``path`` can draw (see ``drawable``)."""
+def font_characters(path: Path) -> frozenset[str]:
+    """The characters the TrueType font at ``path`` can draw (see ``drawable``)."""
     return read_font(path).characters
 
 

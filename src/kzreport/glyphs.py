@@ -94,7 +94,7 @@ def glyph_problems(document: Document, layout: Layout) -> list[Problem]:
     wrong order, so it is an error before anything renders."""
     problems: list[Problem] = []
     seen: set[tuple[str, Path, Path, int | None]] = set()
-    covered: dict[Path, frozenset[int]] = {}  # by file: read_font stats the file per call
+    covered: dict[Path, frozenset[str]] = {}  # by file: read_font stats the file per call
     right_to_left_seen = False
     for drawn in drawn_texts(document, layout):
         path = drawn.where or document.source
@@ -108,9 +108,10 @@ def glyph_problems(document: Document, layout: Layout) -> list[Problem]:
         file = drawn.face.file(layout)
         if file not in covered:
             covered[file] = font_characters(file)
-        for char in drawn.text:
+        missing = set(drawn.text).difference(covered[file])
+        for char in drawn.text if missing else ():  # in the order they come
             key = (char, file, path, drawn.line)
-            if ord(char) in covered[file] or key in seen:
+            if char not in missing or key in seen:
                 continue
             seen.add(key)
             problems.append(missing_glyph(char, drawn.face.family(layout), file, path,

@@ -43,7 +43,7 @@ def color(hex_rgb: str) -> Color:
 
 
 #: What each registered face can show, kept as long as reportlab keeps the registration.
-_CHARACTERS: dict[str, frozenset[int]] = {}
+_CHARACTERS: dict[str, frozenset[str]] = {}
 
 
 class PdfFonts:
@@ -100,12 +100,17 @@ class PdfFonts:
         # reportlab reuses an already registered face of the same PostScript name, so the
         # character map must come from the font it will actually draw with.
         if name not in _CHARACTERS:
-            _CHARACTERS[name] = drawable(pdfmetrics.getFont(name).face.charToGlyph.keys())
+            codes = drawable(pdfmetrics.getFont(name).face.charToGlyph.keys())
+            _CHARACTERS[name] = frozenset(map(chr, codes))
         self._registered.add(name)
 
     def has_glyph(self, font: str, char: str) -> bool:
         """Whether face ``font`` can draw ``char`` (its character map has it)."""
-        return ord(char) in _CHARACTERS[font]
+        return char in _CHARACTERS[font]
+
+    def lacking(self, font: str, text: str) -> set[str]:
+        """The characters of ``text`` that face ``font`` cannot draw."""
+        return set(text).difference(_CHARACTERS[font])
 
     def face_file(self, font: str) -> tuple[FontFamily, Path]:
         """The layout's family of registered face ``font``, and the file it draws with."""
@@ -131,9 +136,9 @@ class GlyphCheck:
         """Record the characters of ``text`` that ``font`` lacks, once per character, face and
         line."""
         path = where or self.source
-        for char in sorted(set(text)):
+        for char in sorted(self.fonts.lacking(font, text)):
             key = (char, font, path, line)
-            if self.fonts.has_glyph(font, char) or key in self._seen:
+            if key in self._seen:
                 continue
             self._seen.add(key)
             family, file = self.fonts.face_file(font)
