@@ -8,6 +8,10 @@ import zipfile
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from xml.etree import ElementTree
+from xml.sax.saxutils import escape
+
+import pytest
 
 from kzreport.renderers._common import (
     PackageParts,
@@ -15,7 +19,12 @@ from kzreport.renderers._common import (
     TemplateCache,
     file_digest,
     write_package,
+    xml_attribute,
+    xml_escape,
 )
+
+AWKWARD_TEXTS = ["plain", "a & b < c > d", "&amp; stays escaped", "quotes \" and '",
+                 "tab\tnew\nline\rreturn", "  edges  ", "", "Ünïcödé – ½"]
 
 
 def test_a_template_is_built_once_per_key() -> None:
@@ -126,3 +135,13 @@ def test_compressed_parts_are_kept_within_bounds(tmp_path: Path) -> None:
     with zipfile.ZipFile(tmp_path / "p.zip") as package:
         assert package.read("media/large.bin") == large
         assert package.read("part299.xml") == b"<p n='299'/>"
+
+
+@pytest.mark.parametrize("text", AWKWARD_TEXTS)
+def test_text_is_escaped_as_saxutils_escapes_it(text: str) -> None:
+    assert xml_escape(text) == escape(text)
+
+
+@pytest.mark.parametrize("text", AWKWARD_TEXTS)
+def test_an_attribute_value_reads_back_unchanged(text: str) -> None:
+    assert ElementTree.fromstring(f"<t a={xml_attribute(text)}/>").get("a") == text

@@ -8,7 +8,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from xml.sax.saxutils import escape, quoteattr
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
@@ -51,6 +50,8 @@ from kzreport.renderers._common import (
     headline_separator,
     natural_size,
     outline_level,
+    xml_attribute,
+    xml_escape,
     xml_safe,
 )
 from kzreport.renderers._pdf_styles import (
@@ -102,7 +103,7 @@ class Markup:
             attributes += f' size="{size:.2f}"'
         if color_hex is not None:
             attributes += f' color="#{color_hex}"'
-        return f"<font {attributes}>{escape(text)}</font>"
+        return f"<font {attributes}>{xml_escape(text)}</font>"
 
     def inlines(self, inlines: Inlines, style: ParagraphStyle, role: Role, line: int | None, *,
                 bold: bool = False, italic: bool = False) -> str:
@@ -121,7 +122,7 @@ class Markup:
                 if open_link is not None:
                     parts.append("</a>")
                 if href is not None:
-                    parts.append(f"<a href={quoteattr(xml_safe(href))} "
+                    parts.append(f"<a href={xml_attribute(xml_safe(href))} "
                                  f'color="{self.styles.link_color}">')
                 open_link = href
             font = self.fonts.name("mono" if item.code else role, bold or item.bold,
@@ -415,7 +416,7 @@ class StoryBuilder:
             return self._leaf(tagged_paragraph(text, style, element), nesting)
         self.markup.glyphs.check(marker, style.bulletFontName, line)
         return self._leaf(tagged_paragraph(text, self._with_bullet(style, marker_space),
-                                           element, bullet=escape(marker), label=label),
+                                           element, bullet=xml_escape(marker), label=label),
                           nesting)
 
     def _with_bullet(self, style: ParagraphStyle, space: float) -> ParagraphStyle:

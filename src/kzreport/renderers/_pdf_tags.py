@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, Protocol
-from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfdoc import (
     PDFArray,
@@ -22,6 +21,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Image
 from reportlab.platypus import Paragraph as PdfParagraph
+
+from kzreport.renderers._common import xml_escape
 
 #: Structure types whose element stays in the tree even with nothing drawn: a table keeps a
 #: regular grid of cells when one of them is empty.
@@ -249,7 +250,7 @@ def xmp_packet(info: DocumentInfo, pdfua: bool) -> bytes:
     subjects; producer, tool and dates; and the PDF/UA identification when ``pdfua``."""
 
     def text(value: str) -> str:
-        return escape(value)
+        return xml_escape(value)
 
     def items(values: tuple[str, ...]) -> str:
         return "".join(f"<rdf:li>{text(v)}</rdf:li>" for v in values)
