@@ -157,6 +157,9 @@ class _DyingRenderer:
         os.kill(os.getpid(), signal.SIGKILL)
         return []
 
+    def load(self) -> None:
+        pass
+
 
 def test_a_killed_worker_fails_its_source_and_keeps_previous_outputs(
         project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -499,3 +502,95 @@ def test_a_free_worker_takes_a_format_it_has_rendered_before(
     assert [t.format for t in first.connection.sent] == ["docx", "docx", "pptx"]
     assert [t.format for t in second.connection.sent] == ["pdf", "pdf"]
     assert len(workers) == 2  # never more workers than jobs
+
+
+def test_preloading_workers_load_the_formats_they_will_be_given_first(
+        seed: Document, layout: Layout, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from kzreport import build as build_module
+
+    runner = build_module._TaskRunner(jobs=2, most=10, progress=None)
+    workers: list[Any] = []
+
+    def start() -> Any:
+        worker = build_module._Worker(process=None, connection=_Sent())  # type: ignore[arg-type]
+        workers.append(worker)
+        runner._workers.append(worker)
+        return worker
+
+    monkeypatch.setattr(runner, "_start", start)
+    monkeypatch.setattr(runner, "_collect", lambda block: None)
+    runner.preload(("docx", "pdf", "pptx"))
+    assert [w.connection.sent for w in workers] == [["docx"], ["pdf"]]
+    for name in ("docx", "pdf"):
+        runner.submit(build_module._Task(seed, layout, name, tmp_path / name))
+    assert [[t if isinstance(t, str) else t.format for t in w.connection.sent]
+            for w in workers] == [
+        ["docx", "docx"], ["pdf", "pdf"]]
+    assert len(workers) == 2
+
+
+class _Pipe:
+    """A worker's end of its pipe: hands out ``incoming``, records what the worker sends."""
+
+    def __init__(self, *incoming: object) -> None:
+        self.incoming = list(incoming)
+        self.sent: list[object] = []
+
+    def recv(self) -> object:
+        return self.incoming.pop(0)
+
+    def send(self, message: object) -> None:
+        self.sent.append(message)
+
+
+class _LoadingRenderer(_DyingRenderer):
+    """A format that records being loaded, or fails to load when ``fails``."""
+
+    name = "loading"
+
+    def __init__(self, fails: bool = False) -> None:
+        self.fails = fails
+        self.loaded = 0
+
+    def load(self) -> None:
+        self.loaded += 1
+        if self.fails:
+            raise ImportError("no such library")
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_worker_loads_a_format_it_is_named_and_answers_nothing(
+        monkeypatch: pytest.MonkeyPatch, fails: bool) -> None:
+    from kzreport import build as build_module
+
+    renderers()
+    renderer = _LoadingRenderer(fails)
+    monkeypatch.setitem(registry._registry, "loading", renderer)
+    monkeypatch.setattr(build_module, "_start_worker", lambda: None)  # keep Ctrl-C working
+    pipe = _Pipe("loading", None)
+    build_module._work(pipe)  # type: ignore[arg-type]
+    assert renderer.loaded == 1  # a failure waits for the first render to be reported
+    assert pipe.sent == []
+
+
+def test_workers_start_early_only_when_some_output_will_surely_be_built(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kzreport import build as build_module
+
+    preloaded: list[tuple[str, ...]] = []
+    original = build_module._TaskRunner.preload
+
+    def preload(runner: Any, formats: tuple[str, ...]) -> None:
+        preloaded.append(tuple(formats))
+        original(runner, formats)
+
+    monkeypatch.setattr(build_module._TaskRunner, "preload", preload)
+    build(sources(project), options(project, jobs=2))  # nothing built yet
+    build(sources(project), options(project, jobs=2))  # everything current
+    build(sources(project), options(project, jobs=2, force=True))
+    (project / "build" / "rich.docx").unlink()
+    outcomes = build(sources(project), options(project, jobs=2))
+    assert preloaded == [("docx",)] * 3
+    assert not any(o.failed for o in outcomes)
+    assert (project / "build" / "rich.docx").exists()

@@ -348,6 +348,8 @@ def build(sources: Sequence[Path], options: Options,
         progress((len(sources) - len(outcomes)) * len(options.formats))
     try:
         with runner:
+            if not options.check_only and _surely_builds(outcomes, options, manifest):
+                runner.preload(options.formats)
             for current in outcomes:
                 new = _plan_source(current, options, manifest, loaded)
                 if options.check_only:
@@ -384,6 +386,17 @@ def build(sources: Sequence[Path], options: Options,
             with contextlib.suppress(OSError):  # a full one)
                 options.out_dir.rmdir()
     return outcomes
+
+
+def _surely_builds(outcomes: list[Outcome], options: Options,
+                   manifest: dict[str, dict[str, object]]) -> bool:
+    """Whether some output will be rendered whatever the sources say: ``--force``, or an
+    output that is missing or not in the manifest. Only then do workers start before the
+    first source is read; a build with everything current starts none."""
+    return options.force or any(
+        not target.exists() or target.name not in manifest
+        for outcome in outcomes if not outcome.failed
+        for target in (_target(outcome.source.stem, name, options) for name in options.formats))
 
 
 def _plan_source(outcome: Outcome, options: Options, manifest: dict[str, dict[str, object]],
@@ -504,7 +517,8 @@ class _Worker:
 
 
 def _work(connection: Connection) -> None:
-    """A worker's life: render each output the parent sends until it sends None or goes."""
+    """A worker's life: render each output the parent sends until it sends None or goes; a
+    format's name alone asks it to load that format's library (see ``_TaskRunner.preload``)."""
     _start_worker()
     while True:
         try:
@@ -513,7 +527,19 @@ def _work(connection: Connection) -> None:
             return
         if task is None:
             return
-        connection.send(_render(task))
+        if isinstance(task, str):
+            _load(task)
+        else:
+            connection.send(_render(task))
+
+
+def _load(format_name: str) -> None:
+    from kzreport.renderers import renderers
+
+    # Only a head start: a library that fails to load fails again, and is reported, when
+    # the worker renders its first output of that format.
+    with contextlib.suppress(Exception):
+        renderers()[format_name].load()
 
 
 class _TaskRunner:
@@ -537,6 +563,19 @@ class _TaskRunner:
         #: Outputs not yet sent to a worker, oldest first, by format.
         self._waiting: dict[str, deque[int]] = {}
         self._workers: list[_Worker] = []
+
+    def preload(self, formats: Sequence[str]) -> None:
+        """Start the workers now, each loading the library of the format it will be given
+        first (the first worker the first format, and so on): they import while the parent
+        is still reading the sources, on a core that would otherwise wait for the first one.
+        """
+        if self._jobs <= 1:
+            return
+        while len(self._workers) < self._jobs:
+            worker = self._start()
+            name = formats[(len(self._workers) - 1) % len(formats)]
+            worker.connection.send(name)
+            worker.formats.add(name)
 
     def submit(self, task: _Task) -> None:
         """Render ``task`` now (one job), or as soon as a worker is free."""

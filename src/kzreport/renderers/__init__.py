@@ -32,6 +32,11 @@ class Renderer(Protocol):
         """
         ...
 
+    def load(self) -> None:
+        """Import the format's third-party library now, ahead of the first ``render``: a
+        build's worker process does this while the parent is still reading the sources."""
+        ...
+
 
 _registry: dict[str, Renderer] = {}
 

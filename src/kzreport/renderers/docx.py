@@ -83,6 +83,9 @@ class DocxRenderer:
         _BriefWriter(document, layout).save(path)
         return []
 
+    def load(self) -> None:
+        import docx  # noqa: F401
+
 
 register(DocxRenderer())
 

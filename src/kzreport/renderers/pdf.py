@@ -23,5 +23,8 @@ class PdfRenderer:
 
         return write_pdf(document, layout, path)
 
+    def load(self) -> None:
+        import kzreport.renderers._pdf_pages  # noqa: F401  # reportlab and its font registry
+
 
 register(PdfRenderer())

@@ -273,6 +273,9 @@ class PptxRenderer:
         shrinking below the layout's minimum size)."""
         return render_deck(document, layout, path, layout.template_pptx)
 
+    def load(self) -> None:
+        import pptx  # noqa: F401
+
 
 def render_deck(document: Document, layout: Layout, path: Path,
                 template: Path | None = None) -> list[Problem]:
