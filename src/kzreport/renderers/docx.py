@@ -102,7 +102,7 @@ def _rgb(hex_color: str) -> Any:
 
 def _add_run(paragraph: WordParagraph, text: str) -> Any:
     """``paragraph.add_run(text)``, the same XML without python-docx's character-by-character
-    scan for tabs and line breaks (once a tenth of a brief's time) when ``text`` has none."""
+    scan for tabs and line breaks (a quarter of a brief's time) when ``text`` has none."""
     if _RUN_BREAKS.search(text):
         return paragraph.add_run(text)
     run = paragraph.add_run()
