@@ -470,12 +470,11 @@ class _Sent:
         self.sent.append(task)
 
 
-def test_a_free_worker_takes_a_format_it_has_rendered_before(
-        seed: Document, layout: Layout, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def _fake_runner(monkeypatch: pytest.MonkeyPatch, jobs: int = 2) -> tuple[Any, list[Any]]:
+    """A task runner whose workers are pipes that record what they are sent."""
     from kzreport import build as build_module
 
-    runner = build_module._TaskRunner(jobs=2, most=10, progress=None)
+    runner = build_module._TaskRunner(jobs=jobs, most=100, progress=None)
     workers: list[Any] = []
 
     def start() -> Any:
@@ -486,22 +485,67 @@ def test_a_free_worker_takes_a_format_it_has_rendered_before(
 
     monkeypatch.setattr(runner, "_start", start)
     monkeypatch.setattr(runner, "_collect", lambda block: None)
-    for name in ("docx", "pdf", "pptx", "docx", "pdf"):
+    return runner, workers
+
+
+def _sent(worker: Any) -> list[str]:
+    return [t if isinstance(t, str) else t.format for t in worker.connection.sent]
+
+
+def _finish(runner: Any, worker: Any, milliseconds: int) -> None:
+    """``worker`` finishes its output in ``milliseconds``; the runner hands out more."""
+    runner._time(worker, runner._tasks[worker.task].format, ([], milliseconds))
+    worker.task = None
+    runner._dispatch()
+
+
+def test_workers_share_the_format_that_is_cheapest_to_start(
+        seed: Document, layout: Layout, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from kzreport import build as build_module
+
+    runner, workers = _fake_runner(monkeypatch)
+    for _ in range(12):
+        for name in ("docx", "pdf", "pptx"):
+            runner.submit(build_module._Task(seed, layout, name, tmp_path / name))
+    first, second = workers
+    assert (_sent(first), _sent(second)) == (["docx"], ["pdf"])
+    _finish(runner, first, 60)  # a format nobody has loaded comes first
+    assert _sent(first)[-1] == "pptx"
+    _finish(runner, first, 180)  # each of its own formats' start-up is still unknown: oldest
+    assert _sent(first)[-1] == "docx"
+    _finish(runner, first, 20)  # the deck costs more to start than the brief: decks first
+    _finish(runner, first, 40)
+    _finish(runner, first, 40)
+    assert _sent(first) == ["docx", "pptx", "docx", "pptx", "pptx", "pptx"]
+    for milliseconds in (250, *[30] * 10):
+        _finish(runner, second, milliseconds)
+    assert _sent(second) == ["pdf"] * 12  # the PDFs are its own, and it sticks to them
+    # Out of PDFs, with 10 briefs and 8 decks waiting, both worth loading: the brief, the
+    # cheaper to start (40 ms against 140 ms).
+    _finish(runner, second, 30)
+    assert _sent(second)[-1] == "docx"
+    _finish(runner, first, 40)  # the briefs are shared now: the decks stay the first's
+    assert _sent(first)[-1] == "pptx"
+    assert len(workers) == 2  # never more workers than jobs
+
+
+def test_a_worker_waits_rather_than_load_a_format_for_too_little(
+        seed: Document, layout: Layout, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from kzreport import build as build_module
+
+    runner, workers = _fake_runner(monkeypatch)
+    for name in ("pptx", "pdf", "pptx", "pptx", "pptx"):
         runner.submit(build_module._Task(seed, layout, name, tmp_path / name))
     first, second = workers
-    assert [t.format for t in first.connection.sent] == ["docx"]
-    assert [t.format for t in second.connection.sent] == ["pdf"]
+    _finish(runner, first, 300)
+    _finish(runner, first, 40)
+    _finish(runner, second, 200)  # one deck of 40 ms waits: not worth a 260 ms start-up
+    assert (_sent(first), _sent(second), second.task) == (["pptx"] * 3, ["pdf"], None)
+    _finish(runner, first, 40)
+    assert _sent(first) == ["pptx"] * 4 and not any(runner._waiting.values())
 
-    def finish(worker: Any) -> None:
-        worker.task = None
-        runner._dispatch()
-
-    finish(first)  # the older pptx waits: the second docx goes to the worker that has docx
-    finish(second)
-    finish(first)  # nothing of its formats is left, so it takes the oldest output there is
-    assert [t.format for t in first.connection.sent] == ["docx", "docx", "pptx"]
-    assert [t.format for t in second.connection.sent] == ["pdf", "pdf"]
-    assert len(workers) == 2  # never more workers than jobs
 
 
 def test_preloading_workers_load_the_formats_they_will_be_given_first(
@@ -509,25 +553,14 @@ def test_preloading_workers_load_the_formats_they_will_be_given_first(
         monkeypatch: pytest.MonkeyPatch) -> None:
     from kzreport import build as build_module
 
-    runner = build_module._TaskRunner(jobs=2, most=10, progress=None)
-    workers: list[Any] = []
-
-    def start() -> Any:
-        worker = build_module._Worker(process=None, connection=_Sent())  # type: ignore[arg-type]
-        workers.append(worker)
-        runner._workers.append(worker)
-        return worker
-
-    monkeypatch.setattr(runner, "_start", start)
-    monkeypatch.setattr(runner, "_collect", lambda block: None)
+    runner, workers = _fake_runner(monkeypatch)
     runner.preload(("docx", "pdf", "pptx"))
     assert [w.connection.sent for w in workers] == [["docx"], ["pdf"]]
-    for name in ("docx", "pdf"):
+    for name in ("pdf", "docx"):
         runner.submit(build_module._Task(seed, layout, name, tmp_path / name))
-    assert [[t if isinstance(t, str) else t.format for t in w.connection.sent]
-            for w in workers] == [
-        ["docx", "docx"], ["pdf", "pdf"]]
+    assert [_sent(w) for w in workers] == [["docx", "docx"], ["pdf", "pdf"]]
     assert len(workers) == 2
+
 
 
 class _Pipe:

@@ -6,6 +6,7 @@ import contextlib
 import functools
 import hashlib
 import json
+import math
 import os
 import shlex
 import tempfile
@@ -507,12 +508,14 @@ _Result = tuple[list[Problem], int] | None
 
 @dataclass
 class _Worker:
-    """A worker process, the parent's end of its pipe, the formats it has rendered (so it has
-    their libraries loaded) and the output it is rendering now."""
+    """A worker process, the parent's end of its pipe, the formats whose libraries it has
+    loaded (or been asked to), those it has finished an output of, and the output it is
+    rendering now."""
 
     process: BaseProcess
     connection: Connection
     formats: set[str] = field(default_factory=set)
+    rendered: set[str] = field(default_factory=set)
     task: int | None = None
 
 
@@ -547,10 +550,24 @@ class _TaskRunner:
     worker processes that start with the first output, so that they load their libraries
     while later sources are still being read.
 
-    Workers specialise: a free worker takes the oldest waiting output of a format it has
-    rendered before, and another only when there is none. Each format's library (reportlab,
-    python-docx, python-pptx: about a quarter of a second each to import) then loads in as
-    few workers as it can, and a batch spends its time rendering, not importing.
+    Workers specialise, because a format's first output in a process costs as much as several
+    more (importing reportlab, python-docx or python-pptx and preparing the template), so
+    each library should load in as few workers as the load can be balanced with. A free
+    worker takes the oldest waiting output of, in this order of preference:
+
+    1. a format no worker has loaded: someone has to, and the sooner the better;
+    2. a format only it has loaded, the one that costs most to start first (see
+       ``_start_up``): nobody else can take those without loading them too, and the cheap
+       ones are better left waiting for another worker to share;
+    3. a format it shares with other workers: these even out the workers' loads at the end;
+    4. a format other workers have loaded, when what waits of it is worth loading it again
+       (see ``_worth_loading``), the cheapest to start first; it becomes a shared format.
+
+    With ``-j 2`` and the three formats, one worker renders the PDFs and the other the decks
+    while the briefs wait, until the first runs out of PDFs and takes the briefs: they, the
+    cheapest to start, are what both workers load, and what evens out their loads. The
+    offers of all free workers are compared, so an output goes to the worker that prefers it
+    most.
     """
 
     def __init__(self, jobs: int, most: int,
@@ -563,6 +580,10 @@ class _TaskRunner:
         #: Outputs not yet sent to a worker, oldest first, by format.
         self._waiting: dict[str, deque[int]] = {}
         self._workers: list[_Worker] = []
+        #: Milliseconds of the first output of each format a worker rendered (its start-up
+        #: included) and of the latest later one.
+        self._first_ms: dict[str, int] = {}
+        self._later_ms: dict[str, int] = {}
 
     def preload(self, formats: Sequence[str]) -> None:
         """Start the workers now, each loading the library of the format it will be given
@@ -599,21 +620,57 @@ class _TaskRunner:
         return self._results
 
     def _dispatch(self) -> None:
-        """Give every free worker an output, starting workers up to the number of jobs."""
+        """Give free workers the outputs they should take (see the class): the best-placed
+        worker first, starting workers up to the number of jobs. Whenever every worker is
+        free, some worker takes an output: each waiting format is either loaded by a worker,
+        which takes it, or by none (preference 1)."""
         while any(self._waiting.values()):
-            worker = next((w for w in self._workers if w.task is None), None)
-            if worker is None:
-                if len(self._workers) == self._jobs:
-                    return
-                worker = self._start()
-            heads = {name: queue[0] for name, queue in self._waiting.items() if queue}
-            known = [heads[name] for name in worker.formats if name in heads]
-            index = min(known or heads.values())
+            offers = [(choice, n, worker) for n, worker in enumerate(self._workers)
+                      if worker.task is None and (choice := self._choose(worker)) is not None]
+            if offers:
+                (_, index), _, worker = min(offers, key=lambda offer: offer[:2])
+            elif len(self._workers) < self._jobs and (choice := self._choose(None)):
+                index, worker = choice[1], self._start()
+            else:
+                return
             task = self._tasks[index]
             self._waiting[task.format].popleft()
             worker.formats.add(task.format)
             worker.task = index
             worker.connection.send(task)
+
+    def _choose(self, worker: _Worker | None) -> tuple[int, int] | None:
+        """The preference (1 to 4, see the class) and index of the waiting output ``worker``
+        (None: a worker yet to start) should take next; None when it should wait."""
+        heads = {name: queue[0] for name, queue in self._waiting.items() if queue}
+        mine = worker.formats if worker is not None else set()
+        elsewhere = set().union(*(w.formats for w in self._workers if w is not worker))
+        fresh = [index for name, index in heads.items() if name not in mine | elsewhere]
+        if fresh:
+            return 1, min(fresh)
+        own = [(name, index) for name, index in heads.items() if name in mine - elsewhere]
+        if own:  # a start-up not measured yet counts as the dearest: it is about to be
+            return 2, min(own, key=lambda item: (-(self._start_up(item[0]) or math.inf),
+                                                 item[1]))[1]
+        shared = [index for name, index in heads.items() if name in mine]
+        if shared:
+            return 3, min(shared)
+        loadable = [(self._start_up(name) or math.inf, index) for name, index in heads.items()
+                    if self._worth_loading(name)]
+        return (4, min(loadable)[1]) if loadable else None  # the cheapest to start
+
+    def _start_up(self, name: str) -> int | None:
+        """The milliseconds a worker's first output of format ``name`` cost over a later one
+        (its library and template), once both have been measured."""
+        first, later = self._first_ms.get(name), self._later_ms.get(name)
+        return None if first is None or later is None else max(0, first - later)
+
+    def _worth_loading(self, name: str) -> bool:
+        """Whether another worker should load format ``name``: when the outputs of it still
+        waiting take longer than twice its start-up, so that sharing them gains more than the
+        start-up costs. Without timings yet, yes."""
+        start_up = self._start_up(name)
+        return start_up is None or len(self._waiting[name]) * self._later_ms[name] > 2 * start_up
 
     def _start(self) -> _Worker:
         import multiprocessing
@@ -643,8 +700,20 @@ class _TaskRunner:
                 self._workers.remove(worker)
                 worker.process.join()
                 worker.connection.close()
+            self._time(worker, self._tasks[worker.task].format, result)
             self._finish(worker.task, result)
             worker.task = None
+
+    def _time(self, worker: _Worker, name: str, result: _Result) -> None:
+        """Record how long ``worker`` took for an output of format ``name`` (see
+        ``_worth_loading``); failed outputs, which report no time, tell nothing."""
+        if result is None or not result[1]:
+            return
+        if name in worker.rendered:
+            self._later_ms[name] = result[1]
+        else:
+            worker.rendered.add(name)
+            self._first_ms.setdefault(name, result[1])
 
     def _finish(self, index: int, result: _Result) -> None:
         self._results[index] = result
