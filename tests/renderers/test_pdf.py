@@ -592,3 +592,42 @@ def test_a_face_is_registered_only_when_a_paper_sets_text_in_it(tmp_path: Path) 
     pdf = render(read_source(code), layout, tmp_path)
     assert mono_faces() == {"Vera.ttf"}
     assert "kzreport build paper.md" in pdftotext(pdf)
+
+
+def test_reportlab_loads_without_compiling_its_url_pattern_until_used() -> None:
+    # A fresh interpreter: this one has loaded reportlab already.
+    script = """
+import re
+compile_before = re.compile
+from kzreport.renderers import renderers
+renderers()["pdf"].load()
+from reportlab.platypus import paragraph
+lazy = paragraph.uri_pat
+assert re.compile is compile_before, "re.compile is restored"
+assert type(lazy).__name__ == "LazyPattern" and not lazy.compiled
+uris = ("https://example.com/a/b", "HTTP://Example.org/x", "mailto:x@y.z", "not a url")
+with_lazy = [paragraph._uri_split_pairs(uri) for uri in uris]
+assert lazy.compiled
+paragraph.uri_pat = re.compile(lazy.pattern, lazy.flags)
+assert with_lazy == [paragraph._uri_split_pairs(uri) for uri in uris]
+assert with_lazy[0] and with_lazy[-1] is None
+print("ok")
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_a_lazy_pattern_compiles_once_on_first_use() -> None:
+    from kzreport.renderers.pdf import LazyPattern
+
+    compiled: list[str] = []
+
+    def compile_now(pattern: str, flags: int) -> re.Pattern[str]:
+        compiled.append(pattern)
+        return re.compile(pattern, flags)
+
+    lazy = LazyPattern("a+b", re.I, compile_now)
+    assert not lazy.compiled and compiled == []
+    assert lazy.match("AAB") and lazy.search("xab") and lazy.pattern == "a+b"
+    assert compiled == ["a+b"]
