@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from kzreport.errors import Problem, RenderError
 from kzreport.layout import FontFamily, Layout, Logo
@@ -405,7 +405,7 @@ def _title_slide(deck: Deck, slide: Any, title: str) -> None:
                                         deck.document.lines.get("subtitle")))
         box = _shrink_to_text(frame, result, bottom=bottom)
         shape = subtitle_shape if subtitle_shape is not None else _textbox(slide, box)
-        _write(deck, shape, box, [par], result.size, anchor="b")
+        _write(deck, slide, shape, box, [par], result.size, anchor="b")
         bottom = box.top - SUBTITLE_GAP_PT
     else:
         _remove(subtitle_shape)
@@ -418,7 +418,7 @@ def _title_slide(deck: Deck, slide: Any, title: str) -> None:
                                     "shorten the title or move words into the subtitle",
                                     deck.document.lines.get("title")))
     box = _shrink_to_text(frame, result, bottom=bottom)
-    _write(deck, _title_shape(slide), box, [title_par], result.size, anchor="b")
+    _write(deck, slide, _title_shape(slide), box, [title_par], result.size, anchor="b")
 
     # Byline: each author's name, then their affiliation; then organization and date.
     gap = round(g.height * BYLINE_GAP, 2)
@@ -439,7 +439,7 @@ def _title_slide(deck: Deck, slide: Any, title: str) -> None:
                            problem=("the authors, organization and date do not fit on the "
                                     "title slide", "shorten the affiliations",
                                     deck.document.lines.get("authors")))
-    _write(deck, _textbox(slide, below), below, pars, result.size)
+    _write(deck, slide, _textbox(slide, below), below, pars, result.size)
 
 
 def _byline(deck: Deck, form: str) -> list[Par]:
@@ -490,7 +490,7 @@ def _logo(slide: Any, logo: Logo, area: Box) -> Box:
     picture = slide.shapes.add_picture(str(logo.path), _emu(left), _emu(area.top),
                                        _emu(width), _emu(height))
     picture._element.nvPicPr.cNvPr.set("descr", "")
-    _decorative(picture)
+    _decorative(picture._element)
     room = area.width - width - LOGO_GAP_PT
     if logo.placement == "left":
         return Box(area.left + width + LOGO_GAP_PT, area.top, room, area.height)
@@ -518,7 +518,7 @@ def _summary_slide(deck: Deck, slide: Any, title: str) -> None:
     _rectangle(slide, Box(box.left, box.top, ACCENT_STRIPE_PT, box.height), layout.colors.accent,
                behind=True)
     shape = _body_shape(slide, box)
-    _write(deck, shape, box, pars, result.size, inset=(inset_x, inset_y), anchor="m")
+    _write(deck, slide, shape, box, pars, result.size, inset=(inset_x, inset_y), anchor="m")
 
 
 def _key_point_slide(number: int, point: KeyPoint) -> Callable[[Deck, Any, str], None]:
@@ -540,7 +540,7 @@ def _key_point_slide(number: int, point: KeyPoint) -> Callable[[Deck, Any, str],
                                   f"key point {number} does not fit on its slide at "
                                   f"{layout.slides.body_min:g} pt",
                                   "shorten it or move detail into sub-bullets")
-            _write(deck, _body_shape(slide, box), box, pars, size)
+            _write(deck, slide, _body_shape(slide, box), box, pars, size)
         else:
             _remove(_placeholder(slide, ("BODY", "OBJECT")))
         if point.details:
@@ -567,7 +567,7 @@ def _closing_slide(deck: Deck, slide: Any, title: str) -> None:
                                         "shorten the disclaimer",
                                         deck.document.lines.get("disclaimer")))
         box = _shrink_to_text(room, result, bottom=area.bottom)
-        _write(deck, _textbox(slide, box), box, pars, result.size, anchor="b")
+        _write(deck, slide, _textbox(slide, box), box, pars, result.size, anchor="b")
         _rectangle(slide, Box(box.left + fit.DEFAULT_INSET_X, box.top - HAIRLINE_GAP_PT,
                               box.width - 2 * fit.DEFAULT_INSET_X, HAIRLINE_PT), colors.rule)
         links_bottom = box.top - 2 * HAIRLINE_GAP_PT
@@ -587,7 +587,7 @@ def _closing_slide(deck: Deck, slide: Any, title: str) -> None:
                               f"the further-reading links do not fit on the closing slide "
                               f"at {layout.slides.body_min:g} pt", "list fewer links",
                               largest=min(layout.slides.body_max, LINKS_MAX_PT))
-        _write(deck, shape if shape is not None else _textbox(slide, box), box, pars, size)
+        _write(deck, slide, shape if shape is not None else _textbox(slide, box), box, pars, size)
     elif shape is not None:
         _remove(shape)
 
@@ -625,7 +625,7 @@ def _content_title(deck: Deck, slide: Any, title: str, eyebrow: str | None,
                                         f"{s.title_min:g} pt", "shorten the headline", line),
                                warn=True)
     box = _shrink_to_text(zone, result)
-    _write(deck, _title_shape(slide), box, [par], result.size)
+    _write(deck, slide, _title_shape(slide), box, [par], result.size)
     rule_top = box.bottom + TITLE_RULE_GAP_PT
     rule_width, rule_height = TITLE_RULE_PT
     _rectangle(slide, Box(g.margin + fit.DEFAULT_INSET_X, rule_top, rule_width, rule_height),
@@ -716,7 +716,8 @@ def _banners(deck: Deck, slide: Any, marking: str) -> None:
 
 
 def _small_line(deck: Deck, slide: Any, box: Box, par: Par, anchor: str,
-                shape: Any = None, inset_y: float = 1.0, largest: float = SMALL_MAX_PT) -> None:
+                shape: XmlElement | None = None, inset_y: float = 1.0,
+                largest: float = SMALL_MAX_PT) -> None:
     """One line of small text (footer, banner, label), shrunk and then shortened with an
     ellipsis until it fits: these lines repeat what the title slide says in full."""
     frame = box.frame(fit.DEFAULT_INSET_X, inset_y)
@@ -727,8 +728,8 @@ def _small_line(deck: Deck, slide: Any, box: Box, par: Par, anchor: str,
             break
         cut = text[:-2].rstrip() + "…"
         par = replace(par, runs=(replace(par.runs[0], text=cut),))
-    _write(deck, shape if shape is not None else _textbox(slide, box), box, [par], result.size,
-           inset=(fit.DEFAULT_INSET_X, inset_y), anchor=anchor)
+    _write(deck, slide, shape if shape is not None else _textbox(slide, box), box, [par],
+           result.size, inset=(fit.DEFAULT_INSET_X, inset_y), anchor=anchor)
 
 
 # ---------------------------------------------------------------- speaker notes
@@ -846,14 +847,15 @@ def _face(family: FontFamily, run: Run, layout: Layout) -> Path:
     return (layout.fonts.mono if run.mono else family).face(run.bold, run.italic)
 
 
-def _write(deck: Deck, shape: Any, box: Box, pars: Sequence[Par], size: float,
-           inset: tuple[float, float] = (fit.DEFAULT_INSET_X, fit.DEFAULT_INSET_Y),
+def _write(deck: Deck, slide: Any, shape: XmlElement, box: Box, pars: Sequence[Par],
+           size: float, inset: tuple[float, float] = (fit.DEFAULT_INSET_X, fit.DEFAULT_INSET_Y),
            anchor: str = "t") -> None:
-    """Place ``shape`` at ``box`` and fill it with ``pars`` at fitted ``size``: every size,
-    spacing, indent and inset explicit, autofit off, so PowerPoint and LibreOffice lay out
-    exactly what was measured whatever the template's styles say."""
+    """Place ``shape`` (a ``p:sp`` of ``slide``) at ``box`` and fill it with ``pars`` at
+    fitted ``size``: every size, spacing, indent and inset explicit, autofit off, so
+    PowerPoint and LibreOffice lay out exactly what was measured whatever the template's
+    styles say."""
     _place(shape, box)
-    body = shape._element.get_or_add_txBody()
+    body = cast(Any, shape).get_or_add_txBody()  # python-pptx's p:sp (CT_Shape)
     body_pr = body.find(_a("bodyPr"))
     for attribute in ("rot", "vert", "numCol", "anchorCtr"):  # a template's placeholder may
         body_pr.attrib.pop(attribute, None)
@@ -869,7 +871,7 @@ def _write(deck: Deck, shape: Any, box: Box, pars: Sequence[Par], size: float,
     else:
         body_pr.insert(0, no_autofit)
     _clear_paragraphs(body)
-    part = shape.part
+    part = slide.part
     for index, par in enumerate(pars):
         metrics = deck.measure(par)
         paragraph = _child(body, "p")
@@ -962,9 +964,10 @@ def unique_titles(titles: Sequence[str]) -> list[str]:
 # ---------------------------------------------------------------- shapes
 
 
-def _place(shape: Any, box: Box) -> None:
+def _place(shape: XmlElement, box: Box) -> None:
     """Set ``shape``'s position and size (its ``a:xfrm``, first in its shape properties)."""
-    shape_properties = shape._element.spPr
+    shape_properties = shape.find(_p("spPr"))
+    assert shape_properties is not None  # a shape's only required child
     xfrm = shape_properties.find(_a("xfrm"))
     if xfrm is None:
         xfrm = shape_properties.makeelement(_a("xfrm"), {})
@@ -981,7 +984,7 @@ def _emu(points: float) -> Any:
     return Emu(round(points * EMU_PER_PT))
 
 
-def _textbox(slide: Any, box: Box) -> Any:
+def _textbox(slide: Any, box: Box) -> XmlElement:
     """A text box at ``box``, written as python-pptx's ``add_textbox`` would (same XML, id
     and name) without its XPath searches."""
     shape, properties, body = _new_shape(slide, "TextBox", txBox="1")
@@ -990,12 +993,11 @@ def _textbox(slide: Any, box: Box) -> Any:
     _child(body, "lstStyle")
     _child(body, "p")
     _append_shape(slide.shapes._spTree, shape)
-    textbox = slide.shapes._shape_factory(shape)
-    _place(textbox, box)
-    return textbox
+    _place(shape, box)
+    return shape
 
 
-def _rectangle(slide: Any, box: Box, color: str, behind: bool = False) -> Any:
+def _rectangle(slide: Any, box: Box, color: str, behind: bool = False) -> XmlElement:
     """A borderless filled rectangle marked decorative, written as python-pptx's
     ``add_shape`` would (same id and name) but without its theme style (``p:style``), which
     can add a shadow or outline: only our fill shows. ``behind`` draws it under the
@@ -1008,13 +1010,12 @@ def _rectangle(slide: Any, box: Box, color: str, behind: bool = False) -> Any:
     _child(_child(body, "p"), "pPr", algn="ctr")
     first_placeholder = _first_placeholder(slide, lambda _ph: True) if behind else None
     if first_placeholder is not None:
-        first_placeholder._element.addprevious(shape)
+        first_placeholder.addprevious(shape)
     else:
         _append_shape(slide.shapes._spTree, shape)
-    rectangle = slide.shapes._shape_factory(shape)
-    _place(rectangle, box)
-    _decorative(rectangle)
-    return rectangle
+    _place(shape, box)
+    _decorative(shape)
+    return shape
 
 
 def _new_shape(slide: Any, kind: str,
@@ -1061,24 +1062,25 @@ def _background(slide: Any, color: str) -> None:
     _child(properties, "effectLst")
 
 
-def _decorative(shape: Any) -> None:
-    """Mark ``shape`` decorative (Office's ``adec:decorative``): no alt text is owed for it."""
+def _decorative(shape: XmlElement) -> None:
+    """Mark ``shape`` (a ``p:sp`` or ``p:pic``) decorative (Office's ``adec:decorative``): no
+    alt text is owed for it."""
     from pptx.oxml.ns import qn
 
-    c_nv_pr = shape._element.xpath("./*[1]/p:cNvPr")[0]
+    c_nv_pr = shape[0].find(_p("cNvPr"))
     ext_lst = _sub_element()(c_nv_pr, qn("a:extLst"))
     ext = _sub_element()(ext_lst, qn("a:ext"), uri=_DECORATIVE_EXT)
     _sub_element()(ext, f"{{{_DECORATIVE_NS}}}decorative", nsmap={"adec": _DECORATIVE_NS},
                      val="1")
 
 
-def _placeholder(slide: Any, kinds: Sequence[str]) -> Any:
+def _placeholder(slide: Any, kinds: Sequence[str]) -> XmlElement | None:
     """The slide's first placeholder of one of ``kinds`` (``PP_PLACEHOLDER`` names)."""
     wanted = {_PLACEHOLDER_TYPES[kind] for kind in kinds}
     return _first_placeholder(slide, lambda ph: ph.get("type", "obj") in wanted)
 
 
-def _title_shape(slide: Any) -> Any:
+def _title_shape(slide: Any) -> XmlElement:
     """The slide's title placeholder (index 0, as python-pptx's ``shapes.title``):
     ``_slide_layout`` only picks layouts that have one."""
     shape = _first_placeholder(slide, lambda ph: ph.get("idx", "0") == "0")
@@ -1086,27 +1088,27 @@ def _title_shape(slide: Any) -> Any:
     return shape
 
 
-def _first_placeholder(slide: Any, wanted: Callable[[XmlElement], bool]) -> Any:
-    """The slide's first placeholder shape whose ``p:ph`` is ``wanted``, found in the XML:
-    python-pptx's placeholder properties run an XPath search per shape and property."""
-    shapes = slide.shapes
-    for shape in shapes._spTree.iterchildren(_p("sp")):
+def _first_placeholder(slide: Any, wanted: Callable[[XmlElement], bool]) -> XmlElement | None:
+    """The slide's first placeholder shape (``p:sp``) whose ``p:ph`` is ``wanted``, found in
+    the XML: python-pptx's placeholder properties run an XPath search per shape and
+    property."""
+    shape: XmlElement
+    for shape in slide.shapes._spTree.iterchildren(_p("sp")):
         ph = shape.find(_PH_PATH)
         if ph is not None and wanted(ph):
-            return shapes._shape_factory(shape)
+            return shape
     return None
 
 
-def _body_shape(slide: Any, box: Box) -> Any:
+def _body_shape(slide: Any, box: Box) -> XmlElement:
     """The slide's body placeholder (so the outline view shows the text), else a text box."""
     shape = _placeholder(slide, ("BODY", "OBJECT"))
     return shape if shape is not None else _textbox(slide, box)
 
 
-def _remove(shape: Any) -> None:
-    if shape is not None:
-        element = shape._element
-        element.getparent().remove(element)
+def _remove(shape: XmlElement | None) -> None:
+    if shape is not None and (parent := shape.getparent()) is not None:
+        parent.remove(shape)
 
 
 # ---------------------------------------------------------------- presentation
@@ -1230,6 +1232,9 @@ def _add_slide(prs: Any, slide_layout: Any, placeholders: Sequence[XmlElement]) 
     tree = slide.shapes._spTree
     for shape in placeholders:
         tree.append(copy.deepcopy(shape))
+    # Every later shape is added through this slide's one ``shapes``: it can count the ids on
+    # instead of searching the slide for the largest one each time.
+    slide.shapes.turbo_add_enabled = True
     prs.slides._sldIdLst.add_sldId(rel_id)
     return slide
 
