@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
@@ -145,3 +147,46 @@ def test_text_is_escaped_as_saxutils_escapes_it(text: str) -> None:
 @pytest.mark.parametrize("text", AWKWARD_TEXTS)
 def test_an_attribute_value_reads_back_unchanged(text: str) -> None:
     assert ElementTree.fromstring(f"<t a={xml_attribute(text)}/>").get("a") == text
+
+
+def _office_packages() -> list[tuple[Any, Callable[[PackageParts], None]]]:
+    """A python-docx and a python-pptx package with relationships (and a hyperlink), each with
+    its library's own way of writing its parts."""
+    import docx
+    import pptx
+    from docx.opc.constants import RELATIONSHIP_TYPE as DOCX_RT
+    from docx.opc.pkgwriter import PackageWriter as DocxWriter
+    from pptx.opc.constants import RELATIONSHIP_TYPE as PPTX_RT
+    from pptx.opc.serialized import PackageWriter as PptxWriter
+
+    word = docx.Document()
+    word.part.relate_to("https://example.org/", DOCX_RT.HYPERLINK, is_external=True)
+    deck = pptx.Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[1])
+    slide.part.relate_to("https://example.org/", PPTX_RT.HYPERLINK, is_external=True)
+    word_parts = word.part.package.parts
+    deck_parts = tuple(deck.part.package.iter_parts())
+    # Their writers take any object with write(pack_uri, blob) for the zip they write to.
+    docx_writer: Any = DocxWriter
+    pptx_writer: Any = PptxWriter("", deck.part.package._rels, deck_parts)
+    return [
+        (word_parts, lambda into: docx_writer._write_parts(into, word_parts)),
+        (deck_parts, lambda into: pptx_writer._write_parts(into)),
+    ]
+
+
+@pytest.mark.parametrize("most", [512, 0])
+def test_parts_are_written_as_the_libraries_write_them(
+        most: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kzreport.renderers import _common
+
+    monkeypatch.setattr(_common, "_RELATIONSHIPS_XML", {})
+    monkeypatch.setattr(_common, "_RELATIONSHIPS_XML_MOST", most)
+    for members, library_writes in _office_packages():
+        theirs, ours, again = PackageParts(), PackageParts(), PackageParts()
+        library_writes(theirs)
+        ours.write_parts(members)
+        again.write_parts(members)
+        assert ours.entries == theirs.entries == again.entries
+        assert any(name.endswith(".rels") for name in ours.entries)
+    assert bool(_common._RELATIONSHIPS_XML) == bool(most)  # kept, or never beyond the bound

@@ -479,7 +479,7 @@ class _BriefWriter:
             part.before_marshal()
         writer._write_content_types_stream(parts, package.parts)
         writer._write_pkg_rels(parts, package.rels)
-        writer._write_parts(parts, package.parts)
+        parts.write_parts(package.parts)
         return parts
 
     def _properties(self) -> None:

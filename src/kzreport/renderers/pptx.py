@@ -1265,11 +1265,12 @@ def _parts(prs: Any) -> PackageParts:
 
     package = prs.part.package
     # Its steps take any object with write(pack_uri, blob) in place of a zip writer.
-    writer: Any = PackageWriter("", package._rels, tuple(package.iter_parts()))
+    members = tuple(package.iter_parts())
+    writer: Any = PackageWriter("", package._rels, members)
     parts = PackageParts()
     writer._write_content_types_stream(parts)
     writer._write_pkg_rels(parts)
-    writer._write_parts(parts)
+    parts.write_parts(members)
     return parts
 
 
