@@ -648,29 +648,31 @@ class _TaskRunner:
         fresh = [index for name, index in heads.items() if name not in mine | elsewhere]
         if fresh:
             return 1, min(fresh)
-        own = [(name, index) for name, index in heads.items() if name in mine - elsewhere]
-        if own:  # a start-up not measured yet counts as the dearest: it is about to be
-            return 2, min(own, key=lambda item: (-(self._start_up(item[0]) or math.inf),
-                                                 item[1]))[1]
+        own = [(-self._start_up(name), index) for name, index in heads.items()
+               if name in mine - elsewhere]
+        if own:
+            return 2, min(own)[1]
         shared = [index for name, index in heads.items() if name in mine]
         if shared:
             return 3, min(shared)
-        loadable = [(self._start_up(name) or math.inf, index) for name, index in heads.items()
+        loadable = [(self._start_up(name), index) for name, index in heads.items()
                     if self._worth_loading(name)]
-        return (4, min(loadable)[1]) if loadable else None  # the cheapest to start
+        return (4, min(loadable)[1]) if loadable else None
 
-    def _start_up(self, name: str) -> int | None:
+    def _start_up(self, name: str) -> float:
         """The milliseconds a worker's first output of format ``name`` cost over a later one
-        (its library and template), once both have been measured."""
+        (its library and template); infinite until both have been measured, as a format
+        about to be measured may well be the dearest."""
         first, later = self._first_ms.get(name), self._later_ms.get(name)
-        return None if first is None or later is None else max(0, first - later)
+        return math.inf if first is None or later is None else max(0, first - later)
 
     def _worth_loading(self, name: str) -> bool:
         """Whether another worker should load format ``name``: when the outputs of it still
         waiting take longer than twice its start-up, so that sharing them gains more than the
         start-up costs. Without timings yet, yes."""
         start_up = self._start_up(name)
-        return start_up is None or len(self._waiting[name]) * self._later_ms[name] > 2 * start_up
+        waiting = len(self._waiting[name])
+        return start_up == math.inf or waiting * self._later_ms[name] > 2 * start_up
 
     def _start(self) -> _Worker:
         import multiprocessing

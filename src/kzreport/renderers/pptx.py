@@ -817,9 +817,9 @@ def _child(parent: XmlElement, tag: str, attributes: dict[str, str] | None = Non
 
 @functools.cache
 def _sub_element() -> Callable[..., XmlElement]:
-    """lxml's ``SubElement``, imported on first use so that lxml stays out of start-up, and
-    only then: a deck makes hundreds of elements, and an import statement in the function
-    that makes each cost as much as making it."""
+    """lxml's ``SubElement``, looked up once: importing lxml with this module would slow
+    start-up, and an import statement in a function that makes hundreds of elements a deck
+    cost as much as each element."""
     from lxml import etree
 
     return etree.SubElement
