@@ -547,8 +547,8 @@ def _load(format_name: str) -> None:
 
 class _TaskRunner:
     """Renders outputs as they are planned: here when there is one job (or one output), else in
-    worker processes that start with the first output, so that they load their libraries
-    while later sources are still being read.
+    worker processes that start with the first output, or before the first source is read
+    (``preload``), so that they load their libraries while the sources are still being read.
 
     Workers specialise, because a format's first output in a process costs as much as several
     more (importing reportlab, python-docx or python-pptx and preparing the template), so
