@@ -577,10 +577,16 @@ def test_a_face_is_registered_only_when_a_paper_sets_text_in_it(tmp_path: Path) 
     (fonts / "layout.toml").write_text("\n".join(lines) + "\n", "utf-8")
     layout = load_layout("vera", tmp_path)
 
+    from kzreport.renderers._pdf_styles import PdfFonts
+
+    # By kzreport's names for the layout's faces: reportlab gives a face whose PostScript name
+    # it has seen before (another test's copy of Vera) the file it read first.
+    faces = PdfFonts(layout)._faces
+
     def mono_faces() -> set[str]:
-        return {Path(pdfmetrics.getFont(name).face.filename).name
-                for name in pdfmetrics.getRegisteredFontNames()
-                if Path(getattr(pdfmetrics.getFont(name).face, "filename", "")).parent == fonts}
+        registered = set(pdfmetrics.getRegisteredFontNames())
+        return {path.name for name, (path, role, _) in faces.items()
+                if role == "mono" and name in registered}
 
     key_points = "## Key Points\n\n- **Point.** Said."
     prose = write_source(tmp_path, "title: Prose\nauthors: [X]\ndate: 2024-01-01",
