@@ -16,7 +16,7 @@ IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpeg", "GIF": "gif", "BMP": "bmp", "TIFF
 _UNICODE_CMAPS = ((3, 10), (0, 6), (0, 4), (3, 1), (0, 3), (0, 2), (0, 1), (0, 0))
 #: Characters no face is asked to draw: line layout, and the soft hyphen, which the PDF drops
 #: (or draws as a hyphen where it breaks a line) and Office applications hide.
-_NOT_DRAWN = frozenset(map(ord, "\n\r\t\u00ad"))
+_NOT_DRAWN = frozenset("\n\r\t\u00ad")
 #: Tables every font needs: to map characters, to measure them, and to embed their outlines.
 _REQUIRED_TABLES = ("cmap", "head", "hhea", "hmtx", "glyf", "loca")
 #: The fewest bytes of the fixed-size tables that are read field by field.
@@ -69,9 +69,8 @@ class FontFile:
     @cached_property
     def characters(self) -> frozenset[str]:
         """The characters the font can show (see ``drawable``); kept, since every paper of a
-        batch checks its text against the same few fonts, as strings, so that a text is
-        checked with one set difference."""
-        return frozenset(map(chr, drawable(self.cmap.keys())))
+        batch checks its text against the same few fonts."""
+        return drawable(self.cmap.keys())
 
     def table(self, tag: str) -> bytes:
         """The bytes of table ``tag``; ``FontFileError`` when the font has none."""
@@ -93,11 +92,12 @@ def font_characters(path: Path) -> frozenset[str]:
     return read_font(path).characters
 
 
-def drawable(codes: Collection[int]) -> frozenset[int]:
-    """The code points a font mapping ``codes`` can show: those, the characters no face is
-    asked to draw, and the no-break space, which PDF and Office writers draw as a space when a
-    font has no glyph of its own for it."""
-    return frozenset(codes) | _NOT_DRAWN | ({0xA0} if 0x20 in codes else set())
+def drawable(codes: Collection[int]) -> frozenset[str]:
+    """The characters a font mapping code points ``codes`` can show: those, the characters no
+    face is asked to draw, and the no-break space, which PDF and Office writers draw as a
+    space when a font has no glyph of its own for it. As strings, so that a text is checked
+    with one set difference."""
+    return frozenset(map(chr, codes)) | _NOT_DRAWN | ({"\xa0"} if 0x20 in codes else set())
 
 
 @lru_cache(maxsize=32)

@@ -100,8 +100,7 @@ class PdfFonts:
         # reportlab reuses an already registered face of the same PostScript name, so the
         # character map must come from the font it will actually draw with.
         if name not in _CHARACTERS:
-            codes = drawable(pdfmetrics.getFont(name).face.charToGlyph.keys())
-            _CHARACTERS[name] = frozenset(map(chr, codes))
+            _CHARACTERS[name] = drawable(pdfmetrics.getFont(name).face.charToGlyph.keys())
         self._registered.add(name)
 
     def has_glyph(self, font: str, char: str) -> bool:

@@ -249,11 +249,8 @@ def xmp_packet(info: DocumentInfo, pdfua: bool) -> bytes:
     """The XMP metadata packet: Dublin Core title, creators, description, language and
     subjects; producer, tool and dates; and the PDF/UA identification when ``pdfua``."""
 
-    def text(value: str) -> str:
-        return xml_escape(value)
-
     def items(values: tuple[str, ...]) -> str:
-        return "".join(f"<rdf:li>{text(v)}</rdf:li>" for v in values)
+        return "".join(f"<rdf:li>{xml_escape(v)}</rdf:li>" for v in values)
 
     when = info.created.strftime("%Y-%m-%dT%H:%M:%SZ")
     lines = [
@@ -266,19 +263,19 @@ def xmp_packet(info: DocumentInfo, pdfua: bool) -> bytes:
         ' xmlns:xmp="http://ns.adobe.com/xap/1.0/"',
         ' xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">',
         "<dc:format>application/pdf</dc:format>",
-        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{text(info.title)}</rdf:li>'
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{xml_escape(info.title)}</rdf:li>'
         "</rdf:Alt></dc:title>",
         f"<dc:creator><rdf:Seq>{items(info.authors)}</rdf:Seq></dc:creator>",
-        f'<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{text(info.subject)}'
+        f'<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{xml_escape(info.subject)}'
         "</rdf:li></rdf:Alt></dc:description>",
         f"<dc:language><rdf:Bag>{items((info.language,))}</rdf:Bag></dc:language>",
     ]
     if info.keywords:
         lines += [f"<dc:subject><rdf:Bag>{items(info.keywords)}</rdf:Bag></dc:subject>",
-                  f"<pdf:Keywords>{text(', '.join(info.keywords))}</pdf:Keywords>"]
+                  f"<pdf:Keywords>{xml_escape(', '.join(info.keywords))}</pdf:Keywords>"]
     lines += [
-        f"<pdf:Producer>{text(info.producer)}</pdf:Producer>",
-        f"<xmp:CreatorTool>{text(info.creator)}</xmp:CreatorTool>",
+        f"<pdf:Producer>{xml_escape(info.producer)}</pdf:Producer>",
+        f"<xmp:CreatorTool>{xml_escape(info.creator)}</xmp:CreatorTool>",
         f"<xmp:CreateDate>{when}</xmp:CreateDate>",
         f"<xmp:ModifyDate>{when}</xmp:ModifyDate>",
         f"<xmp:MetadataDate>{when}</xmp:MetadataDate>",
