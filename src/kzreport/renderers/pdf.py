@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -31,6 +32,7 @@ class PdfRenderer:
         _writer()
 
 
+@functools.cache
 def _writer() -> Callable[[Document, Layout, Path], list[Problem]]:
     """The PDF writer, imported on first use, so that `kzreport --help` never loads reportlab."""
     with _uri_pattern_compiled_when_used():
@@ -64,8 +66,7 @@ def _uri_pattern_compiled_when_used() -> Iterator[None]:
 
     reportlab compiles it, case-insensitive over most of Unicode, when its paragraph module
     loads: 60-100 ms, a third of importing reportlab, for a pattern used only to hyphenate
-    URLs, which kzreport's PDFs do not. Every other pattern compiles as usual; once reportlab
-    is loaded this does nothing.
+    URLs, which kzreport's PDFs do not. Every other pattern compiles as usual.
     """
     compile_now = re.compile
 

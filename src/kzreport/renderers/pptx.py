@@ -1065,11 +1065,8 @@ def _background(slide: Any, color: str) -> None:
 def _decorative(shape: XmlElement) -> None:
     """Mark ``shape`` (a ``p:sp`` or ``p:pic``) decorative (Office's ``adec:decorative``): no
     alt text is owed for it."""
-    from pptx.oxml.ns import qn
-
-    c_nv_pr = shape[0].find(_p("cNvPr"))
-    ext_lst = _sub_element()(c_nv_pr, qn("a:extLst"))
-    ext = _sub_element()(ext_lst, qn("a:ext"), uri=_DECORATIVE_EXT)
+    c_nv_pr = shape[0][0]  # the shape's non-visual properties open with p:cNvPr
+    ext = _child(_child(c_nv_pr, "extLst"), "ext", uri=_DECORATIVE_EXT)
     _sub_element()(ext, f"{{{_DECORATIVE_NS}}}decorative", nsmap={"adec": _DECORATIVE_NS},
                      val="1")
 
