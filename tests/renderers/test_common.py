@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import zipfile
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -180,7 +181,7 @@ def test_parts_are_written_as_the_libraries_write_them(
         most: int, monkeypatch: pytest.MonkeyPatch) -> None:
     from kzreport.renderers import _common
 
-    monkeypatch.setattr(_common, "_RELATIONSHIPS_XML", {})
+    monkeypatch.setattr(_common, "_RELATIONSHIPS_XML", OrderedDict())
     monkeypatch.setattr(_common, "_RELATIONSHIPS_XML_MOST", most)
     for members, library_writes in _office_packages():
         theirs, ours, again = PackageParts(), PackageParts(), PackageParts()

@@ -33,6 +33,8 @@ _ZIP_END = (2107, 12, 31, 23, 59, 58)
 
 _Template = TypeVar("_Template")
 _Copied = TypeVar("_Copied")
+_Key = TypeVar("_Key")
+_Value = TypeVar("_Value")
 
 
 class TemplateCache(Generic[_Template]):
@@ -152,9 +154,9 @@ class PackageParts:
                 self.write(part.partname.rels_uri, _relationships_xml(relationships))
 
 
-#: Serialized relationship sets by their content (see ``PackageParts.write_parts``); bounded,
-#: since a batch's hyperlinks make sets of their own.
-_RELATIONSHIPS_XML: dict[tuple[object, ...], bytes] = {}
+#: Serialized relationship sets by their content (see ``PackageParts.write_parts``), the most
+#: recently used last; bounded, since a batch's hyperlinks make sets of their own.
+_RELATIONSHIPS_XML: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
 _RELATIONSHIPS_XML_MOST = 512
 
 
@@ -163,12 +165,25 @@ def _relationships_xml(relationships: Any) -> bytes:
     relationships' ids, types, targets and modes (and the library: their XML may differ)."""
     key = (type(relationships), *((r.rId, r.reltype, r.target_ref, r.is_external)
                                   for r in relationships.values()))
-    xml = _RELATIONSHIPS_XML.get(key)
-    if xml is None:
-        xml = relationships.xml
-        if len(_RELATIONSHIPS_XML) < _RELATIONSHIPS_XML_MOST:
-            _RELATIONSHIPS_XML[key] = xml
+    xml: bytes = _remembered(_RELATIONSHIPS_XML, key, lambda: relationships.xml,
+                             _RELATIONSHIPS_XML_MOST)
     return xml
+
+
+def _remembered(memo: OrderedDict[_Key, _Value], key: _Key, make: Callable[[], _Value],
+                most: int, keep: bool = True) -> _Value:
+    """``memo``'s value for ``key``, made by ``make`` the first time and then kept (when
+    ``keep``), the least recently used dropped beyond ``most`` values."""
+    known = memo.get(key)
+    if known is not None:
+        memo.move_to_end(key)
+        return known
+    made = make()
+    if keep:
+        memo[key] = made
+        if len(memo) > most:
+            memo.popitem(last=False)
+    return made
 
 
 def write_package(parts: PackageParts, path: Path, when: dt.datetime) -> None:
@@ -225,17 +240,12 @@ _DEFLATED_LARGEST = 512 * 1024
 
 def _deflated(blob: bytes) -> tuple[int, bytes]:
     """The CRC-32 and raw deflate stream of ``blob``, as ``zipfile`` makes them at level 6."""
-    known = _DEFLATED.get(blob)
-    if known is not None:
-        _DEFLATED.move_to_end(blob)
-        return known
-    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
-    made = zlib.crc32(blob), compressor.compress(blob) + compressor.flush()
-    if len(blob) <= _DEFLATED_LARGEST:
-        _DEFLATED[blob] = made
-        if len(_DEFLATED) > _DEFLATED_SIZE:
-            _DEFLATED.popitem(last=False)
-    return made
+    def deflate() -> tuple[int, bytes]:
+        compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+        return zlib.crc32(blob), compressor.compress(blob) + compressor.flush()
+
+    return _remembered(_DEFLATED, blob, deflate, _DEFLATED_SIZE,
+                       keep=len(blob) <= _DEFLATED_LARGEST)
 
 
 def outline_level(level: int, previous: int) -> int:
