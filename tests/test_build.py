@@ -460,14 +460,18 @@ def test_a_batch_reads_each_layout_once_and_each_source_reports_its_own_error(
         assert [p.path for p in outcome.problems] == [f"{source}:5"]
 
 
-class _Sent:
-    """The parent's end of a worker's pipe, recording what is sent."""
+class _Pipe:
+    """Either end of a worker's pipe: hands out ``incoming`` and records what is sent."""
 
-    def __init__(self) -> None:
+    def __init__(self, *incoming: object) -> None:
+        self.incoming = list(incoming)
         self.sent: list[object] = []
 
-    def send(self, task: object) -> None:
-        self.sent.append(task)
+    def recv(self) -> object:
+        return self.incoming.pop(0)
+
+    def send(self, message: object) -> None:
+        self.sent.append(message)
 
 
 def _fake_runner(monkeypatch: pytest.MonkeyPatch, jobs: int = 2) -> tuple[Any, list[Any]]:
@@ -478,7 +482,7 @@ def _fake_runner(monkeypatch: pytest.MonkeyPatch, jobs: int = 2) -> tuple[Any, l
     workers: list[Any] = []
 
     def start() -> Any:
-        worker = build_module._Worker(process=None, connection=_Sent())  # type: ignore[arg-type]
+        worker = build_module._Worker(process=None, connection=_Pipe())  # type: ignore[arg-type]
         workers.append(worker)
         runner._workers.append(worker)
         return worker
@@ -561,20 +565,6 @@ def test_preloading_workers_load_the_formats_they_will_be_given_first(
     assert [_sent(w) for w in workers] == [["docx", "docx"], ["pdf", "pdf"]]
     assert len(workers) == 2
 
-
-
-class _Pipe:
-    """A worker's end of its pipe: hands out ``incoming``, records what the worker sends."""
-
-    def __init__(self, *incoming: object) -> None:
-        self.incoming = list(incoming)
-        self.sent: list[object] = []
-
-    def recv(self) -> object:
-        return self.incoming.pop(0)
-
-    def send(self, message: object) -> None:
-        self.sent.append(message)
 
 
 class _LoadingRenderer(_DyingRenderer):
