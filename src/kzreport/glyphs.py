@@ -9,6 +9,7 @@ from pathlib import Path
 
 from kzreport.assets import font_characters
 from kzreport.errors import Problem
+from kzreport.labels import BULLETS, fill_label
 from kzreport.layout import FontFamily, Layout
 from kzreport.model import (
     Block,
@@ -24,7 +25,6 @@ from kzreport.model import (
     Span,
     Table,
 )
-from kzreport.renderers._common import BULLETS, fill_label
 
 #: At most this many missing characters are listed: a paper in an uncovered script would
 #: otherwise list thousands, and the first ones tell the story.

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from kzreport.build import build_command, prepare
 from kzreport.errors import KzreportError, Problem
+from kzreport.labels import page_label
 from kzreport.layout import FontFamily, Layout
 from kzreport.model import (
     LINK_SCHEMES,
@@ -32,7 +33,7 @@ from kzreport.model import (
     plain_text,
     walk,
 )
-from kzreport.renderers._common import EMU_PER_PT, page_label
+from kzreport.renderers._common import EMU_PER_PT
 
 #: Mismatches printed per output before the rest are summed up in one line.
 MAX_PROBLEMS_PER_OUTPUT = 20

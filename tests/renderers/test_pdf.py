@@ -17,10 +17,10 @@ import pytest
 from conftest import CHART, FIXTURES, ROOT, SEED, require_tool, write_source
 from kzreport.build import Options, build
 from kzreport.errors import RenderError
+from kzreport.labels import fill_label, page_label
 from kzreport.layout import Layout, load_layout
 from kzreport.model import Document, KeyPoints, Paragraph, Span, plain_text, walk
 from kzreport.renderers import renderers
-from kzreport.renderers._common import fill_label, page_label
 from kzreport.source import read_source
 
 LONG = FIXTURES / "pdf-long.md"

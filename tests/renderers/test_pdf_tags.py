@@ -15,6 +15,7 @@ import pytest
 from pypdf.generic import ArrayObject, ContentStream, DictionaryObject
 
 from conftest import FIXTURES, require_tool, write_source
+from kzreport.labels import BULLETS, figure_label, figure_numbers, fill_label, page_label
 from kzreport.layout import Layout, load_layout
 from kzreport.model import (
     Block,
@@ -33,13 +34,6 @@ from kzreport.model import (
     walk,
 )
 from kzreport.renderers import renderers
-from kzreport.renderers._common import (
-    BULLETS,
-    figure_label,
-    figure_numbers,
-    fill_label,
-    page_label,
-)
 from kzreport.source import read_source
 
 LONG = FIXTURES / "pdf-long.md"

@@ -21,11 +21,12 @@ from pptx.util import Emu
 from conftest import FIXTURES, ROOT, SEED, libreoffice_to_pdf, require_tool
 from kzreport.build import Options, build
 from kzreport.errors import Problem, RenderError
+from kzreport.labels import author_names
 from kzreport.layout import Layout, load_layout
 from kzreport.model import Document, plain_text
 from kzreport.renderers import _fit as fit
 from kzreport.renderers import renderers
-from kzreport.renderers._common import author_names, build_timestamp
+from kzreport.renderers._common import build_timestamp
 from kzreport.renderers.pptx import render_deck, unique_titles
 from kzreport.source import read_source
 

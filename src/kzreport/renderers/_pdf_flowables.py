@@ -20,6 +20,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.doctemplate import Indenter
 
+from kzreport.labels import BULLETS, figure_label, figure_numbers, headline_separator
 from kzreport.layout import Layout
 from kzreport.model import (
     LINK_SCHEMES,
@@ -42,12 +43,7 @@ from kzreport.model import (
 )
 from kzreport.model import Table as TableBlock
 from kzreport.renderers._common import (
-    BULLETS,
-    FIGURE_MAX_HEIGHT,
-    figure_label,
-    figure_numbers,
     fitted_size,
-    headline_separator,
     natural_size,
     outline_level,
     xml_attribute,
@@ -67,6 +63,7 @@ from kzreport.renderers._pdf_tags import (
     TaggedImage,
     tagged_paragraph,
 )
+from kzreport.renderers._proportions import FIGURE_MAX_HEIGHT
 
 #: Two or more spaces in code; all but the first become no-break spaces so they survive.
 _SPACE_RUN = re.compile(" {2,}")

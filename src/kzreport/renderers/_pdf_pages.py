@@ -21,20 +21,14 @@ from reportlab.platypus.doctemplate import LayoutError as PlatypusLayoutError
 from kzreport import __version__
 from kzreport.errors import Problem, RenderError
 from kzreport.glyphs import page_label_characters
+from kzreport.labels import author_names, fill_label, page_label
 from kzreport.layout import Layout, MarkingStyle
 from kzreport.model import Document
-from kzreport.renderers._common import (
-    FOOTER_GAP,
-    FURNITURE_DISTANCE,
-    author_names,
-    build_timestamp,
-    fill_label,
-    page_label,
-    xml_safe,
-)
+from kzreport.renderers._common import build_timestamp, xml_safe
 from kzreport.renderers._pdf_flowables import Markup, StoryBuilder
 from kzreport.renderers._pdf_styles import GlyphCheck, PdfFonts, PdfStyles, color
 from kzreport.renderers._pdf_tags import DocumentInfo, StructureTree, TaggingCanvas
+from kzreport.renderers._proportions import FOOTER_GAP, FURNITURE_DISTANCE
 
 #: Clear space between the header or footer and the body, in body sizes.
 FURNITURE_CLEARANCE = 1.0

@@ -17,7 +17,7 @@ from kzreport.assets import drawable
 from kzreport.errors import Problem, RenderError
 from kzreport.glyphs import limited, missing_glyph
 from kzreport.layout import FACE_FIELDS, FontFamily, Layout
-from kzreport.renderers._common import (
+from kzreport.renderers._proportions import (
     BYLINE_AFTER,
     CODE_LEADING,
     DISPLAY_LEADING,

@@ -10,6 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kzreport.errors import Problem
+from kzreport.labels import (
+    BULLETS,
+    figure_label,
+    figure_numbers,
+    fill_label,
+    headline_separator,
+    page_label,
+)
 from kzreport.layout import Layout
 from kzreport.model import (
     Block,
@@ -30,8 +38,18 @@ from kzreport.model import (
 )
 from kzreport.renderers import _fit as fit
 from kzreport.renderers import register
-from kzreport.renderers._common import (
-    BULLETS,
+from kzreport.renderers._common import build_timestamp, fitted_size, outline_level, xml_safe
+from kzreport.renderers._docx_internals import replace_part_blob
+from kzreport.renderers._package import (
+    PackageParts,
+    Prototype,
+    TemplateCache,
+    app_properties_xml,
+    file_digest,
+    set_core_properties,
+    write_package,
+)
+from kzreport.renderers._proportions import (
     BYLINE_AFTER,
     FIGURE_MAX_HEIGHT,
     FOOTER_GAP,
@@ -43,22 +61,6 @@ from kzreport.renderers._common import (
     LEADING,
     TITLE_AFTER,
     Metrics,
-    PackageParts,
-    Prototype,
-    TemplateCache,
-    build_timestamp,
-    figure_label,
-    figure_numbers,
-    file_digest,
-    fill_label,
-    fitted_size,
-    headline_separator,
-    outline_level,
-    page_label,
-    set_app_properties,
-    set_core_properties,
-    write_package,
-    xml_safe,
 )
 
 if TYPE_CHECKING:
@@ -497,7 +499,7 @@ class _BriefWriter:
         for rel_id, rel in list(self.word.part.rels.items()):
             if rel.reltype == RELATIONSHIP_TYPE.CUSTOM_XML:
                 self.word.part.drop_rel(rel_id)
-        set_app_properties(package, self.doc, {})
+        replace_part_blob(package, "/docProps/app.xml", app_properties_xml(self.doc, {}))
 
     def _page_furniture(self) -> None:
         """Headers and footers (the template's, empty): marking banners top and bottom, a

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from kzreport.errors import Problem, RenderError
+from kzreport.labels import BULLETS, figure_label, figure_numbers, fill_label, key_point_label
 from kzreport.layout import FontFamily, Layout, Logo
 from kzreport.model import (
     Blocks,
@@ -33,23 +34,17 @@ from kzreport.model import (
 )
 from kzreport.renderers import _fit as fit
 from kzreport.renderers import register
-from kzreport.renderers._common import (
-    BULLETS,
-    EMU_PER_PT,
+from kzreport.renderers._common import EMU_PER_PT, build_timestamp, xml_safe
+from kzreport.renderers._package import (
     PackageParts,
     Prototype,
     TemplateCache,
-    build_timestamp,
-    figure_label,
-    figure_numbers,
+    app_properties_xml,
     file_digest,
-    fill_label,
-    key_point_label,
-    set_app_properties,
     set_core_properties,
     write_package,
-    xml_safe,
 )
+from kzreport.renderers._pptx_internals import replace_part_blob
 
 if TYPE_CHECKING:
     from lxml.etree import _Element as XmlElement
@@ -1252,8 +1247,8 @@ def _app_properties(deck: Deck) -> None:
     """Replace ``docProps/app.xml``: its counts and application name describe the template."""
     slides = list(deck.prs.slides)
     notes = sum(1 for slide in slides if slide.has_notes_slide)
-    set_app_properties(deck.prs.part.package, deck.document,
-                       {"Slides": len(slides), "Notes": notes, "HiddenSlides": 0})
+    replace_part_blob(deck.prs.part.package, "/docProps/app.xml", app_properties_xml(
+        deck.document, {"Slides": len(slides), "Notes": notes, "HiddenSlides": 0}))
 
 
 def _parts(prs: Any) -> PackageParts:

@@ -1,0 +1,69 @@
+"""The words and numbers every format prints alike: list markers, bylines, labels, numbering."""
+
+from __future__ import annotations
+
+from kzreport.layout import Layout
+from kzreport.model import Document, Figure, KeyPoint, plain_text, walk
+
+#: List markers by nesting depth (deeper lists cycle through them), alike in every format.
+BULLETS = ("•", "◦", "▪")
+
+
+def author_names(document: Document) -> str:
+    """All author names, separated by semicolons, for document properties."""
+    return "; ".join(a.name for a in document.meta.authors)
+
+
+def page_label(layout: Layout, page: int | str, pages: int | str) -> str:
+    """The page-number label, e.g. ``Page 2 of 5``."""
+    return layout.labels.page.format(page=page, pages=pages)
+
+
+def key_point_label(layout: Layout, n: int, total: int) -> str:
+    """The fallback title of a key point without a headline, e.g. ``Key Point 2 of 4``."""
+    return layout.labels.key_point.format(n=n, total=total)
+
+
+#: Punctuation that follows a key point's headline without a space ("**Headline**: text").
+_CLOSING_PUNCTUATION = tuple(".,:;!?)»”’–—")
+
+
+def headline_separator(point: KeyPoint) -> str:
+    """What goes between a key point's bold headline and its text: a space, unless there is no
+    text or it starts with punctuation that closes the headline ("**Headline**: text")."""
+    text = plain_text(point.inlines)
+    return " " if text and not text.startswith(_CLOSING_PUNCTUATION) else ""
+
+
+def short_title(document: Document) -> str:
+    """The title up to its first colon, cut at a word boundary near 60 characters."""
+    title = document.meta.title.split(":")[0].strip()
+    if len(title) <= 60:
+        return title
+    return title[:60].rsplit(" ", 1)[0] + "…"
+
+
+def fill_label(template: str, document: Document, layout: Layout) -> str:
+    """A running header or footer label with its ``{field}``s filled from the paper."""
+    meta = document.meta
+    values = {
+        "title": meta.title,
+        "short_title": short_title(document),
+        "date": layout.format_date(meta.date),
+        "organization": meta.organization or "",
+        "marking": meta.marking or "",
+    }
+    # Strip the separator left dangling when a field (say, organization) is empty.
+    return template.format(**values).strip(" ·|–—-")
+
+
+def figure_numbers(document: Document) -> dict[Figure, int]:
+    """Each figure's number, counting from 1 in reading order (figures in lists, quotes and
+    key-point details included), so every format numbers them alike."""
+    figures = [block for block in walk(document.blocks) if isinstance(block, Figure)]
+    return {figure: n for n, figure in enumerate(figures, 1)}
+
+
+def figure_label(layout: Layout, n: int) -> str:
+    """The label that opens a figure caption, e.g. ``Figure 2.``."""
+    return layout.labels.figure.format(n=n)
