@@ -6,13 +6,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import assert_never
 
 from kzreport.assets import font_characters
 from kzreport.errors import Problem
 from kzreport.labels import BULLETS, fill_label
 from kzreport.layout import FontFamily, Layout
 from kzreport.model import (
-    Block,
+    Blocks,
     CodeBlock,
     Document,
     Figure,
@@ -22,8 +23,9 @@ from kzreport.model import (
     ListBlock,
     Paragraph,
     Quote,
-    Span,
+    Rule,
     Table,
+    spans,
 )
 
 #: At most this many missing characters are listed: a paper in an uncovered script would
@@ -159,49 +161,55 @@ def page_label_characters(layout: Layout) -> str:
     return re.sub(r"\{\w*\}", "", layout.labels.page) + DIGITS
 
 
-def _blocks(blocks: tuple[Block, ...], layout: Layout, depth: int,
-            italic: bool) -> Iterator[DrawnText]:
+def _blocks(blocks: Blocks, layout: Layout, depth: int, italic: bool) -> Iterator[DrawnText]:
     for block in blocks:
-        if isinstance(block, Heading):
-            yield from _inlines(block.inlines, "heading", block.line, bold=True, italic=False)
-        elif isinstance(block, Paragraph):
-            yield from _inlines(block.inlines, "body", block.line, bold=False, italic=italic)
-        elif isinstance(block, ListBlock):
-            if block.ordered:
-                numbers = range(block.start, block.start + len(block.items))
-                yield DrawnText("".join(f"{n}." for n in numbers), _BODY, block.line)
-            else:
-                yield DrawnText(BULLETS[depth % len(BULLETS)], _BODY, block.line)
-            for item in block.items:
-                yield from _blocks(item.blocks, layout, depth + 1, italic)
-        elif isinstance(block, Quote):
-            yield from _blocks(block.blocks, layout, depth, italic=True)
-        elif isinstance(block, CodeBlock):
-            yield DrawnText(block.text.replace("\t", " "), Face("mono"), block.line)
-        elif isinstance(block, Table):
-            for cell in block.header:
-                yield from _inlines(cell, "body", block.line, bold=True, italic=False)
-            for row in block.rows:
-                for cell in row:
-                    yield from _inlines(cell, "body", block.line, bold=False, italic=False)
-        elif isinstance(block, Figure):
-            yield DrawnText(layout.labels.figure.format(n="") + DIGITS, _BODY_BOLD, None,
-                            layout.files[0])
-            yield DrawnText(block.caption, _BODY, block.line)
-        elif isinstance(block, KeyPoints):
-            yield DrawnText(block.title, _HEADING_BOLD, block.line)
-            yield DrawnText(BULLETS[0], _BODY, block.line)
-            for point in block.points:
-                if point.headline:
-                    yield DrawnText(point.headline, _BODY_BOLD, point.line)
-                yield from _inlines(point.inlines, "body", point.line, bold=False, italic=False)
-                yield from _blocks(point.details, layout, 1, italic)
+        match block:
+            case Heading():
+                yield from _inlines(block.inlines, "heading", block.line, bold=True,
+                                    italic=False)
+            case Paragraph():
+                yield from _inlines(block.inlines, "body", block.line, bold=False,
+                                    italic=italic)
+            case ListBlock():
+                if block.ordered:
+                    numbers = range(block.start, block.start + len(block.items))
+                    yield DrawnText("".join(f"{n}." for n in numbers), _BODY, block.line)
+                else:
+                    yield DrawnText(BULLETS[depth % len(BULLETS)], _BODY, block.line)
+                for item in block.items:
+                    yield from _blocks(item.blocks, layout, depth + 1, italic)
+            case Quote():
+                yield from _blocks(block.blocks, layout, depth, italic=True)
+            case CodeBlock():
+                yield DrawnText(block.text.replace("\t", " "), Face("mono"), block.line)
+            case Table():
+                for cell in block.header:
+                    yield from _inlines(cell, "body", block.line, bold=True, italic=False)
+                for row in block.rows:
+                    for cell in row:
+                        yield from _inlines(cell, "body", block.line, bold=False,
+                                            italic=False)
+            case Figure():
+                yield DrawnText(layout.labels.figure.format(n="") + DIGITS, _BODY_BOLD, None,
+                                layout.files[0])
+                yield DrawnText(block.caption, _BODY, block.line)
+            case KeyPoints():
+                yield DrawnText(block.title, _HEADING_BOLD, block.line)
+                yield DrawnText(BULLETS[0], _BODY, block.line)
+                for point in block.points:
+                    if point.headline:
+                        yield DrawnText(point.headline, _BODY_BOLD, point.line)
+                    yield from _inlines(point.inlines, "body", point.line, bold=False,
+                                        italic=False)
+                    yield from _blocks(point.details, layout, 1, italic)
+            case Rule():
+                pass  # a line, no text
+            case _:
+                assert_never(block)
 
 
 def _inlines(inlines: Inlines, role: str, line: int, *, bold: bool,
              italic: bool) -> Iterator[DrawnText]:
-    for inline in inlines:
-        if isinstance(inline, Span):
-            face = Face("mono" if inline.code else role, bold or inline.bold,
-                        italic or inline.italic)
-            yield DrawnText(inline.text, face, line)
+    for span in spans(inlines):
+        face = Face("mono" if span.code else role, bold or span.bold, italic or span.italic)
+        yield DrawnText(span.text, face, line)

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, assert_never
 
 #: The only URL schemes a paper may link to: every ``href`` and ``Link.url`` in a document uses
 #: one of them (the parser refuses the rest), so outputs never point at files or scripts.
@@ -35,9 +35,43 @@ Inline = Span | LineBreak
 Inlines = tuple[Inline, ...]
 
 
+_NEWLINE = Span("\n")
+
+
+def spans(inlines: Inlines) -> Iterator[Span]:
+    """Each inline as a run of uniformly formatted text, a hard break as a newline.
+
+    The one walk over inline kinds that plain text, the lint, ``verify`` and the glyph check
+    share (renderers walk inlines themselves, as each format writes formatting its own way).
+    """
+    for inline in inlines:
+        match inline:
+            case Span():
+                yield inline
+            case LineBreak():
+                yield _NEWLINE
+            case _:
+                assert_never(inline)
+
+
 def plain_text(inlines: Inlines) -> str:
     """The text of ``inlines`` without formatting; hard breaks become newlines."""
-    return "".join(i.text if isinstance(i, Span) else "\n" for i in inlines)
+    return "".join(span.text for span in spans(inlines))
+
+
+def links(inlines: Inlines) -> list[tuple[str, str]]:
+    """Each hyperlink in ``inlines`` as (visible text, target): neighbouring spans with the
+    same target (a link with bold words in it) are one link."""
+    found: list[tuple[str, str]] = []
+    previous: str | None = None
+    for span in spans(inlines):
+        if span.href is not None:
+            if span.href == previous:
+                found[-1] = (found[-1][0] + span.text, span.href)
+            else:
+                found.append((span.text, span.href))
+        previous = span.href
+    return found
 
 
 # ---------------------------------------------------------------- blocks
@@ -213,11 +247,36 @@ def walk(blocks: Blocks) -> Iterator[Block]:
     """Every block of ``blocks`` in reading order, nested ones included."""
     for block in blocks:
         yield block
-        if isinstance(block, Quote):
-            yield from walk(block.blocks)
-        elif isinstance(block, ListBlock):
-            for item in block.items:
-                yield from walk(item.blocks)
-        elif isinstance(block, KeyPoints):
-            for point in block.points:
-                yield from walk(point.details)
+        match block:
+            case Quote():
+                yield from walk(block.blocks)
+            case ListBlock():
+                for item in block.items:
+                    yield from walk(item.blocks)
+            case KeyPoints():
+                for point in block.points:
+                    yield from walk(point.details)
+            case Heading() | Paragraph() | CodeBlock() | Rule() | Table() | Figure():
+                pass  # nothing nested
+            case _:
+                assert_never(block)
+
+
+def inline_contents(blocks: Blocks) -> Iterator[tuple[int, Inlines]]:
+    """Every run of inline content in ``blocks`` (nested ones and key points included) with
+    its source line, in reading order."""
+    for block in walk(blocks):
+        match block:
+            case Heading() | Paragraph():
+                yield block.line, block.inlines
+            case Table():
+                for row in (block.header, *block.rows):
+                    for cell in row:
+                        yield block.line, cell
+            case KeyPoints():
+                for point in block.points:
+                    yield point.line, point.inlines
+            case ListBlock() | Quote() | CodeBlock() | Rule() | Figure():
+                pass  # plain text or nested blocks only, which walk() yields themselves
+            case _:
+                assert_never(block)
