@@ -247,6 +247,19 @@ def test_key_points_with_headlines_details_and_content_after(tmp_path: Path) -> 
 # ====================================================================== bad input
 
 
+@pytest.mark.parametrize(("block", "named"), [
+    ("Text.", "a paragraph"), ("### Sub", "a heading"), ("> Quoted.", "a quote"),
+    ("    code", "a code block"), ("| A |\n|---|\n| 1 |", "a table"),
+    ("![A map](map.png)", "a figure"), ("***", "a rule"),
+])
+def test_key_points_not_starting_with_a_bullet_list_name_what_they_start_with(
+        tmp_path: Path, block: str, named: str) -> None:
+    png(tmp_path / "map.png")
+    problem = the_problem(write(tmp_path, FRONT + "\n## Key Points\n\n" + block + "\n"))
+    assert problem.line == 10
+    assert problem.message == f"the Key Points section starts with {named}, not a bullet list"
+
+
 @pytest.mark.parametrize(("body", "line"), [
     ("".join("  " * i + f"- level {i}\n" for i in range(13)), 20),
     ("> " * 25 + "deep quote\n", 8),

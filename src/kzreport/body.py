@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
+from itertools import takewhile
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_never
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
@@ -310,11 +311,8 @@ class _Body:
                 self.problems.add(heading.line, "the Key Points section is empty",
                                   "put '- ' items right under '## Key Points'")
                 return tuple(blocks)
-            kind = {Paragraph: "a paragraph", Heading: "a heading", Quote: "a quote",
-                    CodeBlock: "a code block", Table: "a table", Figure: "a figure",
-                    Rule: "a rule"}.get(type(following), "another block")
-            self.problems.add(following.line,
-                              f"the Key Points section starts with {kind}, not a bullet list",
+            self.problems.add(following.line, "the Key Points section starts with "
+                              f"{_a_block_named(following)}, not a bullet list",
                               "put '- ' items right under '## Key Points'")
             return tuple(blocks)
         points = []
@@ -331,32 +329,86 @@ class _Body:
         return (*blocks[:at], section, *blocks[at + 2:])
 
 
+def _a_block_named(block: Block) -> str:
+    """What ``block`` is called in a message: "a paragraph", "a table"."""
+    match block:
+        case Paragraph():
+            return "a paragraph"
+        case Heading():
+            return "a heading"
+        case Quote():
+            return "a quote"
+        case CodeBlock():
+            return "a code block"
+        case Table():
+            return "a table"
+        case Figure():
+            return "a figure"
+        case Rule():
+            return "a rule"
+        case ListBlock():
+            return "a list"
+        case KeyPoints():
+            return "a Key Points section"
+        case _:
+            assert_never(block)
+
+
 def _merge_spans(inlines: list[Inline]) -> Inlines:
     """Join neighbouring spans of identical formatting."""
     merged: list[Inline] = []
     for item in inlines:
-        last = merged[-1] if merged else None
-        if (isinstance(item, Span) and isinstance(last, Span)
-                and (item.bold, item.italic, item.code, item.href)
-                == (last.bold, last.italic, last.code, last.href)):
-            merged[-1] = Span(last.text + item.text, last.bold, last.italic, last.code, last.href)
-        elif not (isinstance(item, Span) and not item.text):
-            merged.append(item)
+        match item:
+            case Span(text=""):
+                pass  # carries nothing, and would split the spans either side of it
+            case Span():
+                last = merged[-1] if merged else None
+                if isinstance(last, Span) and _formatting(last) == _formatting(item):
+                    merged[-1] = Span(last.text + item.text, last.bold, last.italic, last.code,
+                                      last.href)
+                else:
+                    merged.append(item)
+            case LineBreak():
+                merged.append(item)
+            case _:
+                assert_never(item)
     return tuple(merged)
+
+
+def _formatting(span: Span) -> tuple[bool, bool, bool, str | None]:
+    """Everything about ``span`` except its text."""
+    return span.bold, span.italic, span.code, span.href
+
+
+def _is_bold(item: Inline) -> bool:
+    """Whether ``item`` is bold text (and so part of a key point's headline)."""
+    match item:
+        case Span():
+            return item.bold
+        case LineBreak():
+            return False
+        case _:
+            assert_never(item)
+
+
+def _lstripped(item: Inline) -> Inline:
+    """``item`` without the white space it starts with."""
+    match item:
+        case Span():
+            return Span(item.text.lstrip(), item.bold, item.italic, item.code, item.href)
+        case LineBreak():
+            return item
+        case _:
+            assert_never(item)
 
 
 def _split_headline(inlines: Inlines) -> tuple[str | None, Inlines]:
     """A leading bold phrase becomes the headline; the rest is the key point's text."""
-    count = 0
-    for item in inlines:
-        if not (isinstance(item, Span) and item.bold):
-            break
-        count += 1
+    count = len(list(takewhile(_is_bold, inlines)))
     headline = plain_text(inlines[:count]).strip()
     if not headline:
         return None, inlines
     rest = list(inlines[count:])
-    if rest and isinstance(rest[0], Span):
-        first = rest[0]
-        rest[0] = Span(first.text.lstrip(), first.bold, first.italic, first.code, first.href)
+    if rest:
+        rest[0] = _lstripped(rest[0])
     return headline, _merge_spans(rest)

@@ -5,11 +5,25 @@ from __future__ import annotations
 import os
 import unicodedata
 from pathlib import Path
+from typing import assert_never
 
 from kzreport.body import read_body
 from kzreport.errors import Problem, SourceError
 from kzreport.front_matter import read_front_matter
-from kzreport.model import Document, Figure, walk
+from kzreport.model import (
+    Blocks,
+    CodeBlock,
+    Document,
+    Figure,
+    Heading,
+    KeyPoints,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Rule,
+    Table,
+    walk,
+)
 from kzreport.source_checks import ILLEGAL_CHARS, Problems, describe_char
 
 #: Larger sources are refused: the biggest real paper is a few dozen kB, and a bound keeps
@@ -98,6 +112,20 @@ def parse_source(text: str, path: Path) -> Document:
         problems.add(1, "front matter could not be read", "check title, authors and date")
     problems.raise_if_any()
     assert meta is not None
-    assets = tuple(sorted({b.path for b in walk(blocks) if isinstance(b, Figure)}))
+    assets = tuple(sorted(_figure_paths(blocks)))
     return Document(meta=meta, blocks=blocks, source=path, assets=assets, lines=lines_of)
 
+
+def _figure_paths(blocks: Blocks) -> set[Path]:
+    """The image files the figures among ``blocks`` (at any depth) embed."""
+    paths = set()
+    for block in walk(blocks):
+        match block:
+            case Figure():
+                paths.add(block.path)
+            case (Heading() | Paragraph() | ListBlock() | Quote() | CodeBlock() | Rule() | Table()
+                  | KeyPoints()):
+                pass  # embed no file themselves; ``walk`` visits the blocks they hold
+            case _:
+                assert_never(block)
+    return paths
