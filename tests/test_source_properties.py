@@ -18,8 +18,10 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from kzreport.errors import SourceError
+from kzreport.front_matter import FRONT_MATTER_KEYS
 from kzreport.model import Document, walk
-from kzreport.source import FRONT_MATTER_KEYS, ILLEGAL_CHARS, parse_source, read_source
+from kzreport.source import parse_source, read_source
+from kzreport.source_checks import ILLEGAL_CHARS
 
 SETTINGS = settings(max_examples=200, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

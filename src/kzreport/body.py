@@ -1,0 +1,414 @@
+"""Read a paper's Markdown body (markdown-it tokens) into model blocks, key points included."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from itertools import takewhile
+from pathlib import Path
+from typing import Any, assert_never
+from urllib.parse import unquote, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from kzreport.assets import image_problem
+from kzreport.model import (
+    Block,
+    Blocks,
+    CodeBlock,
+    Figure,
+    Heading,
+    Inline,
+    Inlines,
+    KeyPoint,
+    KeyPoints,
+    LineBreak,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    Quote,
+    Rule,
+    Span,
+    Table,
+    plain_text,
+)
+from kzreport.source_checks import Problems, check_length, url_problem
+
+KEY_POINTS_HEADING = re.compile(r"key\s+points\s*:?", re.IGNORECASE)
+#: markdown-it stops reading, silently dropping the rest of the paper, once blocks nest this
+#: deep; ``MAX_NESTING_LEVEL`` refuses papers well before that.
+_PARSER_NESTING = 100
+#: How many levels of lists and quotes a paper may nest: a list level counts two (the list
+#: and its item), a quote one.
+MAX_NESTING_LEVEL = 24
+_CONTAINERS = {"bullet_list_open", "ordered_list_open", "list_item_open", "blockquote_open"}
+
+
+def read_body(text: str, path: Path, problems: Problems, offset: int) -> Blocks:
+    """The blocks of body ``text``, which starts after line ``offset`` of the file at ``path``."""
+    return _Body(path, problems, offset).parse(text)
+
+
+class _Body:
+    """Converts markdown-it tokens into model blocks, reporting problems at their source line."""
+
+    def __init__(self, path: Path, problems: Problems, offset: int) -> None:
+        self.path = path
+        self.problems = problems
+        self.offset = offset
+        self.folder = path.resolve().parent
+        #: A Key Points heading was found inside a list or quote (and reported there).
+        self.nested_key_points = False
+        self.md = MarkdownIt("commonmark", {"html": True, "maxNesting": _PARSER_NESTING}
+                             ).enable("table")
+        # Let every link through the tokenizer so a forbidden scheme is an error, not text.
+        self.md.validateLink = lambda url: True  # type: ignore[method-assign]
+
+    def line(self, token: Token) -> int:
+        return self.offset + (token.map[0] if token.map else 0) + 1
+
+    def parse(self, body: str) -> Blocks:
+        tokens = self.md.parse(body)
+        deep = next((t for t in tokens if t.type in _CONTAINERS and t.level >= MAX_NESTING_LEVEL),
+                    None)
+        if deep is not None:
+            self.problems.add(self.line(deep), "lists or quotes nested too deeply",
+                              f"nest at most {MAX_NESTING_LEVEL // 2} list levels or "
+                              f"{MAX_NESTING_LEVEL} quote levels")
+        blocks, _ = self.blocks(tokens, 0, None, top=True)
+        # The last line holding text, or the closing '---' when the body is empty.
+        last_line = self.offset + (body.rstrip().count("\n") + 1 if body.strip() else 0)
+        return self.key_points(blocks, last_line)
+
+    def blocks(self, tokens: list[Token], i: int, close: str | None,
+               top: bool = False) -> tuple[list[Block], int]:
+        out: list[Block] = []
+        while i < len(tokens):
+            token = tokens[i]
+            if close is not None and token.type == close:
+                return out, i + 1
+            handler: Callable[[list[Token], int], tuple[Block | None, int]] | None = {
+                "heading_open": self.heading,
+                "paragraph_open": self.paragraph,
+                "bullet_list_open": self.list_block,
+                "ordered_list_open": self.list_block,
+                "blockquote_open": self.quote,
+                "table_open": self.table,
+            }.get(token.type)
+            if token.type == "heading_open" and not top:
+                self.problems.add(self.line(token), "heading inside a list or quote",
+                                  "move the heading out to the left margin")
+                text = tokens[i + 1].content.strip() if i + 1 < len(tokens) else ""
+                self.nested_key_points |= bool(KEY_POINTS_HEADING.fullmatch(text))
+                i += 3  # heading_open, inline, heading_close: one problem is enough
+                continue
+            if handler is not None:
+                block, i = handler(tokens, i)
+                if block is not None:
+                    out.append(block)
+                continue
+            if token.type in ("fence", "code_block"):
+                out.append(CodeBlock(token.content.rstrip("\n"), self.line(token)))
+            elif token.type == "hr":
+                out.append(Rule(self.line(token)))
+            elif token.type == "html_block" and token.content.lstrip().startswith("<!--"):
+                self.problems.add(self.line(token), "HTML comment is not allowed",
+                                  "delete it; comments would be lost in every output")
+            elif token.type == "html_block":
+                first = token.content.strip().split("\n")[0][:40]
+                self.problems.add(self.line(token), f"raw HTML '{first}' is not allowed",
+                                  "use Markdown instead (e.g. **bold**, lists, tables)")
+            i += 1
+        return out, i
+
+    def heading(self, tokens: list[Token], i: int) -> tuple[Block | None, int]:
+        token = tokens[i]
+        level = int(token.tag[1])
+        inlines = self.inlines(tokens[i + 1], self.line(token))
+        if level == 1:
+            self.problems.add(self.line(token), "level-1 heading in the body",
+                              "the title comes from the front matter; use '##' for sections")
+        elif level > 3:
+            self.problems.add(self.line(token), f"level-{level} heading is too deep",
+                              "use '##' for sections and '###' for subsections")
+        elif not plain_text(inlines).strip():
+            self.problems.add(self.line(token), "empty heading", "give the heading some text")
+        return Heading(level, inlines, self.line(token)), i + 3
+
+    def paragraph(self, tokens: list[Token], i: int) -> tuple[Block | None, int]:
+        line = self.line(tokens[i])
+        inline = tokens[i + 1]
+        children = [c for c in inline.children or []
+                    if not (c.type == "text" and not c.content.strip())]
+        if len(children) == 1 and children[0].type == "image":
+            return self.figure(children[0], line), i + 3
+        return Paragraph(self.inlines(inline, line), line), i + 3
+
+    def figure(self, image: Token, line: int) -> Figure | None:
+        alt = " ".join(image.content.split())
+        src = unquote(str(image.attrs.get("src", "")))
+        shown = src[:80]
+        caption = " ".join(str(image.attrs.get("title") or "").split())
+        if not src.strip():
+            self.problems.add(line, "image has no path",
+                              "write the image file's path between the parentheses")
+            return None
+        if not alt:
+            self.problems.add(line, f"image '{shown}' has no alt text",
+                              "describe the image between the brackets: ![what it shows](...)")
+        try:
+            remote = bool(urlsplit(src).scheme) or src.startswith("//")
+        except ValueError:
+            remote = True
+        if remote:
+            self.problems.add(line, f"image '{shown}' is not a local file",
+                              "download the image next to the source and use a relative path")
+            return None
+        if os.path.isabs(src):
+            self.problems.add(line, f"image path '{shown}' is absolute",
+                              "use a path relative to the source file")
+            return None
+        try:
+            target = Path(os.path.realpath(self.folder / src))
+            inside = target.is_relative_to(self.folder)
+            found = inside and target.is_file()
+        except (OSError, ValueError):  # a NUL byte (%00) or a name too long for the system
+            self.problems.add(line, f"image path '{shown}' is not a valid file name",
+                              "rename the file to a short name of letters, digits and '-'")
+            return None
+        if not inside:
+            self.problems.add(line, f"image '{shown}' is outside the source's folder",
+                              "copy the image into the source's folder tree")
+            return None
+        if not found:
+            self.problems.add(line, f"image '{shown}' not found",
+                              "check the path; it is relative to the source file")
+            return None
+        problem = image_problem(target)
+        if problem:
+            self.problems.add(line, f"image '{shown}' {problem}",
+                              "use a PNG or JPEG file under 40 megapixels")
+            return None
+        return Figure(target, alt, caption, line) if alt else None
+
+    def list_block(self, tokens: list[Token], i: int) -> tuple[Block | None, int]:
+        token = tokens[i]
+        ordered = token.type == "ordered_list_open"
+        close = "ordered_list_close" if ordered else "bullet_list_close"
+        items = []
+        i += 1
+        while tokens[i].type != close:
+            item_line = self.line(tokens[i])
+            blocks, i = self.blocks(tokens, i + 1, "list_item_close")
+            items.append(ListItem(tuple(blocks), item_line))
+        start = int(token.attrs.get("start", 1)) if ordered else 1
+        return ListBlock(ordered, tuple(items), self.line(token), start), i + 1
+
+    def quote(self, tokens: list[Token], i: int) -> tuple[Block | None, int]:
+        line = self.line(tokens[i])
+        blocks, i = self.blocks(tokens, i + 1, "blockquote_close")
+        return Quote(tuple(blocks), line), i
+
+    def table(self, tokens: list[Token], i: int) -> tuple[Block | None, int]:
+        line = self.line(tokens[i])
+        header: list[Inlines] = []
+        rows: list[list[Inlines]] = []
+        alignments: list[Any] = []
+        in_head = False
+        while tokens[i].type != "table_close":
+            token = tokens[i]
+            if token.type == "thead_open":
+                in_head = True
+            elif token.type == "thead_close":
+                in_head = False
+            elif token.type == "tr_open" and not in_head:
+                rows.append([])
+            elif token.type in ("th_open", "td_open"):
+                inline = tokens[i + 1]  # carries its row's lines; the cell token does not
+                cell = self.inlines(inline, self.line(inline) if inline.map else line)
+                if in_head:
+                    header.append(cell)
+                    style = str(token.attrs.get("style", ""))
+                    alignments.append(style.split(":")[-1] if style else None)
+                else:
+                    rows[-1].append(cell)
+            i += 1
+        return Table(tuple(header), tuple(tuple(r) for r in rows), tuple(alignments), line), i + 1
+
+    def inlines(self, inline: Token, line: int) -> Inlines:
+        out: list[Inline] = []
+        bold = italic = 0
+        href: str | None = None
+        html_lines: set[int] = set()
+        for child in inline.children or []:
+            kind = child.type
+            if kind == "text":
+                if "\ufffd" in child.content:
+                    self.problems.add(line, "the text holds U+FFFD, the replacement character: "
+                                      "a reference such as &#0; or &#7; or a damaged conversion "
+                                      "made it", "write the intended character itself")
+                out.append(Span(child.content, bold > 0, italic > 0, False, href))
+            elif kind == "code_inline":
+                out.append(Span(child.content, bold > 0, italic > 0, True, href))
+            elif kind == "softbreak":
+                out.append(Span(" ", bold > 0, italic > 0, False, href))
+                line += 1
+            elif kind == "hardbreak":
+                out.append(LineBreak())
+                line += 1
+            elif kind in ("strong_open", "strong_close"):
+                bold += 1 if kind == "strong_open" else -1
+            elif kind in ("em_open", "em_close"):
+                italic += 1 if kind == "em_open" else -1
+            elif kind == "link_open":
+                href = str(child.attrs.get("href", ""))
+                problem = url_problem(href)
+                if problem:
+                    self.problems.add(line, *problem)
+            elif kind == "link_close":
+                href = None
+            elif kind == "html_inline":
+                if line not in html_lines:  # '<b>x</b>' is one problem, not two
+                    html_lines.add(line)
+                    self.problems.add(line, f"raw HTML '{child.content[:40]}' is not allowed",
+                                      "use Markdown instead; write < as \\<")
+                line += child.content.count("\n")
+            elif kind == "image":
+                self.problems.add(line, "image inside a line of text",
+                                  "put each image in a paragraph of its own")
+        spans = _merge_spans(out)
+        check_length(plain_text(spans), self.problems, line, "a paragraph")
+        return spans
+
+    def key_points(self, blocks: list[Block], last_line: int) -> Blocks:
+        titled = [(i, b) for i, b in enumerate(blocks) if isinstance(b, Heading)
+                  and KEY_POINTS_HEADING.fullmatch(plain_text(b.inlines).strip())]
+        found = [i for i, b in titled if b.level == 2]
+        if not found:
+            if titled and titled[0][1].level == 3:
+                self.problems.add(titled[0][1].line, "the Key Points heading is level 3",
+                                  "make it a level-2 heading: '## Key Points'")
+            elif not titled and not self.nested_key_points:  # else reported already
+                self.problems.add(last_line, "no '## Key Points' section",
+                                  "add a '## Key Points' heading followed by a bullet list")
+            return tuple(blocks)
+        for extra in found[1:]:
+            self.problems.add(blocks[extra].line, "a second 'Key Points' section",
+                              "keep one '## Key Points' section and merge the lists")
+        at = found[0]
+        heading = blocks[at]
+        assert isinstance(heading, Heading)
+        following = blocks[at + 1] if at + 1 < len(blocks) else None
+        if isinstance(following, ListBlock) and following.ordered:
+            self.problems.add(following.line, "the Key Points section starts with a numbered "
+                              "list, not a bullet list", "write '- ' instead of '1. ' before "
+                              "each key point")
+            return tuple(blocks)
+        if not isinstance(following, ListBlock):
+            if following is None:
+                self.problems.add(heading.line, "the Key Points section is empty",
+                                  "put '- ' items right under '## Key Points'")
+                return tuple(blocks)
+            self.problems.add(following.line, "the Key Points section starts with "
+                              f"{_a_block_named(following)}, not a bullet list",
+                              "put '- ' items right under '## Key Points'")
+            return tuple(blocks)
+        points = []
+        for item in following.items:
+            first = item.blocks[0] if item.blocks else None
+            if not isinstance(first, Paragraph) or not plain_text(first.inlines).strip():
+                self.problems.add(item.line, "key point has no text",
+                                  "start each key point with a sentence")
+                continue
+            headline, rest = _split_headline(first.inlines)
+            points.append(KeyPoint(headline, rest, item.blocks[1:], item.line))
+        section = KeyPoints(plain_text(heading.inlines).strip().rstrip(":").strip(),
+                            tuple(points), heading.line)
+        return (*blocks[:at], section, *blocks[at + 2:])
+
+
+def _a_block_named(block: Block) -> str:
+    """What ``block`` is called in a message: "a paragraph", "a table"."""
+    match block:
+        case Paragraph():
+            return "a paragraph"
+        case Heading():
+            return "a heading"
+        case Quote():
+            return "a quote"
+        case CodeBlock():
+            return "a code block"
+        case Table():
+            return "a table"
+        case Figure():
+            return "a figure"
+        case Rule():
+            return "a rule"
+        case ListBlock():
+            return "a list"
+        case KeyPoints():
+            return "a Key Points section"
+        case _:
+            assert_never(block)
+
+
+def _merge_spans(inlines: list[Inline]) -> Inlines:
+    """Join neighbouring spans of identical formatting."""
+    merged: list[Inline] = []
+    for item in inlines:
+        match item:
+            case Span(text=""):
+                pass  # carries nothing, and would split the spans either side of it
+            case Span():
+                last = merged[-1] if merged else None
+                if isinstance(last, Span) and _formatting(last) == _formatting(item):
+                    merged[-1] = Span(last.text + item.text, last.bold, last.italic, last.code,
+                                      last.href)
+                else:
+                    merged.append(item)
+            case LineBreak():
+                merged.append(item)
+            case _:
+                assert_never(item)
+    return tuple(merged)
+
+
+def _formatting(span: Span) -> tuple[bool, bool, bool, str | None]:
+    """Everything about ``span`` except its text."""
+    return span.bold, span.italic, span.code, span.href
+
+
+def _is_bold(item: Inline) -> bool:
+    """Whether ``item`` is bold text (and so part of a key point's headline)."""
+    match item:
+        case Span():
+            return item.bold
+        case LineBreak():
+            return False
+        case _:
+            assert_never(item)
+
+
+def _lstripped(item: Inline) -> Inline:
+    """``item`` without the white space it starts with."""
+    match item:
+        case Span():
+            return Span(item.text.lstrip(), item.bold, item.italic, item.code, item.href)
+        case LineBreak():
+            return item
+        case _:
+            assert_never(item)
+
+
+def _split_headline(inlines: Inlines) -> tuple[str | None, Inlines]:
+    """A leading bold phrase becomes the headline; the rest is the key point's text."""
+    count = len(list(takewhile(_is_bold, inlines)))
+    headline = plain_text(inlines[:count]).strip()
+    if not headline:
+        return None, inlines
+    rest = list(inlines[count:])
+    if rest:
+        rest[0] = _lstripped(rest[0])
+    return headline, _merge_spans(rest)
