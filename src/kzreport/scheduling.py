@@ -139,10 +139,8 @@ class Schedule:
     def start_ahead(self, formats: Sequence[str]) -> list[tuple[int, str]]:
         """Start workers up to the most before any output waits, each loading the format it
         will be given first (see ``head_start``); return their numbers and those formats."""
-        started = []
-        for name in head_start(formats, self.most_workers)[len(self.workers):]:
-            started.append((self._start(WorkerState({name})), name))
-        return started
+        return [(self._start(WorkerState({name})), name)
+                for name in head_start(formats, self.most_workers)[len(self.workers):]]
 
     def wait(self, output: int, format_name: str) -> None:
         """Output number ``output``, of format ``format_name``, waits for a worker."""
