@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +20,12 @@ import pytest
 
 from conftest import FIXTURES, SEED
 from kzreport import renderers as registry
-from kzreport.build import MANIFEST_NAME, Options, build
+from kzreport.build import Options, build
 from kzreport.errors import Problem
 from kzreport.layout import Layout, load_layout
-from kzreport.model import Document
+from kzreport.manifest import MANIFEST_NAME
 from kzreport.renderers import renderers
+from kzreport.workers import TaskRunner
 
 ALL_FORMATS = tuple(renderers())
 
@@ -460,155 +462,16 @@ def test_a_batch_reads_each_layout_once_and_each_source_reports_its_own_error(
         assert [p.path for p in outcome.problems] == [f"{source}:5"]
 
 
-class _Pipe:
-    """Either end of a worker's pipe: hands out ``incoming`` and records what is sent."""
-
-    def __init__(self, *incoming: object) -> None:
-        self.incoming = list(incoming)
-        self.sent: list[object] = []
-
-    def recv(self) -> object:
-        return self.incoming.pop(0)
-
-    def send(self, message: object) -> None:
-        self.sent.append(message)
-
-
-def _fake_runner(monkeypatch: pytest.MonkeyPatch, jobs: int = 2) -> tuple[Any, list[Any]]:
-    """A task runner whose workers are pipes that record what they are sent."""
-    from kzreport import build as build_module
-
-    runner = build_module._TaskRunner(jobs=jobs, most=100, progress=None)
-    workers: list[Any] = []
-
-    def start() -> Any:
-        worker = build_module._Worker(process=None, connection=_Pipe())  # type: ignore[arg-type]
-        workers.append(worker)
-        runner._workers.append(worker)
-        return worker
-
-    monkeypatch.setattr(runner, "_start", start)
-    monkeypatch.setattr(runner, "_collect", lambda block: None)
-    return runner, workers
-
-
-def _sent(worker: Any) -> list[str]:
-    return [t if isinstance(t, str) else t.format for t in worker.connection.sent]
-
-
-def _finish(runner: Any, worker: Any, milliseconds: int) -> None:
-    """``worker`` finishes its output in ``milliseconds``; the runner hands out more."""
-    runner._time(worker, runner._tasks[worker.task].format, ([], milliseconds))
-    worker.task = None
-    runner._dispatch()
-
-
-def test_workers_share_the_format_that_is_cheapest_to_start(
-        seed: Document, layout: Layout, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    from kzreport import build as build_module
-
-    runner, workers = _fake_runner(monkeypatch)
-    for _ in range(12):
-        for name in ("docx", "pdf", "pptx"):
-            runner.submit(build_module._Task(seed, layout, name, tmp_path / name))
-    first, second = workers
-    assert (_sent(first), _sent(second)) == (["docx"], ["pdf"])
-    _finish(runner, first, 60)  # a format nobody has loaded comes first
-    assert _sent(first)[-1] == "pptx"
-    _finish(runner, first, 180)  # each of its own formats' start-up is still unknown: oldest
-    assert _sent(first)[-1] == "docx"
-    _finish(runner, first, 20)  # the deck costs more to start than the brief: decks first
-    _finish(runner, first, 40)
-    _finish(runner, first, 40)
-    assert _sent(first) == ["docx", "pptx", "docx", "pptx", "pptx", "pptx"]
-    for milliseconds in (250, *[30] * 10):
-        _finish(runner, second, milliseconds)
-    assert _sent(second) == ["pdf"] * 12  # the PDFs are its own, and it sticks to them
-    # Out of PDFs, with 10 briefs and 8 decks waiting, both worth loading: the brief, the
-    # cheaper to start (40 ms against 140 ms).
-    _finish(runner, second, 30)
-    assert _sent(second)[-1] == "docx"
-    _finish(runner, first, 40)  # the briefs are shared now: the decks stay the first's
-    assert _sent(first)[-1] == "pptx"
-    assert len(workers) == 2  # never more workers than jobs
-
-
-def test_a_worker_waits_rather_than_load_a_format_for_too_little(
-        seed: Document, layout: Layout, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    from kzreport import build as build_module
-
-    runner, workers = _fake_runner(monkeypatch)
-    for name in ("pptx", "pdf", "pptx", "pptx", "pptx"):
-        runner.submit(build_module._Task(seed, layout, name, tmp_path / name))
-    first, second = workers
-    _finish(runner, first, 300)
-    _finish(runner, first, 40)
-    _finish(runner, second, 200)  # one deck of 40 ms waits: not worth a 260 ms start-up
-    assert (_sent(first), _sent(second), second.task) == (["pptx"] * 3, ["pdf"], None)
-    _finish(runner, first, 40)
-    assert _sent(first) == ["pptx"] * 4 and not any(runner._waiting.values())
-
-
-
-def test_preloading_workers_load_the_formats_they_will_be_given_first(
-        seed: Document, layout: Layout, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    from kzreport import build as build_module
-
-    runner, workers = _fake_runner(monkeypatch)
-    runner.preload(("docx", "pdf", "pptx"))
-    assert [w.connection.sent for w in workers] == [["docx"], ["pdf"]]
-    for name in ("pdf", "docx"):
-        runner.submit(build_module._Task(seed, layout, name, tmp_path / name))
-    assert [_sent(w) for w in workers] == [["docx", "docx"], ["pdf", "pdf"]]
-    assert len(workers) == 2
-
-
-
-class _LoadingRenderer(_DyingRenderer):
-    """A format that records being loaded, or fails to load when ``fails``."""
-
-    name = "loading"
-
-    def __init__(self, fails: bool = False) -> None:
-        self.fails = fails
-        self.loaded = 0
-
-    def load(self) -> None:
-        self.loaded += 1
-        if self.fails:
-            raise ImportError("no such library")
-
-
-@pytest.mark.parametrize("fails", [False, True])
-def test_a_worker_loads_a_format_it_is_named_and_answers_nothing(
-        monkeypatch: pytest.MonkeyPatch, fails: bool) -> None:
-    from kzreport import build as build_module
-
-    renderers()
-    renderer = _LoadingRenderer(fails)
-    monkeypatch.setitem(registry._registry, "loading", renderer)
-    monkeypatch.setattr(build_module, "_start_worker", lambda: None)  # keep Ctrl-C working
-    pipe = _Pipe("loading", None)
-    build_module._work(pipe)  # type: ignore[arg-type]
-    assert renderer.loaded == 1  # a failure waits for the first render to be reported
-    assert pipe.sent == []
-
-
 def test_workers_start_early_only_when_some_output_will_surely_be_built(
         project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kzreport import build as build_module
-
     preloaded: list[tuple[str, ...]] = []
-    original = build_module._TaskRunner.preload
+    original = TaskRunner.preload
 
-    def preload(runner: Any, formats: tuple[str, ...]) -> None:
+    def preload(runner: TaskRunner, formats: Sequence[str]) -> None:
         preloaded.append(tuple(formats))
         original(runner, formats)
 
-    monkeypatch.setattr(build_module._TaskRunner, "preload", preload)
+    monkeypatch.setattr(TaskRunner, "preload", preload)
     build(sources(project), options(project, jobs=2))  # nothing built yet
     build(sources(project), options(project, jobs=2))  # everything current
     build(sources(project), options(project, jobs=2, force=True))

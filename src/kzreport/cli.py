@@ -99,9 +99,10 @@ def build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
           layout: str | None, strict: bool, force: bool, check_only: bool, jobs: int | None,
           as_json: bool) -> None:
     """Build SOURCES (default: every source/*.md) into the output folder."""
-    from kzreport.build import Options, handle_build_signals
+    from kzreport.build import Options
     from kzreport.build import build as run_build
     from kzreport.renderers import renderers
+    from kzreport.workers import handle_build_signals
 
     handle_build_signals()
     paths = _sources(sources)

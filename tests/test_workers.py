@@ -1,0 +1,180 @@
+"""The task runner and its worker processes: real processes, test formats that log what they do."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from kzreport import renderers as registry
+from kzreport.errors import Problem, RenderError
+from kzreport.layout import Layout
+from kzreport.model import Document
+from kzreport.renderers import renderers
+from kzreport.workers import Task, TaskRunner, render_task, serve
+
+
+class _LoggingRenderer:
+    """A test format that writes its name into each output and logs, with the process id,
+    every load and render; ``fails`` makes its load raise, ``outcome`` its render."""
+
+    extension = ".log"
+    description = "test only"
+
+    def __init__(self, name: str, log: Path, fails: bool = False,
+                 outcome: BaseException | None = None) -> None:
+        self.name, self.log, self.fails, self.outcome = name, log, fails, outcome
+
+    def _note(self, what: str) -> None:
+        with self.log.open("a", encoding="utf-8") as handle:
+            handle.write(f"{what} {self.name} {os.getpid()}\n")
+
+    def render(self, document: Document, layout: Layout, path: Path) -> list[Problem]:
+        self._note("render")
+        if self.outcome is not None:
+            raise self.outcome
+        path.write_text(self.name, encoding="utf-8")
+        return []
+
+    def load(self) -> None:
+        self._note("load")
+        if self.fails:
+            raise ImportError("no such library")
+
+
+class _DyingRenderer(_LoggingRenderer):
+    """A format whose worker process dies, as when the OOM killer or kill -9 strikes."""
+
+    def render(self, document: Document, layout: Layout, path: Path) -> list[Problem]:
+        os.kill(os.getpid(), signal.SIGKILL)
+        return []
+
+
+@pytest.fixture
+def log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A log that the test formats ``a`` and ``b`` (and ``dying``) write, registered for this
+    test only (worker processes are forked, so they see them too)."""
+    path = tmp_path / "log"
+    renderers()  # load the built-in formats before adding these
+    for renderer in (_LoggingRenderer("a", path), _LoggingRenderer("b", path),
+                     _DyingRenderer("dying", path)):
+        monkeypatch.setitem(registry._registry, renderer.name, renderer)
+    return path
+
+
+def logged(log: Path) -> list[tuple[str, str, int]]:
+    """What the test formats did: (load or render, format, process id), in order."""
+    lines = log.read_text(encoding="utf-8").split() if log.exists() else []
+    return [(what, name, int(pid)) for what, name, pid in zip(*[iter(lines)] * 3, strict=True)]
+
+
+def tasks(seed: Document, layout: Layout, folder: Path, *formats: str) -> list[Task]:
+    return [Task(seed, layout, name, folder / f"{n}.{name}") for n, name in enumerate(formats)]
+
+
+def test_one_job_renders_here_in_the_order_submitted(
+        seed: Document, layout: Layout, tmp_path: Path, log: Path) -> None:
+    done: list[int] = []
+    with TaskRunner(jobs=1, most=3, progress=done.append) as runner:
+        for task in tasks(seed, layout, tmp_path, "a", "b", "a"):
+            runner.submit(task)
+        results = runner.results()
+    assert [result and result[0] for result in results] == [[], [], []]
+    assert logged(log) == [("render", name, os.getpid()) for name in ("a", "b", "a")]
+    assert [(tmp_path / f"{n}.{name}").read_text() for n, name in enumerate("aba")] == list("aba")
+    assert done == [1, 1, 1] and multiprocessing.active_children() == []
+
+
+def test_workers_started_ahead_load_their_first_formats_and_are_given_them(
+        seed: Document, layout: Layout, tmp_path: Path, log: Path) -> None:
+    with TaskRunner(jobs=2, most=10, progress=None) as runner:
+        runner.preload(("a", "b"))
+        for task in tasks(seed, layout, tmp_path, "b", "a", "b", "a"):
+            runner.submit(task)
+        results = runner.results()
+    assert multiprocessing.active_children() == []  # every worker has been stopped
+    assert all(result is not None and result[0] == [] for result in results)
+    loaded = {name: pid for what, name, pid in logged(log) if what == "load"}
+    assert sorted(loaded) == ["a", "b"] and len({os.getpid(), *loaded.values()}) == 3
+    rendered = [(name, pid) for what, name, pid in logged(log) if what == "render"]
+    assert sorted(rendered) == sorted([(name, loaded[name]) for name in "abab"])
+
+
+def test_a_dead_worker_fails_only_its_output_and_the_rest_go_on(
+        seed: Document, layout: Layout, tmp_path: Path, log: Path) -> None:
+    with TaskRunner(jobs=2, most=10, progress=None) as runner:
+        for task in tasks(seed, layout, tmp_path, "dying", "a", "a", "b", "a"):
+            runner.submit(task)
+        results = runner.results()
+    assert results[0] is None
+    assert all(result is not None and result[0] == [] for result in results[1:])
+    assert multiprocessing.active_children() == []
+
+
+def test_a_runner_left_early_stops_its_workers(
+        seed: Document, layout: Layout, tmp_path: Path, log: Path) -> None:
+    with pytest.raises(KeyboardInterrupt), TaskRunner(jobs=2, most=10, progress=None) as runner:
+        for task in tasks(seed, layout, tmp_path, "a", "b", "a"):
+            runner.submit(task)
+        raise KeyboardInterrupt
+    assert multiprocessing.active_children() == []
+
+
+def test_a_renderers_failure_becomes_the_problems_of_its_output(
+        seed: Document, tmp_path: Path, layout: Layout, monkeypatch: pytest.MonkeyPatch) -> None:
+    renderers()
+    problem = Problem(seed.source, None, "too tall", "shorten it")
+    for name, outcome in (("refused", RenderError([problem])),
+                          ("full", OSError(28, "No space left on device")),
+                          ("buggy", ZeroDivisionError("division by zero"))):
+        monkeypatch.setitem(registry._registry, name,
+                            _LoggingRenderer(name, tmp_path / "log", outcome=outcome))
+    target = tmp_path / "out" / "x"
+    assert render_task(Task(seed, layout, "refused", target)) == ([problem], 0)
+    [full], milliseconds = render_task(Task(seed, layout, "full", target))
+    assert (str(full), milliseconds) == (
+        f"{tmp_path / 'out'}: error: cannot write output: No space left on device — check free "
+        "space, file size limits and permissions of the output folder", 0)
+    [bug], _ = render_task(Task(seed, layout, "buggy", target))
+    assert bug.message == ("internal error in the buggy renderer: "
+                           "ZeroDivisionError('division by zero')")
+
+
+class _Pipe:
+    """A worker's end of its pipe: hands out ``incoming``, then reports the parent gone, and
+    records what is sent."""
+
+    def __init__(self, *incoming: object) -> None:
+        self.incoming = list(incoming)
+        self.sent: list[object] = []
+
+    def recv(self) -> object:
+        if not self.incoming:
+            raise EOFError
+        return self.incoming.pop(0)
+
+    def send(self, message: object) -> None:
+        self.sent.append(message)
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_worker_loads_a_format_it_is_named_and_answers_nothing(
+        log: Path, monkeypatch: pytest.MonkeyPatch, fails: bool) -> None:
+    monkeypatch.setitem(registry._registry, "a", _LoggingRenderer("a", log, fails=fails))
+    pipe = _Pipe("a", None, "a")
+    serve(pipe)  # type: ignore[arg-type]
+    # Once: it stops at None; a failure waits for the first render to be reported.
+    assert logged(log) == [("load", "a", os.getpid())]
+    assert pipe.sent == []
+
+
+def test_a_worker_answers_each_output_and_stops_when_the_parent_is_gone(
+        seed: Document, layout: Layout, tmp_path: Path, log: Path) -> None:
+    first, second = tasks(seed, layout, tmp_path, "a", "b")
+    pipe = _Pipe(first, second)
+    serve(pipe)  # type: ignore[arg-type]
+    assert [answer[0] for answer in pipe.sent] == [[], []]  # type: ignore[index]
+    assert [what for what, _, _ in logged(log)] == ["render", "render"]
