@@ -1,5 +1,4 @@
-"""``kzreport verify``: read built outputs back with independent readers and check each carries
-what its source says (expectations, one reader per format from the registry, comparison)."""
+"""``kzreport verify``: read each built output back with its format's reader and compare it."""
 
 from __future__ import annotations
 
