@@ -1,5 +1,5 @@
-"""kzreport verify: fresh builds pass; a changed word, a swapped file, a missing deck, text
-overflowing its slide box and a changed link each fail, naming the output."""
+"""kzreport verify end to end: fresh builds pass; a changed word, a swapped file, a missing deck,
+text overflowing its slide box and a changed link each fail, naming the output."""
 
 from __future__ import annotations
 
@@ -17,6 +17,10 @@ from click.testing import CliRunner, Result
 from conftest import FIXTURES, SEED
 from kzreport.build import Options, build
 from kzreport.cli import cli
+from kzreport.expectations import expect
+from kzreport.layout import Layout
+from kzreport.model import Document
+from kzreport.verify import verify_output
 
 HINT = "rebuild with kzreport build"
 FORMATS = ("docx", "pdf", "pptx")
@@ -330,12 +334,27 @@ def test_an_unknown_format_is_a_usage_error(project: Path) -> None:
     assert result.exit_code == 2
 
 
-def test_verify_help_loads_no_reader_library() -> None:
+@pytest.mark.parametrize("command", [["verify", "--help"],
+                                     ["check", "source/kazakhstan-position.md"]])
+def test_help_and_check_load_no_reader(project: Path, command: list[str]) -> None:
+    # The registry names each reader, but only a renderer's read() imports it.
     code = ("import sys\nfrom kzreport.cli import cli\n"
-            "try:\n    cli(['verify', '--help'])\nexcept SystemExit:\n    pass\n"
-            "print(sorted(m for m in ('pypdf', 'docx', 'pptx', 'reportlab') if m in sys.modules))")
+            "try:\n    cli(" + repr(command) + ")\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('pypdf', 'docx', 'pptx', 'reportlab') or m.startswith('kzreport.readers')))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=120, check=False)
     assert result.returncode == 0, result.stderr
-    assert "Usage: " in result.stdout
-    assert result.stdout.strip().endswith("[]")
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+    if command[-1] == "--help":
+        assert "Usage: " in result.stdout
+    else:
+        assert "1 source(s) OK" in result.stdout
+
+
+def test_a_format_without_a_reader(tmp_path: Path, seed: Document, layout: Layout) -> None:
+    output = tmp_path / "paper.odt"
+    output.write_bytes(b"")
+    (problem,) = verify_output(output, "odt", expect(seed, layout))
+    assert problem.message == "kzreport verify has no reader for the odt format"
+    assert problem.hint == "please report this as a kzreport bug"

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from kzreport.errors import Problem
 from kzreport.layout import Layout
 from kzreport.model import Document
+
+if TYPE_CHECKING:
+    from kzreport.extraction import Extraction
 
 #: The modules of the built-in formats; adding a format means adding its module here.
 BUILTIN_MODULES = ("kzreport.renderers.docx", "kzreport.renderers.pdf", "kzreport.renderers.pptx")
@@ -35,6 +38,12 @@ class Renderer(Protocol):
     def load(self) -> None:
         """Import the format's third-party library now, ahead of the first ``render``: a
         build's worker process does this while the parent is still reading the sources."""
+        ...
+
+    def read(self, path: Path, layout: Layout) -> Extraction:
+        """Read the output at ``path`` back for ``kzreport verify``, independently of the writer
+        library (raw XML, another parser). Implementations import their reader inside this
+        method, so start-up stays fast."""
         ...
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kzreport.errors import Problem
+from kzreport.extraction import Extraction
 from kzreport.labels import (
     BULLETS,
     figure_label,
@@ -87,6 +88,11 @@ class DocxRenderer:
 
     def load(self) -> None:
         import docx  # noqa: F401
+
+    def read(self, path: Path, layout: Layout) -> Extraction:
+        from kzreport.readers.docx import read_docx
+
+        return read_docx(path, layout)
 
 
 register(DocxRenderer())

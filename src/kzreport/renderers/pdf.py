@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from kzreport.errors import Problem
+from kzreport.extraction import Extraction
 from kzreport.layout import Layout
 from kzreport.model import Document
 from kzreport.renderers import register
@@ -30,6 +31,11 @@ class PdfRenderer:
 
     def load(self) -> None:
         _writer()
+
+    def read(self, path: Path, layout: Layout) -> Extraction:
+        from kzreport.readers.pdf import read_pdf
+
+        return read_pdf(path, layout)
 
 
 @functools.cache

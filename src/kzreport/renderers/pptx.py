@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from kzreport.errors import Problem, RenderError
+from kzreport.extraction import Extraction
 from kzreport.labels import BULLETS, figure_label, figure_numbers, fill_label, key_point_label
 from kzreport.layout import FontFamily, Layout, Logo
 from kzreport.model import (
@@ -270,6 +271,11 @@ class PptxRenderer:
 
     def load(self) -> None:
         import pptx  # noqa: F401
+
+    def read(self, path: Path, layout: Layout) -> Extraction:
+        from kzreport.readers.pptx import read_pptx
+
+        return read_pptx(path, layout)
 
 
 def render_deck(document: Document, layout: Layout, path: Path,

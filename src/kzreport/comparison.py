@@ -1,0 +1,273 @@
+"""Comparing what an output holds with what its source says: one message per mismatch."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from kzreport.expectations import Chunk, Expected, normalize
+from kzreport.extraction import Extraction, Slide, TextFrame, TextRun
+from kzreport.labels import page_label
+from kzreport.layout import FontFamily, Layout
+
+#: Characters of source text quoted in a mismatch.
+EXCERPT_LENGTH = 25
+#: Office truncates core properties at this length, so a longer title may be cut there.
+PROPERTY_LIMIT = 255
+#: PowerPoint's size for a run that states none (inherited sizes live in masters we don't read).
+DEFAULT_RUN_PT = 18.0
+#: Text may need this much more height than its box has: EMU and centipoint rounding.
+OVERFLOW_TOLERANCE_PT = 0.01
+#: Lines closer than this share of the font's own line box overlap visibly. The deck's tightest
+#: setting is 0.92 (titles), and half-point rounding of run sizes takes off a little more.
+OVERLAP_RATIO = 0.85
+#: A detail shorter than this (a year, a number) may well be on a slide for another reason.
+MIN_LEAK_LENGTH = 4
+
+
+def excerpt(text: str) -> str:
+    """The start of ``text`` on one line, for quoting in a one-line message."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= EXCERPT_LENGTH else flat[:EXCERPT_LENGTH].rstrip() + "…"
+
+
+def find_in_order(haystack: str, chunks: Sequence[Chunk]) -> Iterator[Chunk]:
+    """The chunks not found in ``haystack`` in order: each is searched for (normalized) from
+    where the previous one was found, and a missing one does not move that point on."""
+    position = 0
+    for chunk in chunks:
+        found = haystack.find(normalize(chunk.text), position)
+        if found < 0:
+            yield chunk
+        else:
+            position = found + len(normalize(chunk.text))
+
+
+def _quote(chunk: Chunk) -> str:
+    """How a message names ``chunk``: what it is and its line in the source."""
+    return f'{chunk.label} (line {chunk.line}) of the source'
+
+
+def _strip_once(text: str, piece: str) -> str:
+    """``text`` without the last occurrence of ``piece``."""
+    at = text.rfind(piece) if piece else -1
+    return text if at < 0 else text[:at] + text[at + len(piece):]
+
+
+def _flow(expected: Expected, got: Extraction) -> str | None:
+    """The output's body in reading order, normalized; for paged outputs the page footer
+    (disclaimer, page number, bottom marking banner) is taken out of each page, since a
+    paragraph running over a page break has it in the middle."""
+    if got.flow is not None:
+        return normalize(got.flow)
+    if not got.pages:
+        return None
+
+    meta = expected.document.meta
+    bodies = []
+    for number, page in enumerate(got.pages, 1):
+        body = normalize(page.body)
+        for furniture in (meta.disclaimer or "", page_label(expected.layout, number,
+                                                            len(got.pages)), meta.marking or ""):
+            body = _strip_once(body, normalize(furniture))
+        bodies.append(body)
+    return "".join(bodies)
+
+
+def _property(what: str, value: str | None, expected: str) -> Iterator[str]:
+    """Whether document property ``what`` reads ``expected`` (whitespace aside; cut at
+    ``PROPERTY_LIMIT`` characters when longer)."""
+    if value is None:
+        yield f"the {what} property is missing"
+    elif not (normalize(value) == normalize(expected) or (
+            len(value) >= PROPERTY_LIMIT and normalize(expected).startswith(normalize(value)))):
+        yield f'the {what} property is "{excerpt(value)}", not "{excerpt(expected)}"'
+
+
+def _metadata(expected: Expected, got: Extraction) -> Iterator[str]:
+    """The title and author document properties: the title, and every author's name in
+    order (the separator between names is the writer's choice)."""
+    meta = expected.document.meta
+    yield from _property("title", got.title, meta.title)
+    if got.author is None:
+        yield "the author property is missing"
+        return
+    authors = meta.authors
+    if len(got.author) >= PROPERTY_LIMIT:  # Office cuts long properties: later names may be cut
+        authors = authors[:1]
+    names = [Chunk(f'author "{excerpt(a.name)}"', 0, a.name) for a in authors]
+    for chunk in find_in_order(normalize(got.author), names):
+        yield f'the author property "{excerpt(got.author)}" lacks {chunk.label}'
+
+
+def _front(expected: Expected, text: str, where: str) -> Iterator[str]:
+    """The title block in ``text``: title, subtitle, authors and their affiliations, the date
+    (as the layout writes it) and the organization."""
+    meta = expected.document.meta
+    yield from _missing(text, where, [
+        (f'the title "{excerpt(meta.title)}"', meta.title),
+        (f'the subtitle "{excerpt(meta.subtitle or "")}"', meta.subtitle),
+        *((f'author "{excerpt(a.name)}"', a.name) for a in meta.authors),
+        *((f'the affiliation "{excerpt(a.affiliation or "")}"', a.affiliation)
+          for a in meta.authors),
+        (f'the date "{expected.date}"', expected.date),
+        (f'the organization "{excerpt(meta.organization or "")}"', meta.organization)])
+
+
+def _furniture(expected: Expected, text: str, where: str) -> Iterator[str]:
+    """The marking, the disclaimer and the further-reading labels in ``text``."""
+    meta = expected.document.meta
+    yield from _missing(text, where, [
+        (f'the marking "{meta.marking}"', meta.marking),
+        (f'the disclaimer "{excerpt(meta.disclaimer or "")}"', meta.disclaimer),
+        *((f'the link label "{excerpt(link.label)}"', link.label) for link in meta.links)])
+
+
+def _missing(text: str, where: str, wanted: list[tuple[str, str | None]]) -> Iterator[str]:
+    # Regardless of case: a layout may print the organization or a marking in capitals.
+    found = normalize(text).casefold()
+    for what, value in wanted:
+        if value and normalize(value).casefold() not in found:
+            yield f"{what} is not {where}"
+
+
+def _links_differ(wanted: frozenset[str], got: frozenset[str], where: str,
+                  scope: str) -> Iterator[str]:
+    """One message per link target ``got`` lacks or has beyond ``wanted`` (from ``scope``)."""
+    for url in sorted(wanted - got):
+        yield f"link {url} of {scope} is not {where}"
+    for url in sorted(got - wanted):
+        yield f"link {url} {where} is not in {scope}"
+
+
+def _deck(expected: Expected, slides: Sequence[Slide], links: frozenset[str],
+          ) -> Iterator[str]:
+    """Title slide, optional summary slide, a slide per key point, and the closing slide."""
+    meta = expected.document.meta
+    first = 2 if meta.summary else 1
+    closing = bool(meta.links or meta.disclaimer)
+    wanted = first + len(expected.points) + closing
+    if len(slides) != wanted:
+        parts = ["a title slide", *(["a summary slide"] if meta.summary else []),
+                 f"{len(expected.points)} key point slide(s)",
+                 *(["a closing slide"] if closing else [])]
+        yield f"the deck has {len(slides)} slide(s), not {wanted} ({', '.join(parts)})"
+    if not slides:
+        return
+    yield from _front(expected, slides[0].face, "on the title slide")
+    yield from _furniture(expected, "\n".join(slide.face for slide in slides), "in the deck")
+    if meta.summary and len(slides) > 1 and normalize(meta.summary) not in normalize(
+            slides[1].face):
+        yield f'the summary "{excerpt(meta.summary)}" is not on slide 2'
+    for point in expected.points:
+        index = first + point.number - 1
+        if index >= len(slides):
+            yield f"key point {point.number} (line {point.line}) has no slide"
+            continue
+        slide, number = slides[index], index + 1
+        face = normalize(slide.face)
+        for text in (point.headline or "", point.text):
+            if normalize(text) not in face:
+                yield (f'key point {point.number} (line {point.line}) is not on slide {number}: '
+                       f'"{excerpt(text)}"')
+        notes = normalize(slide.notes)
+        for chunk in find_in_order(notes, point.details):
+            yield (f'{_quote(chunk)}, a detail of key point {point.number}, is not in the notes '
+                   f'of slide {number} or out of order: "{excerpt(chunk.text)}"')
+        own = [normalize(t) for t in (point.headline or "", point.text, expected.date,
+                                      meta.organization or "", meta.marking or "")]
+        for chunk in point.details:
+            key = normalize(chunk.text)
+            if len(key) >= MIN_LEAK_LENGTH and key in face and not any(key in o for o in own):
+                yield (f'{_quote(chunk)}, a detail of key point {point.number}, is on the face '
+                       f'of slide {number}, not only in its notes: "{excerpt(chunk.text)}"')
+    index = first + len(expected.points)
+    if meta.links and index < len(slides):
+        slide, number = slides[index], index + 1
+        face = normalize(slide.face)
+        for link in meta.links:
+            # The label must show; how the address is displayed (if at all) is the deck's choice.
+            if normalize(link.label) not in face:
+                yield f'further-reading link "{excerpt(link.label)}" is not on slide {number}'
+            # A target missing from the whole deck is reported once, with the deck's links.
+            elif link.url not in slide.links and link.url in links:
+                yield f"further-reading link {link.url} is not a link on slide {number}"
+
+
+def _family(typeface: str | None, layout: Layout) -> FontFamily:
+    """The layout family a run names: mono or heading by name, else the body (theme fonts like
+    ``+mn-lt`` and unknown names are measured with the body face)."""
+    fonts = layout.fonts
+    by_name = {fonts.mono.name: fonts.mono, fonts.heading.name: fonts.heading,
+               fonts.body.name: fonts.body}
+    return by_name.get(typeface or "", fonts.body)
+
+
+def _face(run: TextRun, layout: Layout) -> Path:
+    return _family(run.typeface, layout).face(run.bold, run.italic)
+
+
+def overflow(frame: TextFrame, layout: Layout) -> str | None:
+    """Why ``frame``'s text does not fit its box, measured with the fitting's own line
+    breaking at each paragraph's written run size, pitch and spacing; None when it fits."""
+    from kzreport.renderers import _fit as fit
+
+    left, right, top, bottom = frame.insets
+    width, height = frame.width - left - right, frame.height - top - bottom
+    if width <= 0 or height <= 0:
+        return f"slide {frame.slide}: '{frame.name}' has text but no room inside its insets"
+    needed = 0.0
+    for index, para in enumerate(frame.paragraphs):
+        sizes = [run.size for run in para.runs if run.size is not None]
+        # Runs of one paragraph share a size in our decks; the largest is the safe measure.
+        size = max(sizes) if sizes else para.end_size or DEFAULT_RUN_PT
+        pieces = tuple(fit.Piece(run.text, fit.load_metrics(_face(run, layout)))
+                       for run in para.runs if run.text)
+        fonts = [piece.font for piece in pieces] or [fit.load_metrics(layout.fonts.body.regular)]
+        natural = max(font.line_box for font in fonts) * size
+        lines = len(fit.wrap(fit.Para(pieces, fonts[0]), size, width)) if pieces else 1
+        pitch = (para.exact_pitch if para.exact_pitch is not None
+                 else natural * (para.pitch_percent if para.pitch_percent is not None else 1.0))
+        if pitch < natural * OVERLAP_RATIO and pieces:
+            return (f"slide {frame.slide}: the lines of '{frame.name}' overlap: {size:g} pt text "
+                    f"on {pitch:g} pt lines")
+        needed += lines * pitch
+        if index:  # as in the fitting: no space above a frame's first paragraph
+            needed += (para.space_before if para.space_before is not None
+                       else (para.space_before_percent or 0.0) * size)
+    if needed > height + OVERFLOW_TOLERANCE_PT:
+        return (f"slide {frame.slide}: the text of '{frame.name}' overflows its box: it needs "
+                f"{needed:.1f} pt, the box has {height:.1f} pt")
+    return None
+
+
+def compare(expected: Expected, got: Extraction) -> list[str]:
+    """Every way ``got`` differs from what its source says, one message each."""
+    meta = expected.document.meta
+    out = list(_metadata(expected, got))
+    if got.slides is None:
+        out.extend(_front(expected, got.text, "in the text"))
+        out.extend(_furniture(expected, got.text, "in the text"))
+        if meta.summary and normalize(meta.summary) not in normalize(got.text):
+            out.append(f'the summary "{excerpt(meta.summary)}" is not in the text')
+    flow = _flow(expected, got)
+    if flow is not None:
+        out.extend(f'{_quote(c)} is missing or out of order: "{excerpt(c.text)}"'
+                   for c in find_in_order(flow, expected.chunks))
+    if meta.disclaimer and got.pages:
+        key = normalize(meta.disclaimer)
+        missing = [str(n) for n, page in enumerate(got.pages, 1)
+                   if key not in normalize(page.text)]
+        if missing:
+            out.append(f"the disclaimer is missing from page(s) {', '.join(missing)} of "
+                       f"{len(got.pages)}")
+    if got.slides is not None:
+        out.extend(_deck(expected, got.slides, got.links))
+    out.extend(problem for problem in (overflow(f, expected.layout) for f in got.frames)
+               if problem is not None)
+    if got.slides is None:
+        out.extend(_links_differ(expected.links, got.links, "in the output", "the source"))
+    else:
+        out.extend(_links_differ(expected.deck_links, got.links, "in the output",
+                                 "the source's key points or further reading"))
+    return out

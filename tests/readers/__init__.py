@@ -1,0 +1,1 @@
+"""Tests of the readers (a package: its module names would clash with tests/renderers/)."""

@@ -1,0 +1,91 @@
+"""What a source says its outputs must hold: chunks in reading order, key points, links."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import write_source
+from kzreport.expectations import expect, normalize
+from kzreport.layout import Layout
+from kzreport.model import Document
+from kzreport.source import read_source
+
+
+def test_normalize_drops_whitespace_and_invisible_marks_and_folds_compatibility_forms() -> None:
+    assert normalize(" con\u00adcate\u200bna-\ntion\t of \ufb01les ") == "concatena-tionoffiles"
+
+
+def test_chunks_follow_reading_order_and_number_each_kind_from_one(rich: Document,
+                                                                   layout: Layout) -> None:
+    chunks = expect(rich, layout).chunks
+    labels = [chunk.label for chunk in chunks]
+    assert labels[:5] == ["paragraph 1", "heading 1", "paragraph 2", "heading 2", "list item 1"]
+    # Nested list items are counted with their parents; a quote's paragraph is a paragraph.
+    by_label = {chunk.label: chunk for chunk in chunks}
+    assert by_label["list item 5"].text == "deeply nested number"
+    assert by_label["list item 5"].line == 36
+    assert by_label["paragraph 3"].text.startswith("A quoted statement")
+    assert by_label["cell 2 of row 2 of table 1"].text == "OSCE summit in Astana"
+    assert by_label["code block 1"].text == "code block line one\n    indented line two"
+    # Inline formatting is gone, a hard break is a newline.
+    assert "hard break here\non a second line" in by_label["paragraph 1"].text
+    assert labels[-2:] == ["paragraph 4", "paragraph 5"]
+
+
+def test_key_points_give_chunks_and_points_with_their_details(rich: Document,
+                                                              layout: Layout) -> None:
+    expected = expect(rich, layout)
+    labels = [chunk.label for chunk in expected.chunks]
+    start = labels.index("heading 3")
+    assert expected.chunks[start].text == "Key Points"
+    assert labels[start + 1:start + 5] == ["the headline of key point 1", "key point 1",
+                                           "list item 7", "list item 8"]
+    first, second, third = expected.points
+    assert (first.number, first.line, first.headline) == (1, 56, "Neutrality is rooted in "
+                                                          "tradition.")
+    assert [(d.label, d.line, d.text) for d in first.details] == [
+        ("list item 7", 59, "detail bullet one"), ("list item 8", 60, "detail bullet two")]
+    assert second.details == () and third.headline is None
+    assert third.text == "A point without a headline but with code and emphasis."
+
+
+def test_links_of_the_paper_and_of_the_deck(rich: Document, layout: Layout) -> None:
+    expected = expect(rich, layout)
+    further = {"https://example.org/kz/paper?id=42&lang=kk", "mailto:analysts@example.org"}
+    assert expected.links == {"https://www.gov.kz/memleket/entities/mfa?lang=en",
+                              "https://example.org/detail", *further}
+    # The deck carries the key points with their details, not the body.
+    assert expected.deck_links == {"https://example.org/detail", *further}
+    assert expected.date == layout.format_date(rich.meta.date)
+
+
+def test_rules_figures_and_empty_cells_give_no_chunk(tmp_path: Path, layout: Layout) -> None:
+    source = write_source(tmp_path, "title: T\nauthors: [A]\ndate: 2024-01-01", """
+Before.
+
+---
+
+![A chart of nothing](pdf-chart.png "Caption of the chart")
+
+| Head | |
+|------|---|
+| | cell |
+
+> - quoted item
+>
+>   > deeper quote
+
+## Key Points
+
+- One.
+""")
+    expected = expect(read_source(source), layout)
+    assert [(chunk.label, chunk.text) for chunk in expected.chunks] == [
+        ("paragraph 1", "Before."),
+        ("cell 1 of row 1 of table 1", "Head"),
+        ("cell 2 of row 2 of table 1", "cell"),
+        ("list item 1", "quoted item"),
+        ("paragraph 2", "deeper quote"),
+        ("heading 1", "Key Points"),
+        ("key point 1", "One."),
+    ]
