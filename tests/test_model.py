@@ -70,7 +70,7 @@ def test_walks_reach_every_nested_block_and_run_of_inlines() -> None:
 #: read inlines through the model's one inline walk (``spans``), so a new inline kind names
 #: that walk and each renderer's own.
 MUST_NAME = {
-    "ProbeBlock": {"model.py", "lint.py", "glyphs.py", "body.py"},
+    "ProbeBlock": {"model.py", "lint.py", "glyphs.py", "body.py", "expectations.py"},
     "ProbeInline": {"model.py", "body.py"},
 }
 
