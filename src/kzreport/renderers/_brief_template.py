@@ -170,7 +170,7 @@ class _StyledTemplate:
             quote.paragraph_format.left_indent = Pt(m.quote_indent)
             quote.paragraph_format.right_indent = Pt(m.quote_indent)
             border(quote.element.get_or_add_pPr(),
-                    {"left": (colors.accent, m.quote_bar, m.quote_indent / 2)})
+                   {"left": (colors.accent, m.quote_bar, m.quote_indent / 2)})
         caption = configure("Caption", fonts.body.name, sizes.caption, colors.muted,
                             italic=True, before=m.item_gap, after=m.section_gap)
         if caption is not None:

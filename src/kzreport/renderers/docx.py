@@ -1,4 +1,4 @@
-"""The Word brief: python-docx, styled from the layout, with real styles, numbering and fields."""
+"""The Word brief renderer: the paper written in reading order on a copy of the styled template."""
 
 from __future__ import annotations
 
@@ -117,7 +117,7 @@ class _BriefWriter:
             qn("w:num"))), default=0) + 1)
         num = element("w:num", numId=num_id)
         num.append(element("w:abstractNumId",
-                            val=self.number_abstract if ordered else self.bullet_abstract))
+                           val=self.number_abstract if ordered else self.bullet_abstract))
         override = element("w:lvlOverride", ilvl="0")
         override.append(element("w:startOverride", val=str(start)))
         num.append(override)
@@ -270,7 +270,7 @@ class _BriefWriter:
             disclaimer = self.add_paragraph(self.doc.meta.disclaimer, "Footer", footer)
             disclaimer.paragraph_format.space_after = pt(self.footer_gap)
             border(paragraph_properties(disclaimer),
-                    {"top": (self.layout.colors.rule, self.metrics.hairline, self.footer_gap)})
+                   {"top": (self.layout.colors.rule, self.metrics.hairline, self.footer_gap)})
         numbers = self.add_paragraph(style="Footer", container=footer)
         numbers.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         # "Page X of Y" is a label with two Word fields where the layout puts {page}/{pages}.
@@ -316,8 +316,8 @@ class _BriefWriter:
                     run.font.color.rgb = rgb(colors.title_band_text)
         title.paragraph_format.space_after = pt(TITLE_AFTER * sizes.title)
         m = self.metrics
-        border(paragraph_properties(band[-1]), {"bottom": (colors.primary, m.strong_rule,
-                                                          m.box_padding)})
+        border(paragraph_properties(band[-1]),
+               {"bottom": (colors.primary, m.strong_rule, m.box_padding)})
         band[-1].paragraph_format.space_after = pt(m.section_gap)
         band[-1].paragraph_format.keep_with_next = False
         if meta.summary:
@@ -342,8 +342,9 @@ class _BriefWriter:
                                else WD_ALIGN_PARAGRAPH.RIGHT)
         shape = paragraph.add_run().add_picture(str(logo.path), width=pt(logo.width))
         # A logo is decoration: screen readers should skip it.
-        picture_properties(shape).set("descr", "")
-        picture_properties(shape).set("title", "Logo (decorative)")
+        doc_pr = picture_properties(shape)
+        doc_pr.set("descr", "")
+        doc_pr.set("title", "Logo (decorative)")
         return paragraph
 
     def _blocks(self, blocks: Blocks, level: int) -> None:
@@ -442,8 +443,9 @@ class _BriefWriter:
                                              strict=True)):
             if r == 0:
                 # Repeat the header row on every page, and mark it as a header for readers.
-                put(row_properties(row), element("w:cantSplit"))
-                put(row_properties(row), element("w:tblHeader"))
+                tr_pr = row_properties(row)
+                put(tr_pr, element("w:cantSplit"))
+                put(tr_pr, element("w:tblHeader"))
             for c, inlines in enumerate(cells):
                 cell = row.cells[c]
                 paragraph = cell.paragraphs[0]
@@ -465,7 +467,6 @@ class _BriefWriter:
 
     def _figure(self, figure: Figure) -> None:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.shared import Pt
 
         page = self.layout.page
         width, height = fitted_size(
@@ -475,7 +476,7 @@ class _BriefWriter:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.keep_with_next = True
         run = paragraph.add_run()
-        shape = run.add_picture(str(figure.path), width=Pt(width), height=Pt(height))
+        shape = run.add_picture(str(figure.path), width=pt(width), height=pt(height))
         doc_pr = picture_properties(shape)
         doc_pr.set("descr", xml_safe(figure.alt))
         number = self.figures[figure]
