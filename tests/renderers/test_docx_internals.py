@@ -28,12 +28,17 @@ def uses_python_docx(tree: ast.Module) -> bool:
 
 
 def private_names(tree: ast.Module) -> list[tuple[int, str]]:
-    """Each ``something._name`` (a private name of another object) with its line: only an
-    object's own methods, through ``self``, may use its private names."""
-    return [(node.lineno, node.attr) for node in ast.walk(tree)
-            if isinstance(node, ast.Attribute) and node.attr.startswith("_")
-            and not node.attr.startswith("__")
-            and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))]
+    """Each ``something._name`` (a private name of another object) and each private name
+    imported from python-docx, with its line: only an object's own methods, through
+    ``self``, may use its private names."""
+    attributes = [(node.lineno, node.attr) for node in ast.walk(tree)
+                  if isinstance(node, ast.Attribute) and node.attr.startswith("_")
+                  and not node.attr.startswith("__")
+                  and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))]
+    imported = [(node.lineno, alias.name) for node in ast.walk(tree)
+                if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "docx"
+                for alias in node.names if alias.name.startswith("_")]
+    return sorted(attributes + imported)
 
 
 def test_no_module_but_the_fence_touches_a_private_name_of_python_docx() -> None:
@@ -52,6 +57,8 @@ def test_no_module_but_the_fence_touches_a_private_name_of_python_docx() -> None
     ("paragraph._p.get_or_add_pPr()", [(1, "_p")]),
     ("PackageWriter._write_pkg_rels(sink, rels)", [(1, "_write_pkg_rels")]),
     ("part._blob = blob", [(1, "_blob")]),
+    ("from docx.table import _Cell", [(1, "_Cell")]),
+    ("from lxml.etree import _Element", []),
     ("self._parts()", []),
     ("type(x).__name__", []),
 ])
