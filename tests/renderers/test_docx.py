@@ -13,32 +13,17 @@ import pytest
 from docx.shared import RGBColor
 from docx.text.run import Run
 
+from brief_files import body_texts, part, render
 from conftest import FIXTURES, SEED, libreoffice_to_pdf, require_tool
-from kzreport.layout import Layout, load_layout
+from kzreport.layout import Layout
 from kzreport.model import Document, KeyPoints, ListBlock, Paragraph, Table, plain_text, walk
-from kzreport.renderers import renderers
 from kzreport.source import read_source
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def render(document: Document, layout: Layout, folder: Path) -> Path:
-    path = folder / f"{document.stem}.docx"
-    assert renderers()["docx"].render(document, layout, path) == []
-    return path
-
-
-def body_texts(path: Path) -> list[str]:
-    return [p.text for p in docx.Document(str(path)).paragraphs]
-
-
 def squash(text: str) -> str:
     return " ".join(text.split())
-
-
-def part(path: Path, name: str) -> str:
-    with zipfile.ZipFile(path) as package:
-        return package.read(name).decode("utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -211,9 +196,9 @@ def test_marking_banner_top_and_bottom_of_every_page(seed: Document, layout: Lay
     marked = replace(seed, meta=replace(seed.meta, marking=marking))
     section = docx.Document(str(render(marked, layout, tmp_path))).sections[0]
     assert section.different_first_page_header_footer
-    for part, position in ((section.first_page_header, 0), (section.header, 0),
-                           (section.first_page_footer, -1), (section.footer, -1)):
-        banner = part.paragraphs[position]
+    for story, position in ((section.first_page_header, 0), (section.header, 0),
+                            (section.first_page_footer, -1), (section.footer, -1)):
+        banner = story.paragraphs[position]
         assert banner.text == marking
         assert f'w:fill="{fill}"' in banner._p.xml
         assert banner.runs[0].font.color.rgb == RGBColor.from_string(text_color)
@@ -224,23 +209,6 @@ def test_running_header_from_page_two(seed: Document, layout: Layout, tmp_path: 
     assert [p.text for p in section.first_page_header.paragraphs if p.text] == []
     assert "3 June 2022" in section.header.paragraphs[-1].text
     assert "Kazakhstan’s Position" in section.header.paragraphs[-1].text
-
-
-def test_reference_docx_styles_are_used_and_its_content_removed(seed: Document,
-                                                                tmp_path: Path) -> None:
-    reference = docx.Document()
-    reference.styles["Heading 2"].font.color.rgb = RGBColor.from_string("AB1234")
-    reference.add_paragraph("SAMPLE CONTENT TO REMOVE")
-    folder = tmp_path / "house"
-    folder.mkdir()
-    reference.save(str(folder / "reference.docx"))
-    (folder / "layout.toml").write_text(
-        'inherit = "default"\n[files]\nreference_docx = "reference.docx"\n', encoding="utf-8")
-    house = load_layout(str(folder), tmp_path)
-    word = docx.Document(str(render(seed, house, tmp_path)))
-    assert "SAMPLE CONTENT TO REMOVE" not in [p.text for p in word.paragraphs]
-    assert word.styles["Heading 2"].font.color.rgb == RGBColor.from_string("AB1234")
-    assert word.paragraphs[1].text == seed.meta.title
 
 
 def test_headings_never_skip_a_level(layout: Layout, tmp_path: Path) -> None:
@@ -271,58 +239,3 @@ def test_a_numbered_list_may_start_at_zero(layout: Layout, tmp_path: Path) -> No
     render(read_source(source), layout, tmp_path)
     numbering = part(tmp_path / "zero.docx", "word/numbering.xml")
     assert re.search(r'<w:startOverride w:val="0"/>', numbering), numbering[-600:]
-
-
-def test_briefs_built_one_after_another_share_nothing(seed: Document, rich: Document,
-                                                       layout: Layout, tmp_path: Path) -> None:
-    # Both start from the process's one styled template: the second must not see the first.
-    for name in ("1", "2", "3"):
-        (tmp_path / name).mkdir()
-    first = body_texts(render(rich, layout, tmp_path / "1"))
-    second = body_texts(render(seed, layout, tmp_path / "2"))
-    assert second == body_texts(render(seed, layout, tmp_path / "3"))
-    assert rich.meta.title in first
-    assert rich.meta.title not in second and seed.meta.title in second
-    numbering = part(tmp_path / "3" / f"{seed.stem}.docx", "word/numbering.xml")
-    assert numbering == part(tmp_path / "2" / f"{seed.stem}.docx", "word/numbering.xml")
-
-
-def test_an_edited_reference_document_is_read_again(seed: Document, tmp_path: Path) -> None:
-    folder = tmp_path / "house"
-    folder.mkdir()
-    (folder / "layout.toml").write_text(
-        'inherit = "default"\n[files]\nreference_docx = "reference.docx"\n', encoding="utf-8")
-    colors = []
-    for color in ("AB1234", "12AB34"):
-        reference = docx.Document()
-        reference.styles["Heading 2"].font.color.rgb = RGBColor.from_string(color)
-        reference.save(str(folder / "reference.docx"))
-        house = load_layout(str(folder), tmp_path)
-        (tmp_path / color).mkdir()
-        word = docx.Document(str(render(seed, house, tmp_path / color)))
-        colors.append(word.styles["Heading 2"].font.color.rgb)
-    assert colors == [RGBColor.from_string("AB1234"), RGBColor.from_string("12AB34")]
-
-
-def test_only_the_styles_part_holds_styles(seed_docx: Path) -> None:
-    with zipfile.ZipFile(seed_docx) as package:
-        names = package.namelist()
-    # Word 2010 would prefer a stale stylesWithEffects.xml to the layout's styles.
-    assert "word/styles.xml" in names and "word/stylesWithEffects.xml" not in names
-    assert "stylesWithEffects" not in part(seed_docx, "word/_rels/document.xml.rels")
-    styles = docx.Document(str(seed_docx)).styles
-    table_styles = [s for s in styles if s.type == 3]  # WD_STYLE_TYPE.TABLE
-    # The template's unused table styles are gone; the default one stays for Word.
-    assert [s.name for s in table_styles] == ["Normal Table"]
-
-
-@pytest.mark.parametrize("text", ["plain", "  edges kept  ", "tab\there", "two\nlines",
-                                  "cr\r", "", "\t"])
-def test_a_run_is_written_as_python_docx_writes_it(text: str) -> None:
-    from lxml import etree
-
-    from kzreport.renderers.docx import _add_run
-
-    paragraph = docx.Document().add_paragraph()
-    expected = etree.tostring(paragraph.add_run(text)._r)
-    assert etree.tostring(_add_run(paragraph, text)._r) == expected

@@ -1,0 +1,271 @@
+"""The brief's styled template: page, styles, list definitions and empty header and footer parts."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from kzreport.labels import BULLETS
+from kzreport.layout import Layout
+from kzreport.renderers import _fit as fit
+from kzreport.renderers._package import Prototype, TemplateCache, file_digest
+from kzreport.renderers._proportions import (
+    FURNITURE_DISTANCE,
+    H2_BEFORE,
+    H3_BEFORE,
+    HEADING_AFTER,
+    LEADING,
+    TITLE_AFTER,
+    Metrics,
+)
+from kzreport.renderers._wordml import LIST_INDENT_TWIPS, border, element, put, qn, rgb, shade
+
+if TYPE_CHECKING:
+    from docx.document import Document as WordDocument
+
+NUMBER_FORMATS = ("decimal", "lowerLetter", "lowerRoman")
+
+
+def styled_template(layout: Layout, language: str) -> BriefTemplate:
+    """The process's styled blank brief for ``layout`` and ``language`` (and the reference
+    document's content), built the first time it is asked for."""
+    key = (layout, language, file_digest(layout.reference_docx))
+    return _TEMPLATES.get(key, lambda: _StyledTemplate(layout, language).packaged())
+
+
+@dataclass(frozen=True)
+class BriefTemplate:
+    """A styled blank brief: the document to copy, its styles' ids by name, and the ids of its
+    bullet and numbered list definitions."""
+
+    document: Prototype[WordDocument]
+    style_ids: Mapping[str, str]
+    list_definitions: tuple[str, str]
+
+
+class _StyledTemplate:
+    """A blank Word document styled by a layout for one language: page size and margins, the
+    styles, and a bullet and a numbered list definition. It is the same for every paper, so
+    each process builds it once per layout and each brief starts from a copy."""
+
+    def __init__(self, layout: Layout, language: str) -> None:
+        from docx import Document as new_document
+
+        self.layout = layout
+        self.language = language
+        self.metrics = Metrics.of(layout)
+        reference = layout.reference_docx
+        self.word: WordDocument = new_document(str(reference) if reference else None)
+        if reference is not None:
+            _remove_sample_content(self.word)
+        else:
+            _drop_table_styles(self.word)
+        _drop_styles_with_effects(self.word)
+        self.styles: dict[str, Any] = {s.name: s for s in self.word.styles if s.name}
+        self.list_definitions = self._define_numbering()
+        self._style_document()
+        self._define_page_furniture()
+
+    def _define_page_furniture(self) -> None:
+        """Give the section its own first-page and default headers and footers, empty (a
+        reference document's content removed): each brief fills them, and making the four
+        parts (python-docx reads each one's template from disk) was a tenth of its time."""
+        section = self.word.sections[0]
+        section.different_first_page_header_footer = True
+        for part in (section.first_page_header, section.header, section.first_page_footer,
+                     section.footer):
+            part.is_linked_to_previous = False
+            _clear(part)
+
+    def packaged(self) -> BriefTemplate:
+        """The styled document, saved and opened again, for each brief to copy."""
+        from docx import Document as open_document
+
+        buffer = io.BytesIO()
+        self.word.save(buffer)
+        buffer.seek(0)
+        # python-docx looks a style's name up by scanning every style each time: map them once.
+        style_ids = {name: style.style_id for name, style in self.styles.items()}
+        return BriefTemplate(Prototype(open_document(buffer)), style_ids, self.list_definitions)
+
+    def _style_document(self) -> None:
+        from docx.enum.style import WD_STYLE_TYPE
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Pt
+
+        layout, fonts, sizes, colors = self.layout, self.layout.fonts, self.layout.sizes, \
+            self.layout.colors
+        m = self.metrics
+        section = self.word.sections[0]
+        page = layout.page
+        section.page_width, section.page_height = Pt(page.width), Pt(page.height)
+        section.top_margin, section.bottom_margin = Pt(page.margin_top), Pt(page.margin_bottom)
+        section.left_margin, section.right_margin = Pt(page.margin_left), Pt(page.margin_right)
+        section.header_distance = Pt(page.margin_top * FURNITURE_DISTANCE)
+        section.footer_distance = Pt(page.margin_bottom * FURNITURE_DISTANCE)
+
+        styles = self.word.styles
+        # Proofing language and fonts for every run come from the document defaults.
+        defaults = styles.element.find(qn("w:docDefaults"))
+        assert defaults is not None
+        run_defaults = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+        assert run_defaults is not None
+        language = self.language
+        put(run_defaults, element("w:rFonts", ascii=fonts.body.name, hAnsi=fonts.body.name,
+                                  cs=fonts.body.name, eastAsia=fonts.body.name))
+        put(run_defaults, element("w:lang", val=language, eastAsia=language, bidi=language))
+
+        def configure(name: str, family: str, size: float, color: str, bold: bool = False,
+                      italic: bool = False, before: float = 0, after: float = 6) -> Any:
+            if name not in self.styles:
+                # A user's reference document may lack a style; base it on Normal.
+                added = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+                added.base_style = self.styles["Normal"]
+                self.styles[name] = added
+            elif self.layout.reference_docx is not None:
+                return None  # the reference document's own style wins
+            style = self.styles[name]
+            style.font.name = family
+            # Themed fonts in the template would override the name for some scripts.
+            r_fonts = style.element.get_or_add_rPr().find(qn("w:rFonts"))
+            if r_fonts is not None:
+                for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+                    r_fonts.attrib.pop(qn(attr), None)
+                r_fonts.set(qn("w:cs"), family)
+                r_fonts.set(qn("w:eastAsia"), family)
+            style.font.size = Pt(size)
+            style.font.color.rgb = rgb(color)
+            style.font.bold = bold
+            style.font.italic = italic
+            fmt = style.paragraph_format
+            fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+            return style
+
+        body = configure("Normal", fonts.body.name, sizes.body, colors.text, after=m.paragraph_gap)
+        if body is not None:
+            # Word's spacing is a multiple of the font's own line height; this one gives the
+            # same baseline-to-baseline distance as the PDF's leading.
+            body.paragraph_format.line_spacing = round(
+                LEADING / fit.load_metrics(fonts.body.regular).line_box, 3)
+            body.paragraph_format.widow_control = True
+        title = configure("Title", fonts.heading.name, sizes.title, colors.primary, bold=True,
+                          after=TITLE_AFTER * sizes.title)
+        if title is not None:
+            title.element.get_or_add_pPr().remove_all("w:pBdr")
+            # The title is the outline's level 1, above the sections' Heading 2.
+            put(title.element.get_or_add_pPr(), element("w:outlineLvl", val="0"))
+        configure("Subtitle", fonts.heading.name, sizes.subtitle, colors.muted,
+                  after=TITLE_AFTER * sizes.title)
+        for level, size, before in ((2, sizes.heading2, H2_BEFORE), (3, sizes.heading3, H3_BEFORE)):
+            heading = configure(f"Heading {level}", fonts.heading.name, size, colors.primary,
+                                bold=True, before=before * sizes.body,
+                                after=HEADING_AFTER * sizes.body)
+            if heading is not None:
+                heading.paragraph_format.keep_with_next = True
+        quote = configure("Quote", fonts.body.name, sizes.body, colors.muted, italic=True,
+                          after=m.paragraph_gap)
+        if quote is not None:
+            quote.paragraph_format.left_indent = Pt(m.quote_indent)
+            quote.paragraph_format.right_indent = Pt(m.quote_indent)
+            border(quote.element.get_or_add_pPr(),
+                   {"left": (colors.accent, m.quote_bar, m.quote_indent / 2)})
+        caption = configure("Caption", fonts.body.name, sizes.caption, colors.muted,
+                            italic=True, before=m.item_gap, after=m.section_gap)
+        if caption is not None:
+            caption.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        configure("Footer", fonts.body.name, sizes.small, colors.muted, after=0)
+        configure("Header", fonts.body.name, sizes.small, colors.muted, after=0)
+        configure("List Paragraph", fonts.body.name, sizes.body, colors.text, after=m.item_gap)
+        code = configure("Code Block", fonts.mono.name, sizes.code, colors.text,
+                         after=m.paragraph_gap)
+        if code is not None:
+            shade(code.element.get_or_add_pPr(), colors.summary_background)
+        self._hyperlink_style()
+
+    def _hyperlink_style(self) -> None:
+        from docx.enum.style import WD_STYLE_TYPE
+
+        # The default template has no Hyperlink character style; Word expects one.
+        if "Hyperlink" in self.styles:
+            return
+        style = self.word.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+        self.styles["Hyperlink"] = style
+        style.font.color.rgb = rgb(self.layout.colors.link)
+        style.font.underline = True
+
+    def _define_numbering(self) -> tuple[str, str]:
+        """Add one bullet and one numbered multi-level list definition; return their ids."""
+        numbering = self.word.part.numbering_part.element
+        ids = []
+        for offset, ordered in ((900, False), (901, True)):
+            abstract = element("w:abstractNum", abstractNumId=str(offset))
+            abstract.append(element("w:multiLevelType", val="hybridMultilevel"))
+            for level in range(9):
+                lvl = element("w:lvl", ilvl=str(level))
+                lvl.append(element("w:start", val="1"))
+                if ordered:
+                    lvl.append(element("w:numFmt", val=NUMBER_FORMATS[level % 3]))
+                    lvl.append(element("w:lvlText", val=f"%{level + 1}."))
+                else:
+                    lvl.append(element("w:numFmt", val="bullet"))
+                    lvl.append(element("w:lvlText", val=BULLETS[level % 3]))
+                lvl.append(element("w:lvlJc", val="left"))
+                ppr = element("w:pPr")
+                indent = LIST_INDENT_TWIPS * (level + 1)
+                ppr.append(element("w:ind", left=str(indent), hanging=str(LIST_INDENT_TWIPS)))
+                lvl.append(ppr)
+                if not ordered:
+                    rpr = element("w:rPr")
+                    rpr.append(element("w:color", val=self.layout.colors.accent))
+                    lvl.append(rpr)
+                abstract.append(lvl)
+            # Abstract definitions must precede every w:num in numbering.xml.
+            first_num = numbering.find(qn("w:num"))
+            if first_num is not None:
+                first_num.addprevious(abstract)
+            else:
+                numbering.append(abstract)
+            ids.append(str(offset))
+        return ids[0], ids[1]
+
+
+def _remove_sample_content(word: WordDocument) -> None:
+    """Empty a reference document's body, keeping its final section properties."""
+    body = word.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+
+
+def _drop_table_styles(word: WordDocument) -> None:
+    """Remove python-docx's template's hundred built-in table styles (nine tenths of its 440 KB
+    of styles), keeping the default one: a brief sets its tables' borders itself, and Word
+    knows its built-in styles without their definitions (latent styles), so a reader who
+    adds a table still finds them all. Parsing, copying and zipping them was most of the time
+    a brief took."""
+    styles = word.styles.element
+    for style in styles.findall(qn("w:style")):
+        if style.get(qn("w:type")) == "table" and style.get(qn("w:default")) not in ("1", "true"):
+            styles.remove(style)
+
+
+def _drop_styles_with_effects(word: WordDocument) -> None:
+    """Drop the Word 2010 copy of the styles (``stylesWithEffects.xml``): Word 2010 prefers it
+    to ``styles.xml``, so it would show the template's styles instead of the layout's; later
+    versions and LibreOffice ignore it."""
+    for rel_id, rel in list(word.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            word.part.drop_rel(rel_id)
+
+
+def _clear(header_or_footer: Any) -> None:
+    """Empty a header or footer (a reference document may bring its own content)."""
+    root = header_or_footer.part.element
+    for child in list(root):
+        root.remove(child)
+
+
+#: Each process's styled blank documents, by layout, language and reference document.
+_TEMPLATES: TemplateCache[BriefTemplate] = TemplateCache()
