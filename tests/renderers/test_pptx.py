@@ -27,7 +27,8 @@ from kzreport.model import Document, plain_text
 from kzreport.renderers import _fit as fit
 from kzreport.renderers import renderers
 from kzreport.renderers._common import build_timestamp
-from kzreport.renderers.pptx import render_deck, unique_titles
+from kzreport.renderers._deck_text import unique_titles
+from kzreport.renderers.pptx import render_deck
 from kzreport.source import read_source
 
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
