@@ -10,6 +10,23 @@ from PIL import Image
 from pptx import Presentation
 
 from kzreport.layout import Layout
+from kzreport.model import (
+    Blocks,
+    CodeBlock,
+    Figure,
+    Heading,
+    KeyPoint,
+    KeyPoints,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    Quote,
+    Rule,
+    Span,
+    Table,
+    plain_text,
+)
+from kzreport.renderers._deck_notes import note_lines
 from kzreport.source import read_source
 
 pytest_plugins = ("deck_fixtures",)
@@ -58,3 +75,41 @@ def test_notes_carry_every_kind_of_detail(layout: Layout, tmp_path: Path) -> Non
     assert frame.paragraphs[0].runs[1].font.bold is True
     assert all(r.font.size.pt == 12 for p in frame.paragraphs for r in p.runs)
     assert "remark" not in " ".join(texts(slide))
+
+
+def test_every_kind_of_block_has_its_note_lines() -> None:
+    text = (Span("Text"),)
+    blocks: Blocks = (
+        Paragraph(text, 1),
+        Heading(3, (Span("Heading"),), 2),
+        ListBlock(True, (ListItem((Paragraph(text, 3), ListBlock(False, (
+            ListItem((Paragraph((Span("Nested"),), 4),), 4),), 4)), 3),
+            ListItem((CodeBlock("x = 1", 5),), 5)), 3, start=3),
+        Quote((Paragraph((Span("Quoted"),), 6),), 6),
+        CodeBlock("a\n\tb", 7),
+        CodeBlock("", 8),
+        Table(((Span("Year"),), (Span("Votes"),)), (((Span("2022"),), (Span(" 141 "),)),),
+              ("left", "right"), 9),
+        Figure(Path("chart.png"), "Alt", "", 10),
+        Rule(11),
+        KeyPoints("Key Points", (KeyPoint(None, text, (Paragraph(text, 13),), 13),), 12),
+    )
+    lines = [(depth, marker, plain_text(inlines), bold) for depth, marker, inlines, bold
+             in note_lines(blocks, 0, lambda figure: f"Figure {figure.line}.")]
+    assert lines == [
+        (0, "", "Text", False),
+        (0, "", "Heading", True),
+        (0, "3. ", "Text", False),
+        (1, "• ", "Nested", False),
+        (0, "4. ", "", False),  # an item that opens with no paragraph: a marker of its own
+        (1, "", "x = 1", False),
+        (1, "", "Quoted", False),
+        (0, "", "a", False),
+        (0, "", "\tb", False),
+        (0, "", "", False),
+        (0, "", "Year | Votes", False),
+        (0, "", "2022 | 141", False),
+        (0, "", "[Figure 10. Alt]", False),
+        (0, "", "———", False),
+        # The Key Points section is only ever a top-level block: it makes no note lines.
+    ]

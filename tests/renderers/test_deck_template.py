@@ -18,6 +18,7 @@ from kzreport.errors import RenderError
 from kzreport.layout import Layout
 from kzreport.model import Document
 from kzreport.renderers import renderers
+from kzreport.renderers._deck_template import add_slide, prepared_deck, slide_layouts
 
 pytest_plugins = ("deck_fixtures",)
 
@@ -140,3 +141,31 @@ def test_libreoffice_opens_a_deck_built_on_a_template(seed: Document, layout: La
     template = make_template(tmp_path / "template.pptx")
     path, _ = render(seed, layout, tmp_path, template=template)
     check_render(path, tmp_path)
+
+
+# ---------------------------------------------------------------- slides as python-pptx adds them
+
+
+def relationships(part: Any) -> list[tuple[str, str, str]]:
+    return sorted((rel.rId, rel.reltype, rel.target_ref) for rel in part.rels.values())
+
+
+@pytest.mark.parametrize("user_template", [False, True])
+def test_an_added_slide_is_what_add_slide_makes(layout: Layout, tmp_path: Path,
+                                                user_template: bool) -> None:
+    # The deck adds slides itself (python-pptx's add_slide reads every layout placeholder
+    # through XPath): the same slide parts, placeholders, ids, slide list and relationships.
+    template = make_template(tmp_path / "template.pptx") if user_template else None
+    prepared = prepared_deck(layout, template)
+    ours, theirs = prepared.presentation.copy(), prepared.presentation.copy()
+    for role in ("title", "content", "content"):
+        index = prepared.layouts[role]
+        mine = add_slide(ours, slide_layouts(ours)[index], prepared.placeholders[role])
+        made = theirs.slides.add_slide(slide_layouts(theirs)[index])
+        assert mine.part.partname == made.part.partname
+        assert mine.part.blob == made.part.blob
+        assert relationships(mine.part) == relationships(made.part)
+        # Only the deck's slide counts shape ids on; python-pptx's searches for the largest.
+        assert (mine.shapes.turbo_add_enabled, made.shapes.turbo_add_enabled) == (True, False)
+    assert ours.part.blob == theirs.part.blob  # the slide list, ids and relationship ids
+    assert relationships(ours.part) == relationships(theirs.part)

@@ -62,8 +62,8 @@ def shape_tree(slide: Any) -> XmlElement:
 
 
 def next_shape_id(slide: Any) -> int:
-    """The id for a shape added to ``slide`` as XML, counted on as python-pptx counts its own
-    (``turbo_add_enabled``); only its ``add_*`` methods use it publicly."""
+    """The id for a shape written as XML on ``slide``, counted on as python-pptx's own shapes
+    are (``turbo_add_enabled``): only its ``add_*`` methods reach that counter."""
     shape_id: int = slide.shapes._next_shape_id
     return shape_id
 
