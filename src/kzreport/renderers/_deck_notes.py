@@ -1,0 +1,94 @@
+"""Speaker notes: a key point's details as lines of notes, bullets and numbers kept."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any, assert_never
+
+from kzreport.labels import BULLETS, figure_label, figure_numbers
+from kzreport.model import (
+    Blocks,
+    CodeBlock,
+    Figure,
+    Heading,
+    Inlines,
+    KeyPoints,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Rule,
+    Span,
+    Table,
+    plain_text,
+)
+from kzreport.renderers._common import EMU_PER_PT
+from kzreport.renderers._deck_geometry import NOTES_INDENT_IN, NOTES_PT
+from kzreport.renderers._deck_text import Deck, Run, runs
+from kzreport.renderers._drawingml import a_tag, add_run, child, clear_paragraphs
+from kzreport.renderers._pptx_internals import notes_text_body
+
+
+def write_notes(deck: Deck, slide: Any, details: Blocks) -> None:
+    """Write a key point's details as its speaker notes: paragraphs, ``• `` and ``1. `` items,
+    nested items indented a level deeper."""
+    notes = slide.notes_slide
+    body = notes_text_body(notes)
+    clear_paragraphs(body)
+    figures = figure_numbers(deck.document)
+
+    def label(figure: Figure) -> str:
+        return figure_label(deck.layout, figures[figure]) if figure in figures else ""
+
+    for depth, marker, inlines, bold in note_lines(details, 0, label):
+        paragraph = child(body, "p")
+        indent = {"lvl": str(min(depth, 8))} if depth else {}
+        child(paragraph, "pPr", indent,
+              marL=str(round(depth * NOTES_INDENT_IN * 72 * EMU_PER_PT)), indent="0")
+        line = ((Run(marker),) if marker else ()) + runs(inlines, bold=bold)
+        for run in line:
+            add_run(deck, paragraph, notes.part, run, round(NOTES_PT * 100),
+                    deck.layout.fonts.body, deck.layout.colors.text)
+    if body.find(a_tag("p")) is None:
+        child(body, "p")
+
+
+def note_lines(blocks: Blocks, depth: int, label: Callable[[Figure], str],
+               ) -> Iterator[tuple[int, str, Inlines, bool]]:
+    """``(depth, marker, inlines, bold)`` for every line of notes ``blocks`` make; ``label``
+    gives a figure its ``Figure N.`` label."""
+    for block in blocks:
+        match block:
+            case Paragraph():
+                yield depth, "", block.inlines, False
+            case Heading():
+                yield depth, "", block.inlines, True
+            case ListBlock():
+                for index, item in enumerate(block.items):
+                    marker = f"{block.start + index}. " if block.ordered else f"{BULLETS[0]} "
+                    rest = item.blocks
+                    if rest and isinstance(rest[0], Paragraph):  # the item's own text
+                        yield depth, marker, rest[0].inlines, False
+                        rest = rest[1:]
+                    else:
+                        yield depth, marker, (), False
+                    yield from note_lines(rest, depth + 1, label)
+            case Quote():
+                yield from note_lines(block.blocks, depth + 1, label)
+            case CodeBlock():
+                for text in block.text.splitlines() or [""]:
+                    yield depth, "", (Span(text, code=True),), False
+            case Table():
+                for row in (block.header, *block.rows):
+                    cells = [plain_text(cell).strip() for cell in row]
+                    yield depth, "", (Span(" | ".join(cells)),), False
+            case Figure():
+                text = " ".join(filter(None, (label(block), block.caption or block.alt)))
+                yield depth, "", (Span(f"[{text}]", italic=True),), False
+            case Rule():
+                yield depth, "", (Span("———"),), False
+            case KeyPoints():
+                # The paper's one Key Points section is a top-level block: the source reader
+                # never puts it inside a key point's details, so there is nothing to lose here.
+                pass
+            case _:
+                assert_never(block)

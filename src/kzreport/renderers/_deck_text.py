@@ -1,0 +1,117 @@
+"""The deck's text: runs and paragraphs to write, made from the model and the front matter."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, assert_never
+
+from kzreport.errors import Problem
+from kzreport.layout import FontFamily, Layout
+from kzreport.model import Document, Inlines, LineBreak, Span
+from kzreport.renderers import _fit as fit
+from kzreport.renderers._common import xml_safe
+from kzreport.renderers._deck_geometry import Geometry
+
+
+@dataclass(frozen=True)
+class Run:
+    """Text in one style; ``\\n`` is a line break. ``color`` None takes the paragraph's."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    mono: bool = False
+    href: str | None = None
+    color: str | None = None
+
+
+@dataclass(frozen=True)
+class Par:
+    """A paragraph to write: runs, colour, family, alignment and spacing relative to the size
+    the frame's text is fitted at (see ``_fit.Para``)."""
+
+    runs: tuple[Run, ...]
+    color: str
+    family: FontFamily
+    scale: float = 1.0
+    space_before: float = 0.0
+    line_spacing: float = 1.0
+    align: str = "l"  # DrawingML: l, ctr, r
+
+
+@dataclass
+class Deck:
+    """One deck being built: the presentation, its inputs and the warnings found so far."""
+
+    prs: Any
+    document: Document
+    layout: Layout
+    geometry: Geometry
+    #: The user's template the deck started from, None for python-pptx's default.
+    template: Path | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        return self.document.meta.language
+
+    def measure(self, par: Par) -> fit.Para:
+        """``par`` as the fitting module sees it: each run measured with its own face."""
+        pieces = tuple(fit.Piece(run.text, fit.load_metrics(face(par.family, run, self.layout)))
+                       for run in par.runs)
+        return fit.Para(pieces, fit.load_metrics(par.family.regular), par.scale,
+                        par.space_before, par.line_spacing)
+
+
+def face(family: FontFamily, run: Run, layout: Layout) -> Path:
+    """The TTF that draws ``run``: the same file the PDF embeds for that style."""
+    return (layout.fonts.mono if run.mono else family).face(run.bold, run.italic)
+
+
+def runs(inlines: Inlines, bold: bool = False) -> tuple[Run, ...]:
+    """Model inlines as runs: bold, italic, code and links kept; hard breaks become ``\\n``."""
+    out: list[Run] = []
+    for item in inlines:
+        match item:
+            case LineBreak():
+                out.append(Run("\n"))
+            case Span():
+                # Code keeps its spacing (indented lines in notes); prose has its soft breaks
+                # and runs of spaces folded, as Markdown renders them.
+                text = (xml_safe(item.text).replace("\t", "    ") if item.code
+                        else clean(item.text, keep_edges=True))
+                out.append(Run(text, bold=item.bold or bold, italic=item.italic, mono=item.code,
+                               href=item.href))
+            case _:
+                assert_never(item)
+    return tuple(out)
+
+
+def clean(text: str, keep_edges: bool = False) -> str:
+    """``text`` XML-safe, with runs of whitespace (soft line breaks of YAML) as one space."""
+    spaced = re.sub(r"[ \t\r\n]+", " ", xml_safe(text))
+    return spaced if keep_edges else spaced.strip()
+
+
+def paragraphs(text: str) -> list[str]:
+    """The paragraphs of a front matter text: blank lines separate them."""
+    return [clean(p) for p in re.split(r"\n\s*\n", text) if p.strip()] or [""]
+
+
+def unique_titles(titles: Sequence[str]) -> list[str]:
+    """``titles`` made non-empty and unique, a repeat getting `` (2)``, `` (3)``…: screen
+    readers and the outline list slides by title."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for raw in titles:
+        base = clean(raw) or "—"
+        title, count = base, 1
+        while title.casefold() in seen:
+            count += 1
+            title = f"{base} ({count})"
+        seen.add(title.casefold())
+        out.append(title)
+    return out

@@ -1,0 +1,115 @@
+"""Speaker notes: a key point's details, every kind of block, on its slide's notes only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from deck_checks import notes, render, texts
+from PIL import Image
+from pptx import Presentation
+
+from kzreport.layout import Layout
+from kzreport.model import (
+    Blocks,
+    CodeBlock,
+    Figure,
+    Heading,
+    KeyPoint,
+    KeyPoints,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    Quote,
+    Rule,
+    Span,
+    Table,
+    plain_text,
+)
+from kzreport.renderers._deck_notes import note_lines
+from kzreport.source import read_source
+
+pytest_plugins = ("deck_fixtures",)
+
+
+def test_details_are_notes_not_face(deck: Any) -> None:
+    slide = deck.slides[2]
+    lines = notes(slide).split("\n")
+    assert lines == [
+        "Presenter detail paragraph about the balancing act.",
+        "• First detail bullet for the notes",
+        "• Nested detail bullet for the notes",
+        "• Second detail bullet for the notes",
+        "1. Numbered detail one",
+        "2. Numbered detail two",
+    ]
+    levels = [p.level for p in slide.notes_slide.notes_text_frame.paragraphs]
+    assert levels == [0, 0, 1, 0, 0, 0]
+    face = " ".join(" ".join(texts(s)) for s in deck.slides)
+    for line in lines:
+        assert line.lstrip("•12. ") not in face
+    assert not any(notes(s) for i, s in enumerate(deck.slides) if i != 2)
+
+
+def test_notes_carry_every_kind_of_detail(layout: Layout, tmp_path: Path) -> None:
+    (tmp_path / "images").mkdir()
+    Image.new("RGB", (40, 20), (200, 10, 10)).save(tmp_path / "images" / "chart.png")
+    source = tmp_path / "details.md"
+    source.write_text(
+        "---\ntitle: Details\nauthors: [A. Author]\ndate: 2024-03-04\nlanguage: en-US\n"
+        "---\n\n![A red bar](images/chart.png \"Trade, 2022\")\n\n## Key Points\n\n"
+        "- The point.\n\n"
+        "  > A quoted **remark**.\n\n"
+        "  ```\n  def f():\n      return 1\n  ```\n\n"
+        "  | Year | Votes |\n  |------|------:|\n  | 2022 | 141 |\n\n"
+        "  ![A blue bar](images/chart.png \"Votes, 2022\")\n",
+        encoding="utf-8")
+    path, problems = render(read_source(source), layout, tmp_path)
+    assert problems == []
+    slide = Presentation(str(path)).slides[1]
+    frame = slide.notes_slide.notes_text_frame
+    assert [p.text for p in frame.paragraphs] == [
+        "A quoted remark.", "def f():", "    return 1", "Year | Votes", "2022 | 141",
+        "[Figure 2. Votes, 2022]"]
+    assert frame.paragraphs[0].level == 1  # a quote is indented like a nested item
+    assert frame.paragraphs[0].runs[1].font.bold is True
+    assert all(r.font.size.pt == 12 for p in frame.paragraphs for r in p.runs)
+    assert "remark" not in " ".join(texts(slide))
+
+
+def test_every_kind_of_block_has_its_note_lines() -> None:
+    text = (Span("Text"),)
+    blocks: Blocks = (
+        Paragraph(text, 1),
+        Heading(3, (Span("Heading"),), 2),
+        ListBlock(True, (ListItem((Paragraph(text, 3), ListBlock(False, (
+            ListItem((Paragraph((Span("Nested"),), 4),), 4),), 4)), 3),
+            ListItem((CodeBlock("x = 1", 5),), 5)), 3, start=3),
+        Quote((Paragraph((Span("Quoted"),), 6),), 6),
+        CodeBlock("a\n\tb", 7),
+        CodeBlock("", 8),
+        Table(((Span("Year"),), (Span("Votes"),)), (((Span("2022"),), (Span(" 141 "),)),),
+              ("left", "right"), 9),
+        Figure(Path("chart.png"), "Alt", "", 10),
+        Rule(11),
+        KeyPoints("Key Points", (KeyPoint(None, text, (Paragraph(text, 13),), 13),), 12),
+    )
+    lines = [(depth, marker, plain_text(inlines), bold) for depth, marker, inlines, bold
+             in note_lines(blocks, 0, lambda figure: f"Figure {figure.line}.")]
+    assert lines == [
+        (0, "", "Text", False),
+        (0, "", "Heading", True),
+        (0, "3. ", "Text", False),
+        (1, "• ", "Nested", False),
+        (0, "4. ", "", False),  # an item that opens with no paragraph: a marker of its own
+        (1, "", "x = 1", False),
+        (1, "", "Quoted", False),
+        (0, "", "a", False),
+        (0, "", "\tb", False),
+        (0, "", "", False),
+        (0, "", "Year | Votes", False),
+        (0, "", "2022 | 141", False),
+        (0, "", "[Figure 10. Alt]", False),
+        (0, "", "———", False),
+        # The Key Points section is only ever a top-level block: it makes no note lines.
+    ]
