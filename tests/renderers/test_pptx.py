@@ -18,7 +18,7 @@ from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.util import Emu
 
-from conftest import FIXTURES, ROOT, SEED, libreoffice_to_pdf, require_tool
+from conftest import FIXTURES, ROOT, SEED, assert_valid_ooxml, libreoffice_to_pdf, require_tool
 from kzreport.build import Options, build
 from kzreport.errors import Problem, RenderError
 from kzreport.labels import author_names
@@ -203,6 +203,7 @@ def deck_file(deck_doc: Document, layout: Layout,
               tmp_path_factory: pytest.TempPathFactory) -> Path:
     path, problems = render(deck_doc, layout, tmp_path_factory.mktemp("deck"))
     assert problems == []
+    assert_valid_ooxml(path)
     return path
 
 
@@ -215,6 +216,7 @@ def deck(deck_file: Path) -> Any:
 def seed_deck(seed: Document, layout: Layout, tmp_path_factory: pytest.TempPathFactory) -> Any:
     path, problems = render(seed, layout, tmp_path_factory.mktemp("seed"))
     assert problems == []
+    assert_valid_ooxml(path)
     return Presentation(str(path))
 
 
