@@ -799,12 +799,19 @@ def _valid_settings(word: WordDocument) -> None:
     """Make the settings part's zoom valid: python-docx's own template writes ``w:zoom`` without
     the ``w:percent`` the schema requires, which Word may call unreadable content. 100 is the
     percentage Word itself writes; a zoom type the schema does not know is dropped."""
-    zoom = word.settings.element.find(_qn("w:zoom"))
+    from docx.opc.constants import RELATIONSHIP_TYPE
+
+    try:  # not word.settings, which adds a settings part to a reference document without one
+        settings: Any = word.part.part_related_by(RELATIONSHIP_TYPE.SETTINGS)
+    except KeyError:
+        return
+    zoom = settings.element.find(_qn("w:zoom"))
     if zoom is None:
         return
     if zoom.get(_qn("w:percent")) is None:
         zoom.set(_qn("w:percent"), "100")
-    if zoom.get(_qn("w:val"), ZOOM_TYPES[0]) not in ZOOM_TYPES:
+    kind = zoom.get(_qn("w:val"))
+    if kind is not None and kind not in ZOOM_TYPES:
         del zoom.attrib[_qn("w:val")]
 
 
