@@ -1,11 +1,18 @@
-"""Shared test helpers: paths to fixtures, the default layout, and real-client tool checks."""
+"""Shared test helpers: paths to fixtures, the default layout, real-client tool checks and the
+Office schema check."""
 
 from __future__ import annotations
 
+import functools
+import importlib.machinery
+import importlib.util
 import os
 import shutil
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
+from types import ModuleType
+from typing import NoReturn
 
 import pytest
 
@@ -25,10 +32,94 @@ def require_tool(name: str) -> str:
     found = shutil.which(name)
     if found:
         return found
-    message = f"{name} is not installed (apt-get install poppler-utils qpdf libreoffice-nogui)"
-    if os.environ.get("KZREPORT_REQUIRE_TOOLS") == "1":
+    _missing(f"{name} is not installed (apt-get install poppler-utils qpdf libreoffice-nogui)")
+
+
+def _missing(message: str) -> NoReturn:
+    """Skip the test for want of a tool, or fail it when ``KZREPORT_REQUIRE_TOOLS=1``."""
+    if tools_required():
         pytest.fail(message + " and KZREPORT_REQUIRE_TOOLS=1 requires it")
     pytest.skip(message)
+
+
+def tools_required() -> bool:
+    """Whether a missing tool fails the tests instead of skipping them (as in CI)."""
+    return os.environ.get("KZREPORT_REQUIRE_TOOLS") == "1"
+
+
+#: The environment variable that names the Office schema validator script.
+VALIDATOR_VARIABLE = "KZREPORT_OOXML_VALIDATE"
+#: Where the validator sits in the ``shared/`` folder beside (or above) the checkout.
+VALIDATOR_IN_SHARED = Path("shared", "tools", "ooxml-validate")
+
+
+def find_ooxml_validator(start: Path = ROOT,
+                         environ: Mapping[str, str] = os.environ) -> Path | None:
+    """The ECMA-376 validator script: ``$KZREPORT_OOXML_VALIDATE`` when set, else the first
+    ``shared/tools/ooxml-validate`` in ``start`` or a folder above it (CI copies ``shared/``
+    beside the clone; a git worktree sits deeper below it)."""
+    if configured := environ.get(VALIDATOR_VARIABLE):
+        return Path(configured)
+    return next((script for folder in (start, *start.parents)
+                 if (script := folder / VALIDATOR_IN_SHARED).is_file()), None)
+
+
+class OoxmlValidator:
+    """The validator script imported into this process once, so each schema is compiled once
+    for the whole session instead of once per file."""
+
+    def __init__(self, script: Path) -> None:
+        loader = importlib.machinery.SourceFileLoader("ooxml_validate", str(script))
+        spec = importlib.util.spec_from_loader(loader.name, loader)
+        assert spec is not None
+        self.module: ModuleType = importlib.util.module_from_spec(spec)
+        loader.exec_module(self.module)
+        self.known_namespaces: set[str] = self.module.known_namespaces()
+
+    def problems(self, path: Path) -> list[str]:
+        """Every schema problem of the package at ``path``, each as the validator names it:
+        ``file:part:line: message``."""
+        return [str(problem) for problem in self.module.validate(path, self.known_namespaces)]
+
+
+@functools.cache
+def _load_ooxml_validator(script: Path) -> OoxmlValidator:
+    if not script.is_file():  # named by the variable: a mistake, never a reason to skip
+        pytest.fail(f"{VALIDATOR_VARIABLE}={script}: no such file")
+    return OoxmlValidator(script)
+
+
+def ooxml_validator() -> OoxmlValidator | None:
+    """The loaded validator, or None when it is missing; with ``KZREPORT_REQUIRE_TOOLS=1`` a
+    missing validator fails the test."""
+    script = find_ooxml_validator()
+    if script is not None:
+        return _load_ooxml_validator(script)
+    if tools_required():
+        _missing(_VALIDATOR_MISSING)
+    return None
+
+
+def require_ooxml_validator() -> OoxmlValidator:
+    """The loaded validator; skip the test when it is missing (fail with
+    ``KZREPORT_REQUIRE_TOOLS=1``)."""
+    return ooxml_validator() or _missing(_VALIDATOR_MISSING)
+
+
+_VALIDATOR_MISSING = (f"the Office schema validator is missing: no {VALIDATOR_IN_SHARED} in "
+                      f"{ROOT} or a folder above it, and {VALIDATOR_VARIABLE} is not set")
+
+
+def assert_valid_ooxml(path: Path) -> None:
+    """Fail unless the .docx or .pptx at ``path`` is valid against the ECMA-376 schemas, naming
+    every problem's part and line. Without the validator this checks nothing (the schema tests
+    report the skip) so that a build fixture calling it does not skip every test that uses it;
+    with ``KZREPORT_REQUIRE_TOOLS=1`` a missing validator fails."""
+    validator = ooxml_validator()
+    if validator is None:
+        return
+    problems = validator.problems(path)
+    assert not problems, f"{path} is not valid Office Open XML:\n  " + "\n  ".join(problems)
 
 
 def write_source(folder: Path, front_matter: str, body: str, name: str = "paper") -> Path:

@@ -10,7 +10,7 @@ import pytest
 from deck_checks import render
 from pptx import Presentation
 
-from conftest import FIXTURES
+from conftest import FIXTURES, assert_valid_ooxml
 from kzreport.errors import Problem
 from kzreport.layout import Layout
 from kzreport.model import Document
@@ -27,6 +27,7 @@ def deck_file(deck_doc: Document, layout: Layout,
               tmp_path_factory: pytest.TempPathFactory) -> Path:
     path, problems = render(deck_doc, layout, tmp_path_factory.mktemp("deck"))
     assert problems == []
+    assert_valid_ooxml(path)
     return path
 
 
@@ -39,6 +40,7 @@ def deck(deck_file: Path) -> Any:
 def seed_deck(seed: Document, layout: Layout, tmp_path_factory: pytest.TempPathFactory) -> Any:
     path, problems = render(seed, layout, tmp_path_factory.mktemp("seed"))
     assert problems == []
+    assert_valid_ooxml(path)
     return Presentation(str(path))
 
 

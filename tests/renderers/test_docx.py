@@ -14,7 +14,7 @@ from docx.shared import RGBColor
 from docx.text.run import Run
 
 from brief_files import body_texts, part, render
-from conftest import FIXTURES, SEED, libreoffice_to_pdf, require_tool
+from conftest import FIXTURES, SEED, assert_valid_ooxml, libreoffice_to_pdf, require_tool
 from kzreport.layout import Layout
 from kzreport.model import Document, KeyPoints, ListBlock, Paragraph, Table, plain_text, walk
 from kzreport.source import read_source
@@ -28,12 +28,16 @@ def squash(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def seed_docx(seed: Document, layout: Layout, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return render(seed, layout, tmp_path_factory.mktemp("seed"))
+    path = render(seed, layout, tmp_path_factory.mktemp("seed"))
+    assert_valid_ooxml(path)
+    return path
 
 
 @pytest.fixture(scope="module")
 def rich_docx(rich: Document, layout: Layout, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return render(rich, layout, tmp_path_factory.mktemp("rich"))
+    path = render(rich, layout, tmp_path_factory.mktemp("rich"))
+    assert_valid_ooxml(path)
+    return path
 
 
 def test_every_paragraph_and_key_point_of_the_seed_in_order(seed: Document,

@@ -63,6 +63,7 @@ class _StyledTemplate:
         else:
             _drop_table_styles(self.word)
         _drop_styles_with_effects(self.word)
+        _valid_settings(self.word)
         self.styles: dict[str, Any] = {s.name: s for s in self.word.styles if s.name}
         self.list_definitions = self._define_numbering()
         self._style_document()
@@ -258,6 +259,30 @@ def _drop_styles_with_effects(word: WordDocument) -> None:
     for rel_id, rel in list(word.part.rels.items()):
         if rel.reltype.endswith("/stylesWithEffects"):
             word.part.drop_rel(rel_id)
+
+
+#: The zoom types Word's settings schema knows (``ST_Zoom``).
+ZOOM_TYPES = ("none", "fullPage", "bestFit", "textFit")
+
+
+def _valid_settings(word: WordDocument) -> None:
+    """Make the settings part's zoom valid: python-docx's own template writes ``w:zoom`` without
+    the ``w:percent`` the schema requires, which Word may call unreadable content. 100 is the
+    percentage Word itself writes; a zoom type the schema does not know is dropped."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+
+    try:  # not word.settings, which adds a settings part to a reference document without one
+        settings: Any = word.part.part_related_by(RELATIONSHIP_TYPE.SETTINGS)
+    except KeyError:
+        return
+    zoom = settings.element.find(qn("w:zoom"))
+    if zoom is None:
+        return
+    if zoom.get(qn("w:percent")) is None:
+        zoom.set(qn("w:percent"), "100")
+    kind = zoom.get(qn("w:val"))
+    if kind is not None and kind not in ZOOM_TYPES:
+        del zoom.attrib[qn("w:val")]
 
 
 def _clear(header_or_footer: Any) -> None:
