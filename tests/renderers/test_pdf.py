@@ -625,7 +625,7 @@ print("ok")
 
 
 def test_a_lazy_pattern_compiles_once_on_first_use() -> None:
-    from kzreport.renderers.pdf import LazyPattern
+    from kzreport.renderers._reportlab_internals import LazyPattern
 
     compiled: list[str] = []
 
