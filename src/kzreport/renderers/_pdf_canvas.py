@@ -76,13 +76,8 @@ class TaggingCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
         """Everything drawn inside is content of ``element``."""
         if self._marked:
             raise RuntimeError(f"{element.kind} content inside other marked content")
-        self.addLiteral(f"/{element.kind} <</MCID {self.new_mcid(element)}>> BDC")
-        self._marked = True
-        try:
+        with self._sequence(f"/{element.kind} <</MCID {self.new_mcid(element)}>> BDC"):
             yield
-        finally:
-            self.addLiteral("EMC")
-            self._marked = False
 
     @contextmanager
     def artifact(self, kind: str | None = None, subtype: str | None = None) -> Iterator[None]:
@@ -93,10 +88,17 @@ class TaggingCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
             yield
             return
         if kind is None:
-            self.addLiteral("/Artifact BMC")
+            opening = "/Artifact BMC"
         else:
             properties = f"/Type /{kind}" + (f" /Subtype /{subtype}" if subtype else "")
-            self.addLiteral(f"/Artifact <<{properties}>> BDC")
+            opening = f"/Artifact <<{properties}>> BDC"
+        with self._sequence(opening):
+            yield
+
+    @contextmanager
+    def _sequence(self, opening: str) -> Iterator[None]:
+        """Everything drawn inside is in the marked-content sequence ``opening`` begins."""
+        self.addLiteral(opening)
         self._marked = True
         try:
             yield
