@@ -90,7 +90,6 @@ class BarredFlowable(Flowable):  # type: ignore[misc]  # reportlab is untyped
         self.inner.drawOn(canvas, x, y, _sW)
 
 
-
 # ---------------------------------------------------------------- tagged flowables
 
 
