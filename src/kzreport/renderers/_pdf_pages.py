@@ -3,15 +3,11 @@ and the reproducible, tagged document build (imports reportlab)."""
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import re
-import time
 from pathlib import Path
 from typing import Any
 
 import reportlab
-from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Frame, PageTemplate
 from reportlab.platypus import Paragraph as PdfParagraph
@@ -25,10 +21,14 @@ from kzreport.labels import author_names, fill_label, page_label
 from kzreport.layout import Layout, MarkingStyle
 from kzreport.model import Document
 from kzreport.renderers._common import build_timestamp, xml_safe
-from kzreport.renderers._pdf_flowables import Markup, StoryBuilder
+from kzreport.renderers._pdf_canvas import TaggingCanvas
+from kzreport.renderers._pdf_markup import Markup
+from kzreport.renderers._pdf_metadata import DocumentInfo
+from kzreport.renderers._pdf_story import StoryBuilder
+from kzreport.renderers._pdf_structure import StructureTree
 from kzreport.renderers._pdf_styles import GlyphCheck, PdfFonts, PdfStyles, color
-from kzreport.renderers._pdf_tags import DocumentInfo, StructureTree, TaggingCanvas
 from kzreport.renderers._proportions import FOOTER_GAP, FURNITURE_DISTANCE
+from kzreport.renderers._reportlab_internals import fix_creation_time
 
 #: Clear space between the header or footer and the body, in body sizes.
 FURNITURE_CLEARANCE = 1.0
@@ -200,7 +200,7 @@ class ReportCanvas(TaggingCanvas):
         self.pages_shown = 0
         # invariant=1 fixes the document /ID; the dates come from the build timestamp (the
         # paper's date, or SOURCE_DATE_EPOCH), in UTC, whatever the clock and time zone.
-        self._doc._timeStamp = _timestamp(self.info.created)
+        fix_creation_time(self, self.info.created)
 
     def showPage(self) -> None:
         self.pages_shown += 1
@@ -216,18 +216,6 @@ class ReportCanvas(TaggingCanvas):
                 self._furniture.draw_page_number(self, page, self.pages_shown)
             self.endForm()
         super().save()
-
-
-def _timestamp(when: dt.datetime) -> Any:
-    """reportlab's timestamp object for naive-UTC ``when``."""
-    stamp = TimeStamp(invariant=1)
-    seconds = calendar.timegm(when.timetuple())
-    stamp.t = seconds
-    stamp.lt = time.gmtime(seconds)
-    stamp.YMDhms = tuple(stamp.lt)[:6]
-    stamp.dhh = stamp.dmm = 0
-    stamp.tzname = "UTC"
-    return stamp
 
 
 def write_pdf(document: Document, layout: Layout, path: Path) -> list[Problem]:

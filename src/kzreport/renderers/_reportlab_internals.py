@@ -1,0 +1,143 @@
+"""Every use of reportlab's private names, each with the reason no public API serves."""
+
+from __future__ import annotations
+
+import calendar
+import contextlib
+import datetime as dt
+import re
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+# Only pdfgen and lib: platypus's paragraph module compiles the URL pattern that
+# ``uri_pattern_compiled_when_used`` leaves lazy, so it must not load before that is in place.
+from reportlab.lib.utils import TimeStamp
+from reportlab.pdfgen.textobject import PDFTextObject
+
+#: How reportlab's URL pattern (``reportlab.platypus.paragraph.uri_pat``) starts.
+REPORTLAB_URI_PATTERN_START = r"(^(?:[a-z0-9\.\-\+]*)://)"
+
+
+# ---------------------------------------------------------------- importing reportlab
+
+
+class LazyPattern:
+    """A regular expression compiled on first use, standing in for the compiled pattern."""
+
+    def __init__(self, pattern: str, flags: int,
+                 compile_now: Callable[..., re.Pattern[str]]) -> None:
+        self._source = (pattern, flags)
+        self._compile_now = compile_now
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def compiled(self) -> bool:
+        """Whether the pattern has been compiled yet."""
+        return self._compiled is not None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._compiled is None:
+            self._compiled = self._compile_now(*self._source)
+        return getattr(self._compiled, name)
+
+
+@contextlib.contextmanager
+def uri_pattern_compiled_when_used() -> Iterator[None]:
+    """While reportlab's platypus is imported, leave its URL pattern to be compiled on first use.
+
+    reportlab compiles it, case-insensitive over most of Unicode, when its paragraph module
+    loads: 60-100 ms, a third of importing reportlab, for a pattern used only to hyphenate
+    URLs, which kzreport's PDFs do not. reportlab has no setting to skip it, so ``re.compile``
+    hands out a ``LazyPattern`` for that one pattern; every other compiles as usual.
+    """
+    compile_now = re.compile
+
+    def compile_lazily(pattern: Any, flags: int = 0) -> Any:
+        if isinstance(pattern, str) and pattern.startswith(REPORTLAB_URI_PATTERN_START):
+            return LazyPattern(pattern, flags, compile_now)
+        return compile_now(pattern, flags)
+
+    re.compile = compile_lazily
+    try:
+        yield
+    finally:
+        re.compile = compile_now
+
+
+# ---------------------------------------------------------------- the canvas's document
+
+
+def pdf_document(canvas: Any) -> Any:
+    """The PDFDocument ``canvas`` writes, to register objects with: the canvas keeps it as
+    ``_doc`` and offers no accessor, and the structure tree's objects must be registered."""
+    return canvas._doc
+
+
+def page_reference(canvas: Any) -> Any:
+    """The indirect reference of the page being drawn (a structure element's /Pg): only the
+    canvas's private document knows it."""
+    return pdf_document(canvas).thisPageRef()
+
+
+def latest_annotation(canvas: Any) -> Any:
+    """The annotation ``linkURL`` just made: it returns nothing, and the page's annotations
+    are only in the canvas's private list."""
+    return canvas._annotationrefs[-1]
+
+
+def page_has_content(canvas: Any) -> bool:
+    """Whether anything is drawn on the unfinished page: the test reportlab's ``save`` makes on
+    the canvas's private code list before its last ``showPage``, with no public form."""
+    return bool(canvas._code)
+
+
+def add_page_entries(canvas: Any, entries: dict[str, Any]) -> None:
+    """Write ``entries`` into the page ``showPage`` just finished: reportlab builds the page
+    object inside ``showPage`` with no factory to override, and writes only the keys listed
+    in its ``__NoDefault__``."""
+    page = pdf_document(canvas).Pages[-1]
+    page.__NoDefault__ = [*page.__NoDefault__, *entries]
+    for key, value in entries.items():
+        setattr(page, key, value)
+
+
+def fix_creation_time(canvas: Any, when: dt.datetime) -> None:
+    """Date the document naive-UTC ``when``: reportlab stamps the current time (or, with
+    ``invariant``, 2000-01-01) into its private ``_timeStamp``, which has no setter, and
+    ``TimeStamp`` takes no time of its own, so its fields are set as its ``__init__`` would."""
+    stamp = TimeStamp(invariant=1)
+    seconds = calendar.timegm(when.timetuple())
+    stamp.t = seconds
+    stamp.lt = time.gmtime(seconds)
+    stamp.YMDhms = tuple(stamp.lt)[:6]
+    stamp.dhh = stamp.dmm = 0
+    stamp.tzname = "UTC"
+    pdf_document(canvas)._timeStamp = stamp
+
+
+# ---------------------------------------------------------------- text objects
+
+
+class ObservedTextObject(PDFTextObject):  # type: ignore[misc]  # reportlab is untyped
+    """A text object that says when text is about to be shown and when a line ends, and takes
+    extra operators between pieces of text."""
+
+    def showing(self, text: str) -> None:
+        """Called before ``text`` is shown."""
+
+    def line_ended(self) -> None:
+        """Called after the text that ends a line is shown."""
+
+    def _textOut(self, text: str, TStar: int = 0) -> None:
+        # reportlab's Paragraph shows its text through this private method, never through
+        # textOut or textLine, so only here can each piece be seen before it is drawn.
+        self.showing(text)
+        super()._textOut(text, TStar)
+        if TStar:
+            self.line_ended()
+
+    def add_operator(self, operator: str) -> None:
+        """Append ``operator`` to the text object's code (inside its BT/ET): the code list is
+        private, and the canvas's ``addLiteral`` would write outside the text object."""
+        self._code.append(operator)
