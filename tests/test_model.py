@@ -66,12 +66,18 @@ def test_walks_reach_every_nested_block_and_run_of_inlines() -> None:
 # ---------------------------------------------------------------- exhaustive by type check
 
 #: The modules (under src/kzreport) that mypy must name when a kind is added to each union:
-#: every walk over blocks, and every walk over inlines. The lint, verify and the glyph check
-#: read inlines through the model's one inline walk (``spans``), so a new inline kind names
-#: that walk and each renderer's own.
+#: every walk over blocks (the deck walks them only for speaker notes) and over inlines. The
+#: lint, verify and the glyph check read inlines through the model's one inline walk
+#: (``spans``), so a new inline kind names that walk and each renderer's own.
 MUST_NAME = {
-    "ProbeBlock": {"model.py", "lint.py", "glyphs.py", "body.py", "expectations.py"},
-    "ProbeInline": {"model.py", "body.py"},
+    "ProbeBlock": {
+        "model.py", "source.py", "body.py", "lint.py", "glyphs.py", "expectations.py",
+        "renderers/docx.py", "renderers/_pdf_story.py", "renderers/_deck_notes.py",
+    },
+    "ProbeInline": {
+        "model.py", "body.py",
+        "renderers/docx.py", "renderers/_pdf_markup.py", "renderers/_deck_text.py",
+    },
 }
 
 _PROBES = '''
