@@ -16,7 +16,8 @@ from typing import NoReturn
 
 import pytest
 
-from kzreport.layout import Layout, load_layout
+from kzreport.layout import Layout
+from kzreport.layout_loader import load_layout
 from kzreport.model import Document
 from kzreport.source import read_source
 

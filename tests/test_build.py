@@ -22,7 +22,8 @@ from conftest import FIXTURES, SEED
 from kzreport import renderers as registry
 from kzreport.build import Options, build
 from kzreport.errors import Problem
-from kzreport.layout import Layout, load_layout
+from kzreport.layout import Layout
+from kzreport.layout_loader import load_layout
 from kzreport.manifest import MANIFEST_NAME
 from kzreport.renderers import renderers
 from kzreport.workers import TaskRunner

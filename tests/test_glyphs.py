@@ -10,7 +10,8 @@ from conftest import FIXTURES
 from kzreport import glyphs
 from kzreport.errors import RenderError
 from kzreport.glyphs import glyph_problems
-from kzreport.layout import Layout, load_layout
+from kzreport.layout import Layout
+from kzreport.layout_loader import load_layout
 from kzreport.renderers import renderers
 from kzreport.source import read_source
 

@@ -28,7 +28,8 @@ from conftest import (
     require_ooxml_validator,
     write_source,
 )
-from kzreport.layout import Layout, load_layout
+from kzreport.layout import Layout
+from kzreport.layout_loader import load_layout
 from kzreport.model import Document
 from kzreport.renderers import renderers
 from kzreport.source import read_source

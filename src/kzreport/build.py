@@ -13,7 +13,8 @@ from kzreport import DEFAULT_OUT_DIR
 from kzreport.atomic import publish, remove_stale_temps, temp_beside, write_problem
 from kzreport.errors import KzreportError, Problem, SourceError
 from kzreport.glyphs import glyph_problems
-from kzreport.layout import Layout, load_layout
+from kzreport.layout import Layout
+from kzreport.layout_loader import load_layout
 from kzreport.manifest import (
     Manifest,
     input_digest,

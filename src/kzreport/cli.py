@@ -174,7 +174,7 @@ def verify(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
 @click.pass_context
 def layouts(ctx: click.Context) -> None:
     """List the available layouts and where each comes from."""
-    from kzreport.layout import available_layouts
+    from kzreport.layout_loader import available_layouts
 
     if ctx.invoked_subcommand is None:
         for name, origin, folder in available_layouts(Path.cwd()):
@@ -185,7 +185,8 @@ def layouts(ctx: click.Context) -> None:
 @click.argument("layout", metavar="NAME|PATH")
 def layouts_show(layout: str) -> None:
     """Print every resolved setting of a layout."""
-    from kzreport.layout import describe_layout, load_layout
+    from kzreport.layout import describe_layout
+    from kzreport.layout_loader import load_layout
 
     try:
         for line in describe_layout(load_layout(layout, Path.cwd(), referrer="layouts show")):

@@ -9,7 +9,8 @@ import docx
 from docx.shared import RGBColor
 
 from brief_files import body_texts, part, render
-from kzreport.layout import Layout, load_layout
+from kzreport.layout import Layout
+from kzreport.layout_loader import load_layout
 from kzreport.model import Document
 from kzreport.renderers._brief_template import styled_template
 from kzreport.renderers._docx_internals import declared_child_order

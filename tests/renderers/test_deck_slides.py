@@ -28,7 +28,8 @@ from pptx.enum.shapes import PP_PLACEHOLDER
 
 from conftest import FIXTURES, ROOT
 from kzreport.errors import Problem, RenderError
-from kzreport.layout import Layout, load_layout
+from kzreport.layout import Layout
+from kzreport.layout_loader import load_layout
 from kzreport.model import Document
 from kzreport.source import read_source
 

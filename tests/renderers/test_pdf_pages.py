@@ -27,7 +27,8 @@ from tagged_reading import bare, paper_tagged
 from conftest import ROOT, require_tool, write_source
 from kzreport.errors import RenderError
 from kzreport.labels import fill_label, page_label
-from kzreport.layout import Layout, load_layout
+from kzreport.layout import Layout
+from kzreport.layout_loader import load_layout
 from kzreport.model import Document
 from kzreport.source import read_source
 

@@ -36,7 +36,8 @@ from tagged_reading import (
 )
 
 from conftest import CHART, ROOT, write_source
-from kzreport.layout import Layout, load_layout
+from kzreport.layout import Layout
+from kzreport.layout_loader import load_layout
 from kzreport.model import Document, Paragraph, Table, plain_text
 from kzreport.renderers import renderers
 from kzreport.source import read_source
@@ -116,7 +117,8 @@ def test_blocks_taller_than_a_page_split_across_pages(tmp_path: Path) -> None:
                           f"| Cell | Tall |\n|---|---|\n| a | {cell} |\n\n```\n{code}\n```\n\n"
                           "## Key Points\n\n- One.")
     # In a child process with a time limit: a layout loop must fail the test, not hang it.
-    script = ("import sys; from pathlib import Path; from kzreport.layout import load_layout; "
+    script = ("import sys; from pathlib import Path; "
+              "from kzreport.layout_loader import load_layout; "
               "from kzreport.source import read_source; from kzreport.renderers import renderers; "
               "renderers()['pdf'].render(read_source(Path(sys.argv[1])), "
               "load_layout('default', Path(sys.argv[3])), Path(sys.argv[2]))")

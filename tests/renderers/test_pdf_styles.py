@@ -13,7 +13,8 @@ from pdf_reading import LONG_WORDS, lines_of, link_uris, page_words, paper_pdf, 
 from conftest import ROOT, require_tool, write_source
 from kzreport.build import Options, build
 from kzreport.errors import RenderError
-from kzreport.layout import Layout, load_layout
+from kzreport.layout import Layout
+from kzreport.layout_loader import load_layout
 from kzreport.source import read_source
 
 

@@ -18,7 +18,8 @@ from conftest import FIXTURES, ROOT, SEED, require_tool
 from kzreport.build import Options, build
 from kzreport.errors import Problem
 from kzreport.labels import author_names
-from kzreport.layout import Layout, load_layout
+from kzreport.layout import Layout
+from kzreport.layout_loader import load_layout
 from kzreport.model import Document, plain_text
 from kzreport.renderers import renderers
 from kzreport.renderers._common import build_timestamp
