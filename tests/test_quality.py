@@ -28,3 +28,17 @@ def test_ruff_is_clean() -> None:
     result = subprocess.run([_tool("ruff"), "check", "src", "tests"], cwd=ROOT,
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout
+
+
+#: Modules may grow to about this many lines before they want cutting by concern.
+MOST_LINES = 600
+SOURCES = sorted((ROOT / "src" / "kzreport").rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_module_says_what_it_holds_in_one_line_and_stays_readable(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    first = text.splitlines()[0] if text else ""
+    assert first.startswith('"""') and first.endswith('"""') and len(first) > 6, \
+        "the module docstring is one line"
+    assert text.count("\n") <= MOST_LINES, f"over {MOST_LINES} lines: cut it by concern"

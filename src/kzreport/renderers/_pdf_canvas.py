@@ -1,6 +1,4 @@
-"""Marked content: the tagging canvas (content in marked-content sequences, the rest as
-artifacts; at save the structure tree, MarkInfo and metadata) and the paragraph text object
-that marks its own content (imports reportlab)."""
+"""The tagging canvas: content in marked-content sequences, the rest as artifacts."""
 
 from __future__ import annotations
 

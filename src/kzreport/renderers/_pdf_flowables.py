@@ -1,5 +1,4 @@
-"""kzreport's own platypus flowables: paragraphs and images that tag what they draw, and the
-bars beside block quotes (imports reportlab)."""
+"""kzreport's own platypus flowables: paragraphs and images that tag what they draw."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""PDF pages and build: banners, running header and footer around frames that keep clear of them,
-and the reproducible, tagged document build (imports reportlab)."""
+"""PDF pages: banners, running header and footer, and the reproducible tagged build."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The story: the document's blocks as flowables, in the Word brief's order, and the structure
-tree they are tagged with, built alongside (imports reportlab)."""
+"""The story: the document's blocks as flowables and, alongside, their structure tree."""
 
 from __future__ import annotations
 

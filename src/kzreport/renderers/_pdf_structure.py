@@ -1,5 +1,4 @@
-"""The tagged PDF's logical structure: elements in reading order, the content each owns, the
-PDF objects that write it, and how a paragraph's text, bullet and links map onto it."""
+"""The tagged PDF's logical structure: elements in reading order and the objects that write it."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Every use of python-pptx's private names and internal steps, each with the reason no public
-API serves (checked against python-pptx 1.0.2; pyproject pins the versions tested)."""
+"""Every use of python-pptx's private names and internal steps, each with its reason."""
 
 from __future__ import annotations
 
