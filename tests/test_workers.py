@@ -97,10 +97,16 @@ def test_workers_started_ahead_load_their_first_formats_and_are_given_them(
         results = runner.results()
     assert multiprocessing.active_children() == []  # every worker has been stopped
     assert all(result is not None and result[0] == [] for result in results)
-    loaded = {name: pid for what, name, pid in logged(log) if what == "load"}
-    assert sorted(loaded) == ["a", "b"] and len({os.getpid(), *loaded.values()}) == 3
-    rendered = [(name, pid) for what, name, pid in logged(log) if what == "render"]
-    assert sorted(rendered) == sorted([(name, loaded[name]) for name in "abab"])
+    events = logged(log)
+    first_loads: dict[int, str] = {}
+    first_renders: dict[int, str] = {}
+    for what, name, pid in events:
+        (first_loads if what == "load" else first_renders).setdefault(pid, name)
+    # Each worker loaded its own format ahead and was given it first; later outputs may go to
+    # either worker, as the schedule weighs their timings (which vary with the machine's load).
+    assert sorted(first_loads.values()) == ["a", "b"] and os.getpid() not in first_loads
+    assert first_renders == first_loads
+    assert sorted(name for what, name, _ in events if what == "render") == sorted("abab")
 
 
 def test_a_dead_worker_fails_only_its_output_and_the_rest_go_on(
