@@ -18,7 +18,7 @@ from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.util import Emu
 
-from conftest import FIXTURES, ROOT, SEED, libreoffice_to_pdf, require_tool
+from conftest import FIXTURES, ROOT, SEED, libreoffice_to_pdf, package_parts, require_tool
 from kzreport.build import Options, build
 from kzreport.errors import Problem, RenderError
 from kzreport.labels import author_names
@@ -661,6 +661,47 @@ def test_a_users_template(seed: Document, layout: Layout, tmp_path: Path,
         assert sorted(n for n in names if n.startswith("ppt/slides/slide")) == [
             f"ppt/slides/slide{n}.xml" for n in range(1, 7)]
     check_geometry(path, layout)
+
+
+#: Every part a deck may hold: what kzreport writes, on python-pptx's template or a user's.
+DECK_PARTS = re.compile(
+    r"\[Content_Types\]\.xml|_rels/\.rels|docProps/(app|core)\.xml"
+    r"|ppt/(_rels/)?presentation\.xml(\.rels)?|ppt/(presProps|viewProps|tableStyles)\.xml"
+    r"|ppt/theme/theme\d+\.xml"
+    r"|ppt/(slideMasters|slideLayouts|slides|notesSlides|notesMasters)/(_rels/)?"
+    r"(slideMaster|slideLayout|slide|notesSlide|notesMaster)\d+\.xml(\.rels)?"
+    r"|ppt/media/image\d+\.(png|jpe?g)")
+
+
+def test_every_part_of_a_deck_is_one_kzreport_writes(deck_file: Path, seed: Document,
+                                                     tmp_path: Path) -> None:
+    # A logo brings the one media part a deck may have.
+    folder = tmp_path / "branded"
+    folder.mkdir()
+    Image.new("RGB", (30, 12), (27, 54, 93)).save(folder / "logo.png")
+    (folder / "layout.toml").write_text(
+        'inherit = "default"\n[logo]\nfile = "logo.png"\nwidth = "1in"\n', encoding="utf-8")
+    branded, _ = render(seed, load_layout(str(folder), ROOT), tmp_path)
+    for path in (deck_file, branded):
+        names = package_parts(path)
+        assert [n for n in names if not DECK_PARTS.fullmatch(n)] == [], path
+    assert any(n.startswith("ppt/media/") for n in package_parts(branded))
+
+
+def test_a_users_template_loses_its_printer_settings(seed: Document, layout: Layout,
+                                                    tmp_path: Path) -> None:
+    template = make_template(tmp_path / "template.pptx")
+    with zipfile.ZipFile(template) as package:  # python-pptx's template has them: so has ours
+        assert "ppt/printerSettings/printerSettings1.bin" in package.namelist()
+    path, problems = render(seed, layout, tmp_path, template=template)
+    assert problems == []
+    names = package_parts(path)
+    assert not [n for n in names if "printerSettings" in n]
+    with zipfile.ZipFile(path) as package:
+        assert b"printerSettings" not in package.read("ppt/_rels/presentation.xml.rels")
+        assert b"printerSettings" not in package.read("[Content_Types].xml")
+    assert len(Presentation(str(path)).slides) == 6
+    libreoffice_to_pdf(path, tmp_path)
 
 
 def test_decks_built_one_after_another_share_nothing(seed: Document, rich: Document,
