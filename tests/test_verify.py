@@ -190,7 +190,8 @@ def test_a_pdf_swapped_for_another_papers_pdf(project: Path) -> None:
     messages = "\n".join(lines)
     assert "the title property is" in messages
     assert "paragraph 1 (line 28) of the source is missing or out of order" in messages
-    assert "the disclaimer is missing from page(s) 1, 2 of 2" in messages
+    assert ('the disclaimer "The opinions and conclusi…" is not in the footer of pages 1, 2 '
+            "of 2") in messages
     # Bounded: twenty mismatches, then one line counting the rest.
     assert len(lines) == 21
     assert re.search(r"error: … and \d+ more — ", lines[-1])
