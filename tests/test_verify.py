@@ -8,19 +8,17 @@ import shutil
 import subprocess
 import sys
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
 from conftest import FIXTURES, SEED
 from kzreport.build import Options, build
-from kzreport.cli import cli
 from kzreport.expectations import expect
 from kzreport.layout import Layout
 from kzreport.model import Document
 from kzreport.verify import verify_output
+from verify_helpers import change_shape, error_lines, rewrite, slide_with, verify
 
 HINT = "rebuild with kzreport build"
 FORMATS = ("docx", "pdf", "pptx")
@@ -47,49 +45,6 @@ def project(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
     shutil.copytree(built, copy)
     monkeypatch.chdir(copy)
     return copy
-
-
-def verify(*args: str) -> Result:
-    return CliRunner().invoke(cli, ["verify", *args])
-
-
-def error_lines(result: Result) -> list[str]:
-    lines = result.stderr.splitlines()
-    assert lines, result.output
-    for line in lines:
-        assert re.match(r"^\S+: error: .+ — .+$", line), line
-    return lines
-
-
-def rewrite(package: Path, member: str, change: Callable[[str], str]) -> None:
-    """Replace ``member`` of the zip ``package`` by ``change`` of its text (which must change)."""
-    with zipfile.ZipFile(package) as source:
-        entries = [(info, source.read(info)) for info in source.infolist()]
-    with zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED) as target:
-        for info, data in entries:
-            if info.filename == member:
-                text = data.decode("utf-8")
-                changed = change(text)
-                assert changed != text, f"{member} did not change"
-                data = changed.encode("utf-8")
-            target.writestr(info, data)
-
-
-def slide_with(deck: Path, text: str) -> str:
-    """The name of the one slide of ``deck`` whose XML holds ``text``."""
-    with zipfile.ZipFile(deck) as package:
-        names = [n for n in package.namelist()
-                 if re.fullmatch(r"ppt/slides/slide\d+\.xml", n)
-                 and text in package.read(n).decode("utf-8")]
-    assert len(names) == 1, names
-    return names[0]
-
-
-def change_shape(xml: str, text: str, change: Callable[[str], str]) -> str:
-    """``xml`` with ``change`` applied to the one ``p:sp`` shape holding ``text``."""
-    shapes = re.findall(r"<p:sp>.*?</p:sp>", xml, flags=re.S)
-    (shape,) = [s for s in shapes if text in s]
-    return xml.replace(shape, change(shape))
 
 
 # ---------------------------------------------------------------- fresh builds pass
