@@ -12,11 +12,11 @@ import pytest
 from conftest import FIXTURES
 from faithful import brief, deck, report
 from kzreport.comparison import compare
-from kzreport.expectations import Element, Expected, expect
+from kzreport.expectations import Element, Expected, expect, slide_count
 from kzreport.extraction import Extraction, PagePart, Shape, Slide
 from kzreport.layout import Layout
 from kzreport.model import Document
-from kzreport.placement import Keyed, expected_slides, in_place, placed
+from kzreport.placement import Keyed, in_place, placed
 from kzreport.source import read_source
 
 TITLE, DATE, ORG = (Element('the title "Kazakhstan’s Position"', "Kazakhstan’s Position"),
@@ -284,7 +284,7 @@ def test_a_deck_without_marking_has_no_banners(rich_expected: Expected) -> None:
     slides[0] = Slide(slides[0].face, "", frozenset(), (*slides[0].shapes, stray))
     assert list(placed(rich_expected, dataclasses.replace(got, slides=tuple(slides)))) == [
         'unexpected text "UNCLASSIFIED" is in the bottom banner of slide 1']
-    assert expected_slides(rich_expected) == len(slides)
+    assert slide_count(rich_expected) == len(slides)
 
 
 def test_the_whole_comparison_reports_places_after_properties(marked: Expected) -> None:

@@ -7,7 +7,6 @@ the format and the page or slide."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -15,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, SEED, require_tool
-from kzreport.build import Options, build
-from verify_helpers import error_lines, rewrite, verify
+from verify_helpers import built_project, copied_project, error_lines, rewrite, verify
 
 SEED_PAPER = "kazakhstan-position"
 #: A paper with everything a title block and the furniture can show: organization, subtitle,
@@ -27,24 +25,14 @@ DECK_PAPER = "pptx-deck"
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project with the seed and the test deck's paper under source/, built once."""
-    project = tmp_path_factory.mktemp("tampered")
-    (project / "source").mkdir()
-    shutil.copy(SEED, project / "source")
-    shutil.copy(FIXTURES / f"{DECK_PAPER}.md", project / "source")
-    outcomes = build(sorted((project / "source").glob("*.md")),
-                     Options(out_dir=project / "build", formats=("docx", "pdf", "pptx"),
-                             cwd=project))
-    assert not any(o.failed for o in outcomes), [str(p) for o in outcomes for p in o.problems]
-    return project
+    return built_project(tmp_path_factory.mktemp("tampered"),
+                         [SEED, FIXTURES / f"{DECK_PAPER}.md"])
 
 
 @pytest.fixture
 def project(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh copy of the built project, as the current folder, for one test to edit."""
-    copy = tmp_path / "project"
-    shutil.copytree(built, copy)
-    monkeypatch.chdir(copy)
-    return copy
+    return copied_project(built, tmp_path, monkeypatch)
 
 
 def once(old: str, new: str, count: int = 1, occurrence: int = 0) -> Callable[[str], str]:

@@ -4,13 +4,40 @@ one place."""
 from __future__ import annotations
 
 import re
+import shutil
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
+from kzreport.build import Options, build
 from kzreport.cli import cli
+
+FORMATS = ("docx", "pdf", "pptx")
+
+
+def built_project(folder: Path, papers: Sequence[Path], images: Path | None = None) -> Path:
+    """``folder`` as a project with ``papers`` (and the ``images`` folder) under source/,
+    built in every format into build/."""
+    (folder / "source").mkdir()
+    for paper in papers:
+        shutil.copy(paper, folder / "source")
+    if images is not None:
+        shutil.copytree(images, folder / "source" / images.name)
+    outcomes = build(sorted((folder / "source").glob("*.md")),
+                     Options(out_dir=folder / "build", formats=FORMATS, cwd=folder))
+    assert not any(o.failed for o in outcomes), [str(p) for o in outcomes for p in o.problems]
+    return folder
+
+
+def copied_project(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh copy of the ``built`` project, as the current folder, for one test to damage."""
+    copy = tmp_path / "project"
+    shutil.copytree(built, copy)
+    monkeypatch.chdir(copy)
+    return copy
 
 
 def verify(*args: str) -> Result:

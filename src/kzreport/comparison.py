@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from kzreport.expectations import Chunk, Expected, excerpt, normalize
+from kzreport.expectations import Chunk, Expected, excerpt, normalize, slide_count
 from kzreport.extraction import Extraction, Slide, TextFrame, TextRun
 from kzreport.layout import FontFamily, Layout
-from kzreport.placement import expected_slides, placed
+from kzreport.placement import placed
 
 #: Office truncates core properties at this length, so a longer title may be cut there.
 PROPERTY_LIMIT = 255
@@ -97,7 +97,7 @@ def _deck(expected: Expected, slides: Sequence[Slide], links: frozenset[str],
     meta = expected.document.meta
     first = 2 if meta.summary else 1
     closing = bool(meta.links or meta.disclaimer)
-    wanted = expected_slides(expected)
+    wanted = slide_count(expected)
     if len(slides) != wanted:
         parts = ["a title slide", *(["a summary slide"] if meta.summary else []),
                  f"{len(expected.points)} key point slide(s)",

@@ -199,12 +199,19 @@ def _link_targets(blocks: Blocks) -> set[str]:
             for _, target in links(inlines) if _is_link(target)}
 
 
+def slide_count(expected: Expected) -> int:
+    """How many slides the deck has: title, summary (if any), a slide per key point, and the
+    closing slide (further reading or the disclaimer, if any)."""
+    meta = expected.document.meta
+    return 1 + bool(meta.summary) + len(expected.points) + bool(meta.links or meta.disclaimer)
+
+
 def _title_block(document: Document, date: str) -> TitleBlock:
     meta = document.meta
-    title = element("the title", meta.title) or Element("the title", "")
     bylines = tuple((Element(f'author "{excerpt(a.name)}"', a.name),
                      element("the affiliation", a.affiliation)) for a in meta.authors)
-    return TitleBlock(element("the organization", meta.organization), title,
+    return TitleBlock(element("the organization", meta.organization),
+                      Element(f'the title "{excerpt(meta.title)}"', meta.title),
                       element("the subtitle", meta.subtitle), bylines,
                       Element(f'the date "{date}"', date))
 

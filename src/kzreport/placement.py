@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from kzreport.expectations import INVISIBLE, Element, Expected, excerpt
+from kzreport.expectations import INVISIBLE, Element, Expected, excerpt, slide_count
 from kzreport.extraction import Extraction, PagePart, Shape, Slide, field_mark
 from kzreport.labels import page_label
 
@@ -124,11 +124,14 @@ class _Collected:
             yield f"{stem} the {region} of {_numbers(numbers, noun, total)}"
 
 
-def _title_block(expected: Expected) -> list[Element | None]:
-    """The title block in the order the brief and the PDF print it."""
+def _opening(expected: Expected, text: str, where: str) -> Iterator[str]:
+    """The title block opening ``text`` (the brief's body, the PDF's first page), in the order
+    both print it; the body follows it."""
     block = expected.title_block
-    return [block.organization, block.title, block.subtitle,
-            *(e for byline in block.bylines for e in byline), block.date]
+    elements = [block.organization, block.title, block.subtitle,
+                *(e for byline in block.bylines for e in byline), block.date]
+    yield from (f"{stem} {where}" for stem in in_place(text, elements, whole=False,
+                                                        limit=True))
 
 
 def _brief(expected: Expected, parts: Sequence[PagePart]) -> Iterator[str]:
@@ -158,9 +161,7 @@ def _pdf(expected: Expected, got: Extraction) -> Iterator[str]:
     """The title block opening the first page's body; on every page, the marking banners,
     the running header from the second page and the footer: disclaimer and page number."""
     pages, furniture, layout = got.pages, expected.furniture, expected.layout
-    if pages:
-        yield from (f"{stem} the title block on page 1" for stem in
-                    in_place(pages[0].body, _title_block(expected), whole=False, limit=True))
+    yield from _opening(expected, pages[0].body, "the title block on page 1")
     collected = _Collected()
     for number, page in enumerate(pages, 1):
         label = page_label(layout, number, len(pages))
@@ -172,14 +173,6 @@ def _pdf(expected: Expected, got: Extraction) -> Iterator[str]:
         collected.add(in_place(page.bottom_banner, [furniture.marking]), "bottom banner",
                       number)
     yield from collected.lines("page", len(pages))
-
-
-def expected_slides(expected: Expected) -> int:
-    """How many slides the deck has: title, summary (if any), a slide per key point, and the
-    closing slide (further reading or the disclaimer, if any)."""
-    meta = expected.document.meta
-    return (1 + bool(meta.summary) + len(expected.points)
-            + bool(meta.links or meta.disclaimer))
 
 
 def _edge(shape: Shape, height: float) -> str | None:
@@ -209,7 +202,7 @@ def _deck(expected: Expected, slides: Sequence[Slide], height: float) -> Iterato
     block beside it; on every slide, the marking banners at its top and bottom edges; on
     every slide but the title slide, the footer: the slide footer label and ``N / M``."""
     block, furniture = expected.title_block, expected.furniture
-    total = expected_slides(expected)
+    total = slide_count(expected)
     collected = _Collected()
     for number, slide in enumerate(slides, 1):
         for edge in ("top", "bottom"):
@@ -235,8 +228,7 @@ def _deck(expected: Expected, slides: Sequence[Slide], height: float) -> Iterato
 def placed(expected: Expected, got: Extraction) -> Iterator[str]:
     """Every element found missing from its own place in ``got``, or its place holding more."""
     if got.page_parts is not None and got.flow is not None:
-        yield from (f"{stem} the brief's title block" for stem in
-                    in_place(got.flow, _title_block(expected), whole=False, limit=True))
+        yield from _opening(expected, got.flow, "the brief's title block")
         yield from _brief(expected, got.page_parts)
     if got.pages:
         yield from _pdf(expected, got)
