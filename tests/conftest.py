@@ -7,8 +7,11 @@ import functools
 import importlib.machinery
 import importlib.util
 import os
+import posixpath
+import re
 import shutil
 import subprocess
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
@@ -143,6 +146,27 @@ def libreoffice_to_pdf(path: Path, out_dir: Path) -> Path:
     pdf = out_dir / (path.stem + ".pdf")
     assert result.returncode == 0 and pdf.is_file(), f"LibreOffice failed: {result.stderr}"
     return pdf
+
+
+def package_parts(path: Path) -> list[str]:
+    """Every part of the package at ``path``, after checking that each internal relationship
+    targets a part the package has and each content type override names one."""
+    with zipfile.ZipFile(path) as package:
+        names = package.namelist()
+        for rels in (n for n in names if n.endswith(".rels")):
+            folder = rels.rsplit("_rels/", 1)[0]
+            for target in re.findall(r'<Relationship [^>]*?Target="([^"]+)"(?![^>]*External)',
+                                     package.read(rels).decode("utf-8")):
+                resolved = (target.lstrip("/") if target.startswith("/")
+                            else posixpath.normpath(posixpath.join(folder, target)))
+                assert resolved in names, (rels, target)
+        types = package.read("[Content_Types].xml").decode("utf-8")
+        for override in re.findall(r'PartName="/([^"]+)"', types):
+            assert override in names, override
+        extensions = {name.rsplit(".", 1)[-1].lower() for name in names}
+        for default in re.findall(r'Extension="([^"]+)"', types):
+            assert default.lower() in extensions, default
+    return names
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
 """Comparing what an output holds with its source: each kind of mismatch gives its message,
-a faithful output gives none, and text frames are re-measured for overflow."""
+a faithful output gives none, and text frames are re-measured for overflow (each element's
+own place is tested in test_placement)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import dataclasses
 
 import pytest
 
-from kzreport.comparison import compare, excerpt, find_in_order, overflow
+from faithful import brief, deck
+from kzreport.comparison import compare, find_in_order, overflow
 from kzreport.expectations import Chunk, Expected, expect
-from kzreport.extraction import Extraction, Page, Slide, TextFrame, TextPara, TextRun
+from kzreport.extraction import Extraction, Page, PagePart, TextFrame, TextPara, TextRun
+from kzreport.labels import fill_label
 from kzreport.layout import Layout
 from kzreport.model import Document
 
@@ -17,45 +20,6 @@ from kzreport.model import Document
 @pytest.fixture
 def expected(rich: Document, layout: Layout) -> Expected:
     return expect(rich, layout)
-
-
-def front(expected: Expected) -> list[str]:
-    """The title block's texts, each printed once."""
-    meta = expected.document.meta
-    return [meta.title, meta.subtitle or "", *(a.name for a in meta.authors),
-            *(a.affiliation or "" for a in meta.authors), expected.date,
-            meta.organization or ""]
-
-
-def brief(expected: Expected) -> Extraction:
-    """What a faithful brief of ``expected`` reads as: front, summary, body, furniture."""
-    meta = expected.document.meta
-    flow = "\n".join([*front(expected), meta.summary or "",
-                      *(chunk.text for chunk in expected.chunks),
-                      *(link.label for link in meta.links), meta.disclaimer or ""])
-    return Extraction(flow, meta.title, "; ".join(a.name for a in meta.authors),
-                      expected.links, flow=flow)
-
-
-def deck(expected: Expected) -> Extraction:
-    """What a faithful deck of ``expected`` reads as: title, summary, point and closing slides."""
-    meta = expected.document.meta
-    further = frozenset(link.url for link in meta.links)
-    slides = [Slide("\n".join(front(expected)), "", frozenset()),
-              Slide(meta.summary or "", "", frozenset()),
-              *(Slide(f"{point.headline or ''}\n{point.text}",
-                      "\n".join(d.text for d in point.details), frozenset())
-                for point in expected.points),
-              Slide("\n".join([*(link.label for link in meta.links), meta.disclaimer or ""]),
-                    "", further)]
-    return Extraction("\n".join(s.face for s in slides), meta.title,
-                      "; ".join(a.name for a in meta.authors), expected.deck_links,
-                      slides=tuple(slides))
-
-
-def test_excerpt_is_one_short_line() -> None:
-    assert excerpt("short\n text") == "short text"
-    assert excerpt("The Astana Process began in January 2017") == "The Astana Process began…"
 
 
 def test_find_in_order_reports_missing_and_out_of_order_chunks() -> None:
@@ -83,15 +47,30 @@ def test_a_chunk_missing_from_the_flow(expected: Expected) -> None:
 def test_front_matter_and_properties(expected: Expected) -> None:
     got = brief(expected)
     meta = expected.document.meta
-    text = got.text.replace(meta.subtitle or "", "").replace(expected.date, "2023")
-    messages = compare(expected, dataclasses.replace(got, text=text, title=None,
+    assert got.flow is not None
+    flow = got.flow.replace(meta.subtitle or "", "").replace(expected.date, "2023", 1)
+    messages = compare(expected, dataclasses.replace(got, flow=flow, title=None,
                                                      author="Somebody Else"))
     assert messages == [
         "the title property is missing",
         'the author property "Somebody Else" lacks author "Әлия Нұрланқызы"',
         'the author property "Somebody Else" lacks author "Дәурен Өмірзақов"',
-        'the subtitle "Сараптамалық шолу (Analyt…" is not in the text',
-        'the date "7 November 2023" is not in the text']
+        'the subtitle "Сараптамалық шолу (Analyt…" is not in the brief\'s title block',
+        'the date "7 November 2023" is not in the brief\'s title block']
+
+
+def test_summary_and_link_labels_in_the_body(expected: Expected) -> None:
+    got = brief(expected)
+    meta = expected.document.meta
+    assert got.flow is not None and meta.summary is not None
+    flow = got.flow.replace(meta.summary, "").replace("Write to the authors", "Mail us")
+    # A running header or a footer holding them does not count: only the body.
+    parts = (*(got.page_parts or ()), PagePart("header", 2, "first", "word/header3.xml",
+                                               (meta.summary, "Write to the authors")))
+    messages = compare(expected, dataclasses.replace(got, flow=flow, page_parts=parts))
+    assert [m for m in messages if "section 2" not in m] == [
+        'the summary "Қазақстан бейтараптықты с…" is not in the body',
+        'the link label "Write to the authors" is not in the body']
 
 
 def test_properties_office_cut_short_still_match(expected: Expected) -> None:
@@ -113,21 +92,23 @@ def test_links_missing_or_extra(expected: Expected) -> None:
         "link https://elsewhere.example/ in the output is not in the source"]
 
 
-def test_pages_lose_their_footers_before_the_flow_is_searched(expected: Expected) -> None:
-    meta = expected.document.meta
-    disclaimer = meta.disclaimer or ""
-    text = brief(expected).text
+def test_the_flow_of_pages_is_their_bodies_without_their_furniture(expected: Expected) -> None:
+    meta, layout = expected.document.meta, expected.layout
+    text = brief(expected).flow or ""
     # A paragraph runs over the page break, past the first page's footer.
     cut = text.index("Independence in") + len("Independence")
-    pages = (Page(text[:cut] + f"\n{disclaimer}\nPage 1 of 2", text[:cut] +
-                  f"\n{disclaimer}\nPage 1 of 2"),
-             Page(text[cut:] + "\nPage 2 of 2", text[cut:] + "\nPage 2 of 2"))
+    running = fill_label(layout.labels.running_header, expected.document, layout)
+    pages = tuple(Page(f"{body}\n{meta.disclaimer}\nPage {n} of 2", body, header,
+                       f"{meta.disclaimer}\nPage {n} of 2")
+                  for n, (body, header) in enumerate(((text[:cut], ""), (text[cut:], running)),
+                                                     1))
     got = Extraction(text, meta.title, "; ".join(a.name for a in meta.authors),
                      expected.links, pages=pages)
     assert compare(expected, got) == []
-    second = pages[1].text.replace(disclaimer, "")
-    got = dataclasses.replace(got, pages=(pages[0], Page(second, second)))
-    assert compare(expected, got) == ["the disclaimer is missing from page(s) 2 of 2"]
+    second = dataclasses.replace(pages[1], footer=pages[1].footer.replace(meta.disclaimer or "",
+                                                                          ""))
+    assert compare(expected, dataclasses.replace(got, pages=(pages[0], second))) == [
+        'the disclaimer "Пікірлер авторларға тиесі…" is not in the footer of page 2 of 2']
 
 
 def test_a_deck_missing_a_key_point_slide(expected: Expected) -> None:
@@ -135,6 +116,8 @@ def test_a_deck_missing_a_key_point_slide(expected: Expected) -> None:
     assert got.slides is not None
     slides = (*got.slides[:4], got.slides[5])  # key point 3's slide is gone
     assert compare(expected, dataclasses.replace(got, slides=slides)) == [
+        # The closing slide, now fifth, still says it is the sixth of six.
+        'the slide number "5 / 6" is not in the footer of slide 5',
         "the deck has 5 slide(s), not 6 (a title slide, a summary slide, 3 key point slide(s), "
         "a closing slide)",
         'key point 3 (line 62) is not on slide 5: "A point without a headlin…"']
@@ -144,9 +127,10 @@ def test_a_deck_showing_a_detail_and_losing_further_reading(expected: Expected) 
     got = deck(expected)
     assert got.slides is not None
     point, closing = got.slides[2], got.slides[5]
-    leaked = Slide(point.face + "\ndetail bullet one", point.notes, point.links)
-    relabelled = Slide(closing.face.replace("Write to the authors", "Mail us"), "",
-                       frozenset({"mailto:analysts@example.org"}))
+    leaked = dataclasses.replace(point, face=point.face + "\ndetail bullet one")
+    relabelled = dataclasses.replace(closing, face=closing.face.replace("Write to the authors",
+                                                                        "Mail us"),
+                                     links=frozenset({"mailto:analysts@example.org"}))
     slides = (*got.slides[:2], leaked, *got.slides[3:5], relabelled)
     assert compare(expected, dataclasses.replace(got, slides=slides)) == [
         'the link label "Write to the authors" is not in the deck',

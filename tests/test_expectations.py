@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import write_source
-from kzreport.expectations import expect, normalize
+from kzreport.expectations import excerpt, expect, normalize
 from kzreport.layout import Layout
 from kzreport.model import Document
 from kzreport.source import read_source
@@ -13,6 +13,28 @@ from kzreport.source import read_source
 
 def test_normalize_drops_whitespace_and_invisible_marks_and_folds_compatibility_forms() -> None:
     assert normalize(" con\u00adcate\u200bna-\ntion\t of \ufb01les ") == "concatena-tionoffiles"
+
+
+def test_excerpt_is_one_short_line() -> None:
+    assert excerpt("short\n text") == "short text"
+    assert excerpt("The Astana Process began in January 2017") == "The Astana Process began…"
+
+
+def test_the_title_block_and_furniture_each_element_named(rich: Document,
+                                                          layout: Layout) -> None:
+    expected = expect(rich, layout)
+    block, furniture = expected.title_block, expected.furniture
+    assert block.title.what == 'the title "Қазақстан және аймақтық қ…"'
+    assert block.date.what == 'the date "7 November 2023"'
+    assert [(name.what, affiliation.what if affiliation else None)
+            for name, affiliation in block.bylines] == [
+        ('author "Әлия Нұрланқызы"', 'the affiliation "Қауіпсіздік зерттеулері о…"'),
+        ('author "Дәурен Өмірзақов"', None)]
+    assert furniture.marking is None
+    assert furniture.running_header is not None
+    assert furniture.running_header.text == f"{rich.meta.title}  ·  7 November 2023"
+    assert furniture.slide_footer is not None
+    assert furniture.slide_footer.what.startswith('the slide footer "Орталық Азия')
 
 
 def test_chunks_follow_reading_order_and_number_each_kind_from_one(rich: Document,

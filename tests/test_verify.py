@@ -8,88 +8,42 @@ import shutil
 import subprocess
 import sys
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
+import docx
 import pytest
-from click.testing import CliRunner, Result
 
 from conftest import FIXTURES, SEED
 from kzreport.build import Options, build
-from kzreport.cli import cli
 from kzreport.expectations import expect
 from kzreport.layout import Layout
 from kzreport.model import Document
 from kzreport.verify import verify_output
+from verify_helpers import (
+    FORMATS,
+    built_project,
+    change_shape,
+    copied_project,
+    error_lines,
+    rewrite,
+    slide_with,
+    verify,
+)
 
 HINT = "rebuild with kzreport build"
-FORMATS = ("docx", "pdf", "pptx")
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project with the seed and the rich paper under source/, built in every format."""
-    project = tmp_path_factory.mktemp("verify")
-    (project / "source").mkdir()
-    shutil.copy(SEED, project / "source")
-    shutil.copy(FIXTURES / "rich.md", project / "source")
-    shutil.copytree(FIXTURES / "images", project / "source" / "images")
-    outcomes = build(sorted((project / "source").glob("*.md")),
-                     Options(out_dir=project / "build", formats=FORMATS, cwd=project))
-    assert not any(o.failed for o in outcomes), [str(p) for o in outcomes for p in o.problems]
-    return project
+    return built_project(tmp_path_factory.mktemp("verify"), [SEED, FIXTURES / "rich.md"],
+                         FIXTURES / "images")
 
 
 @pytest.fixture
 def project(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh copy of the built project, as the current folder, for one test to damage."""
-    copy = tmp_path / "project"
-    shutil.copytree(built, copy)
-    monkeypatch.chdir(copy)
-    return copy
-
-
-def verify(*args: str) -> Result:
-    return CliRunner().invoke(cli, ["verify", *args])
-
-
-def error_lines(result: Result) -> list[str]:
-    lines = result.stderr.splitlines()
-    assert lines, result.output
-    for line in lines:
-        assert re.match(r"^\S+: error: .+ — .+$", line), line
-    return lines
-
-
-def rewrite(package: Path, member: str, change: Callable[[str], str]) -> None:
-    """Replace ``member`` of the zip ``package`` by ``change`` of its text (which must change)."""
-    with zipfile.ZipFile(package) as source:
-        entries = [(info, source.read(info)) for info in source.infolist()]
-    with zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED) as target:
-        for info, data in entries:
-            if info.filename == member:
-                text = data.decode("utf-8")
-                changed = change(text)
-                assert changed != text, f"{member} did not change"
-                data = changed.encode("utf-8")
-            target.writestr(info, data)
-
-
-def slide_with(deck: Path, text: str) -> str:
-    """The name of the one slide of ``deck`` whose XML holds ``text``."""
-    with zipfile.ZipFile(deck) as package:
-        names = [n for n in package.namelist()
-                 if re.fullmatch(r"ppt/slides/slide\d+\.xml", n)
-                 and text in package.read(n).decode("utf-8")]
-    assert len(names) == 1, names
-    return names[0]
-
-
-def change_shape(xml: str, text: str, change: Callable[[str], str]) -> str:
-    """``xml`` with ``change`` applied to the one ``p:sp`` shape holding ``text``."""
-    shapes = re.findall(r"<p:sp>.*?</p:sp>", xml, flags=re.S)
-    (shape,) = [s for s in shapes if text in s]
-    return xml.replace(shape, change(shape))
+    return copied_project(built, tmp_path, monkeypatch)
 
 
 # ---------------------------------------------------------------- fresh builds pass
@@ -118,6 +72,23 @@ def test_more_papers_verify(fixture: str, tmp_path: Path) -> None:
     result = verify(str(source), "-o", str(tmp_path))
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == "3 output(s) verified"
+
+
+def test_a_reference_document_with_even_page_headers(tmp_path: Path) -> None:
+    # verify reads the headers and footers even pages show: the brief turns the reference
+    # document's different even pages off, so they show the disclaimer like every other.
+    folder = tmp_path / "layouts" / "even"
+    folder.mkdir(parents=True)
+    reference = docx.Document()
+    reference.settings.odd_and_even_pages_header_footer = True
+    reference.save(str(folder / "reference.docx"))
+    (folder / "layout.toml").write_text(
+        'inherit = "default"\n[files]\nreference_docx = "reference.docx"\n', encoding="utf-8")
+    outcomes = build([SEED], Options(out_dir=tmp_path / "out", formats=("docx",), cwd=tmp_path,
+                                     layout=str(folder)))
+    assert not any(o.failed for o in outcomes)
+    result = verify(str(SEED), "-o", str(tmp_path / "out"), "-f", "docx", "-l", str(folder))
+    assert result.exit_code == 0, result.output
 
 
 def test_a_different_output_folder_and_layout_option(project: Path) -> None:
@@ -190,7 +161,8 @@ def test_a_pdf_swapped_for_another_papers_pdf(project: Path) -> None:
     messages = "\n".join(lines)
     assert "the title property is" in messages
     assert "paragraph 1 (line 28) of the source is missing or out of order" in messages
-    assert "the disclaimer is missing from page(s) 1, 2 of 2" in messages
+    assert ('the disclaimer "The opinions and conclusi…" is not in the footer of pages 1, 2 '
+            "of 2") in messages
     # Bounded: twenty mismatches, then one line counting the rest.
     assert len(lines) == 21
     assert re.search(r"error: … and \d+ more — ", lines[-1])

@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from kzreport.expectations import Chunk, Expected, normalize
+from kzreport.expectations import Chunk, Expected, excerpt, normalize, slide_count
 from kzreport.extraction import Extraction, Slide, TextFrame, TextRun
-from kzreport.labels import page_label
 from kzreport.layout import FontFamily, Layout
+from kzreport.placement import placed
 
-#: Characters of source text quoted in a mismatch.
-EXCERPT_LENGTH = 25
 #: Office truncates core properties at this length, so a longer title may be cut there.
 PROPERTY_LIMIT = 255
 #: PowerPoint's size for a run that states none (inherited sizes live in masters we don't read).
@@ -23,12 +21,6 @@ OVERFLOW_TOLERANCE_PT = 0.01
 OVERLAP_RATIO = 0.85
 #: A detail shorter than this (a year, a number) may well be on a slide for another reason.
 MIN_LEAK_LENGTH = 4
-
-
-def excerpt(text: str) -> str:
-    """The start of ``text`` on one line, for quoting in a one-line message."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= EXCERPT_LENGTH else flat[:EXCERPT_LENGTH].rstrip() + "…"
 
 
 def find_in_order(haystack: str, chunks: Sequence[Chunk]) -> Iterator[Chunk]:
@@ -48,30 +40,12 @@ def _quote(chunk: Chunk) -> str:
     return f'{chunk.label} (line {chunk.line}) of the source'
 
 
-def _strip_once(text: str, piece: str) -> str:
-    """``text`` without the last occurrence of ``piece``."""
-    at = text.rfind(piece) if piece else -1
-    return text if at < 0 else text[:at] + text[at + len(piece):]
-
-
-def _flow(expected: Expected, got: Extraction) -> str | None:
-    """The output's body in reading order, normalized; for paged outputs the page footer
-    (disclaimer, page number, bottom marking banner) is taken out of each page, since a
-    paragraph running over a page break has it in the middle."""
+def _flow(got: Extraction) -> str | None:
+    """The output's body in reading order, normalized: a paged output's page bodies, without
+    the running header, footer and banners around them (None: the output has no body)."""
     if got.flow is not None:
         return normalize(got.flow)
-    if not got.pages:
-        return None
-
-    meta = expected.document.meta
-    bodies = []
-    for number, page in enumerate(got.pages, 1):
-        body = normalize(page.body)
-        for furniture in (meta.disclaimer or "", page_label(expected.layout, number,
-                                                            len(got.pages)), meta.marking or ""):
-            body = _strip_once(body, normalize(furniture))
-        bodies.append(body)
-    return "".join(bodies)
+    return "".join(normalize(page.body) for page in got.pages) if got.pages else None
 
 
 def _property(what: str, value: str | None, expected: str) -> Iterator[str]:
@@ -100,35 +74,12 @@ def _metadata(expected: Expected, got: Extraction) -> Iterator[str]:
         yield f'the author property "{excerpt(got.author)}" lacks {chunk.label}'
 
 
-def _front(expected: Expected, text: str, where: str) -> Iterator[str]:
-    """The title block in ``text``: title, subtitle, authors and their affiliations, the date
-    (as the layout writes it) and the organization."""
-    meta = expected.document.meta
-    yield from _missing(text, where, [
-        (f'the title "{excerpt(meta.title)}"', meta.title),
-        (f'the subtitle "{excerpt(meta.subtitle or "")}"', meta.subtitle),
-        *((f'author "{excerpt(a.name)}"', a.name) for a in meta.authors),
-        *((f'the affiliation "{excerpt(a.affiliation or "")}"', a.affiliation)
-          for a in meta.authors),
-        (f'the date "{expected.date}"', expected.date),
-        (f'the organization "{excerpt(meta.organization or "")}"', meta.organization)])
-
-
-def _furniture(expected: Expected, text: str, where: str) -> Iterator[str]:
-    """The marking, the disclaimer and the further-reading labels in ``text``."""
-    meta = expected.document.meta
-    yield from _missing(text, where, [
-        (f'the marking "{meta.marking}"', meta.marking),
-        (f'the disclaimer "{excerpt(meta.disclaimer or "")}"', meta.disclaimer),
-        *((f'the link label "{excerpt(link.label)}"', link.label) for link in meta.links)])
-
-
-def _missing(text: str, where: str, wanted: list[tuple[str, str | None]]) -> Iterator[str]:
-    # Regardless of case: a layout may print the organization or a marking in capitals.
+def _link_labels(expected: Expected, text: str, where: str) -> Iterator[str]:
+    """The further-reading labels in ``text`` (regardless of case, like every label)."""
     found = normalize(text).casefold()
-    for what, value in wanted:
-        if value and normalize(value).casefold() not in found:
-            yield f"{what} is not {where}"
+    for link in expected.document.meta.links:
+        if normalize(link.label).casefold() not in found:
+            yield f'the link label "{excerpt(link.label)}" is not {where}'
 
 
 def _links_differ(wanted: frozenset[str], got: frozenset[str], where: str,
@@ -146,7 +97,7 @@ def _deck(expected: Expected, slides: Sequence[Slide], links: frozenset[str],
     meta = expected.document.meta
     first = 2 if meta.summary else 1
     closing = bool(meta.links or meta.disclaimer)
-    wanted = first + len(expected.points) + closing
+    wanted = slide_count(expected)
     if len(slides) != wanted:
         parts = ["a title slide", *(["a summary slide"] if meta.summary else []),
                  f"{len(expected.points)} key point slide(s)",
@@ -154,8 +105,7 @@ def _deck(expected: Expected, slides: Sequence[Slide], links: frozenset[str],
         yield f"the deck has {len(slides)} slide(s), not {wanted} ({', '.join(parts)})"
     if not slides:
         return
-    yield from _front(expected, slides[0].face, "on the title slide")
-    yield from _furniture(expected, "\n".join(slide.face for slide in slides), "in the deck")
+    yield from _link_labels(expected, "\n".join(slide.face for slide in slides), "in the deck")
     if meta.summary and len(slides) > 1 and normalize(meta.summary) not in normalize(
             slides[1].face):
         yield f'the summary "{excerpt(meta.summary)}" is not on slide 2'
@@ -182,6 +132,9 @@ def _deck(expected: Expected, slides: Sequence[Slide], links: frozenset[str],
                 yield (f'{_quote(chunk)}, a detail of key point {point.number}, is on the face '
                        f'of slide {number}, not only in its notes: "{excerpt(chunk.text)}"')
     index = first + len(expected.points)
+    if meta.disclaimer and index < len(slides) and normalize(meta.disclaimer) not in normalize(
+            slides[index].face):
+        yield f'the disclaimer "{excerpt(meta.disclaimer)}" is not on slide {index + 1}'
     if meta.links and index < len(slides):
         slide, number = slides[index], index + 1
         face = normalize(slide.face)
@@ -245,22 +198,14 @@ def compare(expected: Expected, got: Extraction) -> list[str]:
     """Every way ``got`` differs from what its source says, one message each."""
     meta = expected.document.meta
     out = list(_metadata(expected, got))
-    if got.slides is None:
-        out.extend(_front(expected, got.text, "in the text"))
-        out.extend(_furniture(expected, got.text, "in the text"))
-        if meta.summary and normalize(meta.summary) not in normalize(got.text):
-            out.append(f'the summary "{excerpt(meta.summary)}" is not in the text')
-    flow = _flow(expected, got)
+    out.extend(placed(expected, got))
+    flow = _flow(got)
     if flow is not None:
+        if meta.summary and normalize(meta.summary) not in flow:
+            out.append(f'the summary "{excerpt(meta.summary)}" is not in the body')
+        out.extend(_link_labels(expected, flow, "in the body"))
         out.extend(f'{_quote(c)} is missing or out of order: "{excerpt(c.text)}"'
                    for c in find_in_order(flow, expected.chunks))
-    if meta.disclaimer and got.pages:
-        key = normalize(meta.disclaimer)
-        missing = [str(n) for n, page in enumerate(got.pages, 1)
-                   if key not in normalize(page.text)]
-        if missing:
-            out.append(f"the disclaimer is missing from page(s) {', '.join(missing)} of "
-                       f"{len(got.pages)}")
     if got.slides is not None:
         out.extend(_deck(expected, got.slides, got.links))
     out.extend(problem for problem in (overflow(f, expected.layout) for f in got.frames)

@@ -1,4 +1,4 @@
-"""What a source says each of its outputs must hold: text chunks, key points, links, date."""
+"""What a source says each output must hold: text in order, title block, furniture, links."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import assert_never
 from urllib.parse import urlsplit
 
+from kzreport.labels import fill_label
 from kzreport.layout import Layout
 from kzreport.model import (
     LINK_SCHEMES,
@@ -28,7 +29,16 @@ from kzreport.model import (
 )
 
 #: Characters that carry no text: soft hyphens and zero-width marks a writer may insert.
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+INVISIBLE = frozenset(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+_INVISIBLE = dict.fromkeys(INVISIBLE)
+#: Characters of source text quoted in a mismatch.
+EXCERPT_LENGTH = 25
+
+
+def excerpt(text: str) -> str:
+    """The start of ``text`` on one line, for quoting in a one-line message."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= EXCERPT_LENGTH else flat[:EXCERPT_LENGTH].rstrip() + "…"
 
 
 def normalize(text: str) -> str:
@@ -58,6 +68,43 @@ class Point:
 
 
 @dataclass(frozen=True)
+class Element:
+    """A piece of front matter or a label an output shows in one place: how a message names it
+    (``the date "3 June 2022"``) and its text."""
+
+    what: str
+    text: str
+
+
+def element(name: str, text: str | None) -> Element | None:
+    """The element ``name`` quoting the start of ``text``; None when the paper has no text."""
+    return Element(f'{name} "{excerpt(text)}"', text) if text and normalize(text) else None
+
+
+@dataclass(frozen=True)
+class TitleBlock:
+    """The title block: organization, title, subtitle, each author's name and affiliation,
+    and the date as the layout writes it."""
+
+    organization: Element | None
+    title: Element
+    subtitle: Element | None
+    bylines: tuple[tuple[Element, Element | None], ...]
+    date: Element
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """What pages and slides repeat around the paper: the handling marking (on its banners),
+    the disclaimer, the running header and the slide footer, as the layout's labels say."""
+
+    marking: Element | None
+    disclaimer: Element | None
+    running_header: Element | None
+    slide_footer: Element | None
+
+
+@dataclass(frozen=True)
 class Expected:
     """Everything the outputs of one source are checked against."""
 
@@ -70,6 +117,8 @@ class Expected:
     links: frozenset[str]
     #: The links the deck carries: it shows the key points (and their details) but not the body.
     deck_links: frozenset[str]
+    title_block: TitleBlock
+    furniture: Furniture
 
 
 class _Chunker:
@@ -149,6 +198,33 @@ def _link_targets(blocks: Blocks) -> set[str]:
             for _, target in links(inlines) if _is_link(target)}
 
 
+def slide_count(expected: Expected) -> int:
+    """How many slides the deck has: title, summary (if any), a slide per key point, and the
+    closing slide (further reading or the disclaimer, if any)."""
+    meta = expected.document.meta
+    return 1 + bool(meta.summary) + len(expected.points) + bool(meta.links or meta.disclaimer)
+
+
+def _title_block(document: Document, date: str) -> TitleBlock:
+    meta = document.meta
+    bylines = tuple((Element(f'author "{excerpt(a.name)}"', a.name),
+                     element("the affiliation", a.affiliation)) for a in meta.authors)
+    return TitleBlock(element("the organization", meta.organization),
+                      Element(f'the title "{excerpt(meta.title)}"', meta.title),
+                      element("the subtitle", meta.subtitle), bylines,
+                      Element(f'the date "{date}"', date))
+
+
+def _furniture(document: Document, layout: Layout) -> Furniture:
+    meta, labels = document.meta, layout.labels
+    marking = Element(f'the marking "{meta.marking}"', meta.marking) if meta.marking else None
+    return Furniture(marking, element("the disclaimer", meta.disclaimer),
+                     element("the running header",
+                             fill_label(labels.running_header, document, layout)),
+                     element("the slide footer", fill_label(labels.slide_footer, document,
+                                                            layout)))
+
+
 def expect(document: Document, layout: Layout) -> Expected:
     """What every output of ``document`` built with ``layout`` must carry."""
     chunker = _Chunker()
@@ -156,7 +232,8 @@ def expect(document: Document, layout: Layout) -> Expected:
     further = {link.url for link in document.meta.links if _is_link(link.url)}
     # The deck shows the key points, their details in the notes, and the further reading.
     deck = _link_targets((document.key_points,))
-    return Expected(document, layout, tuple(chunker.chunks), tuple(chunker.points),
-                    layout.format_date(document.meta.date),
+    date = layout.format_date(document.meta.date)
+    return Expected(document, layout, tuple(chunker.chunks), tuple(chunker.points), date,
                     frozenset(_link_targets(document.blocks) | further),
-                    frozenset(deck | further))
+                    frozenset(deck | further), _title_block(document, date),
+                    _furniture(document, layout))

@@ -5,21 +5,61 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def field_mark(instruction: str) -> str:
+    """How a reader writes a field (Word's ``PAGE``, ``NUMPAGES``) in the text it extracts: its
+    name between NUL characters, which no XML text can hold, so no typed text passes for it."""
+    name = instruction.split()[0].upper() if instruction.split() else ""
+    return f"\0{name}\0"
+
+
 @dataclass(frozen=True)
 class Page:
-    """One PDF page: all its text, and the text below the top margin (no running header)."""
+    """One PDF page: all its text, and the text of each of its regions. The page furniture is
+    what the PDF marks as pagination artifacts: its running header and footer by their
+    subtypes, the marking banners at the top and at the bottom of the page; the body is the
+    rest."""
 
     text: str
     body: str
+    header: str = ""
+    footer: str = ""
+    top_banner: str = ""
+    bottom_banner: str = ""
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A shape with text on a slide: its name, its placeholder type ("" when it is none), its
+    box in points (None when its layout places it) and its text."""
+
+    name: str
+    placeholder: str
+    box: tuple[float, float, float, float] | None  # left, top, width, height
+    text: str
 
 
 @dataclass(frozen=True)
 class Slide:
-    """One slide: the text on its face, its speaker notes and its hyperlink targets."""
+    """One slide: the text on its face, its speaker notes, its hyperlink targets and the shapes
+    holding its text, in the slide's order."""
 
     face: str
     notes: str
     links: frozenset[str]
+    shapes: tuple[Shape, ...] = ()
+
+
+@dataclass(frozen=True)
+class PagePart:
+    """A header or footer that pages of a Word file show: of which section, on which pages
+    (``first``, ``default`` or ``even``, as Word names them), the part it is read from (None
+    when those pages show none) and its paragraphs."""
+
+    kind: str  # header or footer
+    section: int
+    pages: str
+    part: str | None
+    paragraphs: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -73,3 +113,7 @@ class Extraction:
     #: Per slide, for decks (None: not a deck).
     slides: tuple[Slide, ...] | None = None
     frames: tuple[TextFrame, ...] = ()
+    #: A deck's slide size in points (width, height).
+    slide_size: tuple[float, float] | None = None
+    #: The headers and footers each page of a Word file shows (None: not a Word file).
+    page_parts: tuple[PagePart, ...] | None = None

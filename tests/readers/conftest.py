@@ -1,4 +1,5 @@
-"""The rich paper built once in every format, for the readers to read back."""
+"""The rich paper built once in every format, and the test deck's paper (it has a marking) as a
+PDF and a deck, for the readers to read back."""
 
 from __future__ import annotations
 
@@ -27,3 +28,13 @@ def rich_outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
                                                     formats=("docx", "pdf", "pptx"), cwd=project))
     assert not any(o.failed for o in outcomes), [str(p) for o in outcomes for p in o.problems]
     return project / "out"
+
+
+@pytest.fixture(scope="session")
+def deck_outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding pptx-deck.pdf and pptx-deck.pptx, freshly built."""
+    project = tmp_path_factory.mktemp("readers-deck")
+    outcomes = build([FIXTURES / "pptx-deck.md"], Options(out_dir=project,
+                                                          formats=("pdf", "pptx"), cwd=project))
+    assert not any(o.failed for o in outcomes), [str(p) for o in outcomes for p in o.problems]
+    return project

@@ -1,5 +1,6 @@
-"""The PDF reader: text per page with the running header told apart by position, link
-annotations and document information, reached through the format registry."""
+"""The PDF reader: text per page and per region (body, running header, footer, marking banners
+by the artifacts the PDF marks them as), link annotations and document information, reached
+through the format registry."""
 
 from __future__ import annotations
 
@@ -24,12 +25,26 @@ def test_the_report_read_back(rich_outputs: Path, rich: Document, layout: Layout
     first, second = (normalize(page.body) for page in got.pages)
     assert normalize("The Astana Process began in January 2017") in first
     assert normalize("Final paragraph after a rule.") in second
-    # The second page's running header (title · date) is in its text but above its body.
+    # The second page's running header (title · date) is in its text, in its own region.
     header = normalize(f"{rich.meta.title} · {layout.format_date(rich.meta.date)}")
     assert header in normalize(got.pages[1].text)
     assert header not in second
-    # The footer is below the body and stays in it (the comparison takes it out).
-    assert "Page2of2" in second
+    assert [normalize(page.header) for page in got.pages] == ["", header]
+    # Each footer holds the disclaimer and the page number, and no body does.
+    disclaimer = normalize(rich.meta.disclaimer or "")
+    assert [normalize(page.footer) for page in got.pages] == [
+        f"{disclaimer}Page{n}of2" for n in (1, 2)]
+    assert not any("Page" in body and "of2" in body for body in (first, second))
+    assert [(page.top_banner, page.bottom_banner) for page in got.pages] == [("", "")] * 2
+
+
+def test_marking_banners_top_and_bottom_of_every_page(deck_outputs: Path,
+                                                      layout: Layout) -> None:
+    got = read_pdf(deck_outputs / "pptx-deck.pdf", layout)
+    assert len(got.pages) == 2
+    for page in got.pages:
+        assert (page.top_banner.strip(), page.bottom_banner.strip()) == ("SECRET//NOFORN",) * 2
+        assert "SECRET" not in page.body + page.header + page.footer
 
 
 def test_the_registry_reads_the_report_with_this_reader(rich_outputs: Path,

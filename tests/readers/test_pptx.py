@@ -1,5 +1,6 @@
-"""The deck reader: slide faces, notes and links in slide order, and each text frame's geometry
-and spacing from raw PresentationML, reached through the format registry."""
+"""The deck reader: slide faces, notes, links and shapes (name, placeholder type, box) in slide
+order, the slide size, and each text frame's geometry and spacing from raw PresentationML,
+reached through the format registry."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from kzreport.extraction import Shape
 from kzreport.layout import Layout
 from kzreport.model import Document
-from kzreport.readers.pptx import read_pptx, text_frame
+from kzreport.readers.pptx import read_pptx, shape_of, text_frame
 from kzreport.renderers import renderers
 from readers.conftest import RICH_LINKS
 
@@ -79,6 +81,35 @@ def test_the_deck_read_back(rich_outputs: Path, rich: Document, layout: Layout) 
                for frame in got.frames)
     (title,) = [f for f in got.frames if f.slide == 1 and f.name.startswith("Title")]
     assert title.paragraphs[0].runs[0].text == rich.meta.title
+
+
+def test_a_shape_with_its_placeholder_type_and_box() -> None:
+    placed = shape_of(ET.fromstring(f"""<p:sp xmlns:p="{P}" xmlns:a="{A}">
+      <p:nvSpPr><p:cNvPr id="2" name="Content 1"/><p:cNvSpPr/><p:nvPr><p:ph idx="1"/></p:nvPr>
+      </p:nvSpPr><p:spPr/><p:txBody><a:p><a:r><a:t>one</a:t></a:r></a:p>
+      <a:p><a:r><a:t>two</a:t></a:r></a:p></p:txBody></p:sp>"""))
+    # A placeholder that names no type is an object placeholder; its layout places it.
+    assert placed == Shape("Content 1", "obj", None, "one\ntwo")
+    boxed = shape_of(shape("<a:bodyPr/>", "<a:p><a:r><a:t>x</a:t></a:r></a:p>"))
+    assert boxed == Shape("Body 1", "", (0.0, 0.0, 100.0, 50.0), "x")
+    assert shape_of(shape("<a:bodyPr/>", "<a:p/>")) is None
+
+
+def test_shapes_banners_and_footers_of_the_test_deck(deck_outputs: Path,
+                                                     layout: Layout) -> None:
+    got = read_pptx(deck_outputs / "pptx-deck.pptx", layout)
+    assert got.slides is not None and got.slide_size is not None
+    width, height = got.slide_size
+    assert (round(width), height) == (960, 540.0)
+    first, second = got.slides[:2]
+    assert [(s.placeholder, s.text) for s in first.shapes[:2]] == [
+        ("ctrTitle", "Kazakhstan Between Moscow and Kyiv: A Test Deck"),
+        ("subTitle", "Fixture for the slide deck renderer")]
+    banners = [s for s in second.shapes if s.text == "SECRET//NOFORN"]
+    assert [s.box[1] if s.box else None for s in banners] == [0.0, pytest.approx(520.02)]
+    footer = [s for s in second.shapes if s.box and s.box[1] == pytest.approx(486.52)]
+    assert [s.text for s in footer] == ["Combined Strategic Analysis Group · 29 February 2024",
+                                        "2 / 8"]
 
 
 def test_the_registry_reads_the_deck_with_this_reader(rich_outputs: Path,

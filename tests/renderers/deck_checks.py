@@ -178,3 +178,16 @@ def check_render(path: Path, folder: Path) -> None:
             assert any(b.left - 1 <= box.left and box.right <= b.right + 1
                        and b.top - slack_y <= box.top and box.bottom <= b.bottom + slack_y
                        for b in owners), (number, word, box, owners)
+
+
+def make_template(path: Path, rename: bool = False) -> Path:
+    """python-pptx's default template with a sample slide, as a user's template would have."""
+    prs = Presentation()
+    sample = prs.slides.add_slide(prs.slide_layouts[1])
+    sample.shapes.title.text = "Template sample slide"
+    sample.notes_slide.notes_text_frame.text = "Template notes"
+    if rename:  # layouts named in another language: found by their placeholders instead
+        for index, slide_layout in enumerate(prs.slide_layouts):
+            slide_layout._element.cSld.set("name", f"Diapositive {index}")
+    prs.save(str(path))
+    return path

@@ -9,7 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from deck_checks import EMU, TITLES, check_geometry, check_render, notes, render, title_of
+from deck_checks import (
+    EMU,
+    TITLES,
+    check_geometry,
+    check_render,
+    make_template,
+    notes,
+    render,
+    title_of,
+)
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.util import Emu
@@ -38,19 +47,6 @@ def test_default_layouts_are_widened_in_proportion(deck: Any) -> None:
                  if p.placeholder_format.type == PP_PLACEHOLDER.TITLE)
     assert title.left / width == pytest.approx(0.05, abs=0.001)
     assert (title.left + title.width) / width == pytest.approx(0.95, abs=0.001)
-
-
-def make_template(path: Path, rename: bool = False) -> Path:
-    """python-pptx's default template with a sample slide, as a user's template would have."""
-    prs = Presentation()
-    sample = prs.slides.add_slide(prs.slide_layouts[1])
-    sample.shapes.title.text = "Template sample slide"
-    sample.notes_slide.notes_text_frame.text = "Template notes"
-    if rename:  # layouts named in another language: found by their placeholders instead
-        for index, slide_layout in enumerate(prs.slide_layouts):
-            slide_layout._element.cSld.set("name", f"Diapositive {index}")
-    prs.save(str(path))
-    return path
 
 
 @pytest.mark.parametrize("rename", [False, True])

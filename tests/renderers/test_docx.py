@@ -14,7 +14,14 @@ from docx.shared import RGBColor
 from docx.text.run import Run
 
 from brief_files import body_texts, part, render
-from conftest import FIXTURES, SEED, assert_valid_ooxml, libreoffice_to_pdf, require_tool
+from conftest import (
+    FIXTURES,
+    SEED,
+    assert_valid_ooxml,
+    libreoffice_to_pdf,
+    package_parts,
+    require_tool,
+)
 from kzreport.layout import Layout
 from kzreport.model import Document, KeyPoints, ListBlock, Paragraph, Table, plain_text, walk
 from kzreport.source import read_source
@@ -112,6 +119,21 @@ def test_nothing_of_the_library_template_remains(seed_docx: Path) -> None:
         blob = b"".join(package.read(n) for n in names)
     assert b"python-docx" not in blob
     assert not any("thumbnail" in n or n.startswith("customXml") for n in names)
+
+
+#: Every part a brief may hold: what kzreport writes on python-docx's template or a reference
+#: document (a figure or logo brings media).
+BRIEF_PARTS = re.compile(
+    r"\[Content_Types\]\.xml|_rels/\.rels|docProps/(app|core)\.xml"
+    r"|word/(_rels/)?document\.xml(\.rels)?|word/(styles|settings|webSettings|fontTable|numbering)"
+    r"\.xml|word/theme/theme\d+\.xml|word/(_rels/)?(header|footer)\d+\.xml(\.rels)?"
+    r"|word/media/image\d+\.(png|jpe?g)")
+
+
+def test_every_part_of_a_brief_is_one_kzreport_writes(seed_docx: Path, rich_docx: Path) -> None:
+    for path in (seed_docx, rich_docx):
+        assert [n for n in package_parts(path) if not BRIEF_PARTS.fullmatch(n)] == [], path
+    assert any(n.startswith("word/media/") for n in package_parts(rich_docx))
 
 
 def test_rich_paper_structure(rich: Document, rich_docx: Path) -> None:

@@ -3,6 +3,7 @@ reopened with python-pptx and rendered by LibreOffice."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -11,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from deck_checks import body, check_geometry, check_render, render, title_of
+from deck_checks import body, check_geometry, check_render, make_template, render, title_of
+from PIL import Image
 from pptx import Presentation
 
-from conftest import FIXTURES, ROOT, SEED, require_tool
+from conftest import FIXTURES, ROOT, SEED, libreoffice_to_pdf, package_parts, require_tool
 from kzreport.build import Options, build
 from kzreport.errors import Problem
 from kzreport.labels import author_names
@@ -143,3 +145,44 @@ def test_the_seed_deck_through_the_command_line(tmp_path: Path) -> None:
                             capture_output=True, text=True, cwd=ROOT, check=False)
     assert result.returncode == 0, result.stderr
     check_render(tmp_path / "kazakhstan-position.pptx", tmp_path)
+
+
+#: Every part a deck may hold: what kzreport writes, on python-pptx's template or a user's.
+DECK_PARTS = re.compile(
+    r"\[Content_Types\]\.xml|_rels/\.rels|docProps/(app|core)\.xml"
+    r"|ppt/(_rels/)?presentation\.xml(\.rels)?|ppt/(presProps|viewProps|tableStyles)\.xml"
+    r"|ppt/theme/theme\d+\.xml"
+    r"|ppt/(slideMasters|slideLayouts|slides|notesSlides|notesMasters)/(_rels/)?"
+    r"(slideMaster|slideLayout|slide|notesSlide|notesMaster)\d+\.xml(\.rels)?"
+    r"|ppt/media/image\d+\.(png|jpe?g)")
+
+
+def test_every_part_of_a_deck_is_one_kzreport_writes(deck_file: Path, seed: Document,
+                                                     tmp_path: Path) -> None:
+    # A logo brings the one media part a deck may have.
+    folder = tmp_path / "branded"
+    folder.mkdir()
+    Image.new("RGB", (30, 12), (27, 54, 93)).save(folder / "logo.png")
+    (folder / "layout.toml").write_text(
+        'inherit = "default"\n[logo]\nfile = "logo.png"\nwidth = "1in"\n', encoding="utf-8")
+    branded, _ = render(seed, load_layout(str(folder), ROOT), tmp_path)
+    for path in (deck_file, branded):
+        names = package_parts(path)
+        assert [n for n in names if not DECK_PARTS.fullmatch(n)] == [], path
+    assert any(n.startswith("ppt/media/") for n in package_parts(branded))
+
+
+def test_a_users_template_loses_its_printer_settings(seed: Document, layout: Layout,
+                                                    tmp_path: Path) -> None:
+    template = make_template(tmp_path / "template.pptx")
+    with zipfile.ZipFile(template) as package:  # python-pptx's template has them: so has ours
+        assert "ppt/printerSettings/printerSettings1.bin" in package.namelist()
+    path, problems = render(seed, layout, tmp_path, template=template)
+    assert problems == []
+    names = package_parts(path)
+    assert not [n for n in names if "printerSettings" in n]
+    with zipfile.ZipFile(path) as package:
+        assert b"printerSettings" not in package.read("ppt/_rels/presentation.xml.rels")
+        assert b"printerSettings" not in package.read("[Content_Types].xml")
+    assert len(Presentation(str(path)).slides) == 6
+    libreoffice_to_pdf(path, tmp_path)

@@ -4,27 +4,51 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from kzreport.extraction import Extraction
+from kzreport.extraction import Extraction, PagePart, field_mark
 from kzreport.layout import Layout
 from kzreport.readers.opc import core_properties, hyperlinks, parse, relationships, target
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 #: The parts beside the body whose text a reader sees (running heads, page footers, notes).
 FURNITURE_PARTS = ("/header", "/footer", "/footnotes", "/endnotes")
 
 
+@dataclass
+class _Field:
+    """A complex field being read: its instruction so far, and whether its result has begun."""
+
+    instruction: list[str] = field(default_factory=list)
+    separated: bool = False
+
+
 def paragraphs(root: ET.Element) -> list[str]:
     """The text of every Word paragraph under ``root`` in document order; a paragraph nested in
-    another (a text box) is its own entry, and Fallback copies of content are skipped."""
+    another (a text box) is its own entry, Fallback copies of content are skipped, and a field
+    is written as ``field_mark(its instruction)`` in place of the result Word last showed."""
     out: list[str] = []
 
     def paragraph(element: ET.Element) -> None:
         index = len(out)
         out.append("")
         parts: list[str] = []
+        fields: list[_Field] = []  # the complex fields open here, innermost last
+
+        def char(kind: str) -> None:
+            if kind == "begin":
+                fields.append(_Field())
+            elif fields and kind == "separate":
+                fields[-1].separated = True
+                if len(fields) == 1:  # a field inside another is part of its instruction
+                    parts.append(field_mark("".join(fields[0].instruction)))
+            elif fields and kind == "end":
+                closed = fields.pop()
+                if not fields and not closed.separated:
+                    parts.append(field_mark("".join(closed.instruction)))
 
         def collect(node: ET.Element) -> None:
             for child in node:
@@ -32,6 +56,15 @@ def paragraphs(root: ET.Element) -> list[str]:
                     continue
                 if child.tag == f"{_W}p":
                     paragraph(child)
+                elif child.tag == f"{_W}fldChar":
+                    char(child.get(f"{_W}fldCharType", ""))
+                elif child.tag == f"{_W}instrText":
+                    if fields:
+                        fields[-1].instruction.append(child.text or "")
+                elif fields:  # a field's instruction or its last result: not text
+                    collect(child)
+                elif child.tag == f"{_W}fldSimple":
+                    parts.append(field_mark(child.get(f"{_W}instr", "")))
                 elif child.tag == f"{_W}t":
                     parts.append(child.text or "")
                 elif child.tag in (f"{_W}br", f"{_W}cr"):
@@ -57,17 +90,55 @@ def paragraphs(root: ET.Element) -> list[str]:
     return out
 
 
+def _on(element: ET.Element | None) -> bool:
+    """Whether a Word on/off property is set: present, and not ``w:val="false"``."""
+    return element is not None and element.get(f"{_W}val", "true") not in ("0", "false", "off")
+
+
+def page_parts(package: zipfile.ZipFile, main: str, document: ET.Element) -> list[PagePart]:
+    """The header and footer each page of every section shows: its first page's (``first``
+    with a title page, else ``default``), its later pages' (``default``) and, when the
+    settings tell even pages apart, theirs (``even``). A section that names none of a type
+    shows the previous section's; the first section then shows none."""
+    settings = target(package, main, "/settings")
+    even = settings is not None and _on(parse(package, settings).find(f"{_W}evenAndOddHeaders"))
+    targets = {rel.id: rel.target for rel in relationships(package, main)}
+    body = document.find(f"{_W}body")
+    # A section ends with the properties of its last paragraph, the last with the body's own.
+    sections = [*(body.iterfind(f"{_W}p/{_W}pPr/{_W}sectPr") if body is not None else ()),
+                *(body.iterfind(f"{_W}sectPr") if body is not None else ())]
+    shown: dict[tuple[str, str], str | None] = {}
+    out: list[PagePart] = []
+    for number, section in enumerate(sections, 1):
+        for kind in ("header", "footer"):
+            for reference in section.iterfind(f"{_W}{kind}Reference"):
+                shown[kind, reference.get(f"{_W}type", "default")] = targets.get(
+                    reference.get(f"{_R}id", ""))
+            # Which type of part each kind of page shows.
+            types = {"first": "first" if _on(section.find(f"{_W}titlePg")) else "default",
+                     "default": "default", **({"even": "even"} if even else {})}
+            for pages, page_type in types.items():
+                part = shown.get((kind, page_type))
+                text = tuple(paragraphs(parse(package, part))) if part else ()
+                out.append(PagePart(kind, number, pages, part, text))
+    return out
+
+
 def read_docx(path: Path, layout: Layout) -> Extraction:
-    """The text, links and properties of a Word file, from its raw WordprocessingML."""
+    """The text, links and properties of a Word file, from its raw WordprocessingML, with the
+    headers and footers its pages show."""
     with zipfile.ZipFile(path) as package:
         main = target(package, "", "/officeDocument")
         if main is None:
             raise ValueError("no main document part")
-        body = paragraphs(parse(package, main))
+        document = parse(package, main)
+        body = paragraphs(document)
         furniture = [text for rel in relationships(package, main)
                      if rel.type.endswith(FURNITURE_PARTS)
                      for text in paragraphs(parse(package, rel.target))]
+        parts = page_parts(package, main, document)
         title, author = core_properties(package)
         links = hyperlinks(package)
     flow = "\n".join(body)
-    return Extraction("\n".join([flow, *furniture]), title, author, links, flow=flow)
+    return Extraction("\n".join([flow, *furniture]), title, author, links, flow=flow,
+                      page_parts=tuple(parts))

@@ -1,4 +1,4 @@
-"""The PDF report read back with pypdf: text per page, link annotations, document info."""
+"""The PDF report read back with pypdf: text per page and region, links, document info."""
 
 from __future__ import annotations
 
@@ -14,31 +14,65 @@ from kzreport.layout import Layout
 logging.getLogger("pypdf").addHandler(logging.NullHandler())
 logging.getLogger("pypdf").propagate = False
 
+#: The regions of a page: the body, and the page furniture a tagged PDF marks as pagination
+#: artifacts (ISO 32000-1, 14.8.2.2), the header and footer by their subtypes.
+BODY, HEADER, FOOTER, BANNER = "body", "header", "footer", "banner"
+_SUBTYPES = {"/Header": HEADER, "/Footer": FOOTER}
+
+
+def _region(operator: bytes, operands: list[Any], outer: str) -> str:
+    """The region of what a marked-content sequence begun by ``operator`` holds: a pagination
+    artifact's (a banner without a subtype), else the region it is in."""
+    if operator != b"BDC" or len(operands) < 2 or operands[0] != "/Artifact":
+        return outer
+    properties = operands[1]
+    properties = properties.get_object() if hasattr(properties, "get_object") else properties
+    if not hasattr(properties, "get") or properties.get("/Type") != "/Pagination":
+        return outer
+    return _SUBTYPES.get(str(properties.get("/Subtype")), BANNER)
+
+
+def read_page(page: Any) -> Page:
+    """The text of ``page``, all of it and by region; a banner is the top one when it is drawn
+    in the upper half of the page."""
+    middle = float(page.mediabox.bottom) + float(page.mediabox.height) / 2
+    regions: list[str] = []  # of the marked-content sequences open, innermost last
+    text: list[str] = []
+    found: dict[str, list[str]] = {region: [] for region in (BODY, HEADER, FOOTER)}
+    banners: dict[bool, list[str]] = {True: [], False: []}
+
+    def marked(operator: bytes, operands: Any, cm: Any, tm: Any) -> None:
+        if operator in (b"BDC", b"BMC"):
+            regions.append(_region(operator, operands, regions[-1] if regions else BODY))
+        elif operator == b"EMC" and regions:
+            regions.pop()
+
+    def visit(chunk: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        # pypdf hands text over when its text object or position ends, before the EMC that
+        # closes its marked content.
+        text.append(chunk)
+        region = regions[-1] if regions else BODY
+        if region == BANNER:
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            banners[y > middle].append(chunk)
+        else:
+            found[region].append(chunk)
+
+    page.extract_text(visitor_operand_before=marked, visitor_text=visit)
+    return Page("".join(text), "".join(found[BODY]), "".join(found[HEADER]),
+                "".join(found[FOOTER]), "".join(banners[True]), "".join(banners[False]))
+
 
 def read_pdf(path: Path, layout: Layout) -> Extraction:
-    """The text (per page, with positions telling the running header apart), link annotations
-    and document information of a PDF, read with pypdf."""
+    """The text (per page, and per region of each page), link annotations and document
+    information of a PDF, read with pypdf."""
     from pypdf import PdfReader
 
     reader = PdfReader(str(path))
     pages: list[Page] = []
     links: set[str] = set()
     for page in reader.pages:
-        # The running header and a top marking banner sit in the top margin; the body never
-        # starts above it. (The footer cannot be told apart this way: see comparison._flow.)
-        top = float(page.mediabox.top) - layout.page.margin_top
-        text: list[str] = []
-        body: list[str] = []
-
-        def visit(chunk: Any, cm: Any, tm: Any, font: Any, size: Any,
-                  text: list[str] = text, body: list[str] = body, top: float = top) -> None:
-            text.append(chunk)
-            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-            if y <= top:
-                body.append(chunk)
-
-        page.extract_text(visitor_text=visit)
-        pages.append(Page("".join(text), "".join(body)))
+        pages.append(read_page(page))
         annotations = page.get("/Annots")
         for reference in annotations.get_object() if annotations is not None else []:
             annotation = reference.get_object()

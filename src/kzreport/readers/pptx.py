@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
-from kzreport.extraction import Extraction, Slide, TextFrame, TextPara, TextRun
+from kzreport.extraction import Extraction, Shape, Slide, TextFrame, TextPara, TextRun
 from kzreport.layout import Layout
 from kzreport.readers.opc import core_properties, hyperlinks, parse, relationships, target
 from kzreport.renderers._common import EMU_PER_PT
@@ -94,15 +94,38 @@ def text_frame(shape: ET.Element, slide: int) -> TextFrame | None:
                      (left, right, top, bottom), tuple(paragraphs))
 
 
+def shape_of(shape: ET.Element) -> Shape | None:
+    """``shape``'s name, placeholder type (``obj`` when a placeholder names none), box in
+    points and text; None when it holds no text."""
+    text = "\n".join(drawing_paragraphs(shape))
+    if not text.strip():
+        return None
+    name = shape.find(f"{_P}nvSpPr/{_P}cNvPr")
+    placeholder = shape.find(f"{_P}nvSpPr/{_P}nvPr/{_P}ph")
+    offset = shape.find(f"{_P}spPr/{_A}xfrm/{_A}off")
+    size = shape.find(f"{_P}spPr/{_A}xfrm/{_A}ext")
+    box = None
+    if offset is not None and size is not None:
+        left, top, width, height = (int(element.get(key, "0")) / EMU_PER_PT for element, key in (
+            (offset, "x"), (offset, "y"), (size, "cx"), (size, "cy")))
+        box = (left, top, width, height)
+    return Shape(name.get("name", "") if name is not None else "",
+                 placeholder.get("type", "obj") if placeholder is not None else "", box, text)
+
+
 def read_pptx(path: Path, layout: Layout) -> Extraction:
-    """The slides (face text, notes, links), text frames, links and properties of a deck, from
-    its raw PresentationML."""
+    """The slides (face text, notes, links, shapes), text frames, links, slide size and
+    properties of a deck, from its raw PresentationML."""
     with zipfile.ZipFile(path) as package:
         main = target(package, "", "/officeDocument")
         if main is None:
             raise ValueError("no presentation part")
         ids = {rel.id: rel.target for rel in relationships(package, main)}
-        order = parse(package, main).find(f"{_P}sldIdLst")
+        presentation = parse(package, main)
+        order = presentation.find(f"{_P}sldIdLst")
+        extent = presentation.find(f"{_P}sldSz")
+        size = (None if extent is None else
+                (int(extent.get("cx", "0")) / EMU_PER_PT, int(extent.get("cy", "0")) / EMU_PER_PT))
         slides: list[Slide] = []
         frames: list[TextFrame] = []
         for number, slide_id in enumerate(order if order is not None else [], 1):
@@ -116,11 +139,13 @@ def read_pptx(path: Path, layout: Layout) -> Extraction:
                     text for shape in parse(package, notes_part).iter(f"{_P}sp")
                     if any(ph.get("type") == "body" for ph in shape.iter(f"{_P}ph"))
                     for text in drawing_paragraphs(shape))
+            shapes = (shape_of(shape) for shape in root.iter(f"{_P}sp"))
             slides.append(Slide("\n".join(drawing_paragraphs(root)), notes,
-                                hyperlinks(package, [part])))
+                                hyperlinks(package, [part]),
+                                tuple(shape for shape in shapes if shape is not None)))
             frames.extend(f for f in (text_frame(s, number) for s in root.iter(f"{_P}sp"))
                           if f is not None)
         title, author = core_properties(package)
         links = hyperlinks(package)
     return Extraction("\n".join(s.face for s in slides), title, author, links,
-                      slides=tuple(slides), frames=tuple(frames))
+                      slides=tuple(slides), frames=tuple(frames), slide_size=size)

@@ -63,7 +63,7 @@ class _StyledTemplate:
         else:
             _drop_table_styles(self.word)
         _drop_styles_with_effects(self.word)
-        _valid_settings(self.word)
+        _brief_settings(self.word)
         self.styles: dict[str, Any] = {s.name: s for s in self.word.styles if s.name}
         self.list_definitions = self._define_numbering()
         self._style_document()
@@ -265,16 +265,21 @@ def _drop_styles_with_effects(word: WordDocument) -> None:
 ZOOM_TYPES = ("none", "fullPage", "bestFit", "textFit")
 
 
-def _valid_settings(word: WordDocument) -> None:
-    """Make the settings part's zoom valid: python-docx's own template writes ``w:zoom`` without
-    the ``w:percent`` the schema requires, which Word may call unreadable content. 100 is the
-    percentage Word itself writes; a zoom type the schema does not know is dropped."""
+def _brief_settings(word: WordDocument) -> None:
+    """Make the settings part the brief's own: one header and footer for all later pages, and a
+    valid zoom (python-docx's own template writes ``w:zoom`` without the ``w:percent`` the
+    schema requires, which Word may call unreadable content; 100 is the percentage Word itself
+    writes, and a zoom type the schema does not know is dropped)."""
     from docx.opc.constants import RELATIONSHIP_TYPE
 
     try:  # not word.settings, which adds a settings part to a reference document without one
         settings: Any = word.part.part_related_by(RELATIONSHIP_TYPE.SETTINGS)
     except KeyError:
         return
+    # Every page of a brief shows the same header and footer (the first page aside): a
+    # reference document's "different odd and even pages" would leave even pages without them.
+    for even_and_odd in settings.element.findall(qn("w:evenAndOddHeaders")):
+        settings.element.remove(even_and_odd)
     zoom = settings.element.find(qn("w:zoom"))
     if zoom is None:
         return

@@ -106,6 +106,7 @@ def _properties(deck: Deck) -> None:
     set_core_properties(deck.prs.core_properties, deck.document)
     _app_properties(deck)
     _drop_thumbnail(deck.prs)
+    _drop_printer_settings(deck.prs)
 
 
 def _app_properties(deck: Deck) -> None:
@@ -132,6 +133,16 @@ def _drop_thumbnail(prs: Any) -> None:
     for rel_id, rel in list(package_relationships(package).items()):
         if rel.reltype.endswith("/metadata/thumbnail"):
             package.drop_rel(rel_id)
+
+
+def _drop_printer_settings(prs: Any) -> None:
+    """Drop the template's printer settings (``ppt/printerSettings/*.bin``), a binary blob of
+    its author's printer set-up: the part and its content type go with the relationship, as
+    python-pptx writes only related parts. Done once the slides are added, so their
+    relationship ids stay as they were."""
+    for rel_id, rel in list(prs.part.rels.items()):
+        if rel.reltype.endswith("/printerSettings"):
+            prs.part.drop_rel(rel_id)
 
 
 register(PptxRenderer())
