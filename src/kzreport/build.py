@@ -96,7 +96,8 @@ def layout_for(document: Document, spec: str | None, cwd: Path,
                loaded: LayoutCache | None = None) -> Layout:
     """The layout named on the command line, else by the source's ``layout:`` key, else default;
     ``loaded`` keeps the layouts of earlier sources of the same run (a batch in one layout
-    reads and validates it once; errors are not kept, so each source reports its own)."""
+    reads and validates it once; errors are not kept, so each source reports its own). Its
+    labels, month names and date format are those of the paper's language, where it has them."""
     key: tuple[str, Path, Path | None]
     if spec is not None:
         key, referrer = (spec, cwd, None), "--layout"
@@ -108,11 +109,11 @@ def layout_for(document: Document, spec: str | None, cwd: Path,
     else:
         key, referrer = ("default", cwd, None), "layout"
     if loaded is not None and key in loaded:
-        return loaded[key]
+        return loaded[key].for_language(document.meta.language)
     layout = load_layout(key[0], cwd, referrer=referrer, base=key[2])
     if loaded is not None:
         loaded[key] = layout
-    return layout
+    return layout.for_language(document.meta.language)
 
 
 def document_problems(document: Document, layout: Layout) -> list[Problem]:
