@@ -12,7 +12,7 @@ from pathlib import Path
 from kzreport import DEFAULT_OUT_DIR
 from kzreport.atomic import publish, remove_stale_temps, temp_beside, write_problem
 from kzreport.errors import KzreportError, Problem, SourceError
-from kzreport.glyphs import glyph_problems
+from kzreport.glyphs import glyph_problems, script_fonts
 from kzreport.layout import Layout
 from kzreport.layout_loader import load_layout
 from kzreport.manifest import (
@@ -59,6 +59,8 @@ class Outcome:
     source: Path
     outputs: list[OutputResult] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: Each script the paper is written in and the fonts that draw it (``check`` lists them).
+    scripts: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -149,8 +151,9 @@ def check_sources(sources: Sequence[Path], layout_spec: str | None, cwd: Path,
     outcomes = _outcomes(sources)
     loaded: LayoutCache = {}
     for outcome in outcomes:
-        if not outcome.failed:
-            _validated(outcome, layout_spec, cwd, strict, loaded)
+        valid = None if outcome.failed else _validated(outcome, layout_spec, cwd, strict, loaded)
+        if valid is not None:
+            outcome.scripts = script_fonts(*valid)
     return outcomes
 
 

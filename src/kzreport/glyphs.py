@@ -26,7 +26,7 @@ from kzreport.model import (
     Table,
     spans,
 )
-from kzreport.scripts import FontChain
+from kzreport.scripts import FontChain, script_of
 
 #: At most this many missing characters are listed: a paper in an uncovered script would
 #: otherwise list thousands, and the first ones tell the story.
@@ -129,6 +129,22 @@ def glyph_problems(document: Document, layout: Layout) -> list[Problem]:
             problems.append(missing_glyph(char, family, drawn.face.file(layout),
                                           drawn.where or document.source, drawn.line))
     return limited(problems, document.source)
+
+
+def script_fonts(document: Document, layout: Layout) -> list[tuple[str, tuple[str, ...]]]:
+    """Each script the outputs draw (letters, and symbols; not digits or punctuation) with the
+    font families that draw it, in the order they first appear."""
+    found: dict[str, dict[str, None]] = {}
+    for drawn in drawn_texts(document, layout):
+        chain = FontChain.of(drawn.face.family(layout), drawn.face.bold, drawn.face.italic)
+        for piece, index in chain.runs(drawn.text):
+            if index is None:
+                continue
+            for char in dict.fromkeys(piece):
+                script = script_of(char)
+                if script != "Common":
+                    found.setdefault(script, {})[chain.families[index].name] = None
+    return [(script, tuple(families)) for script, families in found.items()]
 
 
 def drawn_texts(document: Document, layout: Layout) -> Iterator[DrawnText]:

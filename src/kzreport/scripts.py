@@ -62,6 +62,23 @@ def script_language(text: str, paper_language: str) -> str:
     return "he-IL" if found and "\u0590" <= found.group() <= "\u05ff" else "ar-SA"
 
 
+def rtl_span(text: str) -> tuple[int, int]:
+    """Where ``text``'s right-to-left stretch starts and ends: from its first to its last
+    right-to-left letter or number (digits after a right-to-left letter belong to it).
+    Punctuation around it (the ")" of "(كابل)") takes its direction from the paragraph, so it
+    is left out of a run marked right-to-left."""
+    kinds: list[bool] = []
+    after_rtl = False
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("L", "R", "AL"):
+            after_rtl = kind != "L"
+        kinds.append(kind in ("R", "AL", "AN") or (kind == "EN" and after_rtl))
+    if True not in kinds:
+        return 0, 0
+    return kinds.index(True), len(kinds) - kinds[::-1].index(True)
+
+
 def first_strong(text: str) -> str | None:
     """``"L"`` or ``"R"`` for the first strongly directed character of ``text``, else None."""
     for char in text:
@@ -80,7 +97,7 @@ def script_of(char: str) -> str:
     if category == "Nd" and ord(char) >= 0x80:  # a script's own digits: ARABIC-INDIC DIGIT ONE
         name = unicodedata.name(char, "")
         return "Arabic" if "ARABIC" in name else name.split(" ")[0].title()
-    if category[0] in "LM":
+    if category[0] == "L":
         name = unicodedata.name(char, "")
         word = name.split(" ")[0].title() if name else "Unknown"
         return {"Cjk": "Han", "Hangul": "Hangul", "Modifier": "Common"}.get(word, word)

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING
 
 from kzreport.layout import FontFamily, Layout
 from kzreport.renderers._wordml import element, put, qn
-from kzreport.scripts import FontChain, has_rtl, is_rtl_language, paragraph_is_rtl, script_language
+from kzreport.scripts import (
+    FontChain,
+    has_rtl,
+    is_rtl_language,
+    paragraph_is_rtl,
+    rtl_span,
+    script_language,
+)
 
 if TYPE_CHECKING:
     from lxml.etree import _Element as XmlElement
@@ -61,7 +68,7 @@ def _run(run: XmlElement, layout: Layout, language: str) -> None:
     pieces = chain.runs(text)
     if len(pieces) <= 1 and (not pieces or pieces[0][1] == 0) and not has_rtl(text):
         return
-    for piece, index in pieces:
+    for piece, index in _rtl_cut(pieces):
         made = copy.deepcopy(run)
         made_text = made.find(qn("w:t"))
         assert made_text is not None
@@ -90,6 +97,17 @@ def _run(run: XmlElement, layout: Layout, language: str) -> None:
     parent = run.getparent()
     assert parent is not None  # a run found inside a paragraph
     parent.remove(run)
+
+
+def _rtl_cut(pieces: list[tuple[str, int | None]]) -> list[tuple[str, int | None]]:
+    """``pieces`` with the punctuation and spaces around each right-to-left stretch cut off
+    into pieces of their own, so that only the stretch is marked ``w:rtl``."""
+    cut: list[tuple[str, int | None]] = []
+    for piece, index in pieces:
+        start, end = rtl_span(piece)
+        cut.extend((part, index) for part in (piece[:start], piece[start:end], piece[end:])
+                   if part)
+    return cut
 
 
 def _family(run: XmlElement, layout: Layout) -> FontFamily:
