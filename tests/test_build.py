@@ -317,20 +317,23 @@ def test_cleanup_removes_only_kzreports_own_old_temporary_files(tmp_path: Path) 
 
 def test_a_character_the_font_lacks_is_refused_before_rendering(tmp_path: Path,
                                                                  layout: Layout) -> None:
-    source = paper(tmp_path, "emoji.md", body="Fine text.\n\nA rocket 🚀 and `код 漢`.",
-                   front="organization: Org ✈\n")
+    source = paper(tmp_path, "emoji.md", body="Fine text.\n\nA sign 𓀀 and `код 漢`.",
+                   front="organization: Org 𓀁\n")
     result = kzreport("check", str(source), cwd=tmp_path)
     assert result.returncode == 1
     body, heading, mono = layout.fonts.body, layout.fonts.heading, layout.fonts.mono
     fix = " — replace the character, or use a layout whose fonts cover it"
-    # The organization is printed in the heading family's bold face.
+    fallback = " nor its fallback fonts Noto Naskh Arabic, DejaVu Sans, Symbola"
+    # The organization is printed in the heading family's bold face; a character is located
+    # at its line and column, and only a character no font of the chain has is refused.
     assert result.stderr.splitlines() == [
-        f"{source}:5: error: character '✈' (U+2708) is not in font {heading.name} "
-        f"({heading.bold.name}){fix}",
-        f"{source}:10: error: character '🚀' (U+1F680) is not in font {body.name} "
-        f"({body.regular.name}){fix}",
-        f"{source}:10: error: character '漢' (U+6F22) is not in font {mono.name} "
-        f"({mono.regular.name}){fix}"]
+        f"{source}:5:19: error: character '𓀁' (U+13001) is not in font {heading.name} "
+        f"({heading.bold.name}){fallback}{fix}",
+        f"{source}:10:8: error: character '𓀀' (U+13000) is not in font {body.name} "
+        f"({body.regular.name}){fallback}{fix}",
+        f"{source}:10:19: error: character '漢' (U+6F22) is not in font {mono.name} "
+        f"({mono.regular.name}) nor its fallback fonts DejaVu Sans, Noto Naskh Arabic, "
+        f"Symbola{fix}"]
     # Every format refuses it, even one whose application would substitute a font.
     built = kzreport("build", "-f", "docx", str(source), cwd=tmp_path)
     assert built.returncode == 1 and built.stderr == result.stderr

@@ -30,15 +30,15 @@ def layout_with_latin_only(tmp_path: Path, role: str, style: str) -> Layout:
     folder = tmp_path / "layouts" / "latin"
     folder.mkdir(parents=True)
     (folder / "layout.toml").write_text(
-        f'inherit = "default"\n[fonts.{role}]\n'
+        f'inherit = "default"\n[fonts.{role}]\nfallback = []\n'
         f'{style} = "package:reportlab/fonts/{LATIN_ONLY[style]}"\n', "utf-8")
     return load_layout("latin", tmp_path)
 
 
-def pdf_refusal(layout: Layout, tmp_path: Path) -> set[str]:
+def pdf_refusal(layout: Layout, tmp_path: Path, source: Path = EVERY_FACE) -> set[str]:
     """What the PDF renderer itself refuses when it draws the every-face paper."""
     with pytest.raises(RenderError) as refused:
-        renderers()["pdf"].render(read_source(EVERY_FACE), layout, tmp_path / "out.pdf")
+        renderers()["pdf"].render(read_source(source), layout, tmp_path / "out.pdf")
     return {str(problem) for problem in refused.value.problems}
 
 
@@ -73,13 +73,15 @@ def test_the_layouts_own_words_are_checked_and_located_in_the_layout(
         'inherit = "default"\nmonth_names = ["Қаңтар", "Ақпан", "Наурыз", "Сәуір", "Мамыр", '
         '"Маусым", "Шілде", "Тамыз", "Қыркүйек", "Қазан", "Қараша", "Желтоқсан"]\n'
         '[labels]\nsummary = "Түйін"\n'
-        '[fonts.body]\nregular = "package:reportlab/fonts/Vera.ttf"\n'
-        '[fonts.heading]\nbold = "package:reportlab/fonts/VeraBd.ttf"\n', "utf-8")
+        '[fonts.body]\nregular = "package:reportlab/fonts/Vera.ttf"\nfallback = []\n'
+        '[fonts.heading]\nbold = "package:reportlab/fonts/VeraBd.ttf"\nfallback = []\n',
+        "utf-8")
     layout = load_layout("words", tmp_path)
     document = read_source(EVERY_FACE)
     problems = [str(p) for p in glyph_problems(document, layout)]
-    # The month is in the dateline (line 7 of the paper); the label is the layout's own.
-    assert any(p.startswith(f"{EVERY_FACE}:7: error: character 'М'") for p in problems)
+    # The month is the paper's (its date, first drawn in the running header, which belongs to
+    # the title on line 2); the label is the layout's own.
+    assert any(p.startswith(f"{EVERY_FACE}:2: error: character 'М'") for p in problems)
     assert any(p.startswith(f"{folder / 'layout.toml'}: error: character 'Т'") for p in problems)
     # The paper's own problems come first, wherever the layout lives.
     assert problems[0].startswith(str(EVERY_FACE)) and problems[-1].startswith(str(folder))
@@ -105,13 +107,27 @@ def test_many_missing_characters_are_cut_to_a_count(tmp_path: Path) -> None:
     assert problems[-1].message.endswith("more missing characters not shown")
 
 
-def test_right_to_left_text_is_refused_once_where_it_first_appears(tmp_path: Path,
-                                                                    layout: Layout) -> None:
+def test_right_to_left_text_passes_the_check_and_the_pdf_refuses_it_once(
+        tmp_path: Path, layout: Layout) -> None:
     source = tmp_path / "ar.md"
     source.write_text(EVERY_FACE.read_text("utf-8").replace("Plain Ж", "نص عربي")
                       .replace("Bullet Ж", "שלום"), "utf-8")
     (tmp_path / "pdf-chart.png").write_bytes((FIXTURES / "pdf-chart.png").read_bytes())
-    rtl = [p for p in glyph_problems(read_source(source), layout)
-           if p.message.startswith("right-to-left")]
-    assert [p.line for p in rtl] == [17]
-    assert rtl[0].message.startswith("right-to-left text ('ن', U+0646) cannot be set yet")
+    assert glyph_problems(read_source(source), layout) == []
+    refused = pdf_refusal(layout, tmp_path, source)
+    assert refused == {f"{source}:17:1: error: right-to-left text ('ن', U+0646) cannot be set "
+                       "in the PDF yet: it would print unjoined and left to right — build the "
+                       "brief and the deck alone (-f docx -f pptx)"}
+
+
+def test_a_character_in_no_font_of_the_chain_is_named_once_with_its_column(
+        tmp_path: Path, layout: Layout) -> None:
+    source = tmp_path / "sym.md"
+    source.write_text(EVERY_FACE.read_text("utf-8").replace("Plain Ж", "Sign 𓀀 ✓ 😀 ‑")
+                      .replace("Bullet Ж", "Again 𓀀"), "utf-8")
+    (tmp_path / "pdf-chart.png").write_bytes((FIXTURES / "pdf-chart.png").read_bytes())
+    problems = [str(p) for p in glyph_problems(read_source(source), layout)]
+    assert problems == [
+        f"{source}:17:6: error: character '𓀀' (U+13000) is not in font Calibri "
+        "(Carlito-Regular.ttf) nor its fallback fonts Noto Naskh Arabic, DejaVu Sans, Symbola "
+        "— replace the character, or use a layout whose fonts cover it"]

@@ -12,7 +12,7 @@ from pathlib import Path
 from kzreport import DEFAULT_OUT_DIR
 from kzreport.atomic import publish, remove_stale_temps, temp_beside, write_problem
 from kzreport.errors import KzreportError, Problem, SourceError
-from kzreport.glyphs import glyph_problems
+from kzreport.glyphs import glyph_problems, script_fonts
 from kzreport.layout import Layout
 from kzreport.layout_loader import load_layout
 from kzreport.manifest import (
@@ -59,6 +59,8 @@ class Outcome:
     source: Path
     outputs: list[OutputResult] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: Each script the paper is written in and the fonts that draw it (``check`` lists them).
+    scripts: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -96,7 +98,8 @@ def layout_for(document: Document, spec: str | None, cwd: Path,
                loaded: LayoutCache | None = None) -> Layout:
     """The layout named on the command line, else by the source's ``layout:`` key, else default;
     ``loaded`` keeps the layouts of earlier sources of the same run (a batch in one layout
-    reads and validates it once; errors are not kept, so each source reports its own)."""
+    reads and validates it once; errors are not kept, so each source reports its own). Its
+    labels, month names and date format are those of the paper's language, where it has them."""
     key: tuple[str, Path, Path | None]
     if spec is not None:
         key, referrer = (spec, cwd, None), "--layout"
@@ -108,11 +111,11 @@ def layout_for(document: Document, spec: str | None, cwd: Path,
     else:
         key, referrer = ("default", cwd, None), "layout"
     if loaded is not None and key in loaded:
-        return loaded[key]
+        return loaded[key].for_language(document.meta.language)
     layout = load_layout(key[0], cwd, referrer=referrer, base=key[2])
     if loaded is not None:
         loaded[key] = layout
-    return layout
+    return layout.for_language(document.meta.language)
 
 
 def document_problems(document: Document, layout: Layout) -> list[Problem]:
@@ -148,8 +151,9 @@ def check_sources(sources: Sequence[Path], layout_spec: str | None, cwd: Path,
     outcomes = _outcomes(sources)
     loaded: LayoutCache = {}
     for outcome in outcomes:
-        if not outcome.failed:
-            _validated(outcome, layout_spec, cwd, strict, loaded)
+        valid = None if outcome.failed else _validated(outcome, layout_spec, cwd, strict, loaded)
+        if valid is not None:
+            outcome.scripts = script_fonts(*valid)
     return outcomes
 
 

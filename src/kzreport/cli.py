@@ -151,6 +151,11 @@ def check(sources: tuple[Path, ...], layout: str | None, strict: bool) -> None:
 
     outcomes = check_sources(_sources(sources), layout, Path.cwd(), strict)
     code = _report(outcomes)
+    for outcome in outcomes:
+        if outcome.scripts:
+            listed = "; ".join(f"{script} in {', '.join(families)}"
+                               for script, families in outcome.scripts)
+            click.echo(f"{outcome.source}: scripts: {listed}")
     if code == 0:
         click.echo(f"{len(outcomes)} source(s) OK")
     sys.exit(code)

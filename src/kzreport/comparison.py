@@ -148,11 +148,13 @@ def _deck(expected: Expected, slides: Sequence[Slide], links: frozenset[str],
 
 
 def _family(typeface: str | None, layout: Layout) -> FontFamily:
-    """The layout family a run names: mono or heading by name, else the body (theme fonts like
-    ``+mn-lt`` and unknown names are measured with the body face)."""
+    """The layout family a run names: mono, heading or a fallback family by name, else the
+    body (theme fonts like ``+mn-lt`` and unknown names are measured with the body face)."""
     fonts = layout.fonts
-    by_name = {fonts.mono.name: fonts.mono, fonts.heading.name: fonts.heading,
-               fonts.body.name: fonts.body}
+    by_name = {fallback.name: fallback for family in (fonts.mono, fonts.heading, fonts.body)
+               for fallback in family.fallback}
+    by_name |= {fonts.mono.name: fonts.mono, fonts.heading.name: fonts.heading,
+                fonts.body.name: fonts.body}
     return by_name.get(typeface or "", fonts.body)
 
 

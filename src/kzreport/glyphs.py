@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import assert_never
 
-from kzreport.assets import font_characters
 from kzreport.errors import Problem
 from kzreport.labels import BULLETS, fill_label
 from kzreport.layout import FontFamily, Layout
@@ -27,13 +26,11 @@ from kzreport.model import (
     Table,
     spans,
 )
+from kzreport.scripts import FontChain, script_of
 
 #: At most this many missing characters are listed: a paper in an uncovered script would
 #: otherwise list thousands, and the first ones tell the story.
-MAX_GLYPH_PROBLEMS = 20
-#: Hebrew, Arabic, Syriac, Thaana, N'Ko and their presentation forms: reportlab neither
-#: reorders nor joins them.
-RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+MAX_GLYPH_PROBLEMS = 5
 #: Every digit a number (a page, a figure, a list item) may be drawn with.
 DIGITS = "0123456789"
 
@@ -72,16 +69,46 @@ class DrawnText:
 
 def missing_glyph(char: str, family: FontFamily, file: Path, path: Path,
                   line: int | None) -> Problem:
-    """The problem of a character that face ``file`` of ``family`` has no glyph for."""
+    """The problem of a character that face ``file`` of ``family`` and its fallback families
+    have no glyph for, at its first place on or after ``line`` of ``path``."""
+    fallback = family.fallback
+    others = (f" nor its fallback fonts {', '.join(f.name for f in fallback)}"
+              if fallback else "")
+    line, column = locate(char, path, line)
     return Problem(path, line, f"character '{char}' (U+{ord(char):04X}) is not in font "
-                   f"{family.name} ({file.name})",
-                   "replace the character, or use a layout whose fonts cover it")
+                   f"{family.name} ({file.name}){others}",
+                   "replace the character, or use a layout whose fonts cover it", column)
+
+
+def locate(char: str, path: Path, line: int | None) -> tuple[int | None, int | None]:
+    """The line and column of the first ``char`` in ``path`` on or after ``line`` (the line a
+    block starts on); ``line`` and no column when it is not found there."""
+    if line is None:
+        return None, None
+    lines = _text_lines(path)
+    for number in range(line, min(len(lines), line + 200) + 1):
+        column = lines[number - 1].find(char)
+        if column >= 0:
+            return number, column + 1
+    return line, None
+
+
+def _text_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
 
 
 def limited(problems: list[Problem], source: Path) -> list[Problem]:
-    """``problems`` sorted top to bottom, the paper's before the layout's (a line's in the order
-    they were found), cut to ``MAX_GLYPH_PROBLEMS`` with a count of the rest."""
-    ordered = sorted(problems, key=lambda p: (p.path != source, str(p.path), p.line or 0))
+    """``problems`` sorted top to bottom, the paper's before the layout's, each character once
+    (where it first appears), cut to ``MAX_GLYPH_PROBLEMS`` with a count of the rest."""
+    ordered = sorted(problems, key=lambda p: (p.path != source, str(p.path), p.line or 0,
+                                              p.column or 0))
+    firsts: dict[tuple[str, str], Problem] = {}
+    for problem in ordered:  # "character 'X' (U+0058)" and the file: once each
+        firsts.setdefault((problem.message.partition(" is not")[0], str(problem.path)), problem)
+    ordered = list(firsts.values())
     if len(ordered) <= MAX_GLYPH_PROBLEMS:
         return ordered
     more = len(ordered) - MAX_GLYPH_PROBLEMS
@@ -91,34 +118,33 @@ def limited(problems: list[Problem], source: Path) -> list[Problem]:
 
 
 def glyph_problems(document: Document, layout: Layout) -> list[Problem]:
-    """Each character the PDF would draw in a face that lacks it (once per character, face
-    and line), and the first right-to-left text: it would print as empty boxes or in the
-    wrong order, so it is an error before anything renders."""
+    """Each character the PDF would draw in a face that, with its fallback fonts, lacks it
+    (once per character, where it first appears): it would print as an empty box, so it is an
+    error before anything renders."""
     problems: list[Problem] = []
-    seen: set[tuple[str, Path, Path, int | None]] = set()
-    covered: dict[Path, frozenset[str]] = {}  # by file: read_font stats the file per call
-    right_to_left_seen = False
     for drawn in drawn_texts(document, layout):
-        path = drawn.where or document.source
-        rtl = RIGHT_TO_LEFT.search(drawn.text)
-        if rtl and not right_to_left_seen:
-            right_to_left_seen = True
-            problems.append(Problem(path, drawn.line, f"right-to-left text ('{rtl.group()}', "
-                                    f"U+{ord(rtl.group()):04X}) cannot be set yet: the PDF "
-                                    "would print its letters unjoined and left to right",
-                                    "write this paper in a left-to-right script"))
-        file = drawn.face.file(layout)
-        if file not in covered:
-            covered[file] = font_characters(file)
-        missing = set(drawn.text).difference(covered[file])
-        for char in drawn.text if missing else ():  # in the order they come
-            key = (char, file, path, drawn.line)
-            if char not in missing or key in seen:
-                continue
-            seen.add(key)
-            problems.append(missing_glyph(char, drawn.face.family(layout), file, path,
-                                          drawn.line))
+        family = drawn.face.family(layout)
+        missing = FontChain.of(family, drawn.face.bold, drawn.face.italic).missing(drawn.text)
+        for char in sorted(missing):
+            problems.append(missing_glyph(char, family, drawn.face.file(layout),
+                                          drawn.where or document.source, drawn.line))
     return limited(problems, document.source)
+
+
+def script_fonts(document: Document, layout: Layout) -> list[tuple[str, tuple[str, ...]]]:
+    """Each script the outputs draw (letters, and symbols; not digits or punctuation) with the
+    font families that draw it, in the order they first appear."""
+    found: dict[str, dict[str, None]] = {}
+    for drawn in drawn_texts(document, layout):
+        chain = FontChain.of(drawn.face.family(layout), drawn.face.bold, drawn.face.italic)
+        for piece, index in chain.runs(drawn.text):
+            if index is None:
+                continue
+            for char in dict.fromkeys(piece):
+                script = script_of(char)
+                if script != "Common":
+                    found.setdefault(script, {})[chain.families[index].name] = None
+    return [(script, tuple(families)) for script, families in found.items()]
 
 
 def drawn_texts(document: Document, layout: Layout) -> Iterator[DrawnText]:

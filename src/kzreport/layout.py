@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 LAYOUT_FILE = "layout.toml"
@@ -25,13 +25,19 @@ FACE_FIELDS = {(False, False): "regular", (True, False): "bold", (False, True): 
 
 @dataclass(frozen=True)
 class FontFamily:
-    """A font family: the name Office shows, and the four TTF files that embed and measure it."""
+    """A font family: the name Office shows, the four TTF files that embed and measure it, and
+    the families that draw, in that order, the characters its own files lack."""
 
     name: str
     regular: Path
     bold: Path
     italic: Path
     bold_italic: Path
+    fallback: tuple[FontFamily, ...] = ()
+
+    def chain(self) -> tuple[FontFamily, ...]:
+        """This family, then its fallback families."""
+        return (self, *self.fallback)
 
     def face(self, bold: bool = False, italic: bool = False) -> Path:
         """The file of the face in that style."""
@@ -139,6 +145,15 @@ class MarkingStyle:
 
 
 @dataclass(frozen=True)
+class Language:
+    """The words and date style a layout uses for papers in one language."""
+
+    labels: Labels
+    month_names: tuple[str, ...]
+    date_format: str
+
+
+@dataclass(frozen=True)
 class Layout:
     """A resolved layout: every style a renderer may use."""
 
@@ -161,6 +176,17 @@ class Layout:
     #: A PowerPoint file whose masters, layouts and theme the deck starts from.
     template_pptx: Path | None = None
     logo: Logo | None = None
+    #: Labels, month names and date format by primary language subtag (``ar``, ``fa``).
+    languages: Mapping[str, Language] = field(default_factory=dict)
+
+    def for_language(self, tag: str) -> Layout:
+        """This layout with the labels, month names and date format of language ``tag``'s
+        primary subtag, when the layout has them."""
+        words = self.languages.get(tag.split("-")[0].lower())
+        if words is None:
+            return self
+        return replace(self, labels=words.labels, month_names=words.month_names,
+                       date_format=words.date_format)
 
     @property
     def assets(self) -> tuple[Path, ...]:
@@ -198,6 +224,8 @@ def describe_layout(layout: Layout) -> list[str]:
                 walk(f'{prefix}."{key}"', inner)
         elif isinstance(value, float):
             lines.append(f"{prefix} = {value:g}")
+        elif isinstance(value, tuple) and value and isinstance(value[0], FontFamily):
+            lines.append(f"{prefix} = {', '.join(family.name for family in value)}")
         elif isinstance(value, tuple):
             lines.append(f"{prefix} = {', '.join(map(str, value))}")
         elif value is not None and value != "":

@@ -8,7 +8,7 @@ import re
 import string
 import tomllib
 from collections.abc import Mapping
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from kzreport.layout import (
     FontFamily,
     Fonts,
     Labels,
+    Language,
     Layout,
     Logo,
     MarkingStyle,
@@ -342,7 +343,9 @@ def _read_chain(folder: Path, cwd: Path) -> tuple[dict[str, Any], dict[str, Path
 
 
 _SECTIONS = {"inherit", "description", "date_format", "month_names", "page", "slides", "fonts",
-             "sizes", "colors", "labels", "markings", "files", "logo"}
+             "sizes", "colors", "labels", "markings", "files", "logo", "languages"}
+#: The families every layout sets; other tables under [fonts] are fallback families.
+_ROLES = ("body", "heading", "mono")
 #: The least share of the page's width and height the margins must leave for the text.
 MIN_TEXT_SHARE = 0.4
 #: Labels added after layouts were first written: a standalone layout that predates one still
@@ -396,7 +399,6 @@ def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout",
                          ("colors", Colors), ("labels", Labels)):
         # A page's width and height follow from its named size; they are not settings.
         read.known_keys(section, _fields(cls) - ({"width", "height"} if cls is Page else set()))
-    read.known_keys("fonts", {"body", "heading", "mono"})
 
     date_format = read.value("date_format", str, "{d} {Month} {yyyy}")
     for token in re.findall(r"\{(\w*)\}", date_format):
@@ -434,18 +436,15 @@ def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout",
         read.problem("slides.body_min", "a minimum text size is above its maximum",
                      "make body_min <= body_max and title_min <= title_max")
 
-    families = {}
-    for role in ("body", "heading", "mono"):
-        read.known_keys(f"fonts.{role}", _fields(FontFamily))
-        families[role] = FontFamily(
-            str(read.value(f"fonts.{role}.name", str) or ""),
-            *(read.font_file(f"fonts.{role}.{style}") for style in FACE_FIELDS.values()))
+    families = _font_families(read)
     labels = Labels(*(str(read.value(f"labels.{f.name}", str, LABEL_DEFAULTS.get(f.name)) or "")
                       for f in fields(Labels)))
     for label, allowed in LABEL_FIELDS.items():
         problem = label_problem(getattr(labels, label), allowed)
         if problem:
             read.problem(f"labels.{label}", *problem)
+
+    languages = _languages(read, labels, date_format)
 
     read.known_keys("files", {"reference_docx", "template_pptx"})
     reference_docx = read.asset("files.reference_docx", ".docx")
@@ -481,6 +480,7 @@ def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout",
         page=page,
         slides=slides,
         fonts=Fonts(**families),
+        languages=languages,
         sizes=Sizes(*(read.size(f"sizes.{f.name}") for f in fields(Sizes))),
         colors=Colors(*(read.color(f"colors.{f.name}") for f in fields(Colors))),
         labels=labels,
@@ -492,3 +492,70 @@ def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout",
     if read.problems:
         raise LayoutError(read.problems)
     return layout
+
+
+def _font_families(read: _Reader) -> dict[str, FontFamily]:
+    """The body, heading and mono families, each with its fallback chain of the other tables
+    under [fonts] (whose italic faces default to their upright ones: many scripts have none)."""
+    own: dict[str, FontFamily] = {}
+    for name in dict.fromkeys([*_ROLES, *read.table("fonts")]):
+        read.known_keys(f"fonts.{name}", _fields(FontFamily))
+        if name not in _ROLES and "fallback" in read.table(f"fonts.{name}"):
+            read.problem(f"fonts.{name}.fallback", "only body, heading and mono have a fallback",
+                         "list every fallback family in theirs, in order")
+        files = {}
+        for style in FACE_FIELDS.values():
+            upright = {"italic": "regular", "bold_italic": "bold"}.get(style)
+            given = style in read.table(f"fonts.{name}") or name in _ROLES or upright is None
+            files[style] = read.font_file(f"fonts.{name}.{style if given else upright}")
+        own[name] = FontFamily(str(read.value(f"fonts.{name}.name", str) or ""),
+                               files["regular"], files["bold"], files["italic"],
+                               files["bold_italic"])
+    families = {}
+    for role in _ROLES:
+        chain = read.value(f"fonts.{role}.fallback", list, [])
+        fallback = []
+        for entry in chain or []:
+            if entry not in own or entry in _ROLES:
+                known = ", ".join(n for n in own if n not in _ROLES) or "none"
+                read.problem(f"fonts.{role}.fallback", f"unknown fallback family '{entry}'",
+                             f"name a [fonts.NAME] table other than body/heading/mono; known: "
+                             f"{known}")
+            else:
+                fallback.append(own[entry])
+        families[role] = replace(own[role], fallback=tuple(fallback))
+    return families
+
+
+def _languages(read: _Reader, labels: Labels, date_format: str) -> dict[str, Language]:
+    """The [languages.TAG] tables: labels, month names and date format for papers in that
+    language, each falling back to the layout's own."""
+    languages = {}
+    for tag in read.table("languages"):
+        where = f"languages.{tag}"
+        read.known_keys(where, {"labels", "month_names", "date_format"})
+        read.known_keys(f"{where}.labels", _fields(Labels))
+        own = read.table(f"{where}.labels")
+        words = Labels(*(str(read.value(f"{where}.labels.{f.name}", str)) if f.name in own
+                         else getattr(labels, f.name) for f in fields(Labels)))
+        for label, allowed in LABEL_FIELDS.items():
+            problem = label_problem(getattr(words, label), allowed)
+            if problem and label in own:
+                read.problem(f"{where}.labels.{label}", *problem)
+        months = read.value(f"{where}.month_names", list, [])
+        if months and (len(months) != 12 or not all(isinstance(m, str) and m.strip()
+                                                     for m in months)):
+            read.problem(f"{where}.month_names", "'month_names' must list twelve month names",
+                         "write twelve names in calendar order")
+            months = []
+        own_format = str(read.value(f"{where}.date_format", str, date_format))
+        for token in re.findall(r"\{(\w*)\}", own_format):
+            if token not in DATE_TOKENS:
+                read.problem(f"{where}.date_format", f"unknown date token '{{{token}}}'",
+                             "use " + ", ".join("{" + t + "}" for t in DATE_TOKENS))
+                own_format = date_format
+        languages[tag.lower()] = Language(
+            words, tuple(months) if months else tuple(read.value("month_names", list,
+                                                                 list(MONTHS)) or MONTHS),
+            own_format)
+    return languages

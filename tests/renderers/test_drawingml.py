@@ -85,3 +85,50 @@ def test_a_background_is_what_the_background_fill_writes(slides: tuple[Any, Any]
     theirs.background.fill.solid()
     theirs.background.fill.fore_color.rgb = RGB.from_string("F5F1E8")
     assert ours.part.blob == theirs.part.blob
+
+
+def _deck_runs(name: str, tmp_path: Any) -> list[Any]:
+    """Every ``a:r`` of the slides of fixture ``name``'s deck, built in its own language."""
+    import zipfile
+
+    from lxml import etree
+
+    from conftest import FIXTURES, ROOT, assert_valid_ooxml
+    from kzreport.build import layout_for
+    from kzreport.renderers import renderers
+    from kzreport.source import read_source
+
+    document = read_source(FIXTURES / f"{name}.md")
+    path = tmp_path / f"{name}.pptx"
+    renderers()["pptx"].render(document, layout_for(document, None, ROOT), path)
+    assert_valid_ooxml(path)
+    with zipfile.ZipFile(path) as package:
+        return [run for member in sorted(package.namelist())
+                if member.startswith("ppt/slides/slide")
+                for run in etree.fromstring(package.read(member)).iter(f"{{{_A}}}r")]
+
+
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+
+def test_right_to_left_paragraphs_and_runs_name_their_direction_and_typeface(
+        tmp_path: Any) -> None:
+    runs = _deck_runs("scripts-arabic", tmp_path)
+    arabic = [r for r in runs if (r.findtext(f"{{{_A}}}t") or "").startswith("تتجنب")]
+    assert arabic
+    for run in arabic:
+        properties = run.find(f"{{{_A}}}rPr")
+        assert properties.get("lang") == "ar"
+        assert properties.find(f"{{{_A}}}cs").get("typeface") == "Noto Naskh Arabic"
+        assert properties.find(f"{{{_A}}}latin").get("typeface") == "Noto Naskh Arabic"
+        paragraph = run.getparent().find(f"{{{_A}}}pPr")
+        assert paragraph.get("rtl") == "1" and paragraph.get("algn") == "r"
+
+
+def test_a_symbol_the_font_lacks_is_its_own_run_in_the_fallback_typeface(tmp_path: Any) -> None:
+    runs = _deck_runs("scripts-symbols", tmp_path)
+    faces = {r.findtext(f"{{{_A}}}t"): r.find(f"{{{_A}}}rPr/{{{_A}}}latin").get("typeface")
+             for r in runs}
+    assert faces["👍"] == "Symbola"
+    assert faces.get("✓") == "DejaVu Sans" or faces.get("✓.") == "DejaVu Sans"
+    assert all(face == "Calibri" for text, face in faces.items() if text and text.isascii())

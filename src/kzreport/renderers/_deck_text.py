@@ -14,6 +14,7 @@ from kzreport.model import Document, Inlines, LineBreak, Span
 from kzreport.renderers import _fit as fit
 from kzreport.renderers._common import xml_safe
 from kzreport.renderers._deck_geometry import Geometry
+from kzreport.scripts import FontChain, is_rtl_language
 
 
 @dataclass(frozen=True)
@@ -58,10 +59,16 @@ class Deck:
     def lang(self) -> str:
         return self.document.meta.language
 
+    @property
+    def rtl(self) -> bool:
+        """Whether the paper is in a right-to-left language."""
+        return is_rtl_language(self.lang)
+
     def measure(self, par: Par) -> fit.Para:
-        """``par`` as the fitting module sees it: each run measured with its own face."""
-        pieces = tuple(fit.Piece(run.text, fit.load_metrics(face(par.family, run, self.layout)))
-                       for run in par.runs)
+        """``par`` as the fitting module sees it: each run measured with the face that draws
+        each of its characters (the run's own, or a fallback)."""
+        pieces = tuple(fit.Piece(text, fit.load_metrics(drawing.face(run.bold, run.italic)))
+                       for run in par.runs for text, drawing in font_runs(self, run, par.family))
         return fit.Para(pieces, fit.load_metrics(par.family.regular), par.scale,
                         par.space_before, par.line_spacing)
 
@@ -69,6 +76,17 @@ class Deck:
 def face(family: FontFamily, run: Run, layout: Layout) -> Path:
     """The TTF that draws ``run``: the same file the PDF embeds for that style."""
     return (layout.fonts.mono if run.mono else family).face(run.bold, run.italic)
+
+
+def font_runs(deck: Deck, run: Run, family: FontFamily,
+              text: str | None = None) -> list[tuple[str, FontFamily]]:
+    """``text`` (by default the run's) cut where the family that draws it changes, with that
+    family: the run's own, or a fallback for characters it lacks. A character no family
+    has (refused before rendering) stays in the run's own."""
+    own = deck.layout.fonts.mono if run.mono else family
+    chain = FontChain.of(own, run.bold, run.italic)
+    return [(piece, chain.families[index or 0])
+            for piece, index in chain.runs(run.text if text is None else text)]
 
 
 def runs(inlines: Inlines, bold: bool = False) -> tuple[Run, ...]:

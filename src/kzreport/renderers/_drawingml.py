@@ -14,7 +14,7 @@ from kzreport.layout import FontFamily
 from kzreport.renderers import _fit as fit
 from kzreport.renderers._common import EMU_PER_PT, xml_safe
 from kzreport.renderers._deck_geometry import Box
-from kzreport.renderers._deck_text import Deck, Par, Run
+from kzreport.renderers._deck_text import Deck, Par, Run, font_runs
 from kzreport.renderers._pptx_internals import (
     hyperlink_relationship,
     next_shape_id,
@@ -22,6 +22,7 @@ from kzreport.renderers._pptx_internals import (
     slide_element,
     text_body,
 )
+from kzreport.scripts import has_rtl, paragraph_is_rtl, script_language
 
 if TYPE_CHECKING:
     from lxml.etree import _Element as XmlElement
@@ -115,7 +116,12 @@ def write(deck: Deck, slide: Any, shape: XmlElement, box: Box, pars: Sequence[Pa
     for index, par in enumerate(pars):
         metrics = deck.measure(par)
         paragraph = child(body, "p")
-        properties = child(paragraph, "pPr", marL="0", indent="0", lvl="0", algn=par.align)
+        rtl = paragraph_is_rtl("".join(run.text for run in par.runs), deck.rtl)
+        # A right-to-left paragraph starts at the right; centred text stays centred.
+        align = {"l": "r", "r": "l"}.get(par.align, par.align) if rtl else par.align
+        properties = child(paragraph, "pPr", marL="0", indent="0", lvl="0", algn=align)
+        if rtl:
+            properties.set("rtl", "1")
         _spacing(properties, "lnSpc", fit.line_pitch(metrics, size))
         _spacing(properties, "spcBef", fit.space_before(metrics, size) if index else 0.0)
         _spacing(properties, "spcAft", 0.0)
@@ -145,23 +151,28 @@ def add_run(deck: Deck, paragraph: XmlElement, part: Any, run: Run, size: int,
     """Append ``run`` to ``paragraph`` (of a shape in ``part``), at ``size`` hundredths of a
     point, with every character property explicit."""
     layout = deck.layout
-    typeface = layout.fonts.mono.name if run.mono else family.name
     fill = run.color or (layout.colors.link if run.href else color)
-    for index, text in enumerate(run.text.split("\n")):
+    for index, line in enumerate(run.text.split("\n")):
         if index:
             child(paragraph, "br")
-        if not text:
-            continue
-        piece = child(paragraph, "r")
-        # The template's styles must not transform what was measured: no caps, no tracking.
-        properties = child(piece, "rPr", sz=str(size), b="1" if run.bold else "0",
-                           i="1" if run.italic else "0", lang=deck.lang, cap="none", spc="0")
-        solid_fill(properties, fill)
-        child(properties, "latin", typeface=typeface)
-        if run.href:
-            rel_id = hyperlink_relationship(part, run.href)
-            _link_color_from_run(child(properties, "hlinkClick", {_R_ID: rel_id}))
-        child(piece, "t").text = xml_safe(text)
+        # Each character the run's face lacks is named in the fallback family that draws it
+        # (the one the fitting measured it with), so PowerPoint shows the same glyph.
+        for text, family_of_text in font_runs(deck, run, family, line):
+            piece = child(paragraph, "r")
+            rtl = has_rtl(text)
+            # The template's styles must not transform what was measured: no caps, no tracking.
+            properties = child(piece, "rPr", sz=str(size), b="1" if run.bold else "0",
+                               i="1" if run.italic else "0",
+                               lang=script_language(text, deck.lang) if rtl else deck.lang,
+                               cap="none", spc="0")
+            solid_fill(properties, fill)
+            child(properties, "latin", typeface=family_of_text.name)
+            if rtl:  # PowerPoint sets right-to-left letters in the complex-script typeface
+                child(properties, "cs", typeface=family_of_text.name)
+            if run.href:
+                rel_id = hyperlink_relationship(part, run.href)
+                _link_color_from_run(child(properties, "hlinkClick", {_R_ID: rel_id}))
+            child(piece, "t").text = xml_safe(text)
 
 
 def _link_color_from_run(click: XmlElement) -> None:

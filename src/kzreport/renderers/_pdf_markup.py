@@ -30,15 +30,20 @@ class Markup:
 
     def run(self, text: str, font: str, line: int | None, *, size: float | None = None,
             color_hex: str | None = None, where: Path | None = None) -> str:
-        """``text`` set in face ``font`` (optionally resized and recoloured)."""
+        """``text`` set in face ``font`` (optionally resized and recoloured), each character
+        its face lacks in the first of the face's fallback fonts that has it."""
         text = xml_safe(text)
         self.glyphs.check(text, font, line, where)
-        attributes = f'face="{font}"'
+        extra = ""
         if size is not None:
-            attributes += f' size="{size:.2f}"'
+            extra += f' size="{size:.2f}"'
         if color_hex is not None:
-            attributes += f' color="#{color_hex}"'
-        return f"<font {attributes}>{xml_escape(text)}</font>"
+            extra += f' color="#{color_hex}"'
+        if not self.fonts.lacking(font, text):
+            return f'<font face="{font}"{extra}>{xml_escape(text)}</font>'
+        return "".join(f'<font face="{self.fonts.fallback(font, index or 0)}"{extra}>'
+                       f"{xml_escape(piece)}</font>"
+                       for piece, index in self.fonts.chain(font).runs(text))
 
     def inlines(self, inlines: Inlines, style: ParagraphStyle, role: Role, line: int | None, *,
                 bold: bool = False, italic: bool = False) -> str:

@@ -47,7 +47,7 @@ class PageFurniture:
         page, sizes = layout.page, layout.sizes
         self.layout = layout
         self.styles = styles
-        fonts = styles.fonts
+        fonts = self.fonts = styles.fonts
         lines = document.lines
         layout_file = layout.files[0]
         self.page_width, self.page_height = page.width, page.height
@@ -145,9 +145,8 @@ class PageFurniture:
         if page > 1 and self.header_text:
             with canvas.artifact("Pagination", "Header"):
                 baseline = self.header_top - ascent
-                canvas.setFont(self.page_font, size)
                 canvas.setFillColor(muted)
-                canvas.drawString(left, baseline, self.header_text)
+                self._text(canvas, left, baseline, self.header_text, self.page_font, size, 0)
                 rule_y = self.header_top - self.text_style.leading - gap
                 self._rule(canvas, left, right, rule_y, rule_color)
         with canvas.artifact("Pagination", "Footer"):
@@ -162,10 +161,28 @@ class PageFurniture:
     def draw_page_number(self, canvas: Any, page: int, pages: int) -> None:
         """Draw "Page ``page`` of ``pages``", right-aligned in the footer (into the page's
         form XObject; see ``draw``)."""
-        canvas.setFont(self.page_font, self.text_style.fontSize)
         canvas.setFillColor(color(self.layout.colors.muted))
-        canvas.drawRightString(self.frame_x + self.frame_width, self.number_baseline,
-                               page_label(self.layout, page, pages))
+        self._text(canvas, self.frame_x + self.frame_width, self.number_baseline,
+                   page_label(self.layout, page, pages), self.page_font,
+                   self.text_style.fontSize, 1)
+
+    def _text(self, canvas: Any, x: float, baseline: float, text: str, font: str, size: float,
+              anchor: float) -> None:
+        """Draw one line of ``text`` in ``font`` starting (``anchor`` 0), centred (0.5) or
+        ending (1) at ``x``, the characters ``font`` lacks in its fallback fonts."""
+        if not self.fonts.lacking(font, text):
+            canvas.setFont(font, size)
+            draw = {0: canvas.drawString, 0.5: canvas.drawCentredString}.get(
+                anchor, canvas.drawRightString)
+            draw(x, baseline, text)
+            return
+        pieces = [(piece, self.fonts.fallback(font, index or 0))
+                  for piece, index in self.fonts.chain(font).runs(text)]
+        x -= anchor * sum(self.fonts.width(piece, face, size) for piece, face in pieces)
+        for piece, face in pieces:
+            canvas.setFont(face, size)
+            canvas.drawString(x, baseline, piece)
+            x += self.fonts.width(piece, face, size)
 
     def _rule(self, canvas: Any, left: float, right: float, y: float, rule_color: Any) -> None:
         canvas.setStrokeColor(rule_color)
@@ -176,11 +193,11 @@ class PageFurniture:
         canvas.setFillColor(color(style.background))
         canvas.rect(0, bottom, self.page_width, self.banner_height, stroke=0, fill=1)
         ascent, descent = pdfmetrics.getAscentDescent(self.banner_font, self.banner_size)
-        canvas.setFont(self.banner_font, self.banner_size)
         canvas.setFillColor(color(style.text))
         # Centre the text's ink box, not its baseline, in the band.
         baseline = bottom + self.banner_height / 2 - (ascent + descent) / 2
-        canvas.drawCentredString(self.page_width / 2, baseline, xml_safe(self.marking or ""))
+        self._text(canvas, self.page_width / 2, baseline, xml_safe(self.marking or ""),
+                   self.banner_font, self.banner_size, 0.5)
 
 
 def page_number_form(page: int) -> str:

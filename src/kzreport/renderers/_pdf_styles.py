@@ -15,7 +15,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from kzreport.assets import drawable
 from kzreport.errors import Problem, RenderError
-from kzreport.glyphs import limited, missing_glyph
+from kzreport.glyphs import limited, locate, missing_glyph
 from kzreport.layout import FACE_FIELDS, FontFamily, Layout
 from kzreport.renderers._proportions import (
     BYLINE_AFTER,
@@ -30,6 +30,7 @@ from kzreport.renderers._proportions import (
     TITLE_AFTER,
     Metrics,
 )
+from kzreport.scripts import RIGHT_TO_LEFT, FontChain
 
 Role = Literal["body", "heading", "mono"]
 ROLES: tuple[Role, ...] = ("body", "heading", "mono")
@@ -103,6 +104,28 @@ class PdfFonts:
             _CHARACTERS[name] = drawable(pdfmetrics.getFont(name).face.charToGlyph.keys())
         self._registered.add(name)
 
+    def chain(self, font: str) -> FontChain:
+        """The fallback chain of registered face ``font``: its family's, in its style."""
+        _path, role, attr = self._faces[font]
+        bold, italic = next(style for style, name in FACE_FIELDS.items() if name == attr)
+        return FontChain.of(getattr(self.layout.fonts, role), bold, italic)
+
+    def fallback(self, font: str, index: int) -> str:
+        """The registered name of the face that draws, in place of face ``font``, the
+        characters its chain gives to font ``index`` (registered on first use: papers that
+        need no fallback never load one)."""
+        if index == 0:
+            return font
+        chain = self.chain(font)
+        path = chain.files[index]
+        name = "kzreport-" + hashlib.sha1(str(path).encode()).hexdigest()[:12]
+        if name not in self._faces:
+            _path, role, attr = self._faces[font]
+            self._faces[name] = (path, role, attr)
+        if name not in self._registered:
+            self._register(name)
+        return name
+
     def has_glyph(self, font: str, char: str) -> bool:
         """Whether face ``font`` can draw ``char`` (its character map has it)."""
         return char in _CHARACTERS[font]
@@ -110,6 +133,11 @@ class PdfFonts:
     def lacking(self, font: str, text: str) -> set[str]:
         """The characters of ``text`` that face ``font`` cannot draw."""
         return set(text).difference(_CHARACTERS[font])
+
+    def missing(self, font: str, text: str) -> set[str]:
+        """The characters of ``text`` that neither face ``font`` nor its fallbacks can draw."""
+        lacking = self.lacking(font, text)
+        return self.chain(font).missing("".join(lacking)) if lacking else lacking
 
     def face_file(self, font: str) -> tuple[FontFamily, Path]:
         """The layout's family of registered face ``font``, and the file it draws with."""
@@ -130,12 +158,22 @@ class GlyphCheck:
         self.source = source
         self.problems: list[Problem] = []
         self._seen: set[tuple[str, str, Path, int | None]] = set()
+        self._rtl_refused = False
 
     def check(self, text: str, font: str, line: int | None, where: Path | None = None) -> None:
-        """Record the characters of ``text`` that ``font`` lacks, once per character, face and
-        line."""
+        """Record the characters of ``text`` that ``font`` and its fallbacks lack, once per
+        character, face and line."""
         path = where or self.source
-        for char in sorted(self.fonts.lacking(font, text)):
+        rtl = RIGHT_TO_LEFT.search(text)
+        if rtl and not self._rtl_refused:
+            self._rtl_refused = True
+            char = rtl.group()
+            found_line, column = locate(char, path, line)
+            self.problems.append(Problem(
+                path, found_line, f"right-to-left text ('{char}', U+{ord(char):04X}) cannot be "
+                "set in the PDF yet: it would print unjoined and left to right",
+                "build the brief and the deck alone (-f docx -f pptx)", column))
+        for char in sorted(self.fonts.missing(font, text)):
             key = (char, font, path, line)
             if key in self._seen:
                 continue

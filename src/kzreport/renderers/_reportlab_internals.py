@@ -141,3 +141,29 @@ class ObservedTextObject(PDFTextObject):  # type: ignore[misc]  # reportlab is u
         """Append ``operator`` to the text object's code (inside its BT/ET): the code list is
         private, and the canvas's ``addLiteral`` would write outside the text object."""
         self._code.append(operator)
+
+
+# ---------------------------------------------------------------- fonts
+
+
+def write_astral_characters_as_surrogate_pairs() -> None:
+    """Make reportlab's ToUnicode maps give characters above U+FFFF (emoji) as UTF-16
+    surrogate pairs, as the PDF format requires: it writes them as one five-digit code, so
+    text extraction returns another character. Its ``makeToUnicodeCMap`` is a module global
+    that ``TTFont`` calls by name, so the fix replaces it; entries in the BMP are unchanged."""
+    from reportlab.pdfbase import ttfonts
+
+    original = ttfonts.makeToUnicodeCMap
+    if getattr(original, "astral_fixed", False):
+        return
+
+    def make_cmap(fontname: str, subset: list[int]) -> str:
+        cmap: str = original(fontname, subset)
+        for code in subset:
+            if code > 0xFFFF:
+                pair = chr(code).encode("utf-16-be").hex().upper()
+                cmap = cmap.replace(f"> <{code:04X}>\n", f"> <{pair}>\n")
+        return cmap
+
+    make_cmap.astral_fixed = True  # type: ignore[attr-defined]
+    ttfonts.makeToUnicodeCMap = make_cmap

@@ -40,6 +40,7 @@ from kzreport.renderers._docx_internals import (
     table_properties,
     write_content_types_and_package_relationships,
 )
+from kzreport.renderers._docx_scripts import mark_scripts
 from kzreport.renderers._package import (
     PackageParts,
     app_properties_xml,
@@ -202,6 +203,7 @@ class _BriefWriter:
         self._blocks(self.doc.blocks, level=0)
         self._further_reading()
         self._drop_template_leftovers()
+        self._scripts()
         write_package(self._parts(), path, build_timestamp(self.doc))
 
     def _parts(self) -> PackageParts:
@@ -213,6 +215,13 @@ class _BriefWriter:
         write_content_types_and_package_relationships(parts, package)
         parts.write_parts(package.parts)
         return parts
+
+    def _scripts(self) -> None:
+        """Fallback fonts and right-to-left marks on the body, headers and footers."""
+        stories = [part.element for part in self.word.part.package.parts
+                   if str(part.partname).startswith(("/word/header", "/word/footer"))]
+        mark_scripts([self.word.element.body, *stories], self.word.styles.element,
+                     self.layout, self.doc.meta.language)
 
     def _properties(self) -> None:
         set_core_properties(self.word.core_properties, self.doc)

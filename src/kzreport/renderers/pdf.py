@@ -35,10 +35,14 @@ class PdfRenderer:
 @functools.cache
 def _writer() -> Callable[[Document, Layout, Path], list[Problem]]:
     """The PDF writer, imported on first use, so that `kzreport --help` never loads reportlab."""
-    from kzreport.renderers._reportlab_internals import uri_pattern_compiled_when_used
+    from kzreport.renderers._reportlab_internals import (
+        uri_pattern_compiled_when_used,
+        write_astral_characters_as_surrogate_pairs,
+    )
 
     with uri_pattern_compiled_when_used():
         from kzreport.renderers._pdf_pages import write_pdf
+    write_astral_characters_as_surrogate_pairs()
     return write_pdf
 
 
