@@ -10,7 +10,7 @@ from typing import assert_never
 
 from kzreport.assets import font_characters
 from kzreport.errors import Problem
-from kzreport.labels import BULLETS, fill_label
+from kzreport.labels import BULLETS, fill_label, list_marker
 from kzreport.layout import FontFamily, Layout
 from kzreport.model import (
     Blocks,
@@ -171,11 +171,9 @@ def _blocks(blocks: Blocks, layout: Layout, depth: int, italic: bool) -> Iterato
                 yield from _inlines(block.inlines, "body", block.line, bold=False,
                                     italic=italic)
             case ListBlock():
-                if block.ordered:
-                    numbers = range(block.start, block.start + len(block.items))
-                    yield DrawnText("".join(f"{n}." for n in numbers), _BODY, block.line)
-                else:
-                    yield DrawnText(BULLETS[depth % len(BULLETS)], _BODY, block.line)
+                numbers = range(block.start, block.start + len(block.items))
+                yield DrawnText("".join(list_marker(block.ordered, depth, n) for n in numbers),
+                                _BODY, block.line)
                 for item in block.items:
                     yield from _blocks(item.blocks, layout, depth + 1, italic)
             case Quote():

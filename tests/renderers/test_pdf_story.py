@@ -228,12 +228,13 @@ def test_tables_are_rows_of_header_and_data_cells(request: pytest.FixtureRequest
 def test_list_labels_are_the_markers(request: pytest.FixtureRequest) -> None:
     rich_tagged = paper_tagged("rich", request)
     labels = [bare(rich_tagged.text_of(node)) for node in rich_tagged.find("Lbl")]
-    assert labels[:8] == ["1.", "2.", "◦", "◦", "1.", "3.", "•", "◦"]
+    # The numbered list three deep is numbered i., ii., as in the brief.
+    assert labels[:8] == ["1.", "2.", "◦", "◦", "i.", "3.", "•", "◦"]
     for node in rich_tagged.find("L"):
         numbering = node.obj["/A"][0]["/ListNumbering"]
         first = bare(rich_tagged.text_of(next(n for n in node.walk() if n.kind == "Lbl")))
-        assert numbering == {"•": "/Disc", "◦": "/Circle", "▪": "/Square"}.get(first,
-                                                                              "/Decimal")
+        assert numbering == {"•": "/Disc", "◦": "/Circle", "▪": "/Square", "a.": "/LowerAlpha",
+                             "i.": "/LowerRoman"}.get(first, "/Decimal")
 
 
 def test_a_code_block_set_in_several_paragraphs_is_one_element(

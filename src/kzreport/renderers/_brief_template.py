@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kzreport.labels import BULLETS
+from kzreport.labels import BULLETS, NUMBER_STYLES
 from kzreport.layout import Layout
 from kzreport.renderers import _fit as fit
 from kzreport.renderers._package import Prototype, TemplateCache, file_digest
@@ -24,8 +24,6 @@ from kzreport.renderers._wordml import LIST_INDENT_TWIPS, border, element, put, 
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument
-
-NUMBER_FORMATS = ("decimal", "lowerLetter", "lowerRoman")
 
 
 def styled_template(layout: Layout, language: str) -> BriefTemplate:
@@ -207,11 +205,12 @@ class _StyledTemplate:
                 lvl = element("w:lvl", ilvl=str(level))
                 lvl.append(element("w:start", val="1"))
                 if ordered:
-                    lvl.append(element("w:numFmt", val=NUMBER_FORMATS[level % 3]))
+                    lvl.append(element("w:numFmt",
+                                       val=NUMBER_STYLES[level % len(NUMBER_STYLES)]))
                     lvl.append(element("w:lvlText", val=f"%{level + 1}."))
                 else:
                     lvl.append(element("w:numFmt", val="bullet"))
-                    lvl.append(element("w:lvlText", val=BULLETS[level % 3]))
+                    lvl.append(element("w:lvlText", val=BULLETS[level % len(BULLETS)]))
                 lvl.append(element("w:lvlJc", val="left"))
                 ppr = element("w:pPr")
                 indent = LIST_INDENT_TWIPS * (level + 1)

@@ -13,7 +13,14 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import HRFlowable, Image, Spacer, Table, TableStyle
 from reportlab.platypus.doctemplate import Indenter
 
-from kzreport.labels import BULLETS, figure_label, figure_numbers, headline_separator
+from kzreport.labels import (
+    BULLETS,
+    NUMBER_STYLES,
+    figure_label,
+    figure_numbers,
+    headline_separator,
+    list_marker,
+)
 from kzreport.layout import Layout
 from kzreport.model import (
     Block,
@@ -56,8 +63,10 @@ from kzreport.renderers._proportions import FIGURE_MAX_HEIGHT
 _SPACE_RUN = re.compile(" {2,}")
 #: Spaces in code before tabs are expanded to this many columns.
 _TAB_COLUMNS = 4
-#: A list's /ListNumbering by its markers: numbers, or the bullet of each nesting depth.
-_NUMBERING = {"ordered": "Decimal", BULLETS[0]: "Disc", BULLETS[1]: "Circle", BULLETS[2]: "Square"}
+#: A list's /ListNumbering by its number style, or by the bullet of its nesting depth.
+_NUMBERING = {NUMBER_STYLES[0]: "Decimal", NUMBER_STYLES[1]: "LowerAlpha",
+              NUMBER_STYLES[2]: "LowerRoman", BULLETS[0]: "Disc", BULLETS[1]: "Circle",
+              BULLETS[2]: "Square"}
 
 
 
@@ -281,16 +290,13 @@ class StoryBuilder:
 
     def list_block(self, block: ListBlock, nesting: Nesting, parent: Element) -> list[Any]:
         """An L of LI, each with its marker as Lbl and its blocks in an LBody."""
-        count = len(block.items)
-        if block.ordered:
-            markers = [f"{n}." for n in range(block.start, block.start + count)]
-        else:
-            markers = [BULLETS[nesting.depth % len(BULLETS)]] * count
+        markers = [list_marker(block.ordered, nesting.depth, n)
+                   for n in range(block.start, block.start + len(block.items))]
         space = self._marker_space(markers)
         inner = replace(nesting, indent=nesting.indent + space, depth=nesting.depth + 1,
                         in_list=True)
-        element = parent.add("L", numbering=_NUMBERING["ordered" if block.ordered
-                                                       else markers[0]])
+        style = NUMBER_STYLES[nesting.depth % len(NUMBER_STYLES)] if block.ordered else markers[0]
+        element = parent.add("L", numbering=_NUMBERING[style])
         out: list[Any] = [self._indent(space)]
         for item, marker in zip(block.items, markers, strict=True):
             out.extend(self.list_item(item, marker, space, inner, element.add("LI")))

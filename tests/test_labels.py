@@ -1,0 +1,133 @@
+"""The choices every format makes alike (list markers, ...), made once in ``labels.py`` and
+read back from all three outputs of one paper."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from PIL import Image
+from pptx import Presentation
+
+from conftest import FIXTURES, assert_valid_ooxml, require_tool
+from kzreport.labels import list_marker
+from kzreport.layout import Layout
+from kzreport.layout_loader import load_layout
+from kzreport.model import Document
+from kzreport.renderers import renderers
+from kzreport.source import read_source
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def test_list_markers_by_depth() -> None:
+    assert [list_marker(True, 0, n) for n in (1, 2, 10)] == ["1.", "2.", "10."]
+    assert [list_marker(True, 1, n) for n in (1, 2, 26, 27, 53)] == ["a.", "b.", "z.", "aa.",
+                                                                      "aaa."]
+    assert [list_marker(True, 2, n) for n in (1, 4, 9, 14, 1994)] == ["i.", "iv.", "ix.",
+                                                                       "xiv.", "mcmxciv."]
+    assert list_marker(True, 3, 2) == "2."  # deeper lists cycle through the styles
+    assert list_marker(True, 1, 0) == "0."  # letters have no zero
+    assert [list_marker(False, d, 1) for d in range(4)] == ["•", "◦", "▪", "•"]
+
+
+@dataclass(frozen=True)
+class Outputs:
+    document: Document
+    layout: Layout
+    docx: Path
+    pdf: Path
+    pptx: Path
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> Outputs:
+    """The one-look fixture in all three formats, on a layout with a logo on the right."""
+    folder = tmp_path_factory.mktemp("one-look")
+    house = folder / "house"
+    house.mkdir()
+    Image.new("RGB", (300, 120), (181, 137, 46)).save(house / "logo.png")
+    (house / "layout.toml").write_text(
+        'inherit = "default"\n[logo]\nfile = "logo.png"\nwidth = "1.2in"\n'
+        'placement = "right"\n', encoding="utf-8")
+    layout = load_layout(str(house), folder)
+    document = read_source(FIXTURES / "one-look.md")
+    paths = {}
+    for name, renderer in renderers().items():
+        paths[name] = folder / f"one-look{renderer.extension}"
+        assert renderer.render(document, layout, paths[name]) == []
+    assert_valid_ooxml(paths["docx"])
+    assert_valid_ooxml(paths["pptx"])
+    return Outputs(document, layout, paths["docx"], paths["pdf"], paths["pptx"])
+
+
+def docx_part(path: Path, name: str) -> etree._Element:
+    with zipfile.ZipFile(path) as package:
+        return etree.fromstring(package.read(name))
+
+
+def pdf_lines(path: Path) -> list[str]:
+    tool = require_tool("pdftotext")
+    text = subprocess.run([tool, "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def val(element: etree._Element, path: str) -> str:
+    """The ``w:val`` of the child at ``path`` (``w:`` prefixes) of ``element``."""
+    found = element.find(path.replace("w:", W))
+    assert found is not None
+    return str(found.get(f"{W}val"))
+
+
+#: Word's number formats the brief uses, for the first few numbers.
+WORD_NUMBERS = {"decimal": ["1", "2", "3"], "lowerLetter": ["a", "b", "c"],
+                "lowerRoman": ["i", "ii", "iii"]}
+
+
+def brief_markers(path: Path) -> dict[str, str]:
+    """Each numbered paragraph's text and the marker Word shows for it (its level's number
+    format applied to its position in the list)."""
+    body, numbering = docx_part(path, "word/document.xml"), docx_part(path, "word/numbering.xml")
+    abstract_of = {num.get(f"{W}numId"): val(num, "w:abstractNumId")
+                   for num in numbering.iter(f"{W}num")}
+    formats = {(a.get(f"{W}abstractNumId"), lvl.get(f"{W}ilvl")): val(lvl, "w:numFmt")
+               for a in numbering.iter(f"{W}abstractNum") for lvl in a.iter(f"{W}lvl")}
+    counters: dict[tuple[str, str], int] = {}
+    markers = {}
+    for paragraph in body.iter(f"{W}p"):
+        num_pr = paragraph.find(f"{W}pPr/{W}numPr")
+        if num_pr is None:
+            continue
+        num_id, level = val(num_pr, "w:numId"), val(num_pr, "w:ilvl")
+        # A deeper level restarts when a shallower one counts on, as Word numbers them.
+        for key in [k for k in counters if k[0] == num_id and int(k[1]) > int(level)]:
+            del counters[key]
+        counters[num_id, level] = counters.get((num_id, level), 0) + 1
+        text = "".join(t.text or "" for t in paragraph.iter(f"{W}t"))
+        number_format = formats[abstract_of[num_id], level]
+        markers[text] = ("bullet" if number_format == "bullet" else
+                         WORD_NUMBERS[number_format][counters[num_id, level] - 1] + ".")
+    return markers
+
+
+def test_nested_numbered_lists_are_marked_alike(outputs: Outputs) -> None:
+    expected = {"First step": list_marker(True, 0, 1), "sub step two": list_marker(True, 1, 2),
+                "deep step one": list_marker(True, 2, 1), "Second step": list_marker(True, 0, 2),
+                "road second": list_marker(True, 1, 2)}
+    assert expected == {"First step": "1.", "sub step two": "b.", "deep step one": "i.",
+                        "Second step": "2.", "road second": "b."}
+    brief = brief_markers(outputs.docx)
+    assert {text: brief[text] for text in expected} == expected
+    lines = pdf_lines(outputs.pdf)
+    for text, marker in expected.items():
+        assert f"{marker} {text}" in lines
+    notes = "\n".join(slide.notes_slide.notes_text_frame.text
+                      for slide in Presentation(str(outputs.pptx)).slides
+                      if slide.has_notes_slide)
+    assert re.search(r"^b\. road second$", notes, re.MULTILINE)
