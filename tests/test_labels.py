@@ -131,3 +131,45 @@ def test_nested_numbered_lists_are_marked_alike(outputs: Outputs) -> None:
                       for slide in Presentation(str(outputs.pptx)).slides
                       if slide.has_notes_slide)
     assert re.search(r"^b\. road second$", notes, re.MULTILINE)
+
+
+def pdf_image_boxes(path: Path) -> list[tuple[float, float]]:
+    """The left and right edge, in points, of every image drawn on the first page (the
+    transformation matrix followed through ``q``/``Q`` and ``cm``)."""
+    import pypdf
+
+    page = pypdf.PdfReader(path).pages[0]
+    boxes = []
+    matrix, saved = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0], []
+    for operands, operator in pypdf.generic.ContentStream(page.get_contents(), page.pdf
+                                                          ).operations:
+        if operator == b"q":
+            saved.append(matrix)
+        elif operator == b"Q":
+            matrix = saved.pop()
+        elif operator == b"cm":
+            a, b, c, d, e, f = (float(x) for x in operands)
+            m = matrix
+            matrix = [a * m[0] + b * m[2], a * m[1] + b * m[3], c * m[0] + d * m[2],
+                      c * m[1] + d * m[3], e * m[0] + f * m[2] + m[4], e * m[1] + f * m[3] + m[5]]
+        elif operator == b"Do":
+            boxes.append((matrix[4], matrix[4] + matrix[0]))
+    return boxes
+
+
+def test_the_logo_sits_where_the_layout_places_it(outputs: Outputs) -> None:
+    assert outputs.layout.logo is not None and outputs.layout.logo.placement == "right"
+    # The brief: the logo's paragraph is right-aligned.
+    body = docx_part(outputs.docx, "word/document.xml")
+    drawing = next(body.iter("{*}drawing"))
+    paragraph = next(drawing.iterancestors(f"{W}p"))
+    assert val(paragraph, "w:pPr/w:jc") == "right"
+    # The PDF: the logo ends at the band's right edge, past the middle of the page.
+    page = outputs.layout.page
+    left, right = pdf_image_boxes(outputs.pdf)[0]  # the logo is drawn first
+    assert left > page.width / 2
+    assert right == pytest.approx(page.width - page.margin_right, abs=0.5)
+    # The deck: the logo on the title slide's right half.
+    deck = Presentation(str(outputs.pptx))
+    picture = next(s for s in deck.slides[0].shapes if s.shape_type == 13)  # PICTURE
+    assert picture.left > deck.slide_width / 2

@@ -128,8 +128,6 @@ class StoryBuilder:
         band_text = self.layout.colors.title_band_text
         body_bold, body = self.fonts.name("body", True), self.fonts.name("body")
         content: list[Any] = []
-        if self.layout.logo is not None:
-            content.append(self._logo())
         if meta.organization:
             content.append(tagged_paragraph(self.markup.run(
                 meta.organization.upper(), self.fonts.name("heading", True),
@@ -152,14 +150,22 @@ class StoryBuilder:
             self.layout.format_date(meta.date), body, lines.get("date")), styles.dateline,
             parent.add("P")))
         # The band bleeds into the margins by its padding, so its text lines up with the body.
+        # The logo is a row of its own: a table cell aligns its flowables by the cell's
+        # alignment, whatever their own hAlign says.
         pad = self.metrics.box_padding
-        band = Table([[content]], colWidths=[self.frame_width + 2 * pad], hAlign="LEFT")
+        logo = self.layout.logo
+        rows = [[self._logo()], [content]] if logo is not None else [[content]]
+        band = Table(rows, colWidths=[self.frame_width + 2 * pad], hAlign="LEFT")
         band.setStyle(self._table_style([
             ("BACKGROUND", (0, 0), (-1, -1), color(self.layout.colors.title_band)),
             ("LEFTPADDING", (0, 0), (-1, -1), pad),
             ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-            ("TOPPADDING", (0, 0), (-1, -1), pad),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, 0), pad),
+            ("BOTTOMPADDING", (0, -1), (-1, -1), pad),
+            ("ALIGN", (0, 0), (-1, 0), "RIGHT" if logo and logo.placement == "right"
+             else "LEFT"),
         ]))
         # The strong rule closing the title block spans the text column, like the body.
         rule = HRFlowable(width="100%", thickness=self.metrics.strong_rule,
@@ -171,9 +177,7 @@ class StoryBuilder:
         logo = self.layout.logo
         assert logo is not None
         width_pt, height_pt = natural_size(logo.path)
-        image = Image(str(logo.path), width=logo.width, height=logo.width * height_pt / width_pt)
-        image.hAlign = "LEFT" if logo.placement == "left" else "RIGHT"
-        return image
+        return Image(str(logo.path), width=logo.width, height=logo.width * height_pt / width_pt)
 
     def summary_block(self, parent: Element) -> list[Any]:
         """The summary in a tinted box with an accent bar, opened by its bold label (a Sect
