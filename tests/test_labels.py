@@ -173,3 +173,52 @@ def test_the_logo_sits_where_the_layout_places_it(outputs: Outputs) -> None:
     deck = Presentation(str(outputs.pptx))
     picture = next(s for s in deck.slides[0].shapes if s.shape_type == 13)  # PICTURE
     assert picture.left > deck.slide_width / 2
+
+
+def pdf_words(path: Path) -> list[tuple[int, float, float, str]]:
+    """Every word of the PDF: its page, left and right edge in points, and text."""
+    tool = require_tool("pdftotext")
+    html = subprocess.run([tool, "-bbox", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    words = []
+    for n, page in enumerate(html.split("<page ")[1:], 1):
+        for left, right, text in re.findall(
+                r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>',
+                page):
+            words.append((n, float(left), float(right), text))
+    return words
+
+
+def test_captions_are_centred_italics_under_their_figure(outputs: Outputs) -> None:
+    styles = docx_part(outputs.docx, "word/styles.xml")
+    caption = next(s for s in styles.iter(f"{W}style") if s.get(f"{W}styleId") == "Caption")
+    assert val(caption, "w:pPr/w:jc") == "center"
+    assert caption.find(f"{W}rPr/{W}i") is not None
+    body = docx_part(outputs.docx, "word/document.xml")
+    paragraphs = list(body.iter(f"{W}p"))
+    at = next(n for n, p in enumerate(paragraphs) if "Figure 1." in "".join(p.itertext()))
+    assert val(paragraphs[at], "w:pPr/w:pStyle") == "Caption"
+    assert next(paragraphs[at - 1].iter("{*}drawing"), None) is not None  # below its figure
+    # The PDF: the caption's line is centred on the text column, and set in italics.
+    page = outputs.layout.page
+    words = pdf_words(outputs.pdf)
+    start = next(n for n, w in enumerate(words) if w[3] == "Figure")
+    line = words[start:start + len("Figure 1. Regional trade volumes, 2018–2022".split())]
+    assert line[-1][3] == "2018–2022"
+    middle = (line[0][1] + line[-1][2]) / 2
+    assert middle == pytest.approx((page.margin_left + page.width - page.margin_right) / 2,
+                                   abs=1.0)
+    fonts = subprocess.run([require_tool("pdffonts"), str(outputs.pdf)], capture_output=True,
+                           text=True, check=True).stdout
+    # Nothing else in the paper is italic: these faces are the caption's.
+    assert "Carlito-BoldItalic" in fonts and "Carlito-Italic" in fonts
+
+
+def test_the_subtitle_and_title_are_set_as_in_the_pdf(outputs: Outputs) -> None:
+    styles = docx_part(outputs.docx, "word/styles.xml")
+    for style in styles.iter(f"{W}style"):
+        if style.get(f"{W}styleId") in ("Title", "Subtitle", "Caption", "Heading2"):
+            # No letter spacing, kerning or outline numbering the PDF does not have.
+            assert style.find(f"{W}rPr/{W}spacing") is None
+            assert style.find(f"{W}rPr/{W}kern") is None
+            assert style.find(f"{W}pPr/{W}numPr") is None

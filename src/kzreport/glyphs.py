@@ -27,6 +27,7 @@ from kzreport.model import (
     Table,
     spans,
 )
+from kzreport.renderers._proportions import CAPTION_ITALIC
 
 #: At most this many missing characters are listed: a paper in an uncovered script would
 #: otherwise list thousands, and the first ones tell the story.
@@ -188,9 +189,9 @@ def _blocks(blocks: Blocks, layout: Layout, depth: int, italic: bool) -> Iterato
                         yield from _inlines(cell, "body", block.line, bold=False,
                                             italic=False)
             case Figure():
-                yield DrawnText(layout.labels.figure.format(n="") + DIGITS, _BODY_BOLD, None,
-                                layout.files[0])
-                yield DrawnText(block.caption, _BODY, block.line)
+                yield DrawnText(layout.labels.figure.format(n="") + DIGITS,
+                                Face("body", True, CAPTION_ITALIC), None, layout.files[0])
+                yield DrawnText(block.caption, Face("body", False, CAPTION_ITALIC), block.line)
             case KeyPoints():
                 yield DrawnText(block.title, _HEADING_BOLD, block.line)
                 yield DrawnText(BULLETS[0], _BODY, block.line)

@@ -57,7 +57,7 @@ from kzreport.renderers._pdf_flowables import (
 from kzreport.renderers._pdf_markup import Markup
 from kzreport.renderers._pdf_structure import Element, OutlineEntry, StructureTree
 from kzreport.renderers._pdf_styles import PdfStyles, color
-from kzreport.renderers._proportions import FIGURE_MAX_HEIGHT
+from kzreport.renderers._proportions import CAPTION_ITALIC, FIGURE_MAX_HEIGHT
 
 #: Two or more spaces in code; all but the first become no-break spaces so they survive.
 _SPACE_RUN = re.compile(" {2,}")
@@ -464,7 +464,8 @@ class StoryBuilder:
         # chain of keepWithNext flowables, but never with a KeepTogether group.
         image.keepWithNext = 1
         label = self.markup.run(figure_label(self.layout, self.figures[block]) + " ",
-                                self.fonts.name("body", True), None, where=self.layout.files[0])
+                                self.fonts.name("body", True, CAPTION_ITALIC), None,
+                                where=self.layout.files[0])
         caption = self.markup.run(block.caption, self.styles.caption.fontName, block.line)
         return [self._leaf(image, nesting),
                 self._leaf(tagged_paragraph(label + caption, self.styles.caption,

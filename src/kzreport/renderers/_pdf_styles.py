@@ -19,6 +19,8 @@ from kzreport.glyphs import limited, missing_glyph
 from kzreport.layout import FACE_FIELDS, FontFamily, Layout
 from kzreport.renderers._proportions import (
     BYLINE_AFTER,
+    CAPTION_ALIGNMENT,
+    CAPTION_ITALIC,
     CODE_LEADING,
     DISPLAY_LEADING,
     H2_BEFORE,
@@ -33,6 +35,8 @@ from kzreport.renderers._proportions import (
 
 Role = Literal["body", "heading", "mono"]
 ROLES: tuple[Role, ...] = ("body", "heading", "mono")
+#: reportlab's paragraph alignments by the names the model and the proportions use.
+ALIGNMENTS = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
 
 def color(hex_rgb: str) -> Color:
     """A reportlab colour from a layout ``RRGGBB`` string."""
@@ -189,6 +193,7 @@ class PdfStyles:
                                     spaceAfter=HEADING_AFTER * sizes.body)
         self.summary = self._style("summary", "body", sizes.body, text)
         self.caption = self._style("caption", "body", sizes.caption, muted,
+                                   italic=CAPTION_ITALIC, alignment=ALIGNMENTS[CAPTION_ALIGNMENT],
                                    spaceBefore=ITEM_GAP * sizes.body, spaceAfter=m.section_gap)
         self.cell = self._style("cell", "body", sizes.body, text)
         self.header_cell = self._style("header_cell", "body", sizes.body,
@@ -213,8 +218,9 @@ class PdfStyles:
                            spaceAfter=pad_y + m.paragraph_gap)
 
     def _style(self, name: str, role: Role, size: float, text_color: Color, *, bold: bool = False,
-               leading: float | None = None, **extra: Any) -> ParagraphStyle:
-        font = self.fonts.name(role, bold)
+               italic: bool = False, leading: float | None = None,
+               **extra: Any) -> ParagraphStyle:
+        font = self.fonts.name(role, bold, italic)
         settings: dict[str, Any] = {
             "fontName": font,
             "fontSize": size,
@@ -246,7 +252,7 @@ class PdfStyles:
 
     def aligned(self, style: ParagraphStyle, alignment: str | None) -> ParagraphStyle:
         """``style`` with a table column's alignment (left when the source gives none)."""
-        code = {"center": TA_CENTER, "right": TA_RIGHT}.get(alignment or "", TA_LEFT)
+        code = ALIGNMENTS.get(alignment or "left", TA_LEFT)
         if code == style.alignment:
             return style
         return ParagraphStyle(f"{style.name}_{alignment}", parent=style, alignment=code)

@@ -1,4 +1,5 @@
-"""Spacing ratios the Word brief and the PDF report share, and the metrics they yield."""
+"""Spacing ratios and typographic choices the Word brief and the PDF report share, and the
+metrics they yield."""
 
 from __future__ import annotations
 
@@ -62,6 +63,12 @@ FOOTER_GAP = 0.5
 #: A figure is at most this share of the frame height, leaving room for its caption (as in
 #: the Word brief).
 FIGURE_MAX_HEIGHT = 0.6
+
+# Choices rather than ratios, made here once so the formats cannot drift apart.
+
+#: A caption sits below its figure, centred like the figure, in italics after its bold label.
+CAPTION_ALIGNMENT = "center"
+CAPTION_ITALIC = True
 
 
 @dataclass(frozen=True)
