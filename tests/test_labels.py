@@ -1,5 +1,6 @@
-"""The choices every format makes alike (list markers, ...), made once in ``labels.py`` and
-read back from all three outputs of one paper."""
+"""The choices every format makes alike, made once in ``labels.py`` and
+``renderers/_proportions.py`` (list markers, logo placement, captions, table columns), read back
+from all three outputs of one paper."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ from conftest import FIXTURES, assert_valid_ooxml, require_tool
 from kzreport.labels import list_marker
 from kzreport.layout import Layout
 from kzreport.layout_loader import load_layout
-from kzreport.model import Document
+from kzreport.model import Document, Table, plain_text
 from kzreport.renderers import renderers
+from kzreport.renderers._proportions import Metrics, fit_table
 from kzreport.source import read_source
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -196,14 +198,15 @@ def test_captions_are_centred_italics_under_their_figure(outputs: Outputs) -> No
     assert caption.find(f"{W}rPr/{W}i") is not None
     body = docx_part(outputs.docx, "word/document.xml")
     paragraphs = list(body.iter(f"{W}p"))
-    at = next(n for n, p in enumerate(paragraphs) if "Figure 1." in "".join(p.itertext()))
+    at = next(n for n, p in enumerate(paragraphs)
+              if "Figure 1." in "".join(str(t) for t in p.itertext()))
     assert val(paragraphs[at], "w:pPr/w:pStyle") == "Caption"
     assert next(paragraphs[at - 1].iter("{*}drawing"), None) is not None  # below its figure
     # The PDF: the caption's line is centred on the text column, and set in italics.
     page = outputs.layout.page
     words = pdf_words(outputs.pdf)
     start = next(n for n, w in enumerate(words) if w[3] == "Figure")
-    line = words[start:start + len("Figure 1. Regional trade volumes, 2018–2022".split())]
+    line = words[start:start + len(["Figure", "1.", "Regional", "trade", "volumes,", "2018–2022"])]
     assert line[-1][3] == "2018–2022"
     middle = (line[0][1] + line[-1][2]) / 2
     assert middle == pytest.approx((page.margin_left + page.width - page.margin_right) / 2,
@@ -222,3 +225,35 @@ def test_the_subtitle_and_title_are_set_as_in_the_pdf(outputs: Outputs) -> None:
             assert style.find(f"{W}rPr/{W}spacing") is None
             assert style.find(f"{W}rPr/{W}kern") is None
             assert style.find(f"{W}pPr/{W}numPr") is None
+
+
+def test_table_columns_are_fitted_alike_and_keep_words_whole(outputs: Outputs) -> None:
+    page = outputs.layout.page
+    column = page.width - page.margin_left - page.margin_right
+    padding = Metrics.of(outputs.layout).cell_padding_x
+    tables = [b for b in outputs.document.blocks if isinstance(b, Table)]
+    wide = tables[1]
+    fitted = fit_table(wide, outputs.layout, column, 2 * padding)
+    assert fitted.size < outputs.layout.sizes.body  # ten columns: set smaller, not broken
+    # The brief: fixed columns of the fitted widths, its cells' text at the fitted size.
+    body = docx_part(outputs.docx, "word/document.xml")
+    grid = list(body.iter(f"{W}tblGrid"))[1]
+    assert [int(str(c.get(f"{W}w"))) for c in grid] == [round(w * 20) for w in fitted.widths]
+    word_table = list(body.iter(f"{W}tbl"))[1]
+    layout_type = word_table.find(f"{W}tblPr/{W}tblLayout")
+    assert layout_type is not None and layout_type.get(f"{W}type") == "fixed"
+    sizes = {val(r, "w:rPr/w:sz") for r in word_table.iter(f"{W}r")}
+    assert sizes == {str(round(fitted.size * 2))}
+    # The PDF: each header cell starts where the fitted widths put it.
+    words = pdf_words(outputs.pdf)
+    headers = [plain_text(cell) for cell in wide.header]
+    start = next(n for n in range(len(words))
+                 if [w[3] for w in words[n:n + len(headers)]] == headers)
+    lefts = [w[1] for w in words[start:start + len(headers)]]
+    expected = [page.margin_left + padding + sum(fitted.widths[:c]) for c in range(len(headers))]
+    assert lefts == pytest.approx(expected, abs=0.5)
+    # No word of the table is broken: each is found whole in the PDF's text.
+    texts = {w[3] for w in words}
+    for row in (wide.header, *wide.rows):
+        for cell in row:
+            assert set(plain_text(cell).split()) <= texts

@@ -57,7 +57,7 @@ from kzreport.renderers._pdf_flowables import (
 from kzreport.renderers._pdf_markup import Markup
 from kzreport.renderers._pdf_structure import Element, OutlineEntry, StructureTree
 from kzreport.renderers._pdf_styles import PdfStyles, color
-from kzreport.renderers._proportions import CAPTION_ITALIC, FIGURE_MAX_HEIGHT
+from kzreport.renderers._proportions import CAPTION_ITALIC, FIGURE_MAX_HEIGHT, fit_table
 
 #: Two or more spaces in code; all but the first become no-break spaces so they survive.
 _SPACE_RUN = re.compile(" {2,}")
@@ -388,25 +388,28 @@ class StoryBuilder:
         """A Table of TR rows: the header row's cells TH (column scope), the others TD. The
         header row repeated on later pages is an artifact (see TaggedParagraph.draw)."""
         styles, colors = self.styles, self.layout.colors
+        fitted = fit_table(block, self.layout, self.frame_width - nesting.indent,
+                           2 * self.metrics.cell_padding_x)
+        cell, header_cell = styles.sized(styles.cell, fitted.size), \
+            styles.sized(styles.header_cell, fitted.size)
         aligns = [block.alignments[c] if c < len(block.alignments) else None
                   for c in range(len(block.header))]
         element = parent.add("Table")
         header_row = element.add("TR")
-        header = [tagged_paragraph(self.markup.inlines(cell, styles.header_cell, "body",
+        header = [tagged_paragraph(self.markup.inlines(cell_inlines, header_cell, "body",
                                                        block.line, bold=True),
-                                   styles.aligned(styles.header_cell, aligns[c]),
+                                   styles.aligned(header_cell, aligns[c]),
                                    header_row.add("TH", scope="Column"))
-                  for c, cell in enumerate(block.header)]
+                  for c, cell_inlines in enumerate(block.header)]
         rows = []
         for row in block.rows:
             row_element = element.add("TR")
-            rows.append([tagged_paragraph(self.markup.inlines(cell, styles.cell, "body",
+            rows.append([tagged_paragraph(self.markup.inlines(cell_inlines, cell, "body",
                                                               block.line),
-                                          styles.aligned(styles.cell, aligns[c]),
+                                          styles.aligned(cell, aligns[c]),
                                           row_element.add("TD"))
-                         for c, cell in enumerate(row)])
-        available = self.frame_width - nesting.indent
-        table = Table([header, *rows], colWidths=self._column_widths(block, available),
+                         for c, cell_inlines in enumerate(row)])
+        table = Table([header, *rows], colWidths=list(fitted.widths),
                       repeatRows=1, hAlign="LEFT", splitInRow=1,
                       spaceBefore=self.metrics.item_gap, spaceAfter=self.metrics.section_gap)
         rule = color(colors.rule)
@@ -422,32 +425,6 @@ class StoryBuilder:
             ("BOTTOMPADDING", (0, 0), (-1, -1), self.metrics.cell_padding_y),
         ]))
         return self._leaf(table, nesting)
-
-    def _column_widths(self, block: TableBlock, available: float) -> list[float]:
-        """Column widths filling ``available``: shared by natural width when everything fits,
-        else each column keeps room for its longest word and the rest is shared out."""
-        columns = len(block.header)
-        padding = 2 * self.metrics.cell_padding_x
-        size = self.styles.cell.fontSize
-        natural = [0.0] * columns
-        longest = [0.0] * columns
-        for r, row in enumerate((block.header, *block.rows)):
-            font = self.fonts.name("body", bold=r == 0)
-            for c, cell in enumerate(row[:columns]):
-                text = plain_text(cell)
-                natural[c] = max(natural[c], padding + max(
-                    self.fonts.width(part, font, size) for part in text.split("\n")))
-                longest[c] = max(longest[c], padding + max(
-                    (self.fonts.width(word, font, size) for word in text.split()), default=0.0))
-        if sum(natural) <= available:
-            total = sum(natural) or columns
-            return [(width or 1) * available / total for width in natural]
-        minimum = [min(width, available / columns) for width in longest]
-        extra = [max(n - m, 0.0) for n, m in zip(natural, minimum, strict=True)]
-        spare = available - sum(minimum)
-        if sum(extra) == 0:
-            return [m + spare / columns for m in minimum]
-        return [m + spare * e / sum(extra) for m, e in zip(minimum, extra, strict=True)]
 
     def figure(self, block: Figure, nesting: Nesting, parent: Element) -> list[Any]:
         """A Figure with the source's alt text, then its Caption."""

@@ -250,6 +250,14 @@ class PdfStyles:
                               spaceBefore=code.spaceBefore if first else 0,
                               spaceAfter=code.spaceAfter if last else 0)
 
+    def sized(self, style: ParagraphStyle, size: float) -> ParagraphStyle:
+        """``style`` at ``size`` points, its leading in proportion (a table set smaller)."""
+        if size == style.fontSize:
+            return style
+        return ParagraphStyle(f"{style.name}_{size:g}", parent=style, fontSize=size,
+                              leading=style.leading * size / style.fontSize,
+                              bulletFontSize=size)
+
     def aligned(self, style: ParagraphStyle, alignment: str | None) -> ParagraphStyle:
         """``style`` with a table column's alignment (left when the source gives none)."""
         code = ALIGNMENTS.get(alignment or "left", TA_LEFT)

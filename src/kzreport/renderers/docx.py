@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, assert_never
+from typing import TYPE_CHECKING, Any, assert_never, cast
 
 from kzreport.errors import Problem
 from kzreport.extraction import Extraction
@@ -53,6 +53,7 @@ from kzreport.renderers._proportions import (
     KEY_POINT_GAP,
     TITLE_AFTER,
     Metrics,
+    fit_table,
 )
 from kzreport.renderers._wordml import (
     add_field,
@@ -444,6 +445,14 @@ class _BriefWriter:
         table = self.word.add_table(rows=1 + len(block.rows), cols=len(block.header))
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table_borders(table_properties(table), colors.rule, self.metrics)
+        # Content-fitted columns, as the PDF's; fixed, so Word does not fit them again.
+        page = self.layout.page
+        fitted = fit_table(block, self.layout, page.width - page.margin_left - page.margin_right,
+                           2 * self.metrics.cell_padding_x)
+        table.autofit = False
+        for column, width in zip(table.columns, fitted.widths, strict=True):
+            column.width = pt(width)
+        scale = fitted.size / self.layout.sizes.body
         # Rows by iteration: python-docx's rows[r] lists every row, quadratic in a long table.
         for r, (row, cells) in enumerate(zip(table.rows, (block.header, *block.rows),
                                              strict=True)):
@@ -454,8 +463,11 @@ class _BriefWriter:
                 put(tr_pr, element("w:tblHeader"))
             for c, inlines in enumerate(cells):
                 cell = row.cells[c]
+                cell.width = pt(fitted.widths[c])
                 paragraph = cell.paragraphs[0]
                 self._runs(paragraph, inlines)
+                if scale != 1:
+                    _scale_runs(paragraph, self.layout.sizes.body, scale)
                 paragraph.paragraph_format.space_after = pt(0)
                 alignment = block.alignments[c] if c < len(block.alignments) else None
                 if alignment:
@@ -493,3 +505,15 @@ class _BriefWriter:
             add_run(caption, label + " ").bold = True
             add_run(caption, xml_safe(figure.caption))
 
+
+
+def _scale_runs(paragraph: WordParagraph, size: float, scale: float) -> None:
+    """Set every run of ``paragraph`` (links' included) ``scale`` times its size, ``size``
+    points for runs that take the style's."""
+    from docx.oxml.text.run import CT_R
+    from docx.text.run import Run
+
+    for run_element in paragraph_element(paragraph).iter(qn("w:r")):
+        run = Run(cast(CT_R, run_element), paragraph)
+        current = run.font.size
+        run.font.size = pt((current.pt if current is not None else size) * scale)
