@@ -257,3 +257,22 @@ def test_table_columns_are_fitted_alike_and_keep_words_whole(outputs: Outputs) -
     for row in (wide.header, *wide.rows):
         for cell in row:
             assert set(plain_text(cell).split()) <= texts
+
+
+def test_the_title_band_and_summary_box_are_padded_alike(outputs: Outputs) -> None:
+    metrics, colors = Metrics.of(outputs.layout), outputs.layout.colors
+    body = docx_part(outputs.docx, "word/document.xml")
+    paragraphs = list(body.iter(f"{W}p"))
+    title = next(p for p in paragraphs if p.find(f"{W}pPr/{W}pStyle") is not None
+                 and val(p, "w:pPr/w:pStyle") == "Title")
+    summary = next(p for p in paragraphs if "Corridors matter more" in
+                   "".join(str(t) for t in p.itertext()))
+    for paragraph, fill, sides in ((title, colors.title_band, ("top", "left", "bottom", "right")),
+                                   (summary, colors.summary_background, ("top", "bottom",
+                                                                         "right"))):
+        for side in sides:
+            edge = paragraph.find(f"{W}pPr/{W}pBdr/{W}{side}")
+            assert edge is not None, side
+            # Borders in the box's own colour: padding, as the PDF's boxes have.
+            assert edge.get(f"{W}color") == fill
+            assert int(str(edge.get(f"{W}space"))) == round(metrics.box_padding)

@@ -313,20 +313,30 @@ class _BriefWriter:
                 add_run(byline, ", " + xml_safe(author.affiliation))
             band.append(byline)
         band.append(self.word.add_paragraph(self.layout.format_date(meta.date)))
+        m = self.metrics
+        # Borders in the band's own colour pad it as the PDF's: Word draws them outside the
+        # text, so the text lines up with the body and the band bleeds into the margins, and
+        # paragraphs with the same borders share one box.
+        padding = {edge: (colors.title_band, m.hairline, m.box_padding)
+                   for edge in ("top", "left", "bottom", "right")}
         for paragraph in band:
             paragraph.paragraph_format.keep_with_next = True
             paragraph.paragraph_format.space_after = pt(BYLINE_AFTER * sizes.body)
             # The band's colour spans the text column; its text takes the band's text colour.
-            shade(paragraph_properties(paragraph), colors.title_band)
+            properties = paragraph_properties(paragraph)
+            border(properties, padding)
+            shade(properties, colors.title_band)
             for run in paragraph.runs:
                 if run.font.color.rgb is None:
                     run.font.color.rgb = rgb(colors.title_band_text)
         title.paragraph_format.space_after = pt(TITLE_AFTER * sizes.title)
-        m = self.metrics
-        border(paragraph_properties(band[-1]),
-               {"bottom": (colors.primary, m.strong_rule, m.box_padding)})
-        band[-1].paragraph_format.space_after = pt(m.section_gap)
-        band[-1].paragraph_format.keep_with_next = False
+        band[-1].paragraph_format.space_after = pt(0)
+        # The strong rule under the band spans the text column, like the PDF's: the bottom
+        # border of a paragraph one point high.
+        rule = self.word.add_paragraph()
+        rule.paragraph_format.line_spacing = pt(1)
+        rule.paragraph_format.space_after = pt(m.section_gap)
+        border(paragraph_properties(rule), {"bottom": (colors.primary, m.strong_rule, 0)})
         if meta.summary:
             box = self.word.add_paragraph()
             label = add_run(box, self.layout.labels.summary + ": ")
@@ -334,10 +344,15 @@ class _BriefWriter:
             label.font.color.rgb = rgb(colors.primary)
             add_run(box, xml_safe(meta.summary))
             ppr = paragraph_properties(box)
-            border(ppr, {"left": (colors.primary, m.accent_bar, m.box_padding)})
+            # Padded like the PDF's box: borders in the box's colour, inside the text column.
+            pad = (colors.summary_background, m.hairline, m.box_padding)
+            border(ppr, {"top": pad, "left": (colors.primary, m.accent_bar, m.box_padding),
+                         "bottom": pad, "right": pad})
             shade(ppr, colors.summary_background)
             box.paragraph_format.left_indent = pt(m.box_padding)
-            box.paragraph_format.space_after = pt(m.section_gap)
+            box.paragraph_format.right_indent = pt(m.box_padding)
+            box.paragraph_format.space_before = pt(m.box_padding)
+            box.paragraph_format.space_after = pt(m.section_gap + m.box_padding)
 
     def _logo(self) -> WordParagraph:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
