@@ -382,7 +382,8 @@ def _publish_sources(planned: list[_Planned], results: list[Result],
             item.result.status = "built"
             manifest[item.result.path.name] = {
                 "source": str(outcome.source), "format": item.result.format,
-                "sha256": item.result.sha256, "built_from": item.digest}
+                "sha256": item.result.sha256, "built_from": item.digest,
+                "layout": options.layout}
     if any(item.result.status == "built" for item in planned):
         save_manifest(options.out_dir, manifest)
 
