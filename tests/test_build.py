@@ -481,3 +481,15 @@ def test_workers_start_early_only_when_some_output_will_surely_be_built(
     assert preloaded == [("docx",)] * 3
     assert not any(o.failed for o in outcomes)
     assert (project / "build" / "rich.docx").exists()
+
+
+def test_check_json_gives_the_sha256_of_current_outputs(project: Path) -> None:
+    assert kzreport("build", "-f", "docx", cwd=project).returncode == 0
+    result = kzreport("build", "-f", "docx", "--check", "--json", cwd=project)
+    assert result.returncode == 0, result.stderr
+    outputs = json.loads(result.stdout)["outputs"]
+    assert {o["status"] for o in outputs} == {"current"}
+    for output in outputs:
+        digest = hashlib.sha256((project / output["path"]).read_bytes()).hexdigest()
+        assert output["sha256"] == digest
+

@@ -343,6 +343,8 @@ def _plan(outcome: Outcome, document: Document, layout: Layout, name: str, optio
     state = is_current(target, manifest.get(target.name), digest)
     if options.check_only:
         result.status = state
+        if state == "current":  # is_current compared the file with this very hash
+            result.sha256 = str(manifest[target.name].get("sha256", ""))
         if state != "current":
             why = "does not exist" if state == "missing" else "is out of date with its inputs"
             outcome.problems.append(Problem(target, None, f"output {why}",
