@@ -14,7 +14,7 @@ from kzreport.atomic import publish, remove_stale_temps, temp_beside, write_prob
 from kzreport.errors import KzreportError, Problem, SourceError
 from kzreport.glyphs import glyph_problems
 from kzreport.layout import Layout
-from kzreport.layout_loader import load_layout
+from kzreport.layout_loader import builtin_folder, load_layout
 from kzreport.manifest import (
     Manifest,
     input_digest,
@@ -123,8 +123,19 @@ def document_problems(document: Document, layout: Layout) -> list[Problem]:
         known = ", ".join(layout.markings)
         problems.append(Problem(document.source, document.lines.get("marking"),
                                 f"marking '{marking}' has no banner colour in layout "
-                                f"'{layout.name}'", f"start it with one of: {known}"))
+                                f"'{layout.name}'",
+                                f"start it with one of: {known}; or add "
+                                f"[markings.\"{marking.split('//')[0].strip().upper()}\"] "
+                                f"with background and text colours to {_editable(layout)}"))
     return problems
+
+
+def _editable(layout: Layout) -> str:
+    """Where a user adds a setting to ``layout``: its own file, or for a built-in layout (which
+    lives inside the installed package) a project layout inheriting it."""
+    if layout.folder.is_relative_to(builtin_folder()):
+        return f"layouts/NAME/layout.toml with inherit = \"{layout.name}\""
+    return str(layout.files[0])
 
 
 def prepare(source: Path, layout_spec: str | None, cwd: Path,
