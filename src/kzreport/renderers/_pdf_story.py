@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, assert_never
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import HRFlowable, Image, Spacer, Table, TableStyle
+from reportlab.platypus import HRFlowable, Image, KeepTogether, Spacer, Table, TableStyle
 from reportlab.platypus.doctemplate import Indenter
 
 from kzreport.labels import (
@@ -219,8 +219,9 @@ class StoryBuilder:
         heading = Heading(2, (Span(self.layout.labels.further_reading),), line)
         items = tuple(ListItem((Paragraph((Span(link.label, href=link.url),), line),), line)
                       for link in links)
-        return [*self.heading(heading, parent, where=self.layout.files[0]),
-                *self.list_block(ListBlock(False, items, line), TOP, parent)]
+        # The short closing list stays together, with its heading (a longer one splits).
+        return [KeepTogether([*self.heading(heading, parent, where=self.layout.files[0]),
+                              *self.list_block(ListBlock(False, items, line), TOP, parent)])]
 
     # ------------------------------------------------------------ body
 
@@ -346,8 +347,10 @@ class StoryBuilder:
             if point.headline:
                 lead = self.markup.run(point.headline, self.fonts.name("body", True), point.line,
                                        color_hex=primary) + headline_separator(point)
+            # A key point stays on the page of its details' start.
+            style = self.styles.key_point_kept if point.details else self.styles.key_point
             out.append(self.paragraph(point.inlines, point.line, inner, body.add("P"),
-                                      style=self.styles.key_point, marker=marker,
+                                      style=style, marker=marker,
                                       marker_space=space, lead=lead, label=label))
             out.extend(self.blocks(point.details, inner, body))
         out.append(Indenter(left=-space))
@@ -409,8 +412,11 @@ class StoryBuilder:
                                           styles.aligned(cell, aligns[c]),
                                           row_element.add("TD"))
                          for c, cell_inlines in enumerate(row)])
+        # A row never splits across pages, unless it is taller than a page below the header.
+        room = self.frame_height - self._row_height(header, fitted.widths)
+        split_in_row = int(any(self._row_height(row, fitted.widths) > room for row in rows))
         table = Table([header, *rows], colWidths=list(fitted.widths),
-                      repeatRows=1, hAlign="LEFT", splitInRow=1,
+                      repeatRows=1, hAlign="LEFT", splitInRow=split_in_row,
                       spaceBefore=self.metrics.item_gap, spaceAfter=self.metrics.section_gap)
         rule = color(colors.rule)
         table.setStyle(self._table_style([
@@ -425,6 +431,12 @@ class StoryBuilder:
             ("BOTTOMPADDING", (0, 0), (-1, -1), self.metrics.cell_padding_y),
         ]))
         return self._leaf(table, nesting)
+
+    def _row_height(self, row: list[Any], widths: Sequence[float]) -> float:
+        """A table row's height at ``widths``: its tallest cell, padding included."""
+        pad_x, pad_y = self.metrics.cell_padding_x, self.metrics.cell_padding_y
+        return 2 * pad_y + max(float(cell.wrap(width - 2 * pad_x, self.frame_height)[1])
+                               for cell, width in zip(row, widths, strict=True))
 
     def figure(self, block: Figure, nesting: Nesting, parent: Element) -> list[Any]:
         """A Figure with the source's alt text, then its Caption."""

@@ -171,6 +171,8 @@ class PdfStyles:
                                      bulletColor=primary)
         self.key_point = self._style("key_point", "body", sizes.body, text,
                                      spaceAfter=KEY_POINT_GAP * sizes.body, bulletColor=primary)
+        self.key_point_kept = ParagraphStyle("key_point_kept", parent=self.key_point,
+                                             keepWithNext=1)
         # The title block sits on the title band, so it takes the band's text colour.
         self.kicker = self._style("kicker", "heading", sizes.caption, color(colors.accent),
                                   bold=True, spaceAfter=BYLINE_AFTER * sizes.body)

@@ -437,6 +437,8 @@ class _BriefWriter:
             self._runs(paragraph, point.inlines)
             number_paragraph(paragraph, num_id, 0)
             paragraph.paragraph_format.space_after = pt(KEY_POINT_GAP * self.layout.sizes.body)
+            # A key point stays on the page of its details' start.
+            paragraph.paragraph_format.keep_with_next = bool(point.details)
             self._blocks(point.details, 1)
 
     def _further_reading(self) -> None:
@@ -445,10 +447,12 @@ class _BriefWriter:
             return
         self.add_paragraph(self.layout.labels.further_reading, "Heading 2")
         num_id = self._new_list(False, 1)
-        for link in links:
+        for n, link in enumerate(links, 1):
             paragraph = self.add_paragraph(style="List Paragraph")
             self._runs(paragraph, (Span(link.label, href=link.url),))
             number_paragraph(paragraph, num_id, 0)
+            # The short closing list stays together, with its heading.
+            paragraph.paragraph_format.keep_with_next = n < len(links)
 
     def _table(self, block: Table) -> None:
         from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -471,10 +475,11 @@ class _BriefWriter:
         # Rows by iteration: python-docx's rows[r] lists every row, quadratic in a long table.
         for r, (row, cells) in enumerate(zip(table.rows, (block.header, *block.rows),
                                              strict=True)):
+            # A row never splits across pages (Word still splits one taller than a page); the
+            # header row repeats on every page and is marked as a header for readers.
+            tr_pr = row_properties(row)
+            put(tr_pr, element("w:cantSplit"))
             if r == 0:
-                # Repeat the header row on every page, and mark it as a header for readers.
-                tr_pr = row_properties(row)
-                put(tr_pr, element("w:cantSplit"))
                 put(tr_pr, element("w:tblHeader"))
             for c, inlines in enumerate(cells):
                 cell = row.cells[c]
