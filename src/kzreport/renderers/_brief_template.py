@@ -94,6 +94,7 @@ class _StyledTemplate:
         return BriefTemplate(Prototype(open_document(buffer)), style_ids, self.list_definitions)
 
     def _style_document(self) -> None:
+        from docx.enum.section import WD_ORIENT
         from docx.enum.style import WD_STYLE_TYPE
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.shared import Pt
@@ -103,6 +104,8 @@ class _StyledTemplate:
         m = self.metrics
         section = self.word.sections[0]
         page = layout.page
+        section.orientation = (WD_ORIENT.LANDSCAPE if page.orientation == "landscape"
+                               else WD_ORIENT.PORTRAIT)
         section.page_width, section.page_height = Pt(page.width), Pt(page.height)
         section.top_margin, section.bottom_margin = Pt(page.margin_top), Pt(page.margin_bottom)
         section.left_margin, section.right_margin = Pt(page.margin_left), Pt(page.margin_right)
