@@ -484,3 +484,34 @@ def test_workers_start_early_only_when_some_output_will_surely_be_built(
     assert preloaded == [("docx",)] * 3
     assert not any(o.failed for o in outcomes)
     assert (project / "build" / "rich.docx").exists()
+
+
+def test_check_json_gives_the_sha256_of_current_outputs(project: Path) -> None:
+    assert kzreport("build", "-f", "docx", cwd=project).returncode == 0
+    result = kzreport("build", "-f", "docx", "--check", "--json", cwd=project)
+    assert result.returncode == 0, result.stderr
+    outputs = json.loads(result.stdout)["outputs"]
+    assert {o["status"] for o in outputs} == {"current"}
+    for output in outputs:
+        digest = hashlib.sha256((project / output["path"]).read_bytes()).hexdigest()
+        assert output["sha256"] == digest
+
+
+def test_a_marking_without_a_colour_says_how_the_layout_adds_one(tmp_path: Path,
+                                                                 layout: Layout) -> None:
+    from kzreport.build import document_problems
+    from kzreport.source import read_source
+
+    text = SEED.read_text(encoding="utf-8").replace("---\n", "---\nmarking: RESTRICTED//EYES\n", 1)
+    (tmp_path / "paper.md").write_text(text, encoding="utf-8")
+    (problem,) = document_problems(read_source(tmp_path / "paper.md"), layout)
+    assert "has no banner colour" in problem.message
+    # The built-in layout lives inside the package: the user's own layout inherits it.
+    assert problem.hint.endswith('or add [markings."RESTRICTED"] with background and text '
+                                 'colours to layouts/NAME/layout.toml with inherit = "default"')
+    house = tmp_path / "house"
+    house.mkdir()
+    (house / "layout.toml").write_text('inherit = "default"\n', encoding="utf-8")
+    own = load_layout(str(house), tmp_path)
+    (problem,) = document_problems(read_source(tmp_path / "paper.md"), own)
+    assert problem.hint.endswith(f"colours to {house / 'layout.toml'}")

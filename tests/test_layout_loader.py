@@ -92,7 +92,9 @@ def test_settings_override_and_inherit(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("text", "line", "message"), [
     ('inherit = "default"\n[colors]\nprimary = "navy"\n', 3, "'colors.primary' is not a colour"),
-    ('inherit = "default"\n[page]\nsize = "A5"\n', 3, "unknown page size 'A5'"),
+    ('inherit = "default"\n[page]\nsize = "A3"\n', 3, "unknown page size 'A3'"),
+    ('inherit = "default"\n[page]\norientation = "sideways"\n', 3,
+     "unknown page orientation 'sideways'"),
     ('inherit = "default"\n[page]\nmargin_top = "20"\n', 3, "not a positive length"),
     ('inherit = "default"\n[colours]\ntext = "#000000"\n', 2, "unknown layout setting 'colours'"),
     ('inherit = "default"\n[sizes]\nbdy = 11\n', 3, "unknown layout setting 'sizes.bdy'"),

@@ -330,3 +330,19 @@ def test_a_format_without_a_reader(tmp_path: Path, seed: Document, layout: Layou
     (problem,) = verify_output(output, "odt", expect(seed, layout))
     assert problem.message == "kzreport verify has no reader for the odt format"
     assert problem.hint == "please report this as a kzreport bug"
+
+
+def test_verify_uses_the_layout_the_outputs_were_built_with(project: Path) -> None:
+    outcomes = build([Path("source/rich.md")],
+                     Options(out_dir=Path("custom"), formats=FORMATS, layout="briefing",
+                             cwd=project))
+    assert not any(o.failed for o in outcomes)
+    result = verify("source/rich.md", "--out", "custom")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "3 output(s) verified"
+    # Told another layout, verify says which one the outputs were built with.
+    result = verify("source/rich.md", "--out", "custom", "--layout", "default")
+    assert result.exit_code == 1
+    assert ("source/rich.md: warning: the outputs in custom were built with -l briefing; "
+            "verifying them with -l default — drop -l to verify them with the layout they "
+            "were built with") in result.stderr.splitlines()

@@ -14,7 +14,7 @@ from kzreport.atomic import publish, remove_stale_temps, temp_beside, write_prob
 from kzreport.errors import KzreportError, Problem, SourceError
 from kzreport.glyphs import glyph_problems, script_fonts
 from kzreport.layout import Layout
-from kzreport.layout_loader import load_layout
+from kzreport.layout_loader import builtin_folder, load_layout
 from kzreport.manifest import (
     Manifest,
     input_digest,
@@ -126,8 +126,19 @@ def document_problems(document: Document, layout: Layout) -> list[Problem]:
         known = ", ".join(layout.markings)
         problems.append(Problem(document.source, document.lines.get("marking"),
                                 f"marking '{marking}' has no banner colour in layout "
-                                f"'{layout.name}'", f"start it with one of: {known}"))
+                                f"'{layout.name}'",
+                                f"start it with one of: {known}; or add "
+                                f"[markings.\"{marking.split('//')[0].strip().upper()}\"] "
+                                f"with background and text colours to {_editable(layout)}"))
     return problems
+
+
+def _editable(layout: Layout) -> str:
+    """Where a user adds a setting to ``layout``: its own file, or for a built-in layout (which
+    lives inside the installed package) a project layout inheriting it."""
+    if layout.folder.is_relative_to(builtin_folder()):
+        return f"layouts/NAME/layout.toml with inherit = \"{layout.name}\""
+    return str(layout.files[0])
 
 
 def prepare(source: Path, layout_spec: str | None, cwd: Path,
@@ -347,6 +358,8 @@ def _plan(outcome: Outcome, document: Document, layout: Layout, name: str, optio
     state = is_current(target, manifest.get(target.name), digest)
     if options.check_only:
         result.status = state
+        if state == "current":  # is_current compared the file with this very hash
+            result.sha256 = str(manifest[target.name].get("sha256", ""))
         if state != "current":
             why = "does not exist" if state == "missing" else "is out of date with its inputs"
             outcome.problems.append(Problem(target, None, f"output {why}",
@@ -386,7 +399,8 @@ def _publish_sources(planned: list[_Planned], results: list[Result],
             item.result.status = "built"
             manifest[item.result.path.name] = {
                 "source": str(outcome.source), "format": item.result.format,
-                "sha256": item.result.sha256, "built_from": item.digest}
+                "sha256": item.result.sha256, "built_from": item.digest,
+                "layout": options.layout}
     if any(item.result.status == "built" for item in planned):
         save_manifest(options.out_dir, manifest)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import assert_never
 
 from kzreport.errors import Problem
-from kzreport.labels import BULLETS, fill_label
+from kzreport.labels import BULLETS, CAPTION_ITALIC, fill_label, list_marker
 from kzreport.layout import FontFamily, Layout
 from kzreport.model import (
     Blocks,
@@ -197,11 +197,9 @@ def _blocks(blocks: Blocks, layout: Layout, depth: int, italic: bool) -> Iterato
                 yield from _inlines(block.inlines, "body", block.line, bold=False,
                                     italic=italic)
             case ListBlock():
-                if block.ordered:
-                    numbers = range(block.start, block.start + len(block.items))
-                    yield DrawnText("".join(f"{n}." for n in numbers), _BODY, block.line)
-                else:
-                    yield DrawnText(BULLETS[depth % len(BULLETS)], _BODY, block.line)
+                numbers = range(block.start, block.start + len(block.items))
+                yield DrawnText("".join(list_marker(block.ordered, depth, n) for n in numbers),
+                                _BODY, block.line)
                 for item in block.items:
                     yield from _blocks(item.blocks, layout, depth + 1, italic)
             case Quote():
@@ -216,9 +214,9 @@ def _blocks(blocks: Blocks, layout: Layout, depth: int, italic: bool) -> Iterato
                         yield from _inlines(cell, "body", block.line, bold=False,
                                             italic=False)
             case Figure():
-                yield DrawnText(layout.labels.figure.format(n="") + DIGITS, _BODY_BOLD, None,
-                                layout.files[0])
-                yield DrawnText(block.caption, _BODY, block.line)
+                yield DrawnText(layout.labels.figure.format(n="") + DIGITS,
+                                Face("body", True, CAPTION_ITALIC), None, layout.files[0])
+                yield DrawnText(block.caption, Face("body", False, CAPTION_ITALIC), block.line)
             case KeyPoints():
                 yield DrawnText(block.title, _HEADING_BOLD, block.line)
                 yield DrawnText(BULLETS[0], _BODY, block.line)

@@ -1,4 +1,4 @@
-"""The words and numbers every format prints alike: list markers, bylines, labels, numbering."""
+"""What every format prints alike: list markers, numbering, labels, bylines, caption style."""
 
 from __future__ import annotations
 
@@ -7,6 +7,33 @@ from kzreport.model import Document, Figure, KeyPoint, plain_text, walk
 
 #: List markers by nesting depth (deeper lists cycle through them), alike in every format.
 BULLETS = ("•", "◦", "▪")
+#: Numbered-list styles by nesting depth (deeper lists cycle through them), by the names Word
+#: gives them (``w:numFmt``): 1. 2. 3., then a. b. c., then i. ii. iii., alike in every format.
+NUMBER_STYLES = ("decimal", "lowerLetter", "lowerRoman")
+_ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
+          (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+
+#: A caption sits below its figure, centred like the figure, in italics after its bold label.
+CAPTION_ALIGNMENT = "center"
+CAPTION_ITALIC = True
+
+
+def list_marker(ordered: bool, depth: int, number: int) -> str:
+    """The marker of item ``number`` of a list nested ``depth`` lists deep (0 at the top,
+    counting bulleted and numbered lists alike): a bullet, or a number in its depth's style
+    followed by a full stop. Numbers below 1 stay decimal, as letters and numerals have none."""
+    if not ordered:
+        return BULLETS[depth % len(BULLETS)]
+    style = NUMBER_STYLES[depth % len(NUMBER_STYLES)]
+    if style == "decimal" or number < 1:
+        return f"{number}."
+    if style == "lowerLetter":  # as Word counts on past z: aa, bb, ... zz, aaa
+        return chr(ord("a") + (number - 1) % 26) * ((number - 1) // 26 + 1) + "."
+    roman = ""
+    for value, numeral in _ROMAN:
+        count, number = divmod(number, value)
+        roman += numeral * count
+    return roman + "."
 
 
 def author_names(document: Document) -> str:

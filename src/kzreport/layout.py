@@ -9,7 +9,10 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 LAYOUT_FILE = "layout.toml"
-PAGE_SIZES_PT = {"A4": (595.2756, 841.8898), "LETTER": (612.0, 792.0)}
+#: Paper sizes by name, portrait (width, height) in points.
+PAGE_SIZES_PT = {"A4": (595.2756, 841.8898), "LETTER": (612.0, 792.0), "LEGAL": (612.0, 1008.0),
+                 "A5": (419.5276, 595.2756)}
+ORIENTATIONS = ("portrait", "landscape")
 POINTS_PER_UNIT = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -65,6 +68,8 @@ class Page:
     margin_bottom: float
     margin_left: float
     margin_right: float
+    #: ``portrait`` or ``landscape``: width and height are already swapped for landscape.
+    orientation: str = "portrait"
 
 
 @dataclass(frozen=True)

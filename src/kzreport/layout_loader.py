@@ -19,6 +19,7 @@ from kzreport.layout import (
     FACE_FIELDS,
     LAYOUT_FILE,
     MONTHS,
+    ORIENTATIONS,
     PAGE_SIZES_PT,
     POINTS_PER_UNIT,
     Colors,
@@ -417,12 +418,21 @@ def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout",
 
     size_name = str(read.value("page.size", str) or "A4")
     if size_name.upper() not in PAGE_SIZES_PT:
-        read.problem("page.size", f"unknown page size '{size_name}'", "use \"A4\" or \"Letter\"")
+        read.problem("page.size", f"unknown page size '{size_name}'",
+                     "use " + ", ".join(f'"{n.title() if len(n) > 2 else n}"'
+                                        for n in PAGE_SIZES_PT))
         size_name = "A4"
     width, height = PAGE_SIZES_PT[size_name.upper()]
-    page = Page(size_name, width, height,
-                *(read.length(f"page.{k}") for k in
-                  ("margin_top", "margin_bottom", "margin_left", "margin_right")))
+    orientation = str(read.value("page.orientation", str, "portrait") or "portrait")
+    if orientation not in ORIENTATIONS:
+        read.problem("page.orientation", f"unknown page orientation '{orientation}'",
+                     'use "portrait" or "landscape"')
+        orientation = "portrait"
+    if orientation == "landscape":
+        width, height = height, width
+    top, bottom, left, right = (read.length(f"page.{k}") for k in
+                                ("margin_top", "margin_bottom", "margin_left", "margin_right"))
+    page = Page(size_name, width, height, top, bottom, left, right, orientation)
     if page.margin_left + page.margin_right > (1 - MIN_TEXT_SHARE) * width:
         read.problem("page.margin_left", "the left and right margins leave less than "
                      f"{MIN_TEXT_SHARE:.0%} of the page width for text", "make them narrower")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,6 +10,7 @@ from kzreport.build import build_command, prepare
 from kzreport.comparison import compare
 from kzreport.errors import KzreportError, Problem
 from kzreport.expectations import Expected, expect
+from kzreport.manifest import Manifest, load_manifest
 from kzreport.renderers import renderers
 
 #: Mismatches printed per output before the rest are summed up in one line.
@@ -55,13 +56,25 @@ def verify_output(path: Path, format_name: str, expected: Expected,
 def verify(sources: Sequence[Path], out_dir: Path, formats: Sequence[str] = (),
            layout: str | None = None, cwd: Path | None = None) -> Report:
     """Check every output of ``sources`` in ``out_dir`` (of ``formats``, default every
-    registered format) against its source, read with ``layout`` like ``build`` does."""
+    registered format) against its source, read with ``layout`` like ``build`` does; without
+    ``layout``, with the ``-l`` the manifest records the outputs were built with."""
     registered = renderers()
     names = list(dict.fromkeys(formats)) or list(registered)
+    manifest = load_manifest(out_dir)
     report = Report()
     for source in sources:
+        paths = {name: out_dir / f"{source.stem}{registered[name].extension}"
+                      for name in names}
+        recorded = _recorded_layout(manifest, paths.values())
+        used = layout if layout is not None else recorded
+        if layout is not None and recorded is not None and recorded != layout:
+            report.problems.append(Problem(
+                source, None, f"the outputs in {out_dir} were built with -l {recorded}; "
+                f"verifying them with -l {layout}",
+                "drop -l to verify them with the layout they were built with",
+                severity="warning"))
         try:
-            document, resolved = prepare(source, layout, cwd or Path.cwd())
+            document, resolved = prepare(source, used, cwd or Path.cwd())
         except KzreportError as exc:
             report.problems.extend(exc.problems)
             report.failed = True
@@ -70,10 +83,21 @@ def verify(sources: Sequence[Path], out_dir: Path, formats: Sequence[str] = (),
         for name in names:
             path = out_dir / f"{document.stem}{registered[name].extension}"
             problems = verify_output(path, name, expected,
-                                     build_command(source, out_dir, layout))
+                                     build_command(source, out_dir, used))
             report.problems.extend(problems)
             if problems:
                 report.failed = True
             else:
                 report.verified += 1
     return report
+
+
+def _recorded_layout(manifest: Manifest, paths: Iterable[Path]) -> str | None:
+    """The ``-l`` the manifest records the outputs at ``paths`` were built with, when they
+    agree on one."""
+    recorded = {entry.get("layout") for path in paths
+                if (entry := manifest.get(path.name)) is not None}
+    if len(recorded) != 1:
+        return None
+    value = recorded.pop()
+    return value if isinstance(value, str) else None

@@ -14,7 +14,7 @@ import pytest
 from pdf_reading import paper_pdf
 from pypdf.generic import ArrayObject, ContentStream, DictionaryObject
 
-from kzreport.labels import BULLETS, figure_label, figure_numbers
+from kzreport.labels import BULLETS, figure_label, figure_numbers, list_marker
 from kzreport.layout import Layout
 from kzreport.model import (
     Block,
@@ -275,9 +275,8 @@ def expected_leaves(document: Document, layout: Layout) -> list[tuple[str, str]]
             case Paragraph():
                 out.append(("P", plain_text(item.inlines)))
             case ListBlock():
-                count = len(item.items)
-                markers = ([f"{n}." for n in range(item.start, item.start + count)]
-                           if item.ordered else [BULLETS[depth % len(BULLETS)]] * count)
+                markers = [list_marker(item.ordered, depth, n)
+                           for n in range(item.start, item.start + len(item.items))]
                 for entry, marker in zip(item.items, markers, strict=True):
                     out.append(("Lbl", marker))
                     rest = entry.blocks

@@ -6,6 +6,7 @@ import zipfile
 from pathlib import Path
 
 import docx
+import pytest
 from docx.shared import RGBColor
 
 from brief_files import body_texts, part, render
@@ -136,3 +137,29 @@ def test_only_the_styles_part_holds_styles(seed: Document, layout: Layout,
     table_styles = [s for s in styles if s.type == 3]  # WD_STYLE_TYPE.TABLE
     # The template's unused table styles are gone; the default one stays for Word.
     assert [s.name for s in table_styles] == ["Normal Table"]
+
+
+def test_page_sizes_and_orientations(seed: Document, tmp_path: Path) -> None:
+    import pypdf
+
+    from kzreport.renderers import renderers
+
+    for size, orientation, (width, height) in (("Legal", "landscape", (1008, 612)),
+                                                 ("A5", "portrait", (419.5, 595.3))):
+        folder = tmp_path / f"{size}-{orientation}"
+        folder.mkdir()
+        (folder / "layout.toml").write_text(
+            f'inherit = "default"\n[page]\nsize = "{size}"\norientation = "{orientation}"\n',
+            encoding="utf-8")
+        layout = load_layout(str(folder), tmp_path)
+        assert (round(layout.page.width, 1), round(layout.page.height, 1)) == (width, height)
+        page_size = docx.Document(str(render(seed, layout, folder))).sections[0]
+        assert page_size.page_width is not None and page_size.page_height is not None
+        assert (page_size.page_width.pt, page_size.page_height.pt) == \
+            pytest.approx((width, height), abs=0.2)
+        document_xml = part(folder / f"{seed.stem}.docx", "word/document.xml")
+        assert ('w:orient="landscape"' in document_xml) == (orientation == "landscape")
+        pdf = folder / f"{seed.stem}.pdf"
+        assert renderers()["pdf"].render(seed, layout, pdf) == []
+        box = pypdf.PdfReader(pdf).pages[0].mediabox
+        assert (float(box.width), float(box.height)) == pytest.approx((width, height), abs=0.2)

@@ -37,17 +37,18 @@ def test_details_are_notes_not_face(deck: Any) -> None:
     lines = notes(slide).split("\n")
     assert lines == [
         "Presenter detail paragraph about the balancing act.",
-        "• First detail bullet for the notes",
-        "• Nested detail bullet for the notes",
-        "• Second detail bullet for the notes",
-        "1. Numbered detail one",
-        "2. Numbered detail two",
+        # Details sit one list deep under their key point: marked as in the brief and PDF.
+        "◦ First detail bullet for the notes",
+        "▪ Nested detail bullet for the notes",
+        "◦ Second detail bullet for the notes",
+        "a. Numbered detail one",
+        "b. Numbered detail two",
     ]
     levels = [p.level for p in slide.notes_slide.notes_text_frame.paragraphs]
     assert levels == [0, 0, 1, 0, 0, 0]
     face = " ".join(" ".join(texts(s)) for s in deck.slides)
     for line in lines:
-        assert line.lstrip("•12. ") not in face
+        assert line.split(" ", 1)[1] not in face
     assert not any(notes(s) for i, s in enumerate(deck.slides) if i != 2)
 
 
@@ -99,9 +100,10 @@ def test_every_kind_of_block_has_its_note_lines() -> None:
     assert lines == [
         (0, "", "Text", False),
         (0, "", "Heading", True),
-        (0, "3. ", "Text", False),
-        (1, "• ", "Nested", False),
-        (0, "4. ", "", False),  # an item that opens with no paragraph: a marker of its own
+        # A key point's details sit one list deep, so their lists are marked as in the brief.
+        (0, "c. ", "Text", False),
+        (1, "▪ ", "Nested", False),
+        (0, "d. ", "", False),  # an item that opens with no paragraph: a marker of its own
         (1, "", "x = 1", False),
         (1, "", "Quoted", False),
         (0, "", "a", False),

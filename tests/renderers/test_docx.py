@@ -265,3 +265,21 @@ def test_a_numbered_list_may_start_at_zero(layout: Layout, tmp_path: Path) -> No
     render(read_source(source), layout, tmp_path)
     numbering = part(tmp_path / "zero.docx", "word/numbering.xml")
     assert re.search(r'<w:startOverride w:val="0"/>', numbering), numbering[-600:]
+
+
+def test_rows_key_points_and_further_reading_keep_together(rich: Document, layout: Layout,
+                                                           tmp_path: Path) -> None:
+    body = part(render(rich, layout, tmp_path), "word/document.xml")
+    rows = re.findall(r"<w:tr[ >].*?</w:tr>", body, flags=re.S)
+    assert rows and all("<w:cantSplit/>" in row for row in rows)
+    paragraphs = re.findall(r"<w:p[ >].*?</w:p>", body, flags=re.S)
+
+    def kept(text: str) -> bool:
+        (found,) = [p for p in paragraphs if text in p]
+        return "<w:keepNext/>" in found
+
+    # The first key point has details, the second none.
+    assert kept("Neutrality is rooted in tradition.")
+    assert not kept("Бейтараптық — дәстүр.")
+    # Further reading: every link but the last keeps with the next.
+    assert kept("Толық нұсқасы (full text)") and not kept("Write to the authors")

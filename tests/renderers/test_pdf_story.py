@@ -228,12 +228,13 @@ def test_tables_are_rows_of_header_and_data_cells(request: pytest.FixtureRequest
 def test_list_labels_are_the_markers(request: pytest.FixtureRequest) -> None:
     rich_tagged = paper_tagged("rich", request)
     labels = [bare(rich_tagged.text_of(node)) for node in rich_tagged.find("Lbl")]
-    assert labels[:8] == ["1.", "2.", "◦", "◦", "1.", "3.", "•", "◦"]
+    # The numbered list three deep is numbered i., ii., as in the brief.
+    assert labels[:8] == ["1.", "2.", "◦", "◦", "i.", "3.", "•", "◦"]
     for node in rich_tagged.find("L"):
         numbering = node.obj["/A"][0]["/ListNumbering"]
         first = bare(rich_tagged.text_of(next(n for n in node.walk() if n.kind == "Lbl")))
-        assert numbering == {"•": "/Disc", "◦": "/Circle", "▪": "/Square"}.get(first,
-                                                                              "/Decimal")
+        assert numbering == {"•": "/Disc", "◦": "/Circle", "▪": "/Square", "a.": "/LowerAlpha",
+                             "i.": "/LowerRoman"}.get(first, "/Decimal")
 
 
 def test_a_code_block_set_in_several_paragraphs_is_one_element(
@@ -260,3 +261,31 @@ def test_a_skipped_heading_level_is_tagged_one_below_the_last(tmp_path: Path,
     assert [d for d, _, _ in outline_entries(tagged.reader)] == [0, 1, 1, 2, 1]
     metadata: Any = tagged.reader.root_object["/Metadata"]
     assert b"<pdfuaid:part>" in metadata.get_data()
+
+
+def _pages_of(path: Path, words: list[str]) -> list[set[int]]:
+    """For each word, the pages it is printed on."""
+    texts = page_texts(path)
+    return [{n for n, text in enumerate(texts, 1) if word in text} for word in words]
+
+
+@pytest.mark.parametrize("fillers", [56, 57, 58])  # 57 put the point alone at a page end
+def test_rows_and_key_points_stay_with_what_belongs_to_them(
+        fillers: int, layout: Layout, tmp_path: Path) -> None:
+    # However much text comes first, a table row never splits across pages, and a key point
+    # shares its page with the start of its details.
+    filler = "\n\n".join(f"Filler paragraph {n} of the opening." for n in range(fillers))
+    rows = "\n".join(f"| Row{n}top | Row{n}first line of text that wraps in its narrow column "
+                     f"and onto a second line and a third line here Row{n}end |"
+                     for n in range(6))
+    body = (f"{filler}\n\n| Name | Remarks |\n|---|---|\n{rows}\n\n"
+            f"{filler}\n\n## Key Points\n\n- **Pointheadline.** The point.\n\n"
+            "  Detailstart paragraph under the point.\n")
+    document = read_source(write_source(tmp_path, "title: Rows\nauthors: [X]\ndate: 2024-01-01",
+                                        body))
+    path = render(document, layout, tmp_path)
+    for n in range(6):
+        top, end = _pages_of(path, [f"Row{n}top", f"Row{n}end"])
+        assert len(top) == 1 and top == end, n
+    point, detail = _pages_of(path, ["Pointheadline", "Detailstart"])
+    assert point == detail

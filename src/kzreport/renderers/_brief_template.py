@@ -7,11 +7,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kzreport.labels import BULLETS
-from kzreport.layout import Layout
+from kzreport.labels import BULLETS, CAPTION_ALIGNMENT, CAPTION_ITALIC, NUMBER_STYLES
+from kzreport.layout import FontFamily, Layout
 from kzreport.renderers import _fit as fit
 from kzreport.renderers._package import Prototype, TemplateCache, file_digest
 from kzreport.renderers._proportions import (
+    CODE_LEADING,
+    DISPLAY_LEADING,
     FURNITURE_DISTANCE,
     H2_BEFORE,
     H3_BEFORE,
@@ -24,8 +26,6 @@ from kzreport.renderers._wordml import LIST_INDENT_TWIPS, border, element, put, 
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument
-
-NUMBER_FORMATS = ("decimal", "lowerLetter", "lowerRoman")
 
 
 def styled_template(layout: Layout, language: str) -> BriefTemplate:
@@ -92,6 +92,7 @@ class _StyledTemplate:
         return BriefTemplate(Prototype(open_document(buffer)), style_ids, self.list_definitions)
 
     def _style_document(self) -> None:
+        from docx.enum.section import WD_ORIENT
         from docx.enum.style import WD_STYLE_TYPE
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.shared import Pt
@@ -101,6 +102,8 @@ class _StyledTemplate:
         m = self.metrics
         section = self.word.sections[0]
         page = layout.page
+        section.orientation = (WD_ORIENT.LANDSCAPE if page.orientation == "landscape"
+                               else WD_ORIENT.PORTRAIT)
         section.page_width, section.page_height = Pt(page.width), Pt(page.height)
         section.top_margin, section.bottom_margin = Pt(page.margin_top), Pt(page.margin_bottom)
         section.left_margin, section.right_margin = Pt(page.margin_left), Pt(page.margin_right)
@@ -118,8 +121,9 @@ class _StyledTemplate:
                                   cs=fonts.body.name, eastAsia=fonts.body.name))
         put(run_defaults, element("w:lang", val=language, eastAsia=language, bidi=language))
 
-        def configure(name: str, family: str, size: float, color: str, bold: bool = False,
-                      italic: bool = False, before: float = 0, after: float = 6) -> Any:
+        def configure(name: str, typeface: FontFamily, size: float, color: str, bold: bool = False,
+                      italic: bool = False, before: float = 0, after: float = 6,
+                      leading: float = LEADING) -> Any:
             if name not in self.styles:
                 # A user's reference document may lack a style; base it on Normal.
                 added = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -128,6 +132,7 @@ class _StyledTemplate:
             elif self.layout.reference_docx is not None:
                 return None  # the reference document's own style wins
             style = self.styles[name]
+            family = typeface.name
             style.font.name = family
             # Themed fonts in the template would override the name for some scripts.
             r_fonts = style.element.get_or_add_rPr().find(qn("w:rFonts"))
@@ -136,51 +141,55 @@ class _StyledTemplate:
                     r_fonts.attrib.pop(qn(attr), None)
                 r_fonts.set(qn("w:cs"), family)
                 r_fonts.set(qn("w:eastAsia"), family)
+            _drop_template_typography(style.element)
             style.font.size = Pt(size)
             style.font.color.rgb = rgb(color)
             style.font.bold = bold
             style.font.italic = italic
+            # Complex scripts (Arabic, Hebrew, ...) get the same size and emphasis.
+            style.font.cs_bold, style.font.cs_italic = bold, italic
+            put(style.element.get_or_add_rPr(), element("w:szCs", val=str(round(size * 2))))
             fmt = style.paragraph_format
             fmt.space_before, fmt.space_after = Pt(before), Pt(after)
-            return style
-
-        body = configure("Normal", fonts.body.name, sizes.body, colors.text, after=m.paragraph_gap)
-        if body is not None:
             # Word's spacing is a multiple of the font's own line height; this one gives the
             # same baseline-to-baseline distance as the PDF's leading.
-            body.paragraph_format.line_spacing = round(
-                LEADING / fit.load_metrics(fonts.body.regular).line_box, 3)
+            fmt.line_spacing = round(leading / fit.load_metrics(typeface.regular).line_box, 3)
+            return style
+
+        body = configure("Normal", fonts.body, sizes.body, colors.text, after=m.paragraph_gap)
+        if body is not None:
             body.paragraph_format.widow_control = True
-        title = configure("Title", fonts.heading.name, sizes.title, colors.primary, bold=True,
-                          after=TITLE_AFTER * sizes.title)
+        title = configure("Title", fonts.heading, sizes.title, colors.primary, bold=True,
+                          after=TITLE_AFTER * sizes.title, leading=DISPLAY_LEADING)
         if title is not None:
             title.element.get_or_add_pPr().remove_all("w:pBdr")
             # The title is the outline's level 1, above the sections' Heading 2.
             put(title.element.get_or_add_pPr(), element("w:outlineLvl", val="0"))
-        configure("Subtitle", fonts.heading.name, sizes.subtitle, colors.muted,
+        configure("Subtitle", fonts.heading, sizes.subtitle, colors.muted,
                   after=TITLE_AFTER * sizes.title)
         for level, size, before in ((2, sizes.heading2, H2_BEFORE), (3, sizes.heading3, H3_BEFORE)):
-            heading = configure(f"Heading {level}", fonts.heading.name, size, colors.primary,
+            heading = configure(f"Heading {level}", fonts.heading, size, colors.primary,
                                 bold=True, before=before * sizes.body,
-                                after=HEADING_AFTER * sizes.body)
+                                after=HEADING_AFTER * sizes.body, leading=DISPLAY_LEADING)
             if heading is not None:
                 heading.paragraph_format.keep_with_next = True
-        quote = configure("Quote", fonts.body.name, sizes.body, colors.muted, italic=True,
+        quote = configure("Quote", fonts.body, sizes.body, colors.muted, italic=True,
                           after=m.paragraph_gap)
         if quote is not None:
             quote.paragraph_format.left_indent = Pt(m.quote_indent)
             quote.paragraph_format.right_indent = Pt(m.quote_indent)
             border(quote.element.get_or_add_pPr(),
                    {"left": (colors.accent, m.quote_bar, m.quote_indent / 2)})
-        caption = configure("Caption", fonts.body.name, sizes.caption, colors.muted,
-                            italic=True, before=m.item_gap, after=m.section_gap)
+        caption = configure("Caption", fonts.body, sizes.caption, colors.muted,
+                            italic=CAPTION_ITALIC, before=m.item_gap, after=m.section_gap)
         if caption is not None:
-            caption.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        configure("Footer", fonts.body.name, sizes.small, colors.muted, after=0)
-        configure("Header", fonts.body.name, sizes.small, colors.muted, after=0)
-        configure("List Paragraph", fonts.body.name, sizes.body, colors.text, after=m.item_gap)
-        code = configure("Code Block", fonts.mono.name, sizes.code, colors.text,
-                         after=m.paragraph_gap)
+            caption.paragraph_format.alignment = getattr(WD_ALIGN_PARAGRAPH,
+                                                         CAPTION_ALIGNMENT.upper())
+        configure("Footer", fonts.body, sizes.small, colors.muted, after=0)
+        configure("Header", fonts.body, sizes.small, colors.muted, after=0)
+        configure("List Paragraph", fonts.body, sizes.body, colors.text, after=m.item_gap)
+        code = configure("Code Block", fonts.mono, sizes.code, colors.text,
+                         after=m.paragraph_gap, leading=CODE_LEADING)
         if code is not None:
             shade(code.element.get_or_add_pPr(), colors.summary_background)
         self._hyperlink_style()
@@ -207,11 +216,12 @@ class _StyledTemplate:
                 lvl = element("w:lvl", ilvl=str(level))
                 lvl.append(element("w:start", val="1"))
                 if ordered:
-                    lvl.append(element("w:numFmt", val=NUMBER_FORMATS[level % 3]))
+                    lvl.append(element("w:numFmt",
+                                       val=NUMBER_STYLES[level % len(NUMBER_STYLES)]))
                     lvl.append(element("w:lvlText", val=f"%{level + 1}."))
                 else:
                     lvl.append(element("w:numFmt", val="bullet"))
-                    lvl.append(element("w:lvlText", val=BULLETS[level % 3]))
+                    lvl.append(element("w:lvlText", val=BULLETS[level % len(BULLETS)]))
                 lvl.append(element("w:lvlJc", val="left"))
                 ppr = element("w:pPr")
                 indent = LIST_INDENT_TWIPS * (level + 1)
@@ -230,6 +240,26 @@ class _StyledTemplate:
                 numbering.append(abstract)
             ids.append(str(offset))
         return ids[0], ids[1]
+
+
+#: Typography python-docx's template gives its built-in styles that the PDF has no
+#: counterpart for: letter spacing and kerning (the Subtitle is letter-spaced, the Title
+#: tracked), the Subtitle's outline numbering, and spacing suppressed between paragraphs of
+#: the same style.
+_TEMPLATE_TYPOGRAPHY = {"w:rPr": ("w:spacing", "w:kern"),
+                        "w:pPr": ("w:numPr", "w:contextualSpacing")}
+
+
+def _drop_template_typography(style: Any) -> None:
+    """Remove ``_TEMPLATE_TYPOGRAPHY`` from a style kzreport configures, so that the brief
+    sets its text as the PDF does."""
+    for container, tags in _TEMPLATE_TYPOGRAPHY.items():
+        properties = style.find(qn(container))
+        if properties is None:
+            continue
+        for tag in tags:
+            for found in properties.findall(qn(tag)):
+                properties.remove(found)
 
 
 def _remove_sample_content(word: WordDocument) -> None:

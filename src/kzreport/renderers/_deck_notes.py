@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, assert_never
 
-from kzreport.labels import BULLETS, figure_label, figure_numbers
+from kzreport.labels import figure_label, figure_numbers, list_marker
 from kzreport.model import (
     Blocks,
     CodeBlock,
@@ -52,10 +52,11 @@ def write_notes(deck: Deck, slide: Any, details: Blocks) -> None:
         child(body, "p")
 
 
-def note_lines(blocks: Blocks, depth: int, label: Callable[[Figure], str],
+def note_lines(blocks: Blocks, depth: int, label: Callable[[Figure], str], lists: int = 1,
                ) -> Iterator[tuple[int, str, Inlines, bool]]:
     """``(depth, marker, inlines, bold)`` for every line of notes ``blocks`` make; ``label``
-    gives a figure its ``Figure N.`` label."""
+    gives a figure its ``Figure N.`` label. ``lists`` is how many lists deep the blocks sit,
+    for their markers: a key point's details are one deep, as in the brief and the PDF."""
     for block in blocks:
         match block:
             case Paragraph():
@@ -64,16 +65,16 @@ def note_lines(blocks: Blocks, depth: int, label: Callable[[Figure], str],
                 yield depth, "", block.inlines, True
             case ListBlock():
                 for index, item in enumerate(block.items):
-                    marker = f"{block.start + index}. " if block.ordered else f"{BULLETS[0]} "
+                    marker = list_marker(block.ordered, lists, block.start + index) + " "
                     rest = item.blocks
                     if rest and isinstance(rest[0], Paragraph):  # the item's own text
                         yield depth, marker, rest[0].inlines, False
                         rest = rest[1:]
                     else:
                         yield depth, marker, (), False
-                    yield from note_lines(rest, depth + 1, label)
+                    yield from note_lines(rest, depth + 1, label, lists + 1)
             case Quote():
-                yield from note_lines(block.blocks, depth + 1, label)
+                yield from note_lines(block.blocks, depth + 1, label, lists)
             case CodeBlock():
                 for text in block.text.splitlines() or [""]:
                     yield depth, "", (Span(text, code=True),), False

@@ -9,10 +9,18 @@ from pathlib import Path
 from typing import Any, assert_never
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import HRFlowable, Image, Spacer, Table, TableStyle
+from reportlab.platypus import HRFlowable, Image, KeepTogether, Spacer, Table, TableStyle
 from reportlab.platypus.doctemplate import Indenter
 
-from kzreport.labels import BULLETS, figure_label, figure_numbers, headline_separator
+from kzreport.labels import (
+    BULLETS,
+    CAPTION_ITALIC,
+    NUMBER_STYLES,
+    figure_label,
+    figure_numbers,
+    headline_separator,
+    list_marker,
+)
 from kzreport.layout import Layout
 from kzreport.model import (
     Block,
@@ -49,14 +57,16 @@ from kzreport.renderers._pdf_flowables import (
 from kzreport.renderers._pdf_markup import Markup
 from kzreport.renderers._pdf_structure import Element, OutlineEntry, StructureTree
 from kzreport.renderers._pdf_styles import PdfStyles, color
-from kzreport.renderers._proportions import FIGURE_MAX_HEIGHT
+from kzreport.renderers._proportions import FIGURE_MAX_HEIGHT, fit_table
 
 #: Two or more spaces in code; all but the first become no-break spaces so they survive.
 _SPACE_RUN = re.compile(" {2,}")
 #: Spaces in code before tabs are expanded to this many columns.
 _TAB_COLUMNS = 4
-#: A list's /ListNumbering by its markers: numbers, or the bullet of each nesting depth.
-_NUMBERING = {"ordered": "Decimal", BULLETS[0]: "Disc", BULLETS[1]: "Circle", BULLETS[2]: "Square"}
+#: A list's /ListNumbering by its number style, or by the bullet of its nesting depth.
+_NUMBERING = {NUMBER_STYLES[0]: "Decimal", NUMBER_STYLES[1]: "LowerAlpha",
+              NUMBER_STYLES[2]: "LowerRoman", BULLETS[0]: "Disc", BULLETS[1]: "Circle",
+              BULLETS[2]: "Square"}
 
 
 
@@ -118,8 +128,6 @@ class StoryBuilder:
         band_text = self.layout.colors.title_band_text
         body_bold, body = self.fonts.name("body", True), self.fonts.name("body")
         content: list[Any] = []
-        if self.layout.logo is not None:
-            content.append(self._logo())
         if meta.organization:
             content.append(tagged_paragraph(self.markup.run(
                 meta.organization.upper(), self.fonts.name("heading", True),
@@ -142,14 +150,22 @@ class StoryBuilder:
             self.layout.format_date(meta.date), body, lines.get("date")), styles.dateline,
             parent.add("P")))
         # The band bleeds into the margins by its padding, so its text lines up with the body.
+        # The logo is a row of its own: a table cell aligns its flowables by the cell's
+        # alignment, whatever their own hAlign says.
         pad = self.metrics.box_padding
-        band = Table([[content]], colWidths=[self.frame_width + 2 * pad], hAlign="LEFT")
+        logo = self.layout.logo
+        rows = [[self._logo()], [content]] if logo is not None else [[content]]
+        band = Table(rows, colWidths=[self.frame_width + 2 * pad], hAlign="LEFT")
         band.setStyle(self._table_style([
             ("BACKGROUND", (0, 0), (-1, -1), color(self.layout.colors.title_band)),
             ("LEFTPADDING", (0, 0), (-1, -1), pad),
             ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-            ("TOPPADDING", (0, 0), (-1, -1), pad),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, 0), pad),
+            ("BOTTOMPADDING", (0, -1), (-1, -1), pad),
+            ("ALIGN", (0, 0), (-1, 0), "RIGHT" if logo and logo.placement == "right"
+             else "LEFT"),
         ]))
         # The strong rule closing the title block spans the text column, like the body.
         rule = HRFlowable(width="100%", thickness=self.metrics.strong_rule,
@@ -161,9 +177,7 @@ class StoryBuilder:
         logo = self.layout.logo
         assert logo is not None
         width_pt, height_pt = natural_size(logo.path)
-        image = Image(str(logo.path), width=logo.width, height=logo.width * height_pt / width_pt)
-        image.hAlign = "LEFT" if logo.placement == "left" else "RIGHT"
-        return image
+        return Image(str(logo.path), width=logo.width, height=logo.width * height_pt / width_pt)
 
     def summary_block(self, parent: Element) -> list[Any]:
         """The summary in a tinted box with an accent bar, opened by its bold label (a Sect
@@ -205,8 +219,9 @@ class StoryBuilder:
         heading = Heading(2, (Span(self.layout.labels.further_reading),), line)
         items = tuple(ListItem((Paragraph((Span(link.label, href=link.url),), line),), line)
                       for link in links)
-        return [*self.heading(heading, parent, where=self.layout.files[0]),
-                *self.list_block(ListBlock(False, items, line), TOP, parent)]
+        # The short closing list stays together, with its heading (a longer one splits).
+        return [KeepTogether([*self.heading(heading, parent, where=self.layout.files[0]),
+                              *self.list_block(ListBlock(False, items, line), TOP, parent)])]
 
     # ------------------------------------------------------------ body
 
@@ -280,16 +295,13 @@ class StoryBuilder:
 
     def list_block(self, block: ListBlock, nesting: Nesting, parent: Element) -> list[Any]:
         """An L of LI, each with its marker as Lbl and its blocks in an LBody."""
-        count = len(block.items)
-        if block.ordered:
-            markers = [f"{n}." for n in range(block.start, block.start + count)]
-        else:
-            markers = [BULLETS[nesting.depth % len(BULLETS)]] * count
+        markers = [list_marker(block.ordered, nesting.depth, n)
+                   for n in range(block.start, block.start + len(block.items))]
         space = self._marker_space(markers)
         inner = replace(nesting, indent=nesting.indent + space, depth=nesting.depth + 1,
                         in_list=True)
-        element = parent.add("L", numbering=_NUMBERING["ordered" if block.ordered
-                                                       else markers[0]])
+        style = NUMBER_STYLES[nesting.depth % len(NUMBER_STYLES)] if block.ordered else markers[0]
+        element = parent.add("L", numbering=_NUMBERING[style])
         out: list[Any] = [self._indent(space)]
         for item, marker in zip(block.items, markers, strict=True):
             out.extend(self.list_item(item, marker, space, inner, element.add("LI")))
@@ -335,8 +347,10 @@ class StoryBuilder:
             if point.headline:
                 lead = self.markup.run(point.headline, self.fonts.name("body", True), point.line,
                                        color_hex=primary) + headline_separator(point)
+            # A key point stays on the page of its details' start.
+            style = self.styles.key_point_kept if point.details else self.styles.key_point
             out.append(self.paragraph(point.inlines, point.line, inner, body.add("P"),
-                                      style=self.styles.key_point, marker=marker,
+                                      style=style, marker=marker,
                                       marker_space=space, lead=lead, label=label))
             out.extend(self.blocks(point.details, inner, body))
         out.append(Indenter(left=-space))
@@ -377,26 +391,32 @@ class StoryBuilder:
         """A Table of TR rows: the header row's cells TH (column scope), the others TD. The
         header row repeated on later pages is an artifact (see TaggedParagraph.draw)."""
         styles, colors = self.styles, self.layout.colors
+        fitted = fit_table(block, self.layout, self.frame_width - nesting.indent,
+                           2 * self.metrics.cell_padding_x)
+        cell, header_cell = styles.sized(styles.cell, fitted.size), \
+            styles.sized(styles.header_cell, fitted.size)
         aligns = [block.alignments[c] if c < len(block.alignments) else None
                   for c in range(len(block.header))]
         element = parent.add("Table")
         header_row = element.add("TR")
-        header = [tagged_paragraph(self.markup.inlines(cell, styles.header_cell, "body",
+        header = [tagged_paragraph(self.markup.inlines(cell_inlines, header_cell, "body",
                                                        block.line, bold=True),
-                                   styles.aligned(styles.header_cell, aligns[c]),
+                                   styles.aligned(header_cell, aligns[c]),
                                    header_row.add("TH", scope="Column"))
-                  for c, cell in enumerate(block.header)]
+                  for c, cell_inlines in enumerate(block.header)]
         rows = []
         for row in block.rows:
             row_element = element.add("TR")
-            rows.append([tagged_paragraph(self.markup.inlines(cell, styles.cell, "body",
+            rows.append([tagged_paragraph(self.markup.inlines(cell_inlines, cell, "body",
                                                               block.line),
-                                          styles.aligned(styles.cell, aligns[c]),
+                                          styles.aligned(cell, aligns[c]),
                                           row_element.add("TD"))
-                         for c, cell in enumerate(row)])
-        available = self.frame_width - nesting.indent
-        table = Table([header, *rows], colWidths=self._column_widths(block, available),
-                      repeatRows=1, hAlign="LEFT", splitInRow=1,
+                         for c, cell_inlines in enumerate(row)])
+        # A row never splits across pages, unless it is taller than a page below the header.
+        room = self.frame_height - self._row_height(header, fitted.widths)
+        split_in_row = int(any(self._row_height(row, fitted.widths) > room for row in rows))
+        table = Table([header, *rows], colWidths=list(fitted.widths),
+                      repeatRows=1, hAlign="LEFT", splitInRow=split_in_row,
                       spaceBefore=self.metrics.item_gap, spaceAfter=self.metrics.section_gap)
         rule = color(colors.rule)
         table.setStyle(self._table_style([
@@ -412,31 +432,11 @@ class StoryBuilder:
         ]))
         return self._leaf(table, nesting)
 
-    def _column_widths(self, block: TableBlock, available: float) -> list[float]:
-        """Column widths filling ``available``: shared by natural width when everything fits,
-        else each column keeps room for its longest word and the rest is shared out."""
-        columns = len(block.header)
-        padding = 2 * self.metrics.cell_padding_x
-        size = self.styles.cell.fontSize
-        natural = [0.0] * columns
-        longest = [0.0] * columns
-        for r, row in enumerate((block.header, *block.rows)):
-            font = self.fonts.name("body", bold=r == 0)
-            for c, cell in enumerate(row[:columns]):
-                text = plain_text(cell)
-                natural[c] = max(natural[c], padding + max(
-                    self.fonts.width(part, font, size) for part in text.split("\n")))
-                longest[c] = max(longest[c], padding + max(
-                    (self.fonts.width(word, font, size) for word in text.split()), default=0.0))
-        if sum(natural) <= available:
-            total = sum(natural) or columns
-            return [(width or 1) * available / total for width in natural]
-        minimum = [min(width, available / columns) for width in longest]
-        extra = [max(n - m, 0.0) for n, m in zip(natural, minimum, strict=True)]
-        spare = available - sum(minimum)
-        if sum(extra) == 0:
-            return [m + spare / columns for m in minimum]
-        return [m + spare * e / sum(extra) for m, e in zip(minimum, extra, strict=True)]
+    def _row_height(self, row: list[Any], widths: Sequence[float]) -> float:
+        """A table row's height at ``widths``: its tallest cell, padding included."""
+        pad_x, pad_y = self.metrics.cell_padding_x, self.metrics.cell_padding_y
+        return 2 * pad_y + max(float(cell.wrap(width - 2 * pad_x, self.frame_height)[1])
+                               for cell, width in zip(row, widths, strict=True))
 
     def figure(self, block: Figure, nesting: Nesting, parent: Element) -> list[Any]:
         """A Figure with the source's alt text, then its Caption."""
@@ -453,7 +453,8 @@ class StoryBuilder:
         # chain of keepWithNext flowables, but never with a KeepTogether group.
         image.keepWithNext = 1
         label = self.markup.run(figure_label(self.layout, self.figures[block]) + " ",
-                                self.fonts.name("body", True), None, where=self.layout.files[0])
+                                self.fonts.name("body", True, CAPTION_ITALIC), None,
+                                where=self.layout.files[0])
         caption = self.markup.run(block.caption, self.styles.caption.fontName, block.line)
         return [self._leaf(image, nesting),
                 self._leaf(tagged_paragraph(label + caption, self.styles.caption,

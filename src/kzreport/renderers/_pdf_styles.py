@@ -16,6 +16,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from kzreport.assets import drawable
 from kzreport.errors import Problem, RenderError
 from kzreport.glyphs import limited, locate, missing_glyph
+from kzreport.labels import CAPTION_ALIGNMENT, CAPTION_ITALIC
 from kzreport.layout import FACE_FIELDS, FontFamily, Layout
 from kzreport.renderers._proportions import (
     BYLINE_AFTER,
@@ -34,6 +35,8 @@ from kzreport.scripts import RIGHT_TO_LEFT, FontChain
 
 Role = Literal["body", "heading", "mono"]
 ROLES: tuple[Role, ...] = ("body", "heading", "mono")
+#: reportlab's paragraph alignments by the names the model and the proportions use.
+ALIGNMENTS = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
 
 def color(hex_rgb: str) -> Color:
     """A reportlab colour from a layout ``RRGGBB`` string."""
@@ -205,6 +208,8 @@ class PdfStyles:
                                      bulletColor=primary)
         self.key_point = self._style("key_point", "body", sizes.body, text,
                                      spaceAfter=KEY_POINT_GAP * sizes.body, bulletColor=primary)
+        self.key_point_kept = ParagraphStyle("key_point_kept", parent=self.key_point,
+                                             keepWithNext=1)
         # The title block sits on the title band, so it takes the band's text colour.
         self.kicker = self._style("kicker", "heading", sizes.caption, color(colors.accent),
                                   bold=True, spaceAfter=BYLINE_AFTER * sizes.body)
@@ -227,6 +232,7 @@ class PdfStyles:
                                     spaceAfter=HEADING_AFTER * sizes.body)
         self.summary = self._style("summary", "body", sizes.body, text)
         self.caption = self._style("caption", "body", sizes.caption, muted,
+                                   italic=CAPTION_ITALIC, alignment=ALIGNMENTS[CAPTION_ALIGNMENT],
                                    spaceBefore=ITEM_GAP * sizes.body, spaceAfter=m.section_gap)
         self.cell = self._style("cell", "body", sizes.body, text)
         self.header_cell = self._style("header_cell", "body", sizes.body,
@@ -251,8 +257,9 @@ class PdfStyles:
                            spaceAfter=pad_y + m.paragraph_gap)
 
     def _style(self, name: str, role: Role, size: float, text_color: Color, *, bold: bool = False,
-               leading: float | None = None, **extra: Any) -> ParagraphStyle:
-        font = self.fonts.name(role, bold)
+               italic: bool = False, leading: float | None = None,
+               **extra: Any) -> ParagraphStyle:
+        font = self.fonts.name(role, bold, italic)
         settings: dict[str, Any] = {
             "fontName": font,
             "fontSize": size,
@@ -282,9 +289,17 @@ class PdfStyles:
                               spaceBefore=code.spaceBefore if first else 0,
                               spaceAfter=code.spaceAfter if last else 0)
 
+    def sized(self, style: ParagraphStyle, size: float) -> ParagraphStyle:
+        """``style`` at ``size`` points, its leading in proportion (a table set smaller)."""
+        if size == style.fontSize:
+            return style
+        return ParagraphStyle(f"{style.name}_{size:g}", parent=style, fontSize=size,
+                              leading=style.leading * size / style.fontSize,
+                              bulletFontSize=size)
+
     def aligned(self, style: ParagraphStyle, alignment: str | None) -> ParagraphStyle:
         """``style`` with a table column's alignment (left when the source gives none)."""
-        code = {"center": TA_CENTER, "right": TA_RIGHT}.get(alignment or "", TA_LEFT)
+        code = ALIGNMENTS.get(alignment or "left", TA_LEFT)
         if code == style.alignment:
             return style
         return ParagraphStyle(f"{style.name}_{alignment}", parent=style, alignment=code)

@@ -1,10 +1,13 @@
-"""Spacing ratios the Word brief and the PDF report share, and the metrics they yield."""
+"""Spacing ratios, table columns and the metrics the Word brief and the PDF report share."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kzreport.layout import Layout
+from kzreport.model import Inlines, Table, plain_text
+from kzreport.renderers import _fit as fit
 
 # The layout gives sizes and colours; these ratios turn them into spacing, so one layout change
 # (e.g. a larger body size) rescales the whole page consistently, alike in the Word brief and
@@ -62,6 +65,72 @@ FOOTER_GAP = 0.5
 #: A figure is at most this share of the frame height, leaving room for its caption (as in
 #: the Word brief).
 FIGURE_MAX_HEIGHT = 0.6
+
+# Table columns: fitted here once for the brief and the PDF, so the formats cannot drift apart.
+
+#: Slack added to a column's longest word, in points: Word and LibreOffice round widths and may
+#: measure a hair wider than the font's advances.
+WORD_SLACK = 1.0
+
+
+@dataclass(frozen=True)
+class TableFit:
+    """How a table is set: its columns' widths in points (cell padding included, filling the
+    width it was given) and the size of its text."""
+
+    widths: tuple[float, ...]
+    size: float
+
+
+def fit_table(table: Table, layout: Layout, available: float, padding: float) -> TableFit:
+    """Content-fitted columns for ``table`` in ``available`` points, alike in every format:
+    shared by natural width when every cell fits on one line; else each column keeps room for
+    its longest word and the rest is shared by how much more each would take; when even the
+    longest words do not fit side by side, the text is set smaller, down to the layout's small
+    size, and only then may a word longer than its column's share be broken. ``padding`` is a
+    cell's padding left plus right."""
+    body = layout.sizes.body
+    natural, longest = _measure(table, layout, body, padding)
+    size = body
+    if sum(longest) > available:
+        # Text widths scale with the size; the padding does not.
+        text = sum(longest) - padding * len(longest)
+        room = available - padding * len(longest)
+        size = max(layout.sizes.small, min(body, body * room / text) if text > 0 else body)
+        size = int(size * 4) / 4  # quarter points, which Word's half-points round well
+        natural, longest = _measure(table, layout, size, padding)
+    return TableFit(tuple(_share(natural, longest, available)), size)
+
+
+def _measure(table: Table, layout: Layout, size: float,
+             padding: float) -> tuple[list[float], list[float]]:
+    """Each column's natural width (its longest line) and its longest word, padding included,
+    the header set bold."""
+    columns = len(table.header)
+    natural, longest = [padding] * columns, [padding] * columns
+    rows: Sequence[Sequence[Inlines]] = (table.header, *table.rows)
+    for r, row in enumerate(rows):
+        face = fit.load_metrics(layout.fonts.body.face(bold=r == 0))
+        for c, cell in enumerate(row[:columns]):
+            text = plain_text(cell)
+            natural[c] = max(natural[c], padding + max(
+                face.width(line, size) for line in text.split("\n")))
+            longest[c] = max(longest[c], padding + WORD_SLACK + max(
+                (face.width(word, size) for word in text.split()), default=0.0))
+    return natural, longest
+
+
+def _share(natural: list[float], longest: list[float], available: float) -> list[float]:
+    columns = len(natural)
+    if sum(natural) <= available:
+        return [width * available / sum(natural) for width in natural]
+    minimum = [min(width, available / columns) for width in longest] \
+        if sum(longest) > available else longest
+    extra = [max(n - m, 0.0) for n, m in zip(natural, minimum, strict=True)]
+    spare = available - sum(minimum)
+    if sum(extra) == 0:
+        return [m + spare / columns for m in minimum]
+    return [m + spare * e / sum(extra) for m, e in zip(minimum, extra, strict=True)]
 
 
 @dataclass(frozen=True)

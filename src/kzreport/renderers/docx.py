@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, assert_never
+from typing import TYPE_CHECKING, Any, assert_never, cast
 
 from kzreport.errors import Problem
 from kzreport.extraction import Extraction
@@ -54,6 +54,7 @@ from kzreport.renderers._proportions import (
     KEY_POINT_GAP,
     TITLE_AFTER,
     Metrics,
+    fit_table,
 )
 from kzreport.renderers._wordml import (
     add_field,
@@ -321,20 +322,30 @@ class _BriefWriter:
                 add_run(byline, ", " + xml_safe(author.affiliation))
             band.append(byline)
         band.append(self.word.add_paragraph(self.layout.format_date(meta.date)))
+        m = self.metrics
+        # Borders in the band's own colour pad it as the PDF's: Word draws them outside the
+        # text, so the text lines up with the body and the band bleeds into the margins, and
+        # paragraphs with the same borders share one box.
+        padding = {edge: (colors.title_band, m.hairline, m.box_padding)
+                   for edge in ("top", "left", "bottom", "right")}
         for paragraph in band:
             paragraph.paragraph_format.keep_with_next = True
             paragraph.paragraph_format.space_after = pt(BYLINE_AFTER * sizes.body)
             # The band's colour spans the text column; its text takes the band's text colour.
-            shade(paragraph_properties(paragraph), colors.title_band)
+            properties = paragraph_properties(paragraph)
+            border(properties, padding)
+            shade(properties, colors.title_band)
             for run in paragraph.runs:
                 if run.font.color.rgb is None:
                     run.font.color.rgb = rgb(colors.title_band_text)
         title.paragraph_format.space_after = pt(TITLE_AFTER * sizes.title)
-        m = self.metrics
-        border(paragraph_properties(band[-1]),
-               {"bottom": (colors.primary, m.strong_rule, m.box_padding)})
-        band[-1].paragraph_format.space_after = pt(m.section_gap)
-        band[-1].paragraph_format.keep_with_next = False
+        band[-1].paragraph_format.space_after = pt(0)
+        # The strong rule under the band spans the text column, like the PDF's: the bottom
+        # border of a paragraph one point high.
+        rule = self.word.add_paragraph()
+        rule.paragraph_format.line_spacing = pt(1)
+        rule.paragraph_format.space_after = pt(m.section_gap)
+        border(paragraph_properties(rule), {"bottom": (colors.primary, m.strong_rule, 0)})
         if meta.summary:
             box = self.word.add_paragraph()
             label = add_run(box, self.layout.labels.summary + ": ")
@@ -342,10 +353,15 @@ class _BriefWriter:
             label.font.color.rgb = rgb(colors.primary)
             add_run(box, xml_safe(meta.summary))
             ppr = paragraph_properties(box)
-            border(ppr, {"left": (colors.primary, m.accent_bar, m.box_padding)})
+            # Padded like the PDF's box: borders in the box's colour, inside the text column.
+            pad = (colors.summary_background, m.hairline, m.box_padding)
+            border(ppr, {"top": pad, "left": (colors.primary, m.accent_bar, m.box_padding),
+                         "bottom": pad, "right": pad})
             shade(ppr, colors.summary_background)
             box.paragraph_format.left_indent = pt(m.box_padding)
-            box.paragraph_format.space_after = pt(m.section_gap)
+            box.paragraph_format.right_indent = pt(m.box_padding)
+            box.paragraph_format.space_before = pt(m.box_padding)
+            box.paragraph_format.space_after = pt(m.section_gap + m.box_padding)
 
     def _logo(self) -> WordParagraph:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -430,6 +446,8 @@ class _BriefWriter:
             self._runs(paragraph, point.inlines)
             number_paragraph(paragraph, num_id, 0)
             paragraph.paragraph_format.space_after = pt(KEY_POINT_GAP * self.layout.sizes.body)
+            # A key point stays on the page of its details' start.
+            paragraph.paragraph_format.keep_with_next = bool(point.details)
             self._blocks(point.details, 1)
 
     def _further_reading(self) -> None:
@@ -438,10 +456,12 @@ class _BriefWriter:
             return
         self.add_paragraph(self.layout.labels.further_reading, "Heading 2")
         num_id = self._new_list(False, 1)
-        for link in links:
+        for n, link in enumerate(links, 1):
             paragraph = self.add_paragraph(style="List Paragraph")
             self._runs(paragraph, (Span(link.label, href=link.url),))
             number_paragraph(paragraph, num_id, 0)
+            # The short closing list stays together, with its heading.
+            paragraph.paragraph_format.keep_with_next = n < len(links)
 
     def _table(self, block: Table) -> None:
         from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -453,18 +473,30 @@ class _BriefWriter:
         table = self.word.add_table(rows=1 + len(block.rows), cols=len(block.header))
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table_borders(table_properties(table), colors.rule, self.metrics)
+        # Content-fitted columns, as the PDF's; fixed, so Word does not fit them again.
+        page = self.layout.page
+        fitted = fit_table(block, self.layout, page.width - page.margin_left - page.margin_right,
+                           2 * self.metrics.cell_padding_x)
+        table.autofit = False
+        for column, width in zip(table.columns, fitted.widths, strict=True):
+            column.width = pt(width)
+        scale = fitted.size / self.layout.sizes.body
         # Rows by iteration: python-docx's rows[r] lists every row, quadratic in a long table.
         for r, (row, cells) in enumerate(zip(table.rows, (block.header, *block.rows),
                                              strict=True)):
+            # A row never splits across pages (Word still splits one taller than a page); the
+            # header row repeats on every page and is marked as a header for readers.
+            tr_pr = row_properties(row)
+            put(tr_pr, element("w:cantSplit"))
             if r == 0:
-                # Repeat the header row on every page, and mark it as a header for readers.
-                tr_pr = row_properties(row)
-                put(tr_pr, element("w:cantSplit"))
                 put(tr_pr, element("w:tblHeader"))
             for c, inlines in enumerate(cells):
                 cell = row.cells[c]
+                cell.width = pt(fitted.widths[c])
                 paragraph = cell.paragraphs[0]
                 self._runs(paragraph, inlines)
+                if scale != 1:
+                    _scale_runs(paragraph, self.layout.sizes.body, scale)
                 paragraph.paragraph_format.space_after = pt(0)
                 alignment = block.alignments[c] if c < len(block.alignments) else None
                 if alignment:
@@ -502,3 +534,15 @@ class _BriefWriter:
             add_run(caption, label + " ").bold = True
             add_run(caption, xml_safe(figure.caption))
 
+
+
+def _scale_runs(paragraph: WordParagraph, size: float, scale: float) -> None:
+    """Set every run of ``paragraph`` (links' included) ``scale`` times its size, ``size``
+    points for runs that take the style's."""
+    from docx.oxml.text.run import CT_R
+    from docx.text.run import Run
+
+    for run_element in paragraph_element(paragraph).iter(qn("w:r")):
+        run = Run(cast(CT_R, run_element), paragraph)
+        current = run.font.size
+        run.font.size = pt((current.pt if current is not None else size) * scale)
