@@ -164,7 +164,8 @@ def _validated(outcome: Outcome, layout_spec: str | None, cwd: Path, strict: boo
     except KzreportError as exc:
         outcome.problems.extend(exc.problems)
         return None
-    outcome.problems.extend(_strictly(accessibility_warnings(document), strict))
+    outcome.problems.extend(_strictly([*document.warnings, *accessibility_warnings(document)],
+                                      strict))
     return None if outcome.failed else (document, layout)
 
 

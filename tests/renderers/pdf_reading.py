@@ -17,11 +17,13 @@ from conftest import FIXTURES, require_tool, write_source
 from kzreport.layout import Layout
 from kzreport.model import (
     CodeBlock,
+    DefinitionList,
     Document,
     Figure,
     Heading,
     KeyPoints,
     ListBlock,
+    PageBreak,
     Paragraph,
     Quote,
     Rule,
@@ -165,7 +167,9 @@ def source_links(document: Document) -> list[str]:
                 inline_groups = [*block.header, *(cell for row in block.rows for cell in row)]
             case ListBlock() | Quote():
                 inline_groups = []  # their blocks are walked next
-            case CodeBlock() | Rule() | Figure():
+            case DefinitionList():
+                inline_groups = [entry.term for entry in block.items]
+            case CodeBlock() | Rule() | Figure() | PageBreak():
                 inline_groups = []  # no inline content, so no links
             case _:
                 assert_never(block)

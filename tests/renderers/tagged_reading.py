@@ -20,11 +20,13 @@ from kzreport.model import (
     Block,
     Blocks,
     CodeBlock,
+    DefinitionList,
     Document,
     Figure,
     Heading,
     KeyPoints,
     ListBlock,
+    PageBreak,
     Paragraph,
     Quote,
     Rule,
@@ -303,8 +305,13 @@ def expected_leaves(document: Document, layout: Layout) -> list[tuple[str, str]]
                     out.extend([("Lbl", BULLETS[0]),
                                 ("P", (point.headline or "") + plain_text(point.inlines))])
                     blocks(point.details, 1)
-            case Rule():
-                pass  # decoration: no element
+            case DefinitionList():
+                for term in item.items:
+                    out.append(("Lbl", plain_text(term.term)))
+                    for definition in term.definitions:
+                        blocks(definition, depth)
+            case Rule() | PageBreak():
+                pass  # decoration or a new page: no element
             case _:
                 assert_never(item)
 

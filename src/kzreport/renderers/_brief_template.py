@@ -177,6 +177,8 @@ class _StyledTemplate:
         if caption is not None:
             caption.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
         configure("Footer", fonts.body.name, sizes.small, colors.muted, after=0)
+        # Word's own (lower-case) names, so Word treats them as its built-in footnote styles.
+        configure("footnote text", fonts.body.name, sizes.small, colors.text, after=m.item_gap)
         configure("Header", fonts.body.name, sizes.small, colors.muted, after=0)
         configure("List Paragraph", fonts.body.name, sizes.body, colors.text, after=m.item_gap)
         code = configure("Code Block", fonts.mono.name, sizes.code, colors.text,
@@ -184,6 +186,16 @@ class _StyledTemplate:
         if code is not None:
             shade(code.element.get_or_add_pPr(), colors.summary_background)
         self._hyperlink_style()
+        self._footnote_reference_style()
+
+    def _footnote_reference_style(self) -> None:
+        from docx.enum.style import WD_STYLE_TYPE
+
+        if "footnote reference" in self.styles:
+            return
+        style = self.word.styles.add_style("footnote reference", WD_STYLE_TYPE.CHARACTER)
+        self.styles["footnote reference"] = style
+        style.font.superscript = True
 
     def _hyperlink_style(self) -> None:
         from docx.enum.style import WD_STYLE_TYPE

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from kzreport.errors import Problem, RenderError
-from kzreport.labels import fill_label, key_point_label
+from kzreport.labels import fill_label, footnote_mark, key_point_label
 from kzreport.layout import Logo
 from kzreport.model import KeyPoint, plain_text
 from kzreport.renderers import _fit as fit
@@ -33,6 +33,7 @@ from kzreport.renderers._deck_geometry import (
     SECONDARY_SCALE,
     SMALL_MAX_PT,
     SMALL_MIN_PT,
+    SOURCE_LINE_PT,
     SUBTITLE_GAP_PT,
     SUBTITLE_PT,
     TITLE_BAND,
@@ -44,7 +45,7 @@ from kzreport.renderers._deck_geometry import (
     TITLE_SLIDE_SCALE,
     Box,
 )
-from kzreport.renderers._deck_notes import write_notes
+from kzreport.renderers._deck_notes import point_notes, write_notes
 from kzreport.renderers._deck_text import Deck, Par, Run, clean, paragraphs, runs
 from kzreport.renderers._drawingml import (
     body_shape,
@@ -223,11 +224,21 @@ def key_point_slide(number: int, point: KeyPoint) -> SlideBuilder:
         eyebrow = key_point_label(layout, number, total) if point.headline else None
         top = _content_title(deck, slide, title, eyebrow, point.line, number)
         pars = [Par(runs(point.inlines), layout.colors.text, layout.fonts.body)]
-        normal = Box(g.margin, top, g.content_width, g.content_bottom - top)
+        bottom = g.content_bottom
+        sources = point_notes(deck.document, point, details=False)
+        if sources and layout.slides.footnote_line:
+            # The notes of the key point's text in one small line at the foot of the slide.
+            line = Box(g.margin, bottom - SOURCE_LINE_PT, g.content_width, SOURCE_LINE_PT)
+            text = "   ".join(f"{footnote_mark(note.number)} " + clean(
+                " ".join(plain_text(p.inlines) for p in note.paragraphs)) for note in sources)
+            _small_line(deck, slide, line, Par((Run(text),), layout.colors.muted,
+                                               layout.fonts.body), anchor="b")
+            bottom = line.top
+        normal = Box(g.margin, top, g.content_width, bottom - top)
         # The largest area the body may take when the text does not fit at the minimum size:
-        # half the side margins and most of the gap to the footer.
+        # half the side margins and most of the gap to the footer (or the notes' line).
         wide = Box(g.margin / 2, top - OVERFLOW_PT, g.width - g.margin,
-                   g.footer.top - FOOTER_CLEARANCE_PT - (top - OVERFLOW_PT))
+                   min(g.footer.top - FOOTER_CLEARANCE_PT, bottom) - (top - OVERFLOW_PT))
         if plain_text(point.inlines).strip():
             box, size = _fit_body(deck, pars, normal, wide, point.line,
                                   f"key point {number} does not fit on its slide at "
@@ -236,8 +247,9 @@ def key_point_slide(number: int, point: KeyPoint) -> SlideBuilder:
             write(deck, slide, body_shape(slide, box), box, pars, size)
         else:
             remove(placeholder(slide, ("BODY", "OBJECT")))
-        if point.details:
-            write_notes(deck, slide, point.details)
+        notes = point_notes(deck.document, point)
+        if point.details or notes:
+            write_notes(deck, slide, point.details, notes)
 
     return build
 

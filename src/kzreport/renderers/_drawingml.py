@@ -156,6 +156,10 @@ def add_run(deck: Deck, paragraph: XmlElement, part: Any, run: Run, size: int,
         # The template's styles must not transform what was measured: no caps, no tracking.
         properties = child(piece, "rPr", sz=str(size), b="1" if run.bold else "0",
                            i="1" if run.italic else "0", lang=deck.lang, cap="none", spc="0")
+        if run.strike:
+            properties.set("strike", "sngStrike")
+        if run.script is not None:  # PowerPoint's own offsets for superscript and subscript
+            properties.set("baseline", "30000" if run.script == "super" else "-25000")
         solid_fill(properties, fill)
         child(properties, "latin", typeface=typeface)
         if run.href:

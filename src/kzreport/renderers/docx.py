@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, assert_never
 
+from kzreport.anchors import bookmark_name
 from kzreport.errors import Problem
 from kzreport.extraction import Extraction
 from kzreport.labels import figure_label, figure_numbers, fill_label, headline_separator, page_label
@@ -13,20 +15,25 @@ from kzreport.model import (
     Block,
     Blocks,
     CodeBlock,
+    DefinitionList,
     Document,
     Figure,
+    FootnoteRef,
     Heading,
     Inlines,
     KeyPoints,
     LineBreak,
     ListBlock,
+    PageBreak,
     Paragraph,
     Quote,
     Rule,
     Span,
     Table,
+    internal_target,
 )
 from kzreport.renderers import register
+from kzreport.renderers._brief_notes import Footnotes
 from kzreport.renderers._brief_template import styled_template
 from kzreport.renderers._common import build_timestamp, fitted_size, outline_level, xml_safe
 from kzreport.renderers._docx_internals import (
@@ -115,6 +122,9 @@ class _BriefWriter:
         self.footer_gap = FOOTER_GAP * layout.sizes.small
         #: The level of the last heading written; the title counts as level 1.
         self.heading_level = 1
+        #: The footnotes part, made with the first note.
+        self.footnotes: Footnotes | None = None
+        self.bookmarks = 0
 
     def _new_list(self, ordered: bool, start: int) -> str:
         """A fresh list instance, so every numbered list restarts at its own ``start``."""
@@ -142,6 +152,9 @@ class _BriefWriter:
                 case LineBreak():
                     paragraph.add_run().add_break()
                     link = None
+                case FootnoteRef():
+                    self._footnote(paragraph, item)
+                    link = None
                 case Span():
                     run = self._span(paragraph, item)
                     if item.href is None:
@@ -159,22 +172,61 @@ class _BriefWriter:
         run = add_run(paragraph, xml_safe(span.text))
         run.bold = span.bold or None
         run.italic = span.italic or None
+        if span.strike:
+            run.font.strike = True
+        if span.script == "super":
+            run.font.superscript = True
+        elif span.script == "sub":
+            run.font.subscript = True
         if span.code:
             run.font.name = self.layout.fonts.mono.name
             run.font.size = pt(self.layout.sizes.code)
         return run
 
     def _hyperlink(self, paragraph: WordParagraph, href: str) -> XmlElement:
-        """A new ``w:hyperlink`` to ``href`` at the end of ``paragraph``, related from the
-        paragraph's own part (the body, a header or a footer)."""
+        """A new ``w:hyperlink`` to ``href`` at the end of ``paragraph``: to a heading's
+        bookmark for a link inside the paper, else to an address related from the paragraph's
+        own part (the body, a header, a footer or the footnotes)."""
         from docx.opc.constants import RELATIONSHIP_TYPE
 
-        rel_id = paragraph.part.relate_to(href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
         link = element("w:hyperlink")
-        link.set(qn("r:id"), rel_id)
+        target = internal_target(href)
+        if target is not None:
+            link.set(qn("w:anchor"), bookmark_name(target))
+        else:
+            rel_id = paragraph.part.relate_to(href, RELATIONSHIP_TYPE.HYPERLINK,
+                                              is_external=True)
+            link.set(qn("r:id"), rel_id)
         link.set(qn("w:history"), "1")
         paragraph_element(paragraph).append(link)
         return link
+
+    def _bookmark(self, paragraph: WordParagraph, anchor: str) -> None:
+        """Mark ``paragraph`` (a heading) as the bookmark links to ``#anchor`` go to."""
+        self.bookmarks += 1
+        start = element("w:bookmarkStart", id=str(self.bookmarks), name=bookmark_name(anchor))
+        properties = paragraph_properties(paragraph)
+        properties.addnext(start)
+        paragraph_element(paragraph).append(element("w:bookmarkEnd", id=str(self.bookmarks)))
+
+    def _footnote(self, paragraph: WordParagraph, ref: FootnoteRef) -> None:
+        """A footnote reference in ``paragraph`` and the note it refers to, in Word's own
+        footnotes: Word numbers them in order, as every format does (``labels``)."""
+        if self.footnotes is None:
+            self.footnotes = Footnotes(self.word)
+        reference = self.style_ids["footnote reference"]
+        run = paragraph.add_run()
+        run.element.get_or_add_rPr().style = reference
+        run.element.append(element("w:footnoteReference", id=str(ref.number)))
+        for n, note_paragraph in enumerate(self.doc.footnote(ref).paragraphs):
+            text = self.footnotes.paragraph(ref.number)
+            paragraph_properties(text).style = self.style_ids["footnote text"]
+            if n == 0:  # the note's own number, then its text
+                mark = text.add_run()
+                mark.element.get_or_add_rPr().style = reference
+                mark.element.append(element("w:footnoteRef"))
+                add_run(text, " ")
+            self._runs(text, note_paragraph.inlines)
 
     def add_paragraph(self, text: str = "", style: str | None = None,
                       container: Any = None) -> WordParagraph:
@@ -361,7 +413,8 @@ class _BriefWriter:
         match block:
             case Heading():
                 self.heading_level = outline_level(block.level, self.heading_level)
-                self._paragraph(block.inlines, f"Heading {self.heading_level}")
+                self._bookmark(self._paragraph(block.inlines, f"Heading {self.heading_level}"),
+                               block.anchor)
             case Paragraph():
                 indent_paragraph(self._paragraph(block.inlines), level)
             case ListBlock():
@@ -389,6 +442,20 @@ class _BriefWriter:
                 self._figure(block)
             case KeyPoints():
                 self._key_points(block)
+            case DefinitionList():
+                for item in block.items:
+                    # The term in bold, kept with its definitions, which are indented below it.
+                    term = self._paragraph(tuple(replace(i, bold=True) if isinstance(i, Span)
+                                                 else i for i in item.term))
+                    term.paragraph_format.keep_with_next = True
+                    term.paragraph_format.space_after = pt(self.metrics.item_gap)
+                    indent_paragraph(term, level)
+                    for definition in item.definitions:
+                        self._blocks(definition, level + 1)
+            case PageBreak():
+                from docx.enum.text import WD_BREAK
+
+                self.word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
             case _:
                 assert_never(block)
 
@@ -408,6 +475,7 @@ class _BriefWriter:
     def _key_points(self, section: KeyPoints) -> None:
         heading = self.add_paragraph(section.title, "Heading 2")
         heading.paragraph_format.keep_with_next = True
+        self._bookmark(heading, section.anchor)
         self.heading_level = 2
         num_id = self._new_list(False, 1)
         for point in section.points:
