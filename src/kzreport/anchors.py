@@ -5,6 +5,10 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from dataclasses import replace
+
+from kzreport.model import Block, Blocks, Heading, KeyPoints, plain_text
+from kzreport.source_checks import Problems
 
 #: An identifier written in a heading's attributes (``{#methods}``): Pandoc's own rule is
 #: looser, but these characters survive every format's bookmark names.
@@ -54,3 +58,32 @@ def bookmark_name(anchor: str) -> str:
         digest = hashlib.sha256(anchor.encode()).hexdigest()[:8]
         name = f"{name[:MAX_BOOKMARK - 9]}_{digest}"
     return name if name[:1].isalpha() else f"h{name}"[:MAX_BOOKMARK]
+
+
+def anchored(blocks: Blocks, links: Iterable[tuple[int, str]], problems: Problems) -> Blocks:
+    """``blocks`` with every heading's identifier set (its own, else Pandoc's automatic one,
+    told apart from the others), and every link inside the paper, (line, target), checked
+    against them: an unknown target is an error naming the nearest identifier."""
+    used: set[str] = set()
+    for block in blocks:
+        if isinstance(block, Heading | KeyPoints) and block.anchor:
+            if block.anchor in used:
+                problems.add(block.line, f"heading identifier '#{block.anchor}' is used twice",
+                             "give each heading its own identifier")
+            used.add(block.anchor)
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Heading) and not block.anchor:
+            block = replace(block, anchor=unique(auto_identifier(plain_text(block.inlines)),
+                                                 used))
+        elif isinstance(block, KeyPoints) and not block.anchor:
+            block = replace(block, anchor=unique(auto_identifier(block.title), used))
+        out.append(block)
+    for line, target in links:
+        if target not in used:
+            close = nearest(target, used)
+            problems.add(line, f"link target '#{target}' is not a heading of this paper"
+                         + (f"; the nearest identifier is '#{close}'" if close else ""),
+                         "link to a heading's identifier: its text in lower case, words "
+                         "joined by '-' (or the '{#id}' written after it)")
+    return tuple(out)

@@ -19,8 +19,9 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.subscript import sub_plugin
 from mdit_py_plugins.superscript import superscript_plugin
 
-from kzreport.anchors import EXPLICIT_ID, auto_identifier, nearest, unique
+from kzreport.anchors import EXPLICIT_ID, anchored
 from kzreport.assets import image_problem
+from kzreport.body_notes import Notes
 from kzreport.literal_syntax import TASK_BOX, lookalikes
 from kzreport.model import (
     Block,
@@ -76,16 +77,6 @@ class Body:
     footnotes: tuple[Footnote, ...]
 
 
-@dataclass
-class _Reference:
-    """A footnote reference met in the text: its label (None for an inline note, whose
-    paragraphs are known at once) and line."""
-
-    label: str | None
-    line: int
-    paragraphs: tuple[Paragraph, ...] = ()
-
-
 def read_body(text: str, path: Path, problems: Problems, offset: int) -> Body:
     """The blocks and footnotes of body ``text``, which starts after line ``offset`` of the
     file at ``path``."""
@@ -115,9 +106,7 @@ class _Body:
         self.md.validateLink = lambda url: True  # type: ignore[method-assign]
         self.env: dict[str, Any] = {}
         self.lines: list[str] = []
-        self.references: list[_Reference] = []
-        #: Footnote definitions by label: their line and paragraphs.
-        self.definitions: dict[str, tuple[int, tuple[Paragraph, ...]]] = {}
+        self.notes = Notes(problems)
         self.in_footnote = False
         #: Links inside the paper: (line, target identifier), checked once headings are known.
         self.internal_links: list[tuple[int, str]] = []
@@ -137,7 +126,8 @@ class _Body:
         blocks, _ = self.blocks(tokens, 0, None, top=True)
         # The last line holding text, or the closing '---' when the body is empty.
         last_line = self.offset + (body.rstrip().count("\n") + 1 if body.strip() else 0)
-        return Body(self.anchored(self.key_points(blocks, last_line)), self.footnotes())
+        return Body(anchored(self.key_points(blocks, last_line), self.internal_links,
+                             self.problems), self.notes.resolve())
 
     def blocks(self, tokens: list[Token], i: int, close: str | None,
                top: bool = False) -> tuple[list[Block], int]:
@@ -331,84 +321,24 @@ class _Body:
             self.problems.add(other.line, f"footnote [^{label}] holds "
                               f"{_a_block_named(other)}", "a footnote holds paragraphs only; "
                               "move the rest into the text")
-        if label in self.definitions:
-            self.problems.add(line, f"footnote [^{label}] is defined twice (first on line "
-                              f"{self.definitions[label][0]})",
-                              "give each footnote a label of its own")
-        else:
-            self.definitions[label] = (line, paragraphs)
+        self.notes.define(label, line, paragraphs)
         return None, i
 
     def footnote_reference(self, token: Token, line: int) -> FootnoteRef:
-        """A reference to a footnote, numbered in reading order; an inline note (``^[text]``)
-        brings its text along."""
+        """A reference to a footnote; an inline note (``^[text]``) brings its text along."""
         if self.in_footnote:
             self.problems.add(line, "a footnote reference inside a footnote",
                               "put the reference in the text, or merge the two notes")
         label = token.meta.get("label")
-        reference = _Reference(None if label is None else str(label), line)
-        if label is None:
-            note = self.env["footnotes"]["list"][token.meta["id"]]
-            inline = Token("inline", "", 0, content=note.get("content", ""),
-                           children=note.get("tokens", []))
-            self.in_footnote, outer = True, self.in_footnote
-            reference.paragraphs = (Paragraph(self.inlines(inline, line), line),)
-            self.in_footnote = outer
-        self.references.append(reference)
-        return FootnoteRef(len(self.references))
-
-    def footnotes(self) -> tuple[Footnote, ...]:
-        """Every reference's note, in reading order: a reference without a definition and a
-        definition never referenced are reported."""
-        notes: list[Footnote] = []
-        for number, reference in enumerate(self.references, 1):
-            paragraphs = reference.paragraphs
-            if reference.label is not None:
-                found = self.definitions.get(reference.label)
-                if found is None:
-                    close = nearest(reference.label, self.definitions)
-                    self.problems.add(
-                        reference.line, f"footnote [^{reference.label}] has no definition"
-                        + (f" (a note [^{close}] exists)" if close else ""),
-                        f"add a line '[^{reference.label}]: the note' below the paragraph, "
-                        f"or write \\[^{reference.label}] to print it as text")
-                    continue
-                paragraphs = found[1]
-            notes.append(Footnote(number, reference.label or "", paragraphs, reference.line))
-        referenced = {reference.label for reference in self.references}
-        for label, (line, _) in self.definitions.items():
-            if label not in referenced:
-                self.problems.warn(line, f"footnote [^{label}] is never referenced",
-                                   f"refer to it with [^{label}] in the text, or delete it")
-        return tuple(notes)
-
-    def anchored(self, blocks: Blocks) -> Blocks:
-        """``blocks`` with every heading's identifier (its own, else Pandoc's automatic one)
-        set, and every link inside the paper checked against them."""
-        used: set[str] = set()
-        for block in blocks:
-            if isinstance(block, Heading | KeyPoints) and block.anchor:
-                if block.anchor in used:
-                    self.problems.add(block.line, f"heading identifier '#{block.anchor}' is "
-                                      "used twice", "give each heading its own identifier")
-                used.add(block.anchor)
-        out: list[Block] = []
-        for block in blocks:
-            if isinstance(block, Heading) and not block.anchor:
-                block = replace(block, anchor=unique(auto_identifier(plain_text(block.inlines)),
-                                                     used))
-            elif isinstance(block, KeyPoints) and not block.anchor:
-                block = replace(block, anchor=unique(auto_identifier(block.title), used))
-            out.append(block)
-        for line, target in self.internal_links:
-            if target not in used:
-                close = nearest(target, used)
-                self.problems.add(line, f"link target '#{target}' is not a heading of this "
-                                  "paper" + (f"; the nearest identifier is '#{close}'"
-                                             if close else ""),
-                                  "link to a heading's identifier: its text in lower case, "
-                                  "words joined by '-' (or the '{#id}' written after it)")
-        return tuple(out)
+        if label is not None:
+            return self.notes.refer(str(label), line)
+        note = self.env["footnotes"]["list"][token.meta["id"]]
+        inline = Token("inline", "", 0, content=note.get("content", ""),
+                       children=note.get("tokens", []))
+        self.in_footnote, outer = True, self.in_footnote
+        paragraph = Paragraph(self.inlines(inline, line), line)
+        self.in_footnote = outer
+        return self.notes.refer(None, line, (paragraph,))
 
     def quote(self, tokens: list[Token], i: int) -> tuple[Block | None, int]:
         line = self.line(tokens[i])

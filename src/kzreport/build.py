@@ -148,9 +148,26 @@ def check_sources(sources: Sequence[Path], layout_spec: str | None, cwd: Path,
     outcomes = _outcomes(sources)
     loaded: LayoutCache = {}
     for outcome in outcomes:
-        if not outcome.failed:
-            _validated(outcome, layout_spec, cwd, strict, loaded)
+        valid = None if outcome.failed else _validated(outcome, layout_spec, cwd, strict, loaded)
+        if valid is not None:
+            _preflight(outcome, *valid, strict)
     return outcomes
+
+
+def _preflight(outcome: Outcome, document: Document, layout: Layout, strict: bool) -> None:
+    """Record what rendering would report beyond validation and lint — a key point too long
+    for its slide — so that ``check`` reports everything ``build`` does: each format with a
+    ``preflight`` is asked (the deck lays its slides out and keeps nothing)."""
+    from kzreport.renderers import renderers
+
+    for renderer in renderers().values():
+        preflight = getattr(renderer, "preflight", None)
+        if preflight is None:
+            continue
+        try:
+            outcome.problems.extend(_strictly(preflight(document, layout), strict))
+        except KzreportError as exc:
+            outcome.problems.extend(exc.problems)
 
 
 def _validated(outcome: Outcome, layout_spec: str | None, cwd: Path, strict: bool,

@@ -73,3 +73,6 @@ class Extraction:
     #: Per slide, for decks (None: not a deck).
     slides: tuple[Slide, ...] | None = None
     frames: tuple[TextFrame, ...] = ()
+    #: The footnotes' texts in the order of their references, for formats that keep notes
+    #: apart from the text (None: the notes are in the pages' or the slides' text).
+    notes: tuple[str, ...] | None = None

@@ -36,6 +36,7 @@ from kzreport.source import read_source
 
 LONG = FIXTURES / "pdf-long.md"
 LONG_WORDS = FIXTURES / "pdf-long-words.md"
+CONSTRUCTS = FIXTURES / "pandoc-constructs.md"
 
 
 def render(document: Document, layout: Layout, folder: Path, name: str | None = None) -> Path:
@@ -45,8 +46,9 @@ def render(document: Document, layout: Layout, folder: Path, name: str | None = 
     return path
 
 
-#: The papers most tests read: the seed, the rich and long fixtures, and ``table_document``.
-PAPERS = ["seed", "rich", "long", "table"]
+#: The papers most tests read: the seed, the rich, long and Pandoc constructs fixtures, and
+#: ``table_document``.
+PAPERS = ["seed", "rich", "long", "table", "constructs"]
 #: More lines than one paragraph of a code block holds (``CODE_CHUNK_LINES``).
 CODE = "\n".join(f"codeline{n} = {n}" for n in range(130))
 
@@ -72,6 +74,14 @@ def table_document(folder: Path) -> Document:
                                     body))
 
 
+@functools.cache
+def constructs_document() -> Document:
+    """The fixture using every Pandoc construct: footnotes (in text, a table, a quote, key
+    points), definition lists, links to headings, strikethrough, sub- and superscript and a
+    page break."""
+    return read_source(CONSTRUCTS)
+
+
 _table: list[Document] = []
 
 
@@ -79,6 +89,8 @@ def paper(name: str, request: pytest.FixtureRequest) -> Document:
     """Shared paper ``name``, one of ``PAPERS``."""
     if name == "long":
         return long_document()
+    if name == "constructs":
+        return constructs_document()
     if name == "table":
         if not _table:
             _table.append(table_document(

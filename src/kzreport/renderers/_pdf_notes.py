@@ -81,10 +81,12 @@ class PageNotes:
     each page holds, the room they take there and what continues on the next page."""
 
     def __init__(self, x: float, bottom: float, width: float, max_height: float,
-                 separator: float) -> None:
+                 separator: float, page_height: float) -> None:
         self.x, self.bottom, self.width = x, bottom, width
         #: The most room a page's notes take before a long one continues on the next page.
         self.max_height = max_height
+        #: The room of a page that holds nothing but notes continued from the one before.
+        self.page_height = page_height
         #: The room above a page's first note that holds the short rule.
         self.separator = separator
         #: Each note's paragraphs, by number: the first one opens with the note's number.
@@ -98,12 +100,14 @@ class PageNotes:
         _, height = part.wrapOn(canvas, self.width, self.max_height)
         return float(height + part.getSpaceAfter())
 
-    def plan(self, page: int, parts: list[Any], canvas: Any) -> _Plan:
+    def plan(self, page: int, parts: list[Any], canvas: Any, share: float | None = None,
+             ) -> _Plan:
         """Where ``parts`` would go on ``page``, after the notes already there: as many as fit
-        in the page's share for notes, the one that does not fit split, the rest continued."""
+        in the page's share for notes (``share``, else ``max_height``), the one that does not
+        fit split, the rest continued."""
         used = self.heights.get(page, 0.0)
         rule = 0.0 if used else self.separator
-        room = self.max_height - used - rule
+        room = (self.max_height if share is None else share) - used - rule
         plan = _Plan()
         filled = 0.0
         for index, part in enumerate(parts):
@@ -130,12 +134,13 @@ class PageNotes:
         self.heights[page] = self.heights.get(page, 0.0) + plan.height
         self.carry.extend(plan.carry)
 
-    def begin_page(self, page: int, canvas: Any) -> float:
-        """The room notes continued from the previous page take on ``page``, now theirs."""
+    def begin_page(self, page: int, canvas: Any, only_notes: bool = False) -> float:
+        """The room notes continued from the previous page take on ``page``, now theirs (all
+        of it when the page holds ``only_notes``, after the last of the text)."""
         if not self.carry or page in self.heights:
             return self.heights.get(page, 0.0)
         carried, self.carry = self.carry, []
-        plan = self.plan(page, carried, canvas)
+        plan = self.plan(page, carried, canvas, self.page_height if only_notes else None)
         self.commit(page, plan)
         return plan.height
 

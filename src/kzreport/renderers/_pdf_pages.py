@@ -228,7 +228,7 @@ class ReportCanvas(TaggingCanvas):
     def save(self) -> None:
         self.show_pending_page()
         while self._notes.pending():  # a long last note continues on pages of its own
-            self._notes.begin_page(self.pages_shown + 1, self)
+            self._notes.begin_page(self.pages_shown + 1, self, only_notes=True)
             self.showPage()
         for page in range(1, self.pages_shown + 1):
             self.beginForm(page_number_form(page))
@@ -262,7 +262,8 @@ def write_pdf(document: Document, layout: Layout, path: Path) -> list[Problem]:
     story = builder.story()
     x, bottom, width, _ = furniture.later_frame
     notes = PageNotes(x, bottom, width, NOTES_MAX_SHARE * furniture.frame_height,
-                      2 * styles.metrics.item_gap + styles.metrics.hairline)
+                      2 * styles.metrics.item_gap + styles.metrics.hairline,
+                      furniture.frame_height)
     notes.flowables = builder.notes
     # Every character is checked before anything is drawn: a missing glyph is an error, never
     # an empty box in the output.
