@@ -422,8 +422,8 @@ def test_heading_attributes_that_do_nothing_are_warnings(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize(("text", "found"), [
-    ("[TOC]", "[TOC]"), ("Energy $E=mc^2$ here.", "$E=mc^2$"), ("A ==highlight==.", "==highlight=="),
-    ("Text {.class} here.", "{.class}"),
+    ("[TOC]", "[TOC]"), ("Energy $E=mc^2$ here.", "$E=mc^2$"),
+    ("A ==highlight==.", "==highlight=="), ("Text {.class} here.", "{.class}"),
 ])
 def test_text_that_looks_like_unsupported_syntax_is_a_warning(tmp_path: Path, text: str,
                                                               found: str) -> None:

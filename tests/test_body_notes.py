@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kzreport.model import FootnoteRef, Paragraph, Span, plain_text
-from source_helpers import KEY_POINTS, paper, problems_of, the_problem, write
-from source_helpers import FRONT as FRONT_MATTER
+from source_helpers import FRONT, KEY_POINTS, paper, problems_of, the_problem, write
 
 
 def test_references_are_numbered_in_reading_order_with_their_paragraphs(
@@ -36,7 +35,7 @@ def test_every_reference_is_a_note_of_its_own_and_inline_notes_work(tmp_path: Pa
 
 def test_a_reference_without_definition_is_an_error_naming_a_close_label(
         tmp_path: Path) -> None:
-    path = write(tmp_path, FRONT_MATTER + "Text.[^sorce]\n\n[^source]: A note.[^1]\n"
+    path = write(tmp_path, FRONT + "Text.[^sorce]\n\n[^source]: A note.[^1]\n"
                  + KEY_POINTS)
     problems = problems_of(path)
     messages = [(p.line, p.message) for p in problems]
@@ -46,14 +45,14 @@ def test_a_reference_without_definition_is_an_error_naming_a_close_label(
 
 
 def test_a_label_defined_twice_is_an_error(tmp_path: Path) -> None:
-    problem = the_problem(write(tmp_path, FRONT_MATTER + "Text.[^a]\n\n[^a]: One.\n\n"
+    problem = the_problem(write(tmp_path, FRONT + "Text.[^a]\n\n[^a]: One.\n\n"
                                 "[^a]: Two.\n" + KEY_POINTS))
     assert problem.line == 11
     assert problem.message == "footnote [^a] is defined twice (first on line 9)"
 
 
 def test_a_note_holds_paragraphs_only(tmp_path: Path) -> None:
-    problem = the_problem(write(tmp_path, FRONT_MATTER + "Text.[^a]\n\n[^a]: One.\n\n"
+    problem = the_problem(write(tmp_path, FRONT + "Text.[^a]\n\n[^a]: One.\n\n"
                                 "    - a list\n" + KEY_POINTS))
     assert problem.line == 11 and problem.message == "footnote [^a] holds a list"
 
