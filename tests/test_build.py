@@ -481,3 +481,30 @@ def test_workers_start_early_only_when_some_output_will_surely_be_built(
     assert preloaded == [("docx",)] * 3
     assert not any(o.failed for o in outcomes)
     assert (project / "build" / "rich.docx").exists()
+
+
+# ---------------------------------------------------------------- check reports what build does
+
+
+def test_check_reports_every_warning_build_gives(tmp_path: Path) -> None:
+    from kzreport.build import check_sources
+
+    source = FIXTURES / "pptx-overflow.md"
+    [built] = build([source], Options(out_dir=tmp_path, formats=("docx", "pdf", "pptx"),
+                                      cwd=FIXTURES))
+    [checked] = check_sources([source], None, FIXTURES)
+    assert [str(p) for p in built.problems]
+    assert [str(p) for p in checked.problems] == [str(p) for p in built.problems]
+    [strict] = check_sources([source], None, FIXTURES, strict=True)
+    assert strict.failed and {p.severity for p in strict.problems} == {"error"}
+
+
+def test_check_reports_the_parsers_warnings(tmp_path: Path) -> None:
+    from kzreport.build import check_sources
+
+    source = tmp_path / "paper.md"
+    source.write_text("---\ntitle: T\nauthors: [A]\ndate: 2024-01-01\nlanguage: en\n---\n\n"
+                      "[TOC]\n\n## Key Points\n\n- One.\n", encoding="utf-8")
+    [checked] = check_sources([source], None, tmp_path)
+    assert [(p.line, p.severity) for p in checked.problems] == [(8, "warning")]
+    assert check_sources([source], None, tmp_path, strict=True)[0].failed

@@ -96,3 +96,18 @@ def test_a_long_note_continues_on_the_next_page(layout: Layout, tmp_path: Path) 
     assert len(texts) == 2 and "END." in texts[1]
     noted = [word for page in texts for word in page if word.startswith("noteword")]
     assert noted == [f"noteword{n}" for n in range(900)]
+
+
+def test_a_split_paragraphs_notes_go_with_the_piece_that_refers_to_them(
+        layout: Layout, tmp_path: Path) -> None:
+    words = " ".join(f"bodyword{n}" for n in range(700))
+    body = (f"Early.[^early] {words} late.[^late]\n\n[^early]: EARLYNOTE.\n\n"
+            "[^late]: LATENOTE.\n\n## Key Points\n\n- One.")
+    document = read_source(write_source(tmp_path, "title: Notes\nauthors: [X]\n"
+                                        "date: 2024-01-01", body))
+    reader = pypdf.PdfReader(render(document, layout, tmp_path))
+    texts = [page.extract_text() for page in reader.pages]
+    late = next(n for n, text in enumerate(texts) if "late." in text)
+    assert late > 0, "the paragraph should run over a page"
+    assert "EARLYNOTE" in texts[0] and "LATENOTE" in texts[late]
+    assert "LATENOTE" not in texts[0]

@@ -20,9 +20,13 @@ def is_linkable(url: str | None) -> bool:
     return bool(url) and urlsplit(url or "").scheme.lower() in LINK_SCHEMES
 
 
+#: How the named destination at a footnote's text starts; its number follows.
+NOTE_DESTINATION = "kzreport-note-"
+
+
 def note_destination(number: int) -> str:
     """The named destination at footnote ``number``'s text, which its reference links to."""
-    return f"kzreport-note-{number}"
+    return f"{NOTE_DESTINATION}{number}"
 
 
 def reference_destination(number: int) -> str:

@@ -10,11 +10,11 @@ from typing import Any
 
 from reportlab.platypus import Frame
 
-from kzreport.renderers._pdf_markup import note_destination
+from kzreport.renderers._pdf_markup import NOTE_DESTINATION
 from kzreport.renderers._reportlab_internals import frame_bottom, set_frame_bottom
 
 #: A footnote reference's link target in paragraph markup, and the note's number in it.
-_NOTE_LINK = re.compile("#" + re.escape(note_destination(0)).replace("0", r"(\d+)") + "$")
+_NOTE_LINK = re.compile("#" + re.escape(NOTE_DESTINATION) + r"(\d+)$")
 
 
 def notes_of(flowable: Any) -> tuple[int, ...]:
@@ -43,11 +43,14 @@ def _referenced(flowable: Any) -> set[int] | None:
     if frags is None:
         return None
     found = set()
-    for frag in frags:
-        for _, url in getattr(frag, "link", None) or []:
-            match = _NOTE_LINK.match(str(url))
-            if match:
-                found.add(int(match.group(1)))
+    for item in frags:
+        # A split piece holds words, [width, (fragment, text), …], instead of fragments.
+        pieces = [pair[0] for pair in item[1:]] if isinstance(item, list) else [item]
+        for frag in pieces:
+            for _, url in getattr(frag, "link", None) or []:
+                match = _NOTE_LINK.match(str(url))
+                if match:
+                    found.add(int(match.group(1)))
     return found
 
 
