@@ -13,11 +13,13 @@ from PIL import Image
 from conftest import SEED
 from kzreport.model import (
     CodeBlock,
+    DefinitionList,
     Figure,
     Heading,
     KeyPoints,
     LineBreak,
     ListBlock,
+    PageBreak,
     Paragraph,
     Quote,
     Rule,
@@ -363,3 +365,90 @@ def test_image_path_with_a_nul_byte_or_too_long(tmp_path: Path) -> None:
     assert "\0" not in str(first) and "\\u0000" in str(first)
     assert second.line == 10 and "is not a valid file name" in str(second)
     assert len(str(second)) < 400
+
+
+# ====================================================================== Pandoc's extensions
+
+
+def test_strikethrough_subscript_and_superscript(tmp_path: Path) -> None:
+    document = paper(tmp_path, "~~Old~~ H~2~O and km^3^, not a~b c~d.\n" + KEY_POINTS)
+    first = document.blocks[0]
+    assert isinstance(first, Paragraph)
+    assert first.inlines == (Span("Old", strike=True), Span(" H"), Span("2", script="sub"),
+                             Span("O and km"), Span("3", script="super"),
+                             Span(", not a~b c~d."))
+
+
+def test_definition_lists(tmp_path: Path) -> None:
+    document = paper(tmp_path, "IWRM\n:   Integrated *water* management.\n\n"
+                     "ICWC\n:   A commission.\n\n    It meets quarterly.\n" + KEY_POINTS)
+    [glossary] = [b for b in document.blocks if isinstance(b, DefinitionList)]
+    assert [plain_text(item.term) for item in glossary.items] == ["IWRM", "ICWC"]
+    assert [[plain_text(p.inlines) for p in d if isinstance(p, Paragraph)]
+            for item in glossary.items for d in item.definitions] == [
+        ["Integrated water management."], ["A commission.", "It meets quarterly."]]
+    assert (glossary.line, glossary.items[1].line) == (7, 10)
+
+
+@pytest.mark.parametrize("command", ["\\newpage", "\\pagebreak", "{{< pagebreak >}}"])
+def test_a_page_break_alone_on_its_line(tmp_path: Path, command: str) -> None:
+    document = paper(tmp_path, f"Before.\n\n{command}\n\nAfter.\n" + KEY_POINTS)
+    assert isinstance(document.blocks[1], PageBreak) and document.blocks[1].line == 9
+
+
+def test_headings_get_pandoc_identifiers_and_links_inside_the_paper(tmp_path: Path) -> None:
+    document = paper(tmp_path, "See [the method](#method) and [data](#data-sources).\n\n"
+                     "## Data Sources\n\n## How we worked {#method .unnumbered}\n"
+                     + KEY_POINTS)
+    headings = [b for b in walk(document.blocks) if isinstance(b, Heading)]
+    assert [(plain_text(h.inlines), h.anchor) for h in headings] == [
+        ("Data Sources", "data-sources"), ("How we worked", "method")]
+    assert document.key_points.anchor == "key-points"
+    assert document.warnings == ()
+
+
+def test_a_link_to_no_heading_is_an_error_naming_the_nearest(tmp_path: Path) -> None:
+    problem = the_problem(write(tmp_path, FRONT + "See [it](#metods).\n\n## Methods\n"
+                                + KEY_POINTS))
+    assert problem.line == 7
+    assert problem.message == ("link target '#metods' is not a heading of this paper; the "
+                               "nearest identifier is '#methods'")
+
+
+def test_heading_attributes_that_do_nothing_are_warnings(tmp_path: Path) -> None:
+    document = paper(tmp_path, "## Scope {#scope .wide lang=kk}\n" + KEY_POINTS)
+    assert [w.message for w in document.warnings] == [
+        "heading attribute '.wide' has no effect", "heading attribute 'lang=kk' has no effect"]
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("[TOC]", "[TOC]"), ("Energy $E=mc^2$ here.", "$E=mc^2$"),
+    ("A ==highlight==.", "==highlight=="), ("Text {.class} here.", "{.class}"),
+])
+def test_text_that_looks_like_unsupported_syntax_is_a_warning(tmp_path: Path, text: str,
+                                                              found: str) -> None:
+    document = paper(tmp_path, text + "\n" + KEY_POINTS)
+    [warning] = document.warnings
+    assert warning.line == 7 and warning.message.startswith(f"'{found}' looks like")
+    assert warning.severity == "warning" and "\\" in warning.hint
+
+
+@pytest.mark.parametrize("text", ["\\[TOC]", "It costs \\$5 and \\$10.", "A \\==b==.",
+                                  "`$x$` in code", "Text \\{.class} here."])
+def test_escaped_lookalikes_are_not_reported(tmp_path: Path, text: str) -> None:
+    assert paper(tmp_path, text + "\n" + KEY_POINTS).warnings == ()
+
+
+def test_task_boxes_are_warnings(tmp_path: Path) -> None:
+    document = paper(tmp_path, "- [ ] To do\n- [x] Done\n- \\[ ] escaped\n" + KEY_POINTS)
+    assert [(w.line, w.message) for w in document.warnings] == [
+        (7, "task box '[ ]' would print as text"), (8, "task box '[x]' would print as text")]
+
+
+def test_cells_beyond_the_header_are_a_warning_naming_them(tmp_path: Path) -> None:
+    document = paper(tmp_path, "| a | b |\n|---|---|\n| 1 | 2 | extra \\| cell | more |\n"
+                     "| 3 | 4 |\n" + KEY_POINTS)
+    [warning] = document.warnings
+    assert warning.line == 9
+    assert warning.message == ("table row has 4 cells but the header 2: 'extra | cell | more' "
+                               "is dropped")

@@ -515,3 +515,30 @@ def test_a_marking_without_a_colour_says_how_the_layout_adds_one(tmp_path: Path,
     own = load_layout(str(house), tmp_path)
     (problem,) = document_problems(read_source(tmp_path / "paper.md"), own)
     assert problem.hint.endswith(f"colours to {house / 'layout.toml'}")
+
+
+# ---------------------------------------------------------------- check reports what build does
+
+
+def test_check_reports_every_warning_build_gives(tmp_path: Path) -> None:
+    from kzreport.build import check_sources
+
+    source = FIXTURES / "pptx-overflow.md"
+    [built] = build([source], Options(out_dir=tmp_path, formats=("docx", "pdf", "pptx"),
+                                      cwd=FIXTURES))
+    [checked] = check_sources([source], None, FIXTURES)
+    assert [str(p) for p in built.problems]
+    assert [str(p) for p in checked.problems] == [str(p) for p in built.problems]
+    [strict] = check_sources([source], None, FIXTURES, strict=True)
+    assert strict.failed and {p.severity for p in strict.problems} == {"error"}
+
+
+def test_check_reports_the_parsers_warnings(tmp_path: Path) -> None:
+    from kzreport.build import check_sources
+
+    source = tmp_path / "paper.md"
+    source.write_text("---\ntitle: T\nauthors: [A]\ndate: 2024-01-01\nlanguage: en\n---\n\n"
+                      "[TOC]\n\n## Key Points\n\n- One.\n", encoding="utf-8")
+    [checked] = check_sources([source], None, tmp_path)
+    assert [(p.line, p.severity) for p in checked.problems] == [(8, "warning")]
+    assert check_sources([source], None, tmp_path, strict=True)[0].failed

@@ -12,7 +12,7 @@ from faithful import brief, deck
 from kzreport.comparison import compare, find_in_order, overflow
 from kzreport.expectations import Chunk, Expected, expect
 from kzreport.extraction import Extraction, Page, PagePart, TextFrame, TextPara, TextRun
-from kzreport.labels import fill_label
+from kzreport.labels import fill_label, page_label
 from kzreport.layout import Layout
 from kzreport.model import Document
 
@@ -164,3 +164,52 @@ def test_frames_are_checked_for_every_output(expected: Expected, layout: Layout)
     got = dataclasses.replace(deck(expected), frames=(frame(18, 22, 60), frame(18, 22, 200)))
     messages = compare(expected, got)
     assert len(messages) == 1 and "overflows its box" in messages[0]
+
+
+# ---------------------------------------------------------------- footnotes
+
+
+@pytest.fixture
+def noted(layout: Layout) -> Expected:
+    from conftest import FIXTURES
+    from kzreport.source import read_source
+
+    return expect(read_source(FIXTURES / "pandoc-constructs.md"), layout)
+
+
+def paged(expected: Expected, notes: list[str]) -> Extraction:
+    """A one-page PDF of ``expected``'s text with ``notes`` at the foot of its body."""
+    meta = expected.document.meta
+    body = "\n".join([brief(expected).flow or "", *notes])
+    footer = f"{meta.disclaimer or ''}\n{page_label(expected.layout, 1, 1)}"
+    page = Page(f"{body}\n{footer}", body, footer=footer)
+    return Extraction(page.text, meta.title, "; ".join(a.name for a in meta.authors),
+                      expected.links, pages=(page,))
+
+
+def test_the_pdfs_notes_are_found_numbered_and_in_order(noted: Expected) -> None:
+    notes = [f"{note.number} {note.text}" for note in noted.notes]
+    assert compare(noted, paged(noted, notes)) == []
+    swapped = [notes[1], notes[0], *notes[2:]]
+    assert compare(noted, paged(noted, swapped)) == [
+        'footnote 2 (line 18) of the source is missing or out of order: "2Micklin, P., "The '
+        'Aral S…"']
+    assert compare(noted, paged(noted, notes[:-1])) == [
+        'footnote 7 (line 62) of the source is missing or out of order: "7Based on station '
+        'data fo…"']
+
+
+def test_word_notes_are_compared_by_reference(noted: Expected) -> None:
+    got = paged(noted, [])
+    word = dataclasses.replace(got, flow=brief(noted).flow, pages=(),
+                               notes=tuple(note.text for note in noted.notes))
+    assert compare(noted, word) == []
+    fewer = tuple(note.text for note in noted.notes[:-1])
+    assert compare(noted, dataclasses.replace(word, notes=fewer))[0] == (
+        "the output has 6 footnote reference(s), the source 7")
+
+
+def test_text_is_expected_in_pieces_between_footnote_references(noted: Expected) -> None:
+    pieces = [chunk.text for chunk in noted.chunks if chunk.label == "paragraph 1"]
+    assert pieces[:2] == ["Water withdrawals in the Aral basin peaked in the 1980s,",
+                          " and the sea lost most of its volume."]

@@ -120,6 +120,8 @@ def test_settings_override_and_inherit(tmp_path: Path) -> None:
     ('inherit = "default"\n[logo]\nfile = "nope.png"\nwidth = "2cm"\n', 3, "file not found"),
     ('inherit = "default"\nmonth_names = "Jan"\n', 2, "'month_names' must be a list"),
     ('[colors\n', 1, "invalid TOML"),
+    ('inherit = "default"\n[slides]\nfootnote_line = "yes"\n', 3,
+     "'slides.footnote_line' must be a bool"),
 ])
 def test_validation_errors_are_located(tmp_path: Path, text: str, line: int,
                                        message: str) -> None:
@@ -206,3 +208,10 @@ def test_layouts_command_lists_and_shows(tmp_path: Path, monkeypatch: pytest.Mon
     assert "date_format = {dd} {MON} {yy}" in shown.output
     unknown = runner.invoke(cli, ["layouts", "show", "nope"])
     assert unknown.exit_code == 1 and "unknown layout 'nope'" in unknown.output
+
+
+def test_the_slides_line_of_footnotes_is_on_unless_turned_off(tmp_path: Path) -> None:
+    assert load_layout("default", tmp_path).slides.footnote_line is True
+    write_layout(tmp_path / "layouts" / "quiet", 'inherit = "default"\n[slides]\n'
+                 "footnote_line = false\n")
+    assert load_layout("quiet", tmp_path).slides.footnote_line is False

@@ -87,3 +87,9 @@ def test_check_warns_and_strict_fails(tmp_path: Path) -> None:
     build = runner.invoke(cli, ["build", "--strict", "-f", "docx", "-o", str(tmp_path / "out"),
                                 str(source)])
     assert build.exit_code == 1 and not (tmp_path / "out" / "paper.docx").exists()
+
+
+def test_links_in_footnotes_are_checked_too(tmp_path: Path) -> None:
+    found = warnings_for("A claim.[^a]\n\n[^a]: See [here](https://example.org/).\n", tmp_path)
+    assert len(found) == 1
+    assert found[0].startswith(f"{tmp_path / 'paper.md'}:9: warning: link text 'here'")

@@ -346,3 +346,63 @@ def test_verify_uses_the_layout_the_outputs_were_built_with(project: Path) -> No
     assert ("source/rich.md: warning: the outputs in custom were built with -l briefing; "
             "verifying them with -l default — drop -l to verify them with the layout they "
             "were built with") in result.stderr.splitlines()
+
+
+# ---------------------------------------------------------------- footnotes
+
+
+@pytest.fixture(scope="module")
+def noted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project with the constructs fixture (footnotes everywhere), built in every format."""
+    project = tmp_path_factory.mktemp("noted")
+    (project / "source").mkdir()
+    shutil.copy(FIXTURES / "pandoc-constructs.md", project / "source")
+    [outcome] = build([project / "source" / "pandoc-constructs.md"],
+                      Options(out_dir=project / "build", formats=FORMATS, cwd=project))
+    assert not outcome.failed, [str(p) for p in outcome.problems]
+    return project
+
+
+@pytest.fixture
+def noted_project(noted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return copied_project(noted, tmp_path, monkeypatch)
+
+
+NOTED = "source/pandoc-constructs.md"
+
+
+def test_the_footnotes_of_fresh_builds_verify(noted_project: Path) -> None:
+    result = verify(NOTED)
+    assert result.exit_code == 0, result.output
+
+
+def test_a_changed_word_note_is_found(noted_project: Path) -> None:
+    brief = Path("build/pandoc-constructs.docx")
+    rewrite(brief, "word/footnotes.xml", lambda xml: xml.replace("Micklin", "Mickey"))
+    result = verify(NOTED, "-f", "docx")
+    assert result.exit_code == 1
+    assert error_lines(result) == [
+        f'{brief}: error: the note of footnote reference 2 (line 18) reads "Mickey, P., "The Aral '
+        f'Sea…", not "Micklin, P., "The Aral Se…" — rebuild with kzreport build {NOTED}']
+
+
+def test_word_notes_attached_to_the_wrong_reference_are_found(noted_project: Path) -> None:
+    brief = Path("build/pandoc-constructs.docx")
+    rewrite(brief, "word/document.xml", lambda xml: xml.replace(
+        'w:id="1"/>', 'w:id="X"/>').replace('w:id="2"/>', 'w:id="1"/>').replace(
+        'w:id="X"/>', 'w:id="2"/>'))
+    lines = error_lines(verify(NOTED, "-f", "docx"))
+    assert [line.split(": error: ")[1].split(" reads")[0] for line in lines] == [
+        "the note of footnote reference 1 (line 17)", "the note of footnote reference 2 (line 18)"]
+
+
+def test_a_note_missing_from_the_slide_notes_is_found(noted_project: Path) -> None:
+    deck = Path("build/pandoc-constructs.pptx")
+    with zipfile.ZipFile(deck) as package:
+        (notes,) = [n for n in package.namelist() if n.startswith("ppt/notesSlides/notesSlide")
+                    and "station data" in package.read(n).decode("utf-8")]
+    rewrite(deck, notes, lambda xml: xml.replace("station data", "other data"))
+    assert error_lines(verify(NOTED, "-f", "pptx")) == [
+        f"{deck}: error: footnote 7 (line 62) of the source, referred to by key point 2, is not "
+        'in the notes of slide 4 or out of order: "7Based on station data fo…" — rebuild with '
+        f"kzreport build {NOTED}"]

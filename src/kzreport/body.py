@@ -5,20 +5,33 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from itertools import takewhile
 from pathlib import Path
 from typing import Any, assert_never
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block.table import escapedSplit
 from markdown_it.token import Token
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.subscript import sub_plugin
+from mdit_py_plugins.superscript import superscript_plugin
 
+from kzreport.anchors import EXPLICIT_ID, anchored
 from kzreport.assets import image_problem
+from kzreport.body_notes import Notes
+from kzreport.literal_syntax import TASK_BOX, lookalikes
 from kzreport.model import (
     Block,
     Blocks,
     CodeBlock,
+    Definition,
+    DefinitionList,
     Figure,
+    Footnote,
+    FootnoteRef,
     Heading,
     Inline,
     Inlines,
@@ -27,11 +40,14 @@ from kzreport.model import (
     LineBreak,
     ListBlock,
     ListItem,
+    PageBreak,
     Paragraph,
     Quote,
     Rule,
+    Script,
     Span,
     Table,
+    internal_target,
     plain_text,
 )
 from kzreport.source_checks import Problems, check_length, url_problem
@@ -44,10 +60,26 @@ _PARSER_NESTING = 100
 #: and its item), a quote one.
 MAX_NESTING_LEVEL = 24
 _CONTAINERS = {"bullet_list_open", "ordered_list_open", "list_item_open", "blockquote_open"}
+#: A paragraph holding only one of these is a page break: LaTeX's commands, which Pandoc
+#: passes on and its users write, and Quarto's shortcode.
+PAGE_BREAKS = ("\\newpage", "\\pagebreak", "{{< pagebreak >}}")
+#: A heading's attributes at the end of its line, Pandoc's ``## Methods {#methods}``.
+_HEADING_ATTRIBUTES = re.compile(r"\s*\{([^{}]*)\}\s*$")
+#: Heading classes that need no warning: kzreport never numbers headings anyway.
+_QUIET_CLASSES = {"-", ".unnumbered", ".unlisted"}
 
 
-def read_body(text: str, path: Path, problems: Problems, offset: int) -> Blocks:
-    """The blocks of body ``text``, which starts after line ``offset`` of the file at ``path``."""
+@dataclass(frozen=True)
+class Body:
+    """A parsed body: its blocks and its footnotes, in the order of their references."""
+
+    blocks: Blocks
+    footnotes: tuple[Footnote, ...]
+
+
+def read_body(text: str, path: Path, problems: Problems, offset: int) -> Body:
+    """The blocks and footnotes of body ``text``, which starts after line ``offset`` of the
+    file at ``path``."""
     return _Body(path, problems, offset).parse(text)
 
 
@@ -61,16 +93,30 @@ class _Body:
         self.folder = path.resolve().parent
         #: A Key Points heading was found inside a list or quote (and reported there).
         self.nested_key_points = False
-        self.md = MarkdownIt("commonmark", {"html": True, "maxNesting": _PARSER_NESTING}
-                             ).enable("table")
+        self.md = (MarkdownIt("commonmark", {"html": True, "maxNesting": _PARSER_NESTING})
+                   .enable(["table", "strikethrough"])
+                   # Every [^label] is a reference, so one without a definition is an error,
+                   # never text printed as is; definitions stay where they are written.
+                   .use(footnote_plugin, move_to_end=False, always_match_refs=True)
+                   .use(deflist_plugin).use(sub_plugin).use(superscript_plugin))
+        # Escaped characters stay tokens of their own, so text that looks like unsupported
+        # syntax can be told from the same text escaped on purpose.
+        self.md.disable("text_join")
         # Let every link through the tokenizer so a forbidden scheme is an error, not text.
         self.md.validateLink = lambda url: True  # type: ignore[method-assign]
+        self.env: dict[str, Any] = {}
+        self.lines: list[str] = []
+        self.notes = Notes(problems)
+        self.in_footnote = False
+        #: Links inside the paper: (line, target identifier), checked once headings are known.
+        self.internal_links: list[tuple[int, str]] = []
 
     def line(self, token: Token) -> int:
         return self.offset + (token.map[0] if token.map else 0) + 1
 
-    def parse(self, body: str) -> Blocks:
-        tokens = self.md.parse(body)
+    def parse(self, body: str) -> Body:
+        self.lines = body.split("\n")
+        tokens = self.md.parse(body, self.env)
         deep = next((t for t in tokens if t.type in _CONTAINERS and t.level >= MAX_NESTING_LEVEL),
                     None)
         if deep is not None:
@@ -80,7 +126,8 @@ class _Body:
         blocks, _ = self.blocks(tokens, 0, None, top=True)
         # The last line holding text, or the closing '---' when the body is empty.
         last_line = self.offset + (body.rstrip().count("\n") + 1 if body.strip() else 0)
-        return self.key_points(blocks, last_line)
+        return Body(anchored(self.key_points(blocks, last_line), self.internal_links,
+                             self.problems), self.notes.resolve())
 
     def blocks(self, tokens: list[Token], i: int, close: str | None,
                top: bool = False) -> tuple[list[Block], int]:
@@ -96,6 +143,8 @@ class _Body:
                 "ordered_list_open": self.list_block,
                 "blockquote_open": self.quote,
                 "table_open": self.table,
+                "dl_open": self.definition_list,
+                "footnote_reference_open": self.footnote_definition,
             }.get(token.type)
             if token.type == "heading_open" and not top:
                 self.problems.add(self.line(token), "heading inside a list or quote",
@@ -126,6 +175,7 @@ class _Body:
     def heading(self, tokens: list[Token], i: int) -> tuple[Block | None, int]:
         token = tokens[i]
         level = int(token.tag[1])
+        anchor = self.heading_attributes(tokens[i + 1], self.line(token))
         inlines = self.inlines(tokens[i + 1], self.line(token))
         if level == 1:
             self.problems.add(self.line(token), "level-1 heading in the body",
@@ -135,7 +185,29 @@ class _Body:
                               "use '##' for sections and '###' for subsections")
         elif not plain_text(inlines).strip():
             self.problems.add(self.line(token), "empty heading", "give the heading some text")
-        return Heading(level, inlines, self.line(token)), i + 3
+        return Heading(level, inlines, self.line(token), anchor), i + 3
+
+    def heading_attributes(self, inline: Token, line: int) -> str:
+        """The identifier given in the attributes ending a heading (``{#methods}``), which are
+        taken off its text; "" when it has none. Classes and key-value pairs do nothing in
+        kzreport's outputs, so they are reported."""
+        last = inline.children[-1] if inline.children else None
+        match = _HEADING_ATTRIBUTES.search(last.content) if last and last.type == "text" else None
+        if last is None or match is None:
+            return ""
+        last.content = last.content[:match.start()]
+        anchor = ""
+        for word in match.group(1).split():
+            if word.startswith("#") and EXPLICIT_ID.fullmatch(word[1:]) and not anchor:
+                anchor = word[1:]
+            elif word.startswith("#"):
+                self.problems.add(line, f"heading identifier '{word}' is not usable",
+                                  "give one identifier that starts with a letter and holds "
+                                  "letters, digits, '-', '_', '.' or ':'")
+            elif word not in _QUIET_CLASSES:
+                self.problems.warn(line, f"heading attribute '{word}' has no effect",
+                                   "keep only '{#identifier}' at the end of the heading")
+        return anchor
 
     def paragraph(self, tokens: list[Token], i: int) -> tuple[Block | None, int]:
         line = self.line(tokens[i])
@@ -144,6 +216,8 @@ class _Body:
                     if not (c.type == "text" and not c.content.strip())]
         if len(children) == 1 and children[0].type == "image":
             return self.figure(children[0], line), i + 3
+        if inline.content.strip() in PAGE_BREAKS:
+            return PageBreak(line), i + 3
         return Paragraph(self.inlines(inline, line), line), i + 3
 
     def figure(self, image: Token, line: int) -> Figure | None:
@@ -201,10 +275,70 @@ class _Body:
         i += 1
         while tokens[i].type != close:
             item_line = self.line(tokens[i])
+            self.task_box(tokens, i + 1, item_line)
             blocks, i = self.blocks(tokens, i + 1, "list_item_close")
             items.append(ListItem(tuple(blocks), item_line))
         start = int(token.attrs.get("start", 1)) if ordered else 1
         return ListBlock(ordered, tuple(items), self.line(token), start), i + 1
+
+    def task_box(self, tokens: list[Token], i: int, line: int) -> None:
+        """Warn when a list item opens with a task box, which would print as brackets."""
+        if tokens[i].type != "paragraph_open" or i + 1 >= len(tokens):
+            return
+        children = tokens[i + 1].children
+        first = children[0] if children else None
+        if first is not None and first.type == "text" and TASK_BOX.match(first.content):
+            box = first.content[:3]
+            self.problems.warn(line, f"task box '{box}' would print as text",
+                               "write ☐ or ☒ for a box, or \\[ \\] to print the brackets")
+
+    def definition_list(self, tokens: list[Token], i: int) -> tuple[Block | None, int]:
+        """Terms (``dt``) each followed by definitions (``dd``): Pandoc's definition lists."""
+        line = self.line(tokens[i])
+        items: list[Definition] = []
+        i += 1
+        while tokens[i].type == "dt_open":
+            term_line = self.line(tokens[i])
+            term = self.inlines(tokens[i + 1], term_line)
+            i += 3  # dt_open, inline, dt_close
+            definitions: list[Blocks] = []
+            while tokens[i].type == "dd_open":
+                blocks, i = self.blocks(tokens, i + 1, "dd_close")
+                definitions.append(tuple(blocks))
+            items.append(Definition(term, tuple(definitions), term_line))
+        return DefinitionList(tuple(items), line), i + 1
+
+    def footnote_definition(self, tokens: list[Token], i: int) -> tuple[Block | None, int]:
+        """A footnote's definition (``[^label]: text``): kept for its references, not a block."""
+        line = self.line(tokens[i])
+        label = str(tokens[i].meta["label"])
+        self.in_footnote = True
+        blocks, i = self.blocks(tokens, i + 1, "footnote_reference_close")
+        self.in_footnote = False
+        paragraphs = tuple(b for b in blocks if isinstance(b, Paragraph))
+        if len(paragraphs) < len(blocks):
+            other = next(b for b in blocks if not isinstance(b, Paragraph))
+            self.problems.add(other.line, f"footnote [^{label}] holds "
+                              f"{_a_block_named(other)}", "a footnote holds paragraphs only; "
+                              "move the rest into the text")
+        self.notes.define(label, line, paragraphs)
+        return None, i
+
+    def footnote_reference(self, token: Token, line: int) -> FootnoteRef:
+        """A reference to a footnote; an inline note (``^[text]``) brings its text along."""
+        if self.in_footnote:
+            self.problems.add(line, "a footnote reference inside a footnote",
+                              "put the reference in the text, or merge the two notes")
+        label = token.meta.get("label")
+        if label is not None:
+            return self.notes.refer(str(label), line)
+        note = self.env["footnotes"]["list"][token.meta["id"]]
+        inline = Token("inline", "", 0, content=note.get("content", ""),
+                       children=note.get("tokens", []))
+        self.in_footnote, outer = True, self.in_footnote
+        paragraph = Paragraph(self.inlines(inline, line), line)
+        self.in_footnote = outer
+        return self.notes.refer(None, line, (paragraph,))
 
     def quote(self, tokens: list[Token], i: int) -> tuple[Block | None, int]:
         line = self.line(tokens[i])
@@ -225,6 +359,7 @@ class _Body:
                 in_head = False
             elif token.type == "tr_open" and not in_head:
                 rows.append([])
+                self.extra_cells(token, len(header))
             elif token.type in ("th_open", "td_open"):
                 inline = tokens[i + 1]  # carries its row's lines; the cell token does not
                 cell = self.inlines(inline, self.line(inline) if inline.map else line)
@@ -237,23 +372,47 @@ class _Body:
             i += 1
         return Table(tuple(header), tuple(tuple(r) for r in rows), tuple(alignments), line), i + 1
 
+    def extra_cells(self, row: Token, columns: int) -> None:
+        """Warn about the cells of a table row beyond its header's, which GFM drops."""
+        if not row.map or row.map[0] >= len(self.lines):
+            return
+        text = re.sub(r"^[\s>]*", "", self.lines[row.map[0]]).strip()
+        cells = escapedSplit(text)
+        if cells and cells[0] == "":
+            cells.pop(0)
+        if cells and cells[-1] == "":
+            cells.pop()
+        if len(cells) > columns:
+            dropped = " | ".join(cell.strip() for cell in cells[columns:])
+            self.problems.warn(self.offset + row.map[0] + 1, f"table row has {len(cells)} "
+                               f"cells but the header {columns}: '{dropped[:60]}' is dropped",
+                               "add a header cell for it, or remove the extra cell")
+
     def inlines(self, inline: Token, line: int) -> Inlines:
         out: list[Inline] = []
-        bold = italic = 0
+        bold = italic = strike = 0
+        script: list[Script] = []
         href: str | None = None
         html_lines: set[int] = set()
+
+        def span(text: str, code: bool = False) -> Span:
+            return Span(text, bold > 0, italic > 0, code, href, strike > 0,
+                        script[-1] if script else None)
+
         for child in inline.children or []:
             kind = child.type
-            if kind == "text":
+            if kind in ("text", "text_special"):
                 if "\ufffd" in child.content:
                     self.problems.add(line, "the text holds U+FFFD, the replacement character: "
                                       "a reference such as &#0; or &#7; or a damaged conversion "
                                       "made it", "write the intended character itself")
-                out.append(Span(child.content, bold > 0, italic > 0, False, href))
+                if kind == "text":  # not escaped: may look like syntax by accident
+                    self.lookalikes(child.content, line)
+                out.append(span(child.content))
             elif kind == "code_inline":
-                out.append(Span(child.content, bold > 0, italic > 0, True, href))
+                out.append(span(child.content, code=True))
             elif kind == "softbreak":
-                out.append(Span(" ", bold > 0, italic > 0, False, href))
+                out.append(span(" "))
                 line += 1
             elif kind == "hardbreak":
                 out.append(LineBreak())
@@ -262,9 +421,20 @@ class _Body:
                 bold += 1 if kind == "strong_open" else -1
             elif kind in ("em_open", "em_close"):
                 italic += 1 if kind == "em_open" else -1
+            elif kind in ("s_open", "s_close"):
+                strike += 1 if kind == "s_open" else -1
+            elif kind in ("sup_open", "sub_open"):
+                script.append("super" if kind == "sup_open" else "sub")
+            elif kind in ("sup_close", "sub_close"):
+                script.pop()
+            elif kind == "footnote_ref":
+                out.append(self.footnote_reference(child, line))
             elif kind == "link_open":
                 href = str(child.attrs.get("href", ""))
-                problem = url_problem(href)
+                target = internal_target(href)
+                problem = url_problem(href) if target is None else None
+                if target is not None:
+                    self.internal_links.append((line, target))
                 if problem:
                     self.problems.add(line, *problem)
             elif kind == "link_close":
@@ -281,6 +451,11 @@ class _Body:
         spans = _merge_spans(out)
         check_length(plain_text(spans), self.problems, line, "a paragraph")
         return spans
+
+    def lookalikes(self, text: str, line: int) -> None:
+        """Warn about ``text`` (not escaped) that looks like syntax kzreport does not read."""
+        for found, what, fix in lookalikes(text):
+            self.problems.warn(line, f"'{found[:40]}' looks like {what}; it prints as is", fix)
 
     def key_points(self, blocks: list[Block], last_line: int) -> Blocks:
         titled = [(i, b) for i, b in enumerate(blocks) if isinstance(b, Heading)
@@ -325,7 +500,7 @@ class _Body:
             headline, rest = _split_headline(first.inlines)
             points.append(KeyPoint(headline, rest, item.blocks[1:], item.line))
         section = KeyPoints(plain_text(heading.inlines).strip().rstrip(":").strip(),
-                            tuple(points), heading.line)
+                            tuple(points), heading.line, heading.anchor)
         return (*blocks[:at], section, *blocks[at + 2:])
 
 
@@ -350,6 +525,10 @@ def _a_block_named(block: Block) -> str:
             return "a list"
         case KeyPoints():
             return "a Key Points section"
+        case DefinitionList():
+            return "a definition list"
+        case PageBreak():
+            return "a page break"
         case _:
             assert_never(block)
 
@@ -364,20 +543,19 @@ def _merge_spans(inlines: list[Inline]) -> Inlines:
             case Span():
                 last = merged[-1] if merged else None
                 if isinstance(last, Span) and _formatting(last) == _formatting(item):
-                    merged[-1] = Span(last.text + item.text, last.bold, last.italic, last.code,
-                                      last.href)
+                    merged[-1] = replace(last, text=last.text + item.text)
                 else:
                     merged.append(item)
-            case LineBreak():
+            case LineBreak() | FootnoteRef():
                 merged.append(item)
             case _:
                 assert_never(item)
     return tuple(merged)
 
 
-def _formatting(span: Span) -> tuple[bool, bool, bool, str | None]:
+def _formatting(span: Span) -> Span:
     """Everything about ``span`` except its text."""
-    return span.bold, span.italic, span.code, span.href
+    return replace(span, text="")
 
 
 def _is_bold(item: Inline) -> bool:
@@ -385,7 +563,7 @@ def _is_bold(item: Inline) -> bool:
     match item:
         case Span():
             return item.bold
-        case LineBreak():
+        case LineBreak() | FootnoteRef():
             return False
         case _:
             assert_never(item)
@@ -395,8 +573,8 @@ def _lstripped(item: Inline) -> Inline:
     """``item`` without the white space it starts with."""
     match item:
         case Span():
-            return Span(item.text.lstrip(), item.bold, item.italic, item.code, item.href)
-        case LineBreak():
+            return replace(item, text=item.text.lstrip())
+        case LineBreak() | FootnoteRef():
             return item
         case _:
             assert_never(item)

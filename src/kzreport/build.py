@@ -165,7 +165,24 @@ def check_sources(sources: Sequence[Path], layout_spec: str | None, cwd: Path,
         valid = None if outcome.failed else _validated(outcome, layout_spec, cwd, strict, loaded)
         if valid is not None:
             outcome.scripts = script_fonts(*valid)
+            _preflight(outcome, *valid, strict)
     return outcomes
+
+
+def _preflight(outcome: Outcome, document: Document, layout: Layout, strict: bool) -> None:
+    """Record what rendering would report beyond validation and lint — a key point too long
+    for its slide — so that ``check`` reports everything ``build`` does: each format with a
+    ``preflight`` is asked (the deck lays its slides out and keeps nothing)."""
+    from kzreport.renderers import renderers
+
+    for renderer in renderers().values():
+        preflight = getattr(renderer, "preflight", None)
+        if preflight is None:
+            continue
+        try:
+            outcome.problems.extend(_strictly(preflight(document, layout), strict))
+        except KzreportError as exc:
+            outcome.problems.extend(exc.problems)
 
 
 def _validated(outcome: Outcome, layout_spec: str | None, cwd: Path, strict: bool,
@@ -179,7 +196,8 @@ def _validated(outcome: Outcome, layout_spec: str | None, cwd: Path, strict: boo
     except KzreportError as exc:
         outcome.problems.extend(exc.problems)
         return None
-    outcome.problems.extend(_strictly(accessibility_warnings(document), strict))
+    outcome.problems.extend(_strictly([*document.warnings, *accessibility_warnings(document)],
+                                      strict))
     return None if outcome.failed else (document, layout)
 
 

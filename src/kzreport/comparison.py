@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from kzreport.expectations import Chunk, Expected, excerpt, normalize, slide_count
+from kzreport.expectations import Chunk, Expected, Note, excerpt, normalize, slide_count
 from kzreport.extraction import Extraction, Slide, TextFrame, TextRun
+from kzreport.labels import footnote_mark
 from kzreport.layout import FontFamily, Layout
 from kzreport.placement import placed
 
@@ -116,7 +117,7 @@ def _deck(expected: Expected, slides: Sequence[Slide], links: frozenset[str],
             continue
         slide, number = slides[index], index + 1
         face = normalize(slide.face)
-        for text in (point.headline or "", point.text):
+        for text in (point.headline or "", *point.pieces):
             if normalize(text) not in face:
                 yield (f'key point {point.number} (line {point.line}) is not on slide {number}: '
                        f'"{excerpt(text)}"')
@@ -124,6 +125,9 @@ def _deck(expected: Expected, slides: Sequence[Slide], links: frozenset[str],
         for chunk in find_in_order(notes, point.details):
             yield (f'{_quote(chunk)}, a detail of key point {point.number}, is not in the notes '
                    f'of slide {number} or out of order: "{excerpt(chunk.text)}"')
+        for chunk in find_in_order(notes, [_note_chunk(note) for note in point.notes]):
+            yield (f"{_quote(chunk)}, referred to by key point {point.number}, is not in the "
+                   f'notes of slide {number} or out of order: "{excerpt(chunk.text)}"')
         own = [normalize(t) for t in (point.headline or "", point.text, expected.date,
                                       meta.organization or "", meta.marking or "")]
         for chunk in point.details:
@@ -196,6 +200,28 @@ def overflow(frame: TextFrame, layout: Layout) -> str | None:
     return None
 
 
+def _note_chunk(note: Note) -> Chunk:
+    """What footnote ``note`` reads where its text is printed: its number, then its text."""
+    return Chunk(f"footnote {note.number}", note.line, footnote_mark(note.number) + note.text)
+
+
+def _footnotes(expected: Expected, got: Extraction, flow: str | None) -> Iterator[str]:
+    """Every footnote where its format keeps it: Word's notes, each the note of the reference
+    at its place (so one missing, moved or out of order is found); the PDF's at the foot of
+    the pages, numbered, in order. The deck's are checked with each key point."""
+    if got.notes is not None:
+        if len(got.notes) != len(expected.notes):
+            yield (f"the output has {len(got.notes)} footnote reference(s), the source "
+                   f"{len(expected.notes)}")
+        for note, text in zip(expected.notes, got.notes, strict=False):
+            if normalize(text) != normalize(note.text):
+                yield (f'the note of footnote reference {note.number} (line {note.line}) reads '
+                       f'"{excerpt(text)}", not "{excerpt(note.text)}"')
+    elif got.slides is None and flow is not None:
+        for chunk in find_in_order(flow, [_note_chunk(note) for note in expected.notes]):
+            yield f'{_quote(chunk)} is missing or out of order: "{excerpt(chunk.text)}"'
+
+
 def compare(expected: Expected, got: Extraction) -> list[str]:
     """Every way ``got`` differs from what its source says, one message each."""
     meta = expected.document.meta
@@ -208,6 +234,7 @@ def compare(expected: Expected, got: Extraction) -> list[str]:
         out.extend(_link_labels(expected, flow, "in the body"))
         out.extend(f'{_quote(c)} is missing or out of order: "{excerpt(c.text)}"'
                    for c in find_in_order(flow, expected.chunks))
+    out.extend(_footnotes(expected, got, flow))
     if got.slides is not None:
         out.extend(_deck(expected, got.slides, got.links))
     out.extend(problem for problem in (overflow(f, expected.layout) for f in got.frames)

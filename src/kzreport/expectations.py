@@ -14,15 +14,20 @@ from kzreport.model import (
     Block,
     Blocks,
     CodeBlock,
+    DefinitionList,
     Document,
     Figure,
+    FootnoteRef,
     Heading,
+    Inlines,
     KeyPoints,
     ListBlock,
+    PageBreak,
     Paragraph,
     Quote,
     Rule,
     Table,
+    footnote_paragraphs,
     inline_contents,
     links,
     plain_text,
@@ -57,6 +62,15 @@ class Chunk:
 
 
 @dataclass(frozen=True)
+class Note:
+    """A footnote: its number, the line of its reference, and its text."""
+
+    number: int
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
 class Point:
     """What one key point's slide must show (headline, text) and its notes must hold."""
 
@@ -65,6 +79,27 @@ class Point:
     headline: str | None
     text: str
     details: tuple[Chunk, ...]
+    #: The key point's text between its footnote references (the slide shows their numbers).
+    pieces: tuple[str, ...] = ()
+    #: The footnotes referenced from the key point and its details, in order.
+    notes: tuple[Note, ...] = ()
+
+
+def pieces(inlines: Inlines) -> list[str]:
+    """The plain text of ``inlines`` cut at each footnote reference, where each format puts
+    the note's number (or, in Word, a reference mark that has no text)."""
+    out = [""]
+    for item in inlines:
+        if isinstance(item, FootnoteRef):
+            out.append("")
+        else:
+            out[-1] += plain_text((item,))
+    return out
+
+
+def note_numbers(inlines: Inlines) -> list[int]:
+    """The numbers of the footnotes ``inlines`` refer to, in order."""
+    return [item.number for item in inlines if isinstance(item, FootnoteRef)]
 
 
 @dataclass(frozen=True)
@@ -119,22 +154,29 @@ class Expected:
     deck_links: frozenset[str]
     title_block: TitleBlock
     furniture: Furniture
+    #: Every footnote, in the order of its reference.
+    notes: tuple[Note, ...] = ()
 
 
 class _Chunker:
     """Turns blocks into chunks in reading order, numbering each kind from 1."""
 
-    def __init__(self) -> None:
+    def __init__(self, notes: tuple[Note, ...]) -> None:
+        self.notes = notes
         self.chunks: list[Chunk] = []
         self.points: list[Point] = []
         self._counts: dict[str, int] = {}
         self._tables = 0
 
-    def add(self, kind: str, line: int, text: str, label: str | None = None) -> None:
-        if not normalize(text):  # nothing to look for: an empty cell or paragraph
+    def add(self, kind: str, line: int, text: str | Inlines, label: str | None = None) -> None:
+        """Chunks of ``text``: one, or for inline content one per piece between footnote
+        references (all named alike), so the notes' numbers between them do not matter."""
+        texts = [text] if isinstance(text, str) else pieces(text)
+        if not any(normalize(piece) for piece in texts):  # an empty cell or paragraph
             return
         number = self._counts[kind] = self._counts.get(kind, 0) + 1
-        self.chunks.append(Chunk(label or f"{kind} {number}", line, text))
+        self.chunks.extend(Chunk(label or f"{kind} {number}", line, piece)
+                           for piece in texts if normalize(piece))
 
     def blocks(self, blocks: Blocks) -> None:
         for block in blocks:
@@ -143,14 +185,14 @@ class _Chunker:
     def block(self, block: Block) -> None:
         match block:
             case Heading():
-                self.add("heading", block.line, plain_text(block.inlines))
+                self.add("heading", block.line, block.inlines)
             case Paragraph():
-                self.add("paragraph", block.line, plain_text(block.inlines))
+                self.add("paragraph", block.line, block.inlines)
             case ListBlock():
                 for item in block.items:
                     rest = item.blocks
                     if rest and isinstance(rest[0], Paragraph):  # the item's own text
-                        self.add("list item", rest[0].line, plain_text(rest[0].inlines))
+                        self.add("list item", rest[0].line, rest[0].inlines)
                         rest = rest[1:]
                     self.blocks(rest)
             case Quote():
@@ -161,7 +203,7 @@ class _Chunker:
                 self._tables += 1
                 for row_number, row in enumerate((block.header, *block.rows), 1):
                     for column, cell in enumerate(row, 1):
-                        self.add("table cell", block.line, plain_text(cell),
+                        self.add("table cell", block.line, cell,
                                  f"cell {column} of row {row_number} of table {self._tables}")
             case KeyPoints():
                 self.add("heading", block.line, block.title)
@@ -169,14 +211,23 @@ class _Chunker:
                     if point.headline:
                         self.add("key point headline", point.line, point.headline,
                                  f"the headline of key point {number}")
-                    self.add("key point", point.line, plain_text(point.inlines),
-                             f"key point {number}")
+                    self.add("key point", point.line, point.inlines, f"key point {number}")
                     start = len(self.chunks)
                     self.blocks(point.details)
+                    numbers = note_numbers(point.inlines) + [
+                        n for _, inlines in inline_contents(point.details)
+                        for n in note_numbers(inlines)]
                     self.points.append(Point(number, point.line, point.headline,
                                              plain_text(point.inlines),
-                                             tuple(self.chunks[start:])))
-            case Rule() | Figure():
+                                             tuple(self.chunks[start:]),
+                                             tuple(pieces(point.inlines)),
+                                             tuple(self.notes[n - 1] for n in numbers)))
+            case DefinitionList():
+                for term in block.items:
+                    self.add("term", term.line, term.term)
+                    for definition in term.definitions:
+                        self.blocks(definition)
+            case Rule() | Figure() | PageBreak():
                 # Nothing to find in the flow: a rule has no text; a figure's alt text is the
                 # image's description, which the readers do not read, and its caption is left
                 # unchecked.
@@ -227,13 +278,20 @@ def _furniture(document: Document, layout: Layout) -> Furniture:
 
 def expect(document: Document, layout: Layout) -> Expected:
     """What every output of ``document`` built with ``layout`` must carry."""
-    chunker = _Chunker()
+    notes = tuple(Note(note.number, note.line,
+                       "\n".join(plain_text(p.inlines) for p in note.paragraphs))
+                  for note in document.footnotes)
+    chunker = _Chunker(notes)
     chunker.blocks(document.blocks)
     further = {link.url for link in document.meta.links if _is_link(link.url)}
     # The deck shows the key points, their details in the notes, and the further reading.
-    deck = _link_targets((document.key_points,))
+    # The deck's notes of a key point hold its footnotes, links and all.
+    deck_notes = tuple(paragraph for point in chunker.points for note in point.notes
+                       for paragraph in document.footnotes[note.number - 1].paragraphs)
+    deck = _link_targets((document.key_points, *deck_notes))
+    everything = (*document.blocks, *footnote_paragraphs(document))
     date = layout.format_date(document.meta.date)
     return Expected(document, layout, tuple(chunker.chunks), tuple(chunker.points), date,
-                    frozenset(_link_targets(document.blocks) | further),
+                    frozenset(_link_targets(everything) | further),
                     frozenset(deck | further), _title_block(document, date),
-                    _furniture(document, layout))
+                    _furniture(document, layout), notes)

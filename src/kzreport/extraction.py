@@ -117,3 +117,6 @@ class Extraction:
     slide_size: tuple[float, float] | None = None
     #: The headers and footers each page of a Word file shows (None: not a Word file).
     page_parts: tuple[PagePart, ...] | None = None
+    #: The footnotes' texts in the order of their references, for formats that keep notes
+    #: apart from the text (None: the notes are in the pages' or the slides' text).
+    notes: tuple[str, ...] | None = None

@@ -14,12 +14,14 @@ from kzreport.layout import FontFamily, Layout
 from kzreport.model import (
     Blocks,
     CodeBlock,
+    DefinitionList,
     Document,
     Figure,
     Heading,
     Inlines,
     KeyPoints,
     ListBlock,
+    PageBreak,
     Paragraph,
     Quote,
     Rule,
@@ -174,6 +176,11 @@ def drawn_texts(document: Document, layout: Layout) -> Iterator[DrawnText]:
         yield DrawnText(layout.labels.summary + ": ", _HEADING_BOLD, None, layout_file)
         yield DrawnText(meta.summary, _BODY, lines.get("summary"))
     yield from _blocks(document.blocks, layout, depth=0, italic=False)
+    if document.footnotes:
+        # Each reference's number (raised, in the text's face) and the notes at the page foot.
+        yield DrawnText(DIGITS, _BODY, document.footnotes[0].line)
+        for note in document.footnotes:
+            yield from _blocks(note.paragraphs, layout, depth=0, italic=False)
     if meta.links:
         yield DrawnText(layout.labels.further_reading, _HEADING_BOLD, None, layout_file)
         line = lines.get("links")
@@ -226,8 +233,13 @@ def _blocks(blocks: Blocks, layout: Layout, depth: int, italic: bool) -> Iterato
                     yield from _inlines(point.inlines, "body", point.line, bold=False,
                                         italic=False)
                     yield from _blocks(point.details, layout, 1, italic)
-            case Rule():
-                pass  # a line, no text
+            case DefinitionList():
+                for term in block.items:
+                    yield from _inlines(term.term, "body", term.line, bold=True, italic=italic)
+                    for definition in term.definitions:
+                        yield from _blocks(definition, layout, depth + 1, italic)
+            case Rule() | PageBreak():
+                pass  # a line or a new page, no text
             case _:
                 assert_never(block)
 

@@ -94,3 +94,9 @@ def figure_numbers(document: Document) -> dict[Figure, int]:
 def figure_label(layout: Layout, n: int) -> str:
     """The label that opens a figure caption, e.g. ``Figure 2.``."""
     return layout.labels.figure.format(n=n)
+
+
+def footnote_mark(number: int) -> str:
+    """The mark of footnote ``number`` where it is referenced and before its text, alike in
+    every format (Word draws its own marks, numbering its notes in the same order)."""
+    return str(number)

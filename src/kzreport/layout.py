@@ -82,6 +82,9 @@ class Slides:
     body_min: float
     title_max: float
     title_min: float
+    #: Whether a key point's slide shows its footnotes in a small line at its foot (they are
+    #: in its speaker notes either way).
+    footnote_line: bool = True
 
 
 @dataclass(frozen=True)

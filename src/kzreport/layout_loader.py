@@ -439,9 +439,11 @@ def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout",
     if page.margin_top + page.margin_bottom > (1 - MIN_TEXT_SHARE) * height:
         read.problem("page.margin_top", "the top and bottom margins leave less than "
                      f"{MIN_TEXT_SHARE:.0%} of the page height for text", "make them smaller")
-    slides = Slides(read.length("slides.width"), read.length("slides.height"),
-                    *(read.size(f"slides.{k}") for k in
-                      ("body_max", "body_min", "title_max", "title_min")))
+    body_max, body_min, title_max, title_min = (
+        read.size(f"slides.{k}") for k in ("body_max", "body_min", "title_max", "title_min"))
+    slides = Slides(read.length("slides.width"), read.length("slides.height"), body_max,
+                    body_min, title_max, title_min,
+                    footnote_line=read.value("slides.footnote_line", bool, True) is not False)
     if slides.body_min > slides.body_max or slides.title_min > slides.title_max:
         read.problem("slides.body_min", "a minimum text size is above its maximum",
                      "make body_min <= body_max and title_min <= title_max")

@@ -9,15 +9,18 @@ from typing import assert_never
 from kzreport.errors import Problem
 from kzreport.model import (
     CodeBlock,
+    DefinitionList,
     Document,
     Figure,
     Heading,
     KeyPoints,
     ListBlock,
+    PageBreak,
     Paragraph,
     Quote,
     Rule,
     Table,
+    footnote_paragraphs,
     inline_contents,
     links,
     plain_text,
@@ -47,7 +50,7 @@ def accessibility_warnings(document: Document) -> list[Problem]:
     """Warnings for link text, alt text, heading levels, table headers and language."""
     warnings: list[Problem] = []
     describe = "write what the link leads to, e.g. 'the full report (PDF)'"
-    for line, inlines in inline_contents(document.blocks):
+    for line, inlines in inline_contents((*document.blocks, *footnote_paragraphs(document))):
         for text, _href in links(inlines):
             problem = _link_problem(text)
             if problem:
@@ -88,7 +91,8 @@ def _block_warnings(document: Document) -> Iterator[Problem]:
                 if not any(plain_text(cell).strip() for cell in block.header):
                     yield _warning(document, block.line, "table has no header row",
                                    "give every column a heading in the first row")
-            case Paragraph() | ListBlock() | Quote() | CodeBlock() | Rule():
+            case (Paragraph() | ListBlock() | Quote() | CodeBlock() | Rule() | DefinitionList()
+                  | PageBreak()):
                 pass  # their links are checked with every run of inline content
             case _:
                 assert_never(block)

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, assert_never
 
+from kzreport.errors import Problem
+
 #: The only URL schemes a paper may link to: every ``href`` and ``Link.url`` in a document uses
 #: one of them (the parser refuses the rest), so outputs never point at files or scripts.
 LINK_SCHEMES = ("http", "https", "mailto")
@@ -15,15 +17,22 @@ LINK_SCHEMES = ("http", "https", "mailto")
 # ---------------------------------------------------------------- inline content
 
 
+#: Where a span sits on its line: raised (superscript) or lowered (subscript).
+Script = Literal["super", "sub"] | None
+
+
 @dataclass(frozen=True)
 class Span:
-    """A run of text with uniform formatting; ``href`` makes it (part of) a hyperlink."""
+    """A run of text with uniform formatting; ``href`` makes it (part of) a hyperlink: a web
+    or mail address, or ``#identifier`` of a heading in the paper (see ``internal_target``)."""
 
     text: str
     bold: bool = False
     italic: bool = False
     code: bool = False
     href: str | None = None
+    strike: bool = False
+    script: Script = None
 
 
 @dataclass(frozen=True)
@@ -31,8 +40,21 @@ class LineBreak:
     """A hard line break inside a paragraph."""
 
 
-Inline = Span | LineBreak
+@dataclass(frozen=True)
+class FootnoteRef:
+    """A reference to footnote ``number`` (``Document.footnote``): every reference is a note
+    of its own, numbered in reading order, as Pandoc does."""
+
+    number: int
+
+
+Inline = Span | LineBreak | FootnoteRef
 Inlines = tuple[Inline, ...]
+
+
+def internal_target(href: str | None) -> str | None:
+    """The heading identifier a link inside the paper points at (``#methods``), else None."""
+    return href[1:] if href is not None and href.startswith("#") else None
 
 
 _NEWLINE = Span("\n")
@@ -50,6 +72,8 @@ def spans(inlines: Inlines) -> Iterator[Span]:
                 yield inline
             case LineBreak():
                 yield _NEWLINE
+            case FootnoteRef():
+                pass  # the note's number is the writer's; its text is in Document.footnotes
             case _:
                 assert_never(inline)
 
@@ -79,11 +103,13 @@ def links(inlines: Inlines) -> list[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class Heading:
-    """A section heading; ``level`` is 2 or 3 (the title is level 1 and lives in the metadata)."""
+    """A section heading; ``level`` is 2 or 3 (the title is level 1 and lives in the metadata).
+    ``anchor`` is its identifier, which links inside the paper (``#anchor``) point at."""
 
     level: int
     inlines: Inlines
     line: int
+    anchor: str = ""
 
 
 @dataclass(frozen=True)
@@ -159,6 +185,30 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class Definition:
+    """One term of a definition list and its definitions (each a run of blocks)."""
+
+    term: Inlines
+    definitions: tuple[Blocks, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class DefinitionList:
+    """Terms and their definitions: a glossary or a list of acronyms."""
+
+    items: tuple[Definition, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    """A page break in the paged formats (the deck has no pages to break)."""
+
+    line: int
+
+
+@dataclass(frozen=True)
 class KeyPoint:
     """One key point: an optional bold headline, its text, and details (notes in the deck)."""
 
@@ -175,10 +225,22 @@ class KeyPoints:
     title: str
     points: tuple[KeyPoint, ...]
     line: int
+    anchor: str = ""
 
 
-Block = Heading | Paragraph | ListBlock | Quote | CodeBlock | Rule | Table | Figure | KeyPoints
+Block = (Heading | Paragraph | ListBlock | Quote | CodeBlock | Rule | Table | Figure | KeyPoints
+         | DefinitionList | PageBreak)
 Blocks = tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """The text of footnote ``number``: the paragraphs of the definition its reference names."""
+
+    number: int
+    label: str
+    paragraphs: tuple[Paragraph, ...]
+    line: int
 
 
 # ---------------------------------------------------------------- metadata
@@ -228,6 +290,14 @@ class Document:
     assets: tuple[Path, ...] = ()
     #: The line each front matter key is on, for errors found after parsing.
     lines: Mapping[str, int] = field(default_factory=dict)
+    #: Every footnote, in the order (and with the number) of its reference.
+    footnotes: tuple[Footnote, ...] = ()
+    #: What the parser found valid but likely unintended (text that looks like syntax).
+    warnings: tuple[Problem, ...] = ()
+
+    def footnote(self, ref: FootnoteRef) -> Footnote:
+        """The note ``ref`` refers to."""
+        return self.footnotes[ref.number - 1]
 
     @property
     def key_points(self) -> KeyPoints:
@@ -256,10 +326,20 @@ def walk(blocks: Blocks) -> Iterator[Block]:
             case KeyPoints():
                 for point in block.points:
                     yield from walk(point.details)
-            case Heading() | Paragraph() | CodeBlock() | Rule() | Table() | Figure():
+            case DefinitionList():
+                for term in block.items:
+                    for definition in term.definitions:
+                        yield from walk(definition)
+            case Heading() | Paragraph() | CodeBlock() | Rule() | Table() | Figure() | PageBreak():
                 pass  # nothing nested
             case _:
                 assert_never(block)
+
+
+def footnote_paragraphs(document: Document) -> Blocks:
+    """The paragraphs of every footnote, in the order of their numbers: the walks that check
+    all of a paper's text (lint, glyphs) read them after ``document.blocks``."""
+    return tuple(paragraph for note in document.footnotes for paragraph in note.paragraphs)
 
 
 def inline_contents(blocks: Blocks) -> Iterator[tuple[int, Inlines]]:
@@ -276,7 +356,10 @@ def inline_contents(blocks: Blocks) -> Iterator[tuple[int, Inlines]]:
             case KeyPoints():
                 for point in block.points:
                     yield point.line, point.inlines
-            case ListBlock() | Quote() | CodeBlock() | Rule() | Figure():
+            case DefinitionList():
+                for item in block.items:
+                    yield item.line, item.term
+            case ListBlock() | Quote() | CodeBlock() | Rule() | Figure() | PageBreak():
                 pass  # plain text or nested blocks only, which walk() yields themselves
             case _:
                 assert_never(block)

@@ -13,11 +13,13 @@ from kzreport.front_matter import read_front_matter
 from kzreport.model import (
     Blocks,
     CodeBlock,
+    DefinitionList,
     Document,
     Figure,
     Heading,
     KeyPoints,
     ListBlock,
+    PageBreak,
     Paragraph,
     Quote,
     Rule,
@@ -107,13 +109,14 @@ def parse_source(text: str, path: Path) -> Document:
         problems.raise_if_any()
         raise AssertionError("unreachable")
     meta, lines_of = read_front_matter("\n".join(lines[1:end]), problems)
-    blocks = read_body("\n".join(lines[end + 1:]), path, problems, end + 1)
+    body = read_body("\n".join(lines[end + 1:]), path, problems, end + 1)
     if meta is None and not problems.items:  # every path to None reports why; be safe anyway
         problems.add(1, "front matter could not be read", "check title, authors and date")
     problems.raise_if_any()
     assert meta is not None
-    assets = tuple(sorted(_figure_paths(blocks)))
-    return Document(meta=meta, blocks=blocks, source=path, assets=assets, lines=lines_of)
+    assets = tuple(sorted(_figure_paths(body.blocks)))
+    return Document(meta=meta, blocks=body.blocks, source=path, assets=assets, lines=lines_of,
+                    footnotes=body.footnotes, warnings=tuple(problems.warnings))
 
 
 def _figure_paths(blocks: Blocks) -> set[Path]:
@@ -124,7 +127,7 @@ def _figure_paths(blocks: Blocks) -> set[Path]:
             case Figure():
                 paths.add(block.path)
             case (Heading() | Paragraph() | ListBlock() | Quote() | CodeBlock() | Rule() | Table()
-                  | KeyPoints()):
+                  | KeyPoints() | DefinitionList() | PageBreak()):
                 pass  # embed no file themselves; ``walk`` visits the blocks they hold
             case _:
                 assert_never(block)

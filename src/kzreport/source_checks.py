@@ -26,9 +26,17 @@ class Problems:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.items: list[Problem] = []
+        #: Warnings: the paper is valid, but likely not what its writer meant (errors under
+        #: ``--strict``); they travel with the document (``Document.warnings``).
+        self.warnings: list[Problem] = []
 
     def add(self, line: int | None, message: str, hint: str, column: int | None = None) -> None:
         self.items.append(Problem(self.path, line, _capped(message), _capped(hint), column))
+
+    def warn(self, line: int | None, message: str, hint: str,
+             column: int | None = None) -> None:
+        self.warnings.append(Problem(self.path, line, _capped(message), _capped(hint), column,
+                                     severity="warning"))
 
     def raise_if_any(self) -> None:
         if self.items:

@@ -17,11 +17,13 @@ from conftest import FIXTURES, require_tool, write_source
 from kzreport.layout import Layout
 from kzreport.model import (
     CodeBlock,
+    DefinitionList,
     Document,
     Figure,
     Heading,
     KeyPoints,
     ListBlock,
+    PageBreak,
     Paragraph,
     Quote,
     Rule,
@@ -34,6 +36,7 @@ from kzreport.source import read_source
 
 LONG = FIXTURES / "pdf-long.md"
 LONG_WORDS = FIXTURES / "pdf-long-words.md"
+CONSTRUCTS = FIXTURES / "pandoc-constructs.md"
 
 
 def render(document: Document, layout: Layout, folder: Path, name: str | None = None) -> Path:
@@ -43,8 +46,9 @@ def render(document: Document, layout: Layout, folder: Path, name: str | None = 
     return path
 
 
-#: The papers most tests read: the seed, the rich and long fixtures, and ``table_document``.
-PAPERS = ["seed", "rich", "long", "table"]
+#: The papers most tests read: the seed, the rich, long and Pandoc constructs fixtures, and
+#: ``table_document``.
+PAPERS = ["seed", "rich", "long", "table", "constructs"]
 #: More lines than one paragraph of a code block holds (``CODE_CHUNK_LINES``).
 CODE = "\n".join(f"codeline{n} = {n}" for n in range(130))
 
@@ -70,6 +74,14 @@ def table_document(folder: Path) -> Document:
                                     body))
 
 
+@functools.cache
+def constructs_document() -> Document:
+    """The fixture using every Pandoc construct: footnotes (in text, a table, a quote, key
+    points), definition lists, links to headings, strikethrough, sub- and superscript and a
+    page break."""
+    return read_source(CONSTRUCTS)
+
+
 _table: list[Document] = []
 
 
@@ -77,6 +89,8 @@ def paper(name: str, request: pytest.FixtureRequest) -> Document:
     """Shared paper ``name``, one of ``PAPERS``."""
     if name == "long":
         return long_document()
+    if name == "constructs":
+        return constructs_document()
     if name == "table":
         if not _table:
             _table.append(table_document(
@@ -165,7 +179,9 @@ def source_links(document: Document) -> list[str]:
                 inline_groups = [*block.header, *(cell for row in block.rows for cell in row)]
             case ListBlock() | Quote():
                 inline_groups = []  # their blocks are walked next
-            case CodeBlock() | Rule() | Figure():
+            case DefinitionList():
+                inline_groups = [entry.term for entry in block.items]
+            case CodeBlock() | Rule() | Figure() | PageBreak():
                 inline_groups = []  # no inline content, so no links
             case _:
                 assert_never(block)

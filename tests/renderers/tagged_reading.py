@@ -14,17 +14,21 @@ import pytest
 from pdf_reading import paper_pdf
 from pypdf.generic import ArrayObject, ContentStream, DictionaryObject
 
-from kzreport.labels import BULLETS, figure_label, figure_numbers, list_marker
+from kzreport.labels import BULLETS, figure_label, figure_numbers, footnote_mark, list_marker
 from kzreport.layout import Layout
 from kzreport.model import (
     Block,
     Blocks,
     CodeBlock,
+    DefinitionList,
     Document,
     Figure,
+    FootnoteRef,
     Heading,
+    Inlines,
     KeyPoints,
     ListBlock,
+    PageBreak,
     Paragraph,
     Quote,
     Rule,
@@ -268,12 +272,22 @@ def expected_leaves(document: Document, layout: Layout) -> list[tuple[str, str]]
         for item in items:
             block(item, depth)
 
+    def text(kind: str, inlines: Inlines, lead: str = "") -> None:
+        """A leaf of ``inlines`` (the footnotes' numbers where they are referred to), then
+        the notes it refers to: each its number's Lbl and its paragraphs."""
+        out.append((kind, lead + "".join(
+            footnote_mark(i.number) if isinstance(i, FootnoteRef) else plain_text((i,))
+            for i in inlines)))
+        for ref in (i for i in inlines if isinstance(i, FootnoteRef)):
+            out.append(("Lbl", footnote_mark(ref.number)))
+            out.extend(("P", plain_text(p.inlines)) for p in document.footnote(ref).paragraphs)
+
     def block(item: Block, depth: int) -> None:
         match item:
             case Heading():
-                out.append(("H2" if item.level <= 2 else "H3", plain_text(item.inlines)))
+                text("H2" if item.level <= 2 else "H3", item.inlines)
             case Paragraph():
-                out.append(("P", plain_text(item.inlines)))
+                text("P", item.inlines)
             case ListBlock():
                 markers = [list_marker(item.ordered, depth, n)
                            for n in range(item.start, item.start + len(item.items))]
@@ -281,7 +295,7 @@ def expected_leaves(document: Document, layout: Layout) -> list[tuple[str, str]]
                     out.append(("Lbl", marker))
                     rest = entry.blocks
                     if rest and isinstance(rest[0], Paragraph):
-                        out.append(("P", plain_text(rest[0].inlines)))
+                        text("P", rest[0].inlines)
                         rest = rest[1:]
                     blocks(rest, depth + 1)
             case Quote():
@@ -289,8 +303,11 @@ def expected_leaves(document: Document, layout: Layout) -> list[tuple[str, str]]
             case CodeBlock():
                 out.append(("P", item.text))
             case Table():
-                out.extend(("TH", plain_text(cell)) for cell in item.header)
-                out.extend(("TD", plain_text(cell)) for row in item.rows for cell in row)
+                for cell in item.header:
+                    text("TH", cell)
+                for row in item.rows:
+                    for cell in row:
+                        text("TD", cell)
             case Figure():
                 out.append(("Figure", item.alt))
                 if item.caption:
@@ -299,11 +316,16 @@ def expected_leaves(document: Document, layout: Layout) -> list[tuple[str, str]]
             case KeyPoints():
                 out.append(("H2", item.title))
                 for point in item.points:
-                    out.extend([("Lbl", BULLETS[0]),
-                                ("P", (point.headline or "") + plain_text(point.inlines))])
+                    out.append(("Lbl", BULLETS[0]))
+                    text("P", point.inlines, point.headline or "")
                     blocks(point.details, 1)
-            case Rule():
-                pass  # decoration: no element
+            case DefinitionList():
+                for term in item.items:
+                    text("Lbl", term.term)
+                    for definition in term.definitions:
+                        blocks(definition, depth)
+            case Rule() | PageBreak():
+                pass  # decoration or a new page: no element
             case _:
                 assert_never(item)
 
@@ -325,8 +347,16 @@ def actual_leaves(tagged: Tagged) -> list[tuple[str, str]]:
             out.append(("Figure", bare(node.alt or "")))
             return
         kids = [kid for kid in node.kids if not isinstance(kid, ObjectItem)]
-        if kids and all(isinstance(kid, ContentItem) or kid.kind == "Link" for kid in kids):
-            out.append((node.kind, bare(tagged.text_of(node))))
+        # A footnote's Note sits in the text after its reference: the text is one leaf, the
+        # notes in it follow.
+        notes = [kid for kid in kids if isinstance(kid, Node) and kid.kind == "Note"]
+        rest = [kid for kid in kids if not any(kid is note for note in notes)]
+        if rest and all(isinstance(kid, ContentItem) or kid.kind == "Link" for kid in rest):
+            out.append((node.kind, bare("".join(
+                tagged.text(kid) if isinstance(kid, ContentItem) else tagged.text_of(kid)
+                for kid in rest))))
+            for note in notes:
+                visit(note)
             return
         for kid in kids:
             if isinstance(kid, Node):

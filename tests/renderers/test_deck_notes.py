@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +15,15 @@ from kzreport.layout import Layout
 from kzreport.model import (
     Blocks,
     CodeBlock,
+    Definition,
+    DefinitionList,
     Figure,
     Heading,
     KeyPoint,
     KeyPoints,
     ListBlock,
     ListItem,
+    PageBreak,
     Paragraph,
     Quote,
     Rule,
@@ -115,3 +120,55 @@ def test_every_kind_of_block_has_its_note_lines() -> None:
         (0, "", "———", False),
         # The Key Points section is only ever a top-level block: it makes no note lines.
     ]
+
+
+# ---------------------------------------------------------------- footnotes
+
+
+def _constructs_deck(layout: Layout, folder: Path) -> Any:
+    from conftest import FIXTURES
+
+    path, problems = render(read_source(FIXTURES / "pandoc-constructs.md"), layout, folder)
+    assert problems == []
+    return Presentation(str(path))
+
+
+def test_a_key_points_footnotes_follow_its_details_in_the_notes(layout: Layout,
+                                                                tmp_path: Path) -> None:
+    deck = _constructs_deck(layout, tmp_path)
+    first, second = deck.slides[2], deck.slides[3]
+    assert notes(first).split("\n") == [
+        "6 Agreement on Cooperation in the Management of Water Resources, Almaty, 1992."]
+    assert notes(second).split("\n") == [
+        "◦ Details in notes with a note of their own.7",
+        "7 Based on station data for 2000–2020."]
+
+
+def test_the_key_points_own_notes_are_a_small_line_at_the_foot_of_its_slide(
+        layout: Layout, tmp_path: Path) -> None:
+    deck = _constructs_deck(layout, tmp_path)
+    face = texts(deck.slides[2])
+    assert "6 Agreement on Cooperation in the Management of Water Resources, Almaty, 1992." in face
+    # The reference is a raised number in the key point's text.
+    with zipfile.ZipFile(tmp_path / "pandoc-constructs.pptx") as package:
+        xml = package.read("ppt/slides/slide3.xml").decode("utf-8")
+    assert re.findall(r'<a:rPr [^>]*baseline="30000"[^>]*>.*?<a:t>([^<]*)</a:t>', xml) == ["6"]
+    # A note referred to only from the details is in the notes, not on the face.
+    assert not any("station data" in text for text in texts(deck.slides[3]))
+
+
+def test_the_line_of_notes_is_a_layout_setting(layout: Layout, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    quiet = replace(layout, slides=replace(layout.slides, footnote_line=False))
+    deck = _constructs_deck(quiet, tmp_path)
+    assert not any("Agreement on Cooperation" in text for text in texts(deck.slides[2]))
+    assert "Agreement on Cooperation" in notes(deck.slides[2])
+
+
+def test_definition_lists_and_page_breaks_in_notes() -> None:
+    blocks: Blocks = (DefinitionList((Definition((Span("IWRM"),), (
+        (Paragraph((Span("Water as one system."),), 2),),), 1),), 1), PageBreak(3))
+    lines = [(depth, plain_text(inlines), bold)
+             for depth, _, inlines, bold in note_lines(blocks, 0, lambda figure: "")]
+    assert lines == [(0, "IWRM", True), (1, "Water as one system.", False)]

@@ -139,6 +139,19 @@ def read_docx(path: Path, layout: Layout) -> Extraction:
         parts = page_parts(package, main, document)
         title, author = core_properties(package)
         links = hyperlinks(package)
+        notes = footnotes(package, main)
     flow = "\n".join(body)
     return Extraction("\n".join([flow, *furniture]), title, author, links, flow=flow,
-                      page_parts=tuple(parts))
+                      page_parts=tuple(parts), notes=notes)
+
+
+def footnotes(package: zipfile.ZipFile, main: str) -> tuple[str, ...]:
+    """The text of the footnote each ``w:footnoteReference`` of the body refers to, in the
+    order of the references (a reference to a missing note reads as empty)."""
+    order = [ref.get(f"{_W}id", "") for ref in parse(package, main).iter(f"{_W}footnoteReference")]
+    part = target(package, main, "/footnotes")
+    texts: dict[str, str] = {}
+    if part is not None:
+        for note in parse(package, part).iter(f"{_W}footnote"):
+            texts[note.get(f"{_W}id", "")] = "\n".join(paragraphs(note))
+    return tuple(texts.get(note_id, "") for note_id in order)

@@ -186,6 +186,8 @@ class _StyledTemplate:
             caption.paragraph_format.alignment = getattr(WD_ALIGN_PARAGRAPH,
                                                          CAPTION_ALIGNMENT.upper())
         configure("Footer", fonts.body, sizes.small, colors.muted, after=0)
+        # Word's own (lower-case) names, so Word treats them as its built-in footnote styles.
+        configure("footnote text", fonts.body, sizes.small, colors.text, after=m.item_gap)
         configure("Header", fonts.body, sizes.small, colors.muted, after=0)
         configure("List Paragraph", fonts.body, sizes.body, colors.text, after=m.item_gap)
         code = configure("Code Block", fonts.mono, sizes.code, colors.text,
@@ -193,6 +195,16 @@ class _StyledTemplate:
         if code is not None:
             shade(code.element.get_or_add_pPr(), colors.summary_background)
         self._hyperlink_style()
+        self._footnote_reference_style()
+
+    def _footnote_reference_style(self) -> None:
+        from docx.enum.style import WD_STYLE_TYPE
+
+        if "footnote reference" in self.styles:
+            return
+        style = self.word.styles.add_style("footnote reference", WD_STYLE_TYPE.CHARACTER)
+        self.styles["footnote reference"] = style
+        style.font.superscript = True
 
     def _hyperlink_style(self) -> None:
         from docx.enum.style import WD_STYLE_TYPE

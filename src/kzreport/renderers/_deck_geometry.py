@@ -12,6 +12,8 @@ FLOOR_PT = 6.0
 NOTES_PT = 12.0
 #: Footer and banner text: small, fitted down to this when a long organization name needs it.
 SMALL_MAX_PT, SMALL_MIN_PT = 12.0, 8.0
+#: The height of the line of footnotes at the foot of a key point's slide.
+SOURCE_LINE_PT = 20.0
 #: A title needing more than two lines may take this share of the slide's content height.
 TITLE_CAP = 0.45
 #: Titles set a little tighter than running text, as two-line headings read better so.

@@ -1,24 +1,31 @@
-"""Speaker notes: a key point's details as lines of notes, bullets and numbers kept."""
+"""Speaker notes: a key point's details (bullets and numbers kept), then its footnotes."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from typing import Any, assert_never
 
-from kzreport.labels import figure_label, figure_numbers, list_marker
+from kzreport.labels import figure_label, figure_numbers, footnote_mark, list_marker
 from kzreport.model import (
     Blocks,
     CodeBlock,
+    DefinitionList,
+    Document,
     Figure,
+    Footnote,
+    FootnoteRef,
     Heading,
     Inlines,
+    KeyPoint,
     KeyPoints,
     ListBlock,
+    PageBreak,
     Paragraph,
     Quote,
     Rule,
     Span,
     Table,
+    inline_contents,
     plain_text,
 )
 from kzreport.renderers._common import EMU_PER_PT
@@ -28,9 +35,18 @@ from kzreport.renderers._drawingml import a_tag, add_run, child, clear_paragraph
 from kzreport.renderers._pptx_internals import notes_text_body
 
 
-def write_notes(deck: Deck, slide: Any, details: Blocks) -> None:
+def point_notes(document: Document, point: KeyPoint, details: bool = True) -> list[Footnote]:
+    """The footnotes key point ``point`` refers to, in order: from its text, and with
+    ``details`` from its details too."""
+    runs = [point.inlines, *(inlines for _, inlines in inline_contents(point.details)
+                             if details)]
+    return [document.footnote(item) for inlines in runs for item in inlines
+            if isinstance(item, FootnoteRef)]
+
+
+def write_notes(deck: Deck, slide: Any, details: Blocks, footnotes: list[Footnote]) -> None:
     """Write a key point's details as its speaker notes: paragraphs, ``• `` and ``1. `` items,
-    nested items indented a level deeper."""
+    nested items indented a level deeper; then its footnotes, each opened by its number."""
     notes = slide.notes_slide
     body = notes_text_body(notes)
     clear_paragraphs(body)
@@ -39,7 +55,10 @@ def write_notes(deck: Deck, slide: Any, details: Blocks) -> None:
     def label(figure: Figure) -> str:
         return figure_label(deck.layout, figures[figure]) if figure in figures else ""
 
-    for depth, marker, inlines, bold in note_lines(details, 0, label):
+    footnote_lines = [(0, f"{footnote_mark(note.number)} " if n == 0 else "", paragraph.inlines,
+                       False)
+                      for note in footnotes for n, paragraph in enumerate(note.paragraphs)]
+    for depth, marker, inlines, bold in [*note_lines(details, 0, label), *footnote_lines]:
         paragraph = child(body, "p")
         indent = {"lvl": str(min(depth, 8))} if depth else {}
         child(paragraph, "pPr", indent,
@@ -87,6 +106,13 @@ def note_lines(blocks: Blocks, depth: int, label: Callable[[Figure], str], lists
                 yield depth, "", (Span(f"[{text}]", italic=True),), False
             case Rule():
                 yield depth, "", (Span("———"),), False
+            case DefinitionList():
+                for term in block.items:
+                    yield depth, "", term.term, True
+                    for definition in term.definitions:
+                        yield from note_lines(definition, depth + 1, label)
+            case PageBreak():
+                pass  # slides have no pages to break
             case KeyPoints():
                 # The paper's one Key Points section is a top-level block: the source reader
                 # never puts it inside a key point's details, so there is nothing to lose here.

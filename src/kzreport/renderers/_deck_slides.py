@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from kzreport.errors import Problem, RenderError
-from kzreport.labels import fill_label, key_point_label
+from kzreport.labels import fill_label, footnote_mark, key_point_label
 from kzreport.layout import Logo
 from kzreport.model import KeyPoint, plain_text
 from kzreport.renderers import _fit as fit
@@ -33,6 +33,7 @@ from kzreport.renderers._deck_geometry import (
     SECONDARY_SCALE,
     SMALL_MAX_PT,
     SMALL_MIN_PT,
+    SOURCE_LINE_PT,
     SUBTITLE_GAP_PT,
     SUBTITLE_PT,
     TITLE_BAND,
@@ -44,7 +45,7 @@ from kzreport.renderers._deck_geometry import (
     TITLE_SLIDE_SCALE,
     Box,
 )
-from kzreport.renderers._deck_notes import write_notes
+from kzreport.renderers._deck_notes import point_notes, write_notes
 from kzreport.renderers._deck_text import Deck, Par, Run, clean, paragraphs, runs
 from kzreport.renderers._drawingml import (
     body_shape,
@@ -214,30 +215,67 @@ def summary_slide(deck: Deck, slide: Any, title: str) -> None:
     write(deck, slide, shape, box, pars, result.size, inset=(inset_x, inset_y), anchor="m")
 
 
+@dataclass(frozen=True)
+class PointPlan:
+    """Where a key point's slide puts everything, and at what size: its title, its text (None
+    when it has none beyond the headline) and the line of its footnotes."""
+
+    title: TitlePlan
+    pars: list[Par]
+    body: tuple[Box, float] | None
+    sources: tuple[Box, Par] | None
+
+
+def plan_key_point(deck: Deck, number: int, point: KeyPoint, title: str) -> PointPlan:
+    """Lay key point ``number``'s slide out without writing it (text that does not fit is a
+    warning in ``deck.problems``): the slide writes this plan, and ``kzreport check`` makes
+    it to report what a build would."""
+    g, layout = deck.geometry, deck.layout
+    total = len(deck.document.key_points.points)
+    eyebrow = key_point_label(layout, number, total) if point.headline else None
+    heading = plan_title(deck, title, eyebrow, point.line, number)
+    top = heading.body_top
+    pars = [Par(runs(point.inlines), layout.colors.text, layout.fonts.body)]
+    bottom = g.content_bottom
+    sources = None
+    notes = point_notes(deck.document, point, details=False)
+    if notes and layout.slides.footnote_line:
+        # The notes of the key point's text in one small line at the foot of the slide.
+        line = Box(g.margin, bottom - SOURCE_LINE_PT, g.content_width, SOURCE_LINE_PT)
+        text = "   ".join(f"{footnote_mark(note.number)} " + clean(
+            " ".join(plain_text(p.inlines) for p in note.paragraphs)) for note in notes)
+        sources = (line, Par((Run(text),), layout.colors.muted, layout.fonts.body))
+        bottom = line.top
+    normal = Box(g.margin, top, g.content_width, bottom - top)
+    # The largest area the body may take when the text does not fit at the minimum size:
+    # half the side margins and most of the gap to the footer (or the notes' line).
+    wide = Box(g.margin / 2, top - OVERFLOW_PT, g.width - g.margin,
+               min(g.footer.top - FOOTER_CLEARANCE_PT, bottom) - (top - OVERFLOW_PT))
+    body = None
+    if plain_text(point.inlines).strip():
+        body = _fit_body(deck, pars, normal, wide, point.line,
+                         f"key point {number} does not fit on its slide at "
+                         f"{layout.slides.body_min:g} pt",
+                         "shorten it or move detail into sub-bullets")
+    return PointPlan(heading, pars, body, sources)
+
+
 def key_point_slide(number: int, point: KeyPoint) -> SlideBuilder:
     """The builder of key point ``number``'s slide."""
 
     def build(deck: Deck, slide: Any, title: str) -> None:
-        g, layout = deck.geometry, deck.layout
-        total = len(deck.document.key_points.points)
-        eyebrow = key_point_label(layout, number, total) if point.headline else None
-        top = _content_title(deck, slide, title, eyebrow, point.line, number)
-        pars = [Par(runs(point.inlines), layout.colors.text, layout.fonts.body)]
-        normal = Box(g.margin, top, g.content_width, g.content_bottom - top)
-        # The largest area the body may take when the text does not fit at the minimum size:
-        # half the side margins and most of the gap to the footer.
-        wide = Box(g.margin / 2, top - OVERFLOW_PT, g.width - g.margin,
-                   g.footer.top - FOOTER_CLEARANCE_PT - (top - OVERFLOW_PT))
-        if plain_text(point.inlines).strip():
-            box, size = _fit_body(deck, pars, normal, wide, point.line,
-                                  f"key point {number} does not fit on its slide at "
-                                  f"{layout.slides.body_min:g} pt",
-                                  "shorten it or move detail into sub-bullets")
-            write(deck, slide, body_shape(slide, box), box, pars, size)
+        plan = plan_key_point(deck, number, point, title)
+        write_title(deck, slide, plan.title)
+        if plan.sources is not None:
+            _small_line(deck, slide, *plan.sources, anchor="b")
+        if plan.body is not None:
+            box, size = plan.body
+            write(deck, slide, body_shape(slide, box), box, plan.pars, size)
         else:
             remove(placeholder(slide, ("BODY", "OBJECT")))
-        if point.details:
-            write_notes(deck, slide, point.details)
+        notes = point_notes(deck.document, point)
+        if point.details or notes:
+            write_notes(deck, slide, point.details, notes)
 
     return build
 
@@ -285,10 +323,23 @@ def closing_slide(deck: Deck, slide: Any, title: str) -> None:
         remove(shape)
 
 
-def _content_title(deck: Deck, slide: Any, title: str, eyebrow: str | None,
-                   line: int | None = None, number: int | None = None) -> float:
-    """Write a content slide's title (below its small label, if any) and the accent rule under
-    it; return where the body may start.
+@dataclass(frozen=True)
+class TitlePlan:
+    """A content slide's title: its small label above (box and paragraph), its box, paragraph
+    and size, the accent rule under it, and where the body may start."""
+
+    label: tuple[Box, Par] | None
+    box: Box
+    par: Par
+    size: float
+    rule: Box
+    body_top: float
+
+
+def plan_title(deck: Deck, title: str, eyebrow: str | None, line: int | None = None,
+               number: int | None = None) -> TitlePlan:
+    """Lay a content slide's title (below its small label, if any) and the accent rule under
+    it out.
 
     A title takes up to two lines, shrinking from the layout's largest title size to its
     smallest; one that needs more lines at the smallest size takes them (up to ``TITLE_CAP``
@@ -296,13 +347,13 @@ def _content_title(deck: Deck, slide: Any, title: str, eyebrow: str | None,
     """
     g, layout, s = deck.geometry, deck.layout, deck.layout.slides
     top = g.content_top
+    label = None
     if eyebrow:
-        label = Par((Run(eyebrow.upper(), bold=True),), layout.colors.accent, layout.fonts.body)
+        par = Par((Run(eyebrow.upper(), bold=True),), layout.colors.accent, layout.fonts.body)
         label_box = Box(g.margin, top, g.content_width,
                         round(fit.load_metrics(layout.fonts.body.bold).line_box * LABEL_MAX_PT
                               + 2 * fit.DEFAULT_INSET_Y, 2))
-        _small_line(deck, slide, label_box, label, anchor="b", largest=LABEL_MAX_PT,
-                    inset_y=fit.DEFAULT_INSET_Y)
+        label = (label_box, par)
         top = label_box.bottom
     par = Par((Run(title, bold=True),), layout.colors.primary, layout.fonts.heading,
               line_spacing=TITLE_LINE_SPACING)
@@ -318,12 +369,27 @@ def _content_title(deck: Deck, slide: Any, title: str, eyebrow: str | None,
                                         f"{s.title_min:g} pt", "shorten the headline", line),
                                warn=True)
     box = _shrink_to_text(zone, result)
-    write(deck, slide, title_shape(slide), box, [par], result.size)
     rule_top = box.bottom + TITLE_RULE_GAP_PT
     rule_width, rule_height = TITLE_RULE_PT
-    rectangle(slide, Box(g.margin + fit.DEFAULT_INSET_X, rule_top, rule_width, rule_height),
-               layout.colors.accent)
-    return round(rule_top + rule_height + g.height * BELOW_TITLE, 2)
+    rule = Box(g.margin + fit.DEFAULT_INSET_X, rule_top, rule_width, rule_height)
+    return TitlePlan(label, box, par, result.size, rule,
+                     round(rule_top + rule_height + g.height * BELOW_TITLE, 2))
+
+
+def write_title(deck: Deck, slide: Any, plan: TitlePlan) -> None:
+    """Write a content slide's title as ``plan`` lays it out."""
+    if plan.label is not None:
+        _small_line(deck, slide, *plan.label, anchor="b", largest=LABEL_MAX_PT,
+                    inset_y=fit.DEFAULT_INSET_Y)
+    write(deck, slide, title_shape(slide), plan.box, [plan.par], plan.size)
+    rectangle(slide, plan.rule, deck.layout.colors.accent)
+
+
+def _content_title(deck: Deck, slide: Any, title: str, eyebrow: str | None) -> float:
+    """Write a content slide's title (see ``plan_title``); return where the body may start."""
+    plan = plan_title(deck, title, eyebrow)
+    write_title(deck, slide, plan)
+    return plan.body_top
 
 
 def _fit_body(deck: Deck, pars: Sequence[Par], normal: Box, wide: Box, line: int | None,

@@ -49,6 +49,24 @@ def prepared_deck(layout: Layout, template: Path | None) -> PreparedDeck:
                       lambda: _prepared(layout, template))
 
 
+def slide_size(layout: Layout, template: Path | None) -> tuple[float, float]:
+    """The deck's slide width and height in points, without python-pptx: a template's own
+    (its masters are drawn for it), else the layout's, in the whole EMU a deck stores."""
+    if template is None:
+        return (round(layout.slides.width * EMU_PER_PT) / EMU_PER_PT,
+                round(layout.slides.height * EMU_PER_PT) / EMU_PER_PT)
+    import zipfile
+
+    from kzreport.readers.opc import parse, target
+
+    with zipfile.ZipFile(template) as package:
+        main = target(package, "", "/officeDocument")
+        size = parse(package, main or "").find(p_tag("sldSz"))
+    if size is None:  # PowerPoint always writes one; python-pptx's default is the layout's
+        return slide_size(layout, None)
+    return int(size.get("cx", "0")) / EMU_PER_PT, int(size.get("cy", "0")) / EMU_PER_PT
+
+
 def _prepared(layout: Layout, template: Path | None) -> PreparedDeck:
     """``template`` without its slides, or python-pptx's default sized and coloured by
     ``layout``, saved and opened again; the same for every paper."""

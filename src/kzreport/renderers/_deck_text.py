@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any, assert_never
 
 from kzreport.errors import Problem
+from kzreport.labels import footnote_mark
 from kzreport.layout import FontFamily, Layout
-from kzreport.model import Document, Inlines, LineBreak, Span
+from kzreport.model import Document, FootnoteRef, Inlines, LineBreak, Script, Span, internal_target
 from kzreport.renderers import _fit as fit
 from kzreport.renderers._common import xml_safe
 from kzreport.renderers._deck_geometry import Geometry
@@ -27,6 +28,8 @@ class Run:
     mono: bool = False
     href: str | None = None
     color: str | None = None
+    strike: bool = False
+    script: Script = None
 
 
 @dataclass(frozen=True)
@@ -90,19 +93,24 @@ def font_runs(deck: Deck, run: Run, family: FontFamily,
 
 
 def runs(inlines: Inlines, bold: bool = False) -> tuple[Run, ...]:
-    """Model inlines as runs: bold, italic, code and links kept; hard breaks become ``\\n``."""
+    """Model inlines as runs: bold, italic, code, strikethrough, raised and lowered text and
+    links kept (a link inside the paper is plain text: the deck has no headings to go to);
+    hard breaks become ``\\n``; a footnote reference is its raised number."""
     out: list[Run] = []
     for item in inlines:
         match item:
             case LineBreak():
                 out.append(Run("\n"))
+            case FootnoteRef():
+                out.append(Run(footnote_mark(item.number), bold=bold, script="super"))
             case Span():
                 # Code keeps its spacing (indented lines in notes); prose has its soft breaks
                 # and runs of spaces folded, as Markdown renders them.
                 text = (xml_safe(item.text).replace("\t", "    ") if item.code
                         else clean(item.text, keep_edges=True))
+                href = item.href if internal_target(item.href) is None else None
                 out.append(Run(text, bold=item.bold or bold, italic=item.italic, mono=item.code,
-                               href=item.href))
+                               href=href, strike=item.strike, script=item.script))
             case _:
                 assert_never(item)
     return tuple(out)

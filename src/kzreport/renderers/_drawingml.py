@@ -165,6 +165,10 @@ def add_run(deck: Deck, paragraph: XmlElement, part: Any, run: Run, size: int,
                                i="1" if run.italic else "0",
                                lang=script_language(text, deck.lang) if rtl else deck.lang,
                                cap="none", spc="0")
+            if run.strike:
+                properties.set("strike", "sngStrike")
+            if run.script is not None:  # PowerPoint's own offsets for superscript and subscript
+                properties.set("baseline", "30000" if run.script == "super" else "-25000")
             solid_fill(properties, fill)
             child(properties, "latin", typeface=family_of_text.name)
             if rtl:  # PowerPoint sets right-to-left letters in the complex-script typeface

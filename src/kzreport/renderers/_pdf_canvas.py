@@ -16,6 +16,7 @@ from kzreport.renderers._reportlab_internals import (
     ObservedTextObject,
     add_page_entries,
     latest_annotation,
+    link_to_destination,
     page_has_content,
     page_reference,
     pdf_document,
@@ -167,6 +168,27 @@ class TaggingCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
         # linkURL returns nothing: the annotation it made is the page's latest.
         self.tree.annotate(link, self.getPageNumber(), page_reference(self),
                            latest_annotation(self))
+
+    def linkRect(self, contents: str, destinationname: str, Rect: Any = None,
+                 addtopage: int = 1, name: Any = None, relative: int = 1, thickness: int = 0,
+                 color: Any = None, dashArray: Any = None, **kw: Any) -> None:
+        # A link inside the document (to a heading, a footnote or back to its reference).
+        link = (self._links.link_for("#" + destinationname) if self._links is not None
+                else None)
+        if link is None:
+            self._untagged_annotations += 1
+            super().linkRect(contents, destinationname, Rect, addtopage, name, relative,
+                             thickness, color, dashArray, Border="[0 0 0]", **kw)
+            return
+        self.link_to(link, destinationname, Rect, relative)
+
+    def link_to(self, link: Element, destination: str, rect: Any, relative: int = 1) -> None:
+        """An annotation over ``rect`` linking to named ``destination``, belonging to
+        ``link``."""
+        annotation = link_to_destination(self, destination, rect, relative, {
+            "StructParent": self.tree.annotation_key(link),
+            "Contents": PDFString(link.contents or destination)})
+        self.tree.annotate(link, self.getPageNumber(), page_reference(self), annotation)
 
     # ------------------------------------------------------------ pages and document
 

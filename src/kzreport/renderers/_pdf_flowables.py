@@ -10,6 +10,7 @@ from reportlab.platypus import Flowable, Image
 from reportlab.platypus import Paragraph as PdfParagraph
 
 from kzreport.renderers._pdf_canvas import MarkedText, TaggingCanvas
+from kzreport.renderers._pdf_markup import note_destination, reference_destination
 from kzreport.renderers._pdf_structure import Element, OutlineEntry, ParagraphTags
 
 # ---------------------------------------------------------------- quote bars
@@ -129,6 +130,9 @@ class TaggedParagraph(PdfParagraph):  # type: ignore[misc]  # reportlab is untyp
             canvas.bookmarkHorizontal(tags.outline.key, 0, self.height)
             canvas.addOutlineEntry(tags.outline.title, tags.outline.key, tags.outline.level,
                                    closed=False)
+        note = tags.note if tags.label is not None else None
+        if note is not None:  # a footnote's text, which its reference links to
+            canvas.bookmarkHorizontal(note_destination(note), 0, self.height)
         canvas.expect_label(tags.label if self.bulletText else None)
         canvas.expect_links(tags)
         self._marking = True
@@ -138,6 +142,11 @@ class TaggedParagraph(PdfParagraph):  # type: ignore[misc]  # reportlab is untyp
             self._marking = False
             canvas.expect_label(None)
             canvas.expect_links(None)
+        if note is not None and tags.label is not None:
+            # The note's number links back to its reference (the Lbl's content is that Link).
+            canvas.link_to(tags.label, reference_destination(note),
+                           (0, self.height - self.style.leading, self.style.leftIndent,
+                            self.height))
 
     def beginText(self, x: float, y: float) -> Any:
         if not self._marking or self.tags is None:
@@ -163,17 +172,18 @@ class TaggedParagraph(PdfParagraph):  # type: ignore[misc]  # reportlab is untyp
 
 
 def tagged_paragraph(text: str, style: Any, element: Element, *, bullet: str | None = None,
-                     label: Element | None = None,
-                     outline: OutlineEntry | None = None) -> TaggedParagraph:
+                     label: Element | None = None, outline: OutlineEntry | None = None,
+                     note: int | None = None) -> TaggedParagraph:
     """A paragraph of markup ``text`` whose text is ``element``'s content, its ``bullet``
-    ``label``'s, and with a bookmark ``outline``."""
+    ``label``'s, and with a bookmark ``outline``; with ``note``, the first paragraph of that
+    footnote, whose ``bullet`` (its number) links back to the reference."""
     paragraph = TaggedParagraph(text, style, bulletText=bullet)
     targets: dict[int, tuple[str, str]] = {}
     for fragment in paragraph.frags:
         for number, url in getattr(fragment, "link", None) or []:
             previous = targets.get(number, (url, ""))[1]
             targets[number] = (url, previous + getattr(fragment, "text", ""))
-    paragraph.tags = ParagraphTags(element, label, outline, targets)
+    paragraph.tags = ParagraphTags(element, label, outline, targets, note=note)
     return paragraph
 
 

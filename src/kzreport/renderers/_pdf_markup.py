@@ -8,7 +8,9 @@ from urllib.parse import urlsplit
 
 from reportlab.lib.styles import ParagraphStyle
 
-from kzreport.model import LINK_SCHEMES, Inlines, LineBreak, Span
+from kzreport.anchors import bookmark_name
+from kzreport.labels import footnote_mark
+from kzreport.model import LINK_SCHEMES, FootnoteRef, Inlines, LineBreak, Span, internal_target
 from kzreport.renderers._common import xml_attribute, xml_escape, xml_safe
 from kzreport.renderers._pdf_styles import GlyphCheck, PdfStyles, Role
 
@@ -16,6 +18,29 @@ from kzreport.renderers._pdf_styles import GlyphCheck, PdfStyles, Role
 def is_linkable(url: str | None) -> bool:
     """Whether ``url`` may become a link annotation: only web and e-mail addresses."""
     return bool(url) and urlsplit(url or "").scheme.lower() in LINK_SCHEMES
+
+
+#: How the named destination at a footnote's text starts; its number follows.
+NOTE_DESTINATION = "kzreport-note-"
+
+
+def note_destination(number: int) -> str:
+    """The named destination at footnote ``number``'s text, which its reference links to."""
+    return f"{NOTE_DESTINATION}{number}"
+
+
+def reference_destination(number: int) -> str:
+    """The named destination at footnote ``number``'s reference, which its number links to."""
+    return f"kzreport-noteref-{number}"
+
+
+def _target(span: Span) -> str | None:
+    """Where ``span`` links in the PDF: a web or mail address, or ``#`` and a heading's
+    bookmark for a link inside the paper."""
+    anchor = internal_target(span.href)
+    if anchor is not None:
+        return "#" + bookmark_name(anchor)
+    return span.href if is_linkable(span.href) else None
 
 
 
@@ -27,6 +52,13 @@ class Markup:
         self.styles = styles
         self.fonts = styles.fonts
         self.glyphs = glyphs
+        #: The footnotes referenced by the markup made since ``take_references``.
+        self._references: list[int] = []
+
+    def take_references(self) -> list[int]:
+        """The numbers of the footnotes referenced since the last call, in order."""
+        taken, self._references = self._references, []
+        return taken
 
     def run(self, text: str, font: str, line: int | None, *, size: float | None = None,
             color_hex: str | None = None, where: Path | None = None) -> str:
@@ -47,7 +79,9 @@ class Markup:
 
     def inlines(self, inlines: Inlines, style: ParagraphStyle, role: Role, line: int | None, *,
                 bold: bool = False, italic: bool = False) -> str:
-        """A paragraph's runs: bold, italic, code, line breaks and links to web/mail addresses."""
+        """A paragraph's runs: bold, italic, code, strikethrough, raised and lowered text, line
+        breaks, links to web/mail addresses and to headings, and footnote references (the
+        number, raised, linking to the note, with a destination the note links back to)."""
         layout = self.styles.layout
         # Monospace looks larger than text of the same size; keep the layout's code/body ratio.
         code_size = style.fontSize * layout.sizes.code / layout.sizes.body
@@ -57,8 +91,17 @@ class Markup:
             match item:
                 case LineBreak():
                     parts.append("<br/>")
+                case FootnoteRef():
+                    if open_link is not None:
+                        parts.append("</a>")
+                        open_link = None
+                    self._references.append(item.number)
+                    mark = self.run(footnote_mark(item.number), self.fonts.name("body"), line)
+                    parts.append(f'<a name="{reference_destination(item.number)}"/>'
+                                 f'<a href="#{note_destination(item.number)}" '
+                                 f'color="{self.styles.link_color}"><super>{mark}</super></a>')
                 case Span():
-                    href = item.href if is_linkable(item.href) else None
+                    href = _target(item)
                     if href != open_link:
                         if open_link is not None:
                             parts.append("</a>")
@@ -68,8 +111,10 @@ class Markup:
                         open_link = href
                     font = self.fonts.name("mono" if item.code else role, bold or item.bold,
                                            italic or item.italic)
-                    parts.append(self.run(item.text, font, line,
-                                          size=code_size if item.code else None))
+                    text = self.run(item.text, font, line, size=code_size if item.code else None)
+                    if item.script is not None:
+                        text = f"<{item.script}>{text}</{item.script}>"
+                    parts.append(f"<strike>{text}</strike>" if item.strike else text)
                 case _:
                     assert_never(item)
         if open_link is not None:

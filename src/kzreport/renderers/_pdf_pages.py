@@ -23,10 +23,16 @@ from kzreport.renderers._common import build_timestamp, xml_safe
 from kzreport.renderers._pdf_canvas import TaggingCanvas
 from kzreport.renderers._pdf_markup import Markup
 from kzreport.renderers._pdf_metadata import DocumentInfo
+from kzreport.renderers._pdf_notes import NotesFrame, PageNotes
 from kzreport.renderers._pdf_story import StoryBuilder
 from kzreport.renderers._pdf_structure import StructureTree
 from kzreport.renderers._pdf_styles import GlyphCheck, PdfFonts, PdfStyles, color
-from kzreport.renderers._proportions import FOOTER_GAP, FURNITURE_DISTANCE
+from kzreport.renderers._proportions import (
+    FOOTER_GAP,
+    FURNITURE_DISTANCE,
+    NOTE_RULE,
+    NOTES_MAX_SHARE,
+)
 from kzreport.renderers._reportlab_internals import fix_creation_time
 
 #: Clear space between the header or footer and the body, in body sizes.
@@ -158,6 +164,13 @@ class PageFurniture:
             canvas.doForm(page_number_form(page))
         canvas.restoreState()
 
+    def note_rule(self, canvas: Any, x: float, y: float) -> None:
+        """The short rule above a page's footnotes (an artifact, as every rule)."""
+        canvas.saveState()
+        self._rule(canvas, x, x + NOTE_RULE * self.frame_width, y,
+                   color(self.layout.colors.rule))
+        canvas.restoreState()
+
     def draw_page_number(self, canvas: Any, page: int, pages: int) -> None:
         """Draw "Page ``page`` of ``pages``", right-aligned in the footer (into the page's
         form XObject; see ``draw``)."""
@@ -210,9 +223,11 @@ class ReportCanvas(TaggingCanvas):
     time. "Page 2 of 7" needs the page count before it is known: each page shows a form
     XObject that ``save`` fills in, so the document is laid out only once."""
 
-    def __init__(self, *args: Any, furniture: PageFurniture, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, furniture: PageFurniture, notes: PageNotes,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._furniture = furniture
+        self._notes = notes
         self.pages_shown = 0
         # invariant=1 fixes the document /ID; the dates come from the build timestamp (the
         # paper's date, or SOURCE_DATE_EPOCH), in UTC, whatever the clock and time zone.
@@ -220,12 +235,17 @@ class ReportCanvas(TaggingCanvas):
 
     def showPage(self) -> None:
         self.pages_shown += 1
-        # Drawn last, so text extraction meets the body first.
+        # The page's footnotes after its text; the furniture last, so text extraction meets
+        # the body first.
+        self._notes.draw(self, self.pages_shown, self._furniture.note_rule)
         self._furniture.draw(self, self.pages_shown)
         super().showPage()
 
     def save(self) -> None:
         self.show_pending_page()
+        while self._notes.pending():  # a long last note continues on pages of its own
+            self._notes.begin_page(self.pages_shown + 1, self, only_notes=True)
+            self.showPage()
         for page in range(1, self.pages_shown + 1):
             self.beginForm(page_number_form(page))
             with self.inside_marked_content():  # the form is shown in its page's footer artifact
@@ -253,25 +273,32 @@ def write_pdf(document: Document, layout: Layout, path: Path) -> list[Problem]:
         created=build_timestamp(document),
     )
     tree = StructureTree()
-    story = StoryBuilder(document, layout, styles, markup, furniture.frame_width,
-                         furniture.frame_height, tree).story()
+    builder = StoryBuilder(document, layout, styles, markup, furniture.frame_width,
+                           furniture.frame_height, tree)
+    story = builder.story()
+    x, bottom, width, _ = furniture.later_frame
+    notes = PageNotes(x, bottom, width, NOTES_MAX_SHARE * furniture.frame_height,
+                      2 * styles.metrics.item_gap + styles.metrics.hairline,
+                      furniture.frame_height)
+    notes.flowables = builder.notes
     # Every character is checked before anything is drawn: a missing glyph is an error, never
     # an empty box in the output.
     glyphs.raise_if_any()
     made: list[ReportCanvas] = []
 
     def canvasmaker(*args: Any, **kwargs: Any) -> ReportCanvas:
-        made.append(ReportCanvas(*args, tree=tree, info=info, furniture=furniture, **kwargs))
+        made.append(ReportCanvas(*args, tree=tree, info=info, furniture=furniture, notes=notes,
+                                 **kwargs))
         return made[-1]
 
-    _build(_template(str(path), document, layout, fonts, furniture, info), story, canvasmaker,
-           document)
+    _build(_template(str(path), document, layout, fonts, furniture, info, notes), story,
+           canvasmaker, document)
     return [Problem(document.source, None, f"the PDF does not claim PDF/UA: {problem}",
                     severity="warning") for problem in made[-1].pdfua_problems]
 
 
 def _template(target: str, document: Document, layout: Layout, fonts: PdfFonts,
-              furniture: PageFurniture, info: DocumentInfo) -> Any:
+              furniture: PageFurniture, info: DocumentInfo, notes: PageNotes) -> Any:
     """The document template, its pages framed clear of the furniture."""
     page = layout.page
     template = BaseDocTemplate(
@@ -295,9 +322,9 @@ def _template(target: str, document: Document, layout: Layout, fonts: PdfFonts,
         pageCompression=1,
     )
     template.addPageTemplates([
-        PageTemplate("first", [_frame("first", *furniture.first_frame)],
+        PageTemplate("first", [_frame("first", *furniture.first_frame, notes=notes)],
                      autoNextPageTemplate="later"),
-        PageTemplate("later", [_frame("later", *furniture.later_frame)]),
+        PageTemplate("later", [_frame("later", *furniture.later_frame, notes=notes)]),
     ])
     return template
 
@@ -329,7 +356,12 @@ def _too_large(message: str) -> str:
     return re.sub(r"\s*(at )?0x[0-9A-Fa-f]+", "", message)
 
 
-def _frame(name: str, x: float, y: float, width: float, height: float) -> Any:
-    # No padding: the frame is exactly the body area the furniture leaves free.
-    return Frame(x, y, width, height, leftPadding=0, rightPadding=0, topPadding=0,
-                 bottomPadding=0, id=name)
+def _frame(name: str, x: float, y: float, width: float, height: float,
+           notes: PageNotes) -> Any:
+    # No padding: the frame is exactly the body area the furniture leaves free; a paper's
+    # footnotes take room at its foot (a paper without any has plain frames).
+    if not notes.flowables:
+        return Frame(x, y, width, height, leftPadding=0, rightPadding=0, topPadding=0,
+                     bottomPadding=0, id=name)
+    return NotesFrame(x, y, width, height, leftPadding=0, rightPadding=0, topPadding=0,
+                      bottomPadding=0, id=name, notes=notes)

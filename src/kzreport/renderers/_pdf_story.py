@@ -10,14 +10,17 @@ from typing import Any, assert_never
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import HRFlowable, Image, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import PageBreak as PdfPageBreak
 from reportlab.platypus.doctemplate import Indenter
 
+from kzreport.anchors import bookmark_name
 from kzreport.labels import (
     BULLETS,
     CAPTION_ITALIC,
     NUMBER_STYLES,
     figure_label,
     figure_numbers,
+    footnote_mark,
     headline_separator,
     list_marker,
 )
@@ -26,6 +29,7 @@ from kzreport.model import (
     Block,
     Blocks,
     CodeBlock,
+    DefinitionList,
     Document,
     Figure,
     Heading,
@@ -33,6 +37,7 @@ from kzreport.model import (
     KeyPoints,
     ListBlock,
     ListItem,
+    PageBreak,
     Paragraph,
     Quote,
     Rule,
@@ -54,7 +59,7 @@ from kzreport.renderers._pdf_flowables import (
     TaggedImage,
     tagged_paragraph,
 )
-from kzreport.renderers._pdf_markup import Markup
+from kzreport.renderers._pdf_markup import Markup, note_destination
 from kzreport.renderers._pdf_structure import Element, OutlineEntry, StructureTree
 from kzreport.renderers._pdf_styles import PdfStyles, color
 from kzreport.renderers._proportions import FIGURE_MAX_HEIGHT, fit_table
@@ -105,6 +110,9 @@ class StoryBuilder:
         self._bookmarks: list[OutlineEntry] = []
         #: The level of the last heading tagged; the title counts as level 1.
         self.heading_level = 1
+        #: Each footnote's paragraphs, by number, made where the text refers to it; the
+        #: frames put them at the foot of the page (``_pdf_notes``).
+        self.notes: dict[int, list[Any]] = {}
 
     def story(self) -> list[Any]:
         """Title block, summary, body with Key Points, further reading."""
@@ -112,12 +120,44 @@ class StoryBuilder:
         return [*self.title_block(root), *self.summary_block(root),
                 *self.blocks(self.document.blocks, TOP, root), *self.further_reading(root)]
 
-    def _outline(self, title: str, level: int) -> OutlineEntry:
-        """The bookmark of a level-``level`` heading (the title is level 1)."""
-        entry = OutlineEntry(" ".join(xml_safe(title).split()), level - 1,
-                             f"kzreport-heading-{len(self._bookmarks) + 1}")
+    def _outline(self, title: str, level: int, anchor: str = "") -> OutlineEntry:
+        """The bookmark of a level-``level`` heading (the title is level 1): named by the
+        heading's identifier, which links inside the paper go to."""
+        key = bookmark_name(anchor) if anchor else f"kzreport-heading-{len(self._bookmarks) + 1}"
+        entry = OutlineEntry(" ".join(xml_safe(title).split()), level - 1, key)
         self._bookmarks.append(entry)
         return entry
+
+    def _noted(self, paragraph: Any) -> tuple[int, ...]:
+        """Attach to ``paragraph`` (just made) the footnotes its markup refers to: each note's
+        paragraphs are made, tagged as a Note that moves in after its reference's Link when
+        that is drawn; return their numbers."""
+        numbers = tuple(self.markup.take_references())
+        for number in numbers:
+            note = paragraph.tags.element.add("Note")
+            paragraph.tags.notes["#" + note_destination(number)] = note
+            self.notes[number] = self._note(number, note)
+        paragraph.footnotes = numbers
+        return numbers
+
+    def _note(self, number: int, element: Element) -> list[Any]:
+        """Footnote ``number``'s paragraphs: the first opens with the number, a Lbl whose
+        Link goes back to the reference."""
+        note = self.document.footnotes[number - 1]
+        style = self.styles.footnote
+        mark = footnote_mark(number)
+        self.markup.glyphs.check(mark, style.bulletFontName, note.line)
+        out = []
+        for n, paragraph in enumerate(note.paragraphs):
+            text = self.markup.inlines(paragraph.inlines, style, "body", paragraph.line)
+            if n == 0:
+                label = element.add("Lbl").add("Link", contents=mark)
+                out.append(tagged_paragraph(text, style, element.add("P"), bullet=mark,
+                                            label=label, note=number))
+            else:
+                out.append(tagged_paragraph(text, style, element.add("P")))
+        self.markup.take_references()  # a note refers to no note: the parser sees to that
+        return out
 
     # ------------------------------------------------------------ front matter
 
@@ -253,6 +293,10 @@ class StoryBuilder:
                 return self.figure(block, nesting, parent)
             case KeyPoints():
                 return self.key_points(block, parent)
+            case DefinitionList():
+                return self.definition_list(block, nesting, parent)
+            case PageBreak():
+                return [PdfPageBreak()]
             case _:
                 assert_never(block)
 
@@ -264,8 +308,11 @@ class StoryBuilder:
             text = self.markup.run(plain_text(block.inlines), style.fontName, None, where=where)
         else:
             text = self.markup.inlines(block.inlines, style, "heading", block.line, bold=True)
-        return [tagged_paragraph(text, style, parent.add(f"H{level}"),
-                                 outline=self._outline(plain_text(block.inlines), level))]
+        paragraph = tagged_paragraph(text, style, parent.add(f"H{level}"),
+                                     outline=self._outline(plain_text(block.inlines), level,
+                                                           block.anchor))
+        self._noted(paragraph)
+        return [paragraph]
 
     def paragraph(self, inlines: Inlines, line: int, nesting: Nesting, element: Element, *,
                   style: ParagraphStyle | None = None, marker: str | None = None,
@@ -279,11 +326,13 @@ class StoryBuilder:
         text = lead + self.markup.inlines(inlines, style, "body", line,
                                           italic=bool(nesting.quotes))
         if marker is None:
-            return self._leaf(tagged_paragraph(text, style, element), nesting)
-        self.markup.glyphs.check(marker, style.bulletFontName, line)
-        return self._leaf(tagged_paragraph(text, self._with_bullet(style, marker_space),
-                                           element, bullet=xml_escape(marker), label=label),
-                          nesting)
+            paragraph = tagged_paragraph(text, style, element)
+        else:
+            self.markup.glyphs.check(marker, style.bulletFontName, line)
+            paragraph = tagged_paragraph(text, self._with_bullet(style, marker_space), element,
+                                         bullet=xml_escape(marker), label=label)
+        self._noted(paragraph)
+        return self._leaf(paragraph, nesting)
 
     def _with_bullet(self, style: ParagraphStyle, space: float) -> ParagraphStyle:
         # List content sits inside an Indenter; the marker hangs back into the indent.
@@ -333,7 +382,8 @@ class StoryBuilder:
     def key_points(self, section: KeyPoints, parent: Element) -> list[Any]:
         """The section title as a heading; each point a bullet with its bold headline, then its
         details beneath (an L whose LBody holds the point's P and its details)."""
-        out = self.heading(Heading(2, (Span(section.title),), section.line), parent)
+        out = self.heading(Heading(2, (Span(section.title),), section.line, section.anchor),
+                           parent)
         marker = BULLETS[0]
         space = self._marker_space([marker])
         inner = Nesting(indent=space, depth=1, in_list=True)
@@ -354,6 +404,29 @@ class StoryBuilder:
                                       marker_space=space, lead=lead, label=label))
             out.extend(self.blocks(point.details, inner, body))
         out.append(Indenter(left=-space))
+        return out
+
+    def definition_list(self, block: DefinitionList, nesting: Nesting,
+                        parent: Element) -> list[Any]:
+        """An L of LI, each with its term as Lbl (bold, kept with what follows) and its
+        definitions, indented, in an LBody."""
+        indent = self.metrics.list_indent
+        inner = replace(nesting, indent=nesting.indent + indent)
+        element = parent.add("L")
+        out: list[Any] = []
+        for item in block.items:
+            entry = element.add("LI")
+            term = tagged_paragraph(self.markup.inlines(item.term, self.styles.term, "body",
+                                                        item.line, bold=True,
+                                                        italic=bool(nesting.quotes)),
+                                    self.styles.term, entry.add("Lbl"))
+            self._noted(term)
+            out.append(self._leaf(term, nesting))
+            body = entry.add("LBody")
+            out.append(self._indent(indent))
+            for definition in item.definitions:
+                out.extend(self.blocks(definition, inner, body))
+            out.append(Indenter(left=-indent))
         return out
 
     def quote(self, block: Quote, nesting: Nesting, parent: Element) -> list[Any]:
@@ -399,18 +472,25 @@ class StoryBuilder:
                   for c in range(len(block.header))]
         element = parent.add("Table")
         header_row = element.add("TR")
-        header = [tagged_paragraph(self.markup.inlines(cell_inlines, header_cell, "body",
-                                                       block.line, bold=True),
-                                   styles.aligned(header_cell, aligns[c]),
-                                   header_row.add("TH", scope="Column"))
+        notes: list[int] = []
+
+        def cell_paragraph(text: str, style: ParagraphStyle, cell_element: Element) -> Any:
+            paragraph = tagged_paragraph(text, style, cell_element)
+            notes.extend(self._noted(paragraph))
+            return paragraph
+
+        header = [cell_paragraph(self.markup.inlines(cell_inlines, header_cell, "body",
+                                                     block.line, bold=True),
+                                 styles.aligned(header_cell, aligns[c]),
+                                 header_row.add("TH", scope="Column"))
                   for c, cell_inlines in enumerate(block.header)]
         rows = []
         for row in block.rows:
             row_element = element.add("TR")
-            rows.append([tagged_paragraph(self.markup.inlines(cell_inlines, cell, "body",
-                                                              block.line),
-                                          styles.aligned(cell, aligns[c]),
-                                          row_element.add("TD"))
+            rows.append([cell_paragraph(self.markup.inlines(cell_inlines, cell, "body",
+                                                            block.line),
+                                        styles.aligned(cell, aligns[c]),
+                                        row_element.add("TD"))
                          for c, cell_inlines in enumerate(row)])
         # A row never splits across pages, unless it is taller than a page below the header.
         room = self.frame_height - self._row_height(header, fitted.widths)
@@ -430,6 +510,8 @@ class StoryBuilder:
             ("TOPPADDING", (0, 0), (-1, -1), self.metrics.cell_padding_y),
             ("BOTTOMPADDING", (0, 0), (-1, -1), self.metrics.cell_padding_y),
         ]))
+        # A table's notes go on the page it starts on (its pieces do not tell them apart).
+        table.footnotes = tuple(notes)
         return self._leaf(table, nesting)
 
     def _row_height(self, row: list[Any], widths: Sequence[float]) -> float:

@@ -59,6 +59,13 @@ class Element:
         self.kids.append(child)
         return child
 
+    def move_to(self, parent: Element) -> None:
+        """Make this element ``parent``'s last child, taking it from where it was."""
+        if self.parent is not None:
+            self.parent.kids.remove(self)
+        self.parent = parent
+        parent.kids.append(self)
+
     def walk(self) -> Iterator[Element]:
         """This element and every element under it, in reading order."""
         yield self
@@ -238,6 +245,12 @@ class ParagraphTags:
     #: reportlab's link number -> (URL, link text), read from the paragraph's fragments.
     targets: dict[int, tuple[str, str]] = field(default_factory=dict)
     links: dict[int, Element] = field(default_factory=dict)
+    #: For a footnote's first paragraph, the note's number: its label links back to the
+    #: reference.
+    note: int | None = None
+    #: The Note elements of the footnotes the paragraph refers to, by the URL of the link
+    #: from the reference to the note: each moves in after its reference's Link when drawn.
+    notes: dict[str, Element] = field(default_factory=dict)
 
     def link(self, number: int) -> Element:
         """The Link element of the paragraph's link ``number``."""
@@ -245,6 +258,9 @@ class ParagraphTags:
             url, text = self.targets.get(number, ("", ""))
             self.links[number] = self.element.add("Link", contents=" ".join(text.split())
                                                   or url)
+            note = self.notes.get(url)
+            if note is not None:
+                note.move_to(self.element)
         return self.links[number]
 
     def link_for(self, url: str) -> Element | None:

@@ -28,6 +28,7 @@ from kzreport.renderers._proportions import (
     ITEM_GAP,
     KEY_POINT_GAP,
     LEADING,
+    NOTE_INDENT,
     TITLE_AFTER,
     Metrics,
 )
@@ -238,6 +239,13 @@ class PdfStyles:
         self.header_cell = self._style("header_cell", "body", sizes.body,
                                        color(colors.table_header_text), bold=True)
         self.furniture = self._style("furniture", "body", sizes.small, muted)
+        # A definition list's term: bold, kept with its definition.
+        self.term = self._style("term", "body", sizes.body, text, bold=True, keepWithNext=1,
+                                spaceAfter=m.item_gap)
+        # A footnote: small text, its number hanging in the indent (see _pdf_notes).
+        self.footnote = self._style("footnote", "body", sizes.small, text,
+                                    spaceAfter=ITEM_GAP * sizes.small,
+                                    leftIndent=NOTE_INDENT * sizes.small, bulletIndent=0)
         self.link_color = "#" + colors.link
 
     @functools.cached_property

@@ -65,6 +65,12 @@ FOOTER_GAP = 0.5
 #: A figure is at most this share of the frame height, leaving room for its caption (as in
 #: the Word brief).
 FIGURE_MAX_HEIGHT = 0.6
+#: A PDF footnote's text starts this many of its own sizes in from its number; the short
+#: rule above a page's notes is this share of the text column, and the notes may take at
+#: most this share of a page's text area before a long note continues on the next page.
+NOTE_INDENT = 1.6
+NOTE_RULE = 0.3
+NOTES_MAX_SHARE = 0.5
 
 # Table columns: fitted here once for the brief and the PDF, so the formats cannot drift apart.
 

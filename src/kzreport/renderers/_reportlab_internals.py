@@ -116,6 +116,37 @@ def fix_creation_time(canvas: Any, when: dt.datetime) -> None:
     pdf_document(canvas)._timeStamp = stamp
 
 
+def link_to_destination(canvas: Any, destination: str, rect: Any, relative: int,
+                        entries: dict[str, Any]) -> Any:
+    """Add to the page a link annotation to named destination ``destination`` holding
+    ``entries`` (/StructParent, /Contents) and return it: ``linkRect`` builds a
+    ``LinkAnnotation``, which refuses every key but a fixed few (/StructParent among them),
+    and the destination and the page's annotation list are the canvas's private objects."""
+    from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName
+
+    annotation = PDFDictionary({"Type": PDFName("Annot"), "Subtype": PDFName("Link"),
+                                "Rect": PDFArray(canvas._absRect(rect, relative)),
+                                "Border": PDFArray([0, 0, 0]),
+                                "Dest": canvas._bookmarkReference(destination), **entries})
+    canvas._addAnnotation(annotation)
+    return latest_annotation(canvas)
+
+
+# ---------------------------------------------------------------- frames
+
+
+def frame_bottom(frame: Any) -> float:
+    """Where ``frame`` stops placing flowables: its bottom plus padding, kept only in the
+    private ``_y1p`` that ``add`` and ``split`` read."""
+    return float(frame._y1p)
+
+
+def set_frame_bottom(frame: Any, bottom: float) -> None:
+    """Make ``frame`` stop placing flowables at ``bottom``, leaving the space below it to a
+    page's footnotes: platypus has no way to shrink a frame while it is being filled."""
+    frame._y1p = bottom
+
+
 # ---------------------------------------------------------------- text objects
 
 

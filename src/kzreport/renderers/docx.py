@@ -2,31 +2,39 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, assert_never, cast
 
+from kzreport.anchors import bookmark_name
 from kzreport.errors import Problem
 from kzreport.extraction import Extraction
-from kzreport.labels import figure_label, figure_numbers, fill_label, headline_separator, page_label
+from kzreport.labels import figure_label, figure_numbers, headline_separator
 from kzreport.layout import Layout
 from kzreport.model import (
     Block,
     Blocks,
     CodeBlock,
+    DefinitionList,
     Document,
     Figure,
+    FootnoteRef,
     Heading,
     Inlines,
     KeyPoints,
     LineBreak,
     ListBlock,
+    PageBreak,
     Paragraph,
     Quote,
     Rule,
     Span,
     Table,
+    internal_target,
 )
 from kzreport.renderers import register
+from kzreport.renderers._brief_front import page_furniture, title_block
+from kzreport.renderers._brief_notes import Footnotes
 from kzreport.renderers._brief_template import styled_template
 from kzreport.renderers._common import build_timestamp, fitted_size, outline_level, xml_safe
 from kzreport.renderers._docx_internals import (
@@ -34,7 +42,6 @@ from kzreport.renderers._docx_internals import (
     paragraph_element,
     paragraph_properties,
     picture_properties,
-    remove_paragraph,
     replace_part_blob,
     row_properties,
     table_properties,
@@ -48,16 +55,13 @@ from kzreport.renderers._package import (
     write_package,
 )
 from kzreport.renderers._proportions import (
-    BYLINE_AFTER,
     FIGURE_MAX_HEIGHT,
     FOOTER_GAP,
     KEY_POINT_GAP,
-    TITLE_AFTER,
     Metrics,
     fit_table,
 )
 from kzreport.renderers._wordml import (
-    add_field,
     add_run,
     border,
     element,
@@ -117,6 +121,9 @@ class _BriefWriter:
         self.footer_gap = FOOTER_GAP * layout.sizes.small
         #: The level of the last heading written; the title counts as level 1.
         self.heading_level = 1
+        #: The footnotes part, made with the first note.
+        self.footnotes: Footnotes | None = None
+        self.bookmarks = 0
 
     def _new_list(self, ordered: bool, start: int) -> str:
         """A fresh list instance, so every numbered list restarts at its own ``start``."""
@@ -144,6 +151,9 @@ class _BriefWriter:
                 case LineBreak():
                     paragraph.add_run().add_break()
                     link = None
+                case FootnoteRef():
+                    self._footnote(paragraph, item)
+                    link = None
                 case Span():
                     run = self._span(paragraph, item)
                     if item.href is None:
@@ -161,22 +171,61 @@ class _BriefWriter:
         run = add_run(paragraph, xml_safe(span.text))
         run.bold = span.bold or None
         run.italic = span.italic or None
+        if span.strike:
+            run.font.strike = True
+        if span.script == "super":
+            run.font.superscript = True
+        elif span.script == "sub":
+            run.font.subscript = True
         if span.code:
             run.font.name = self.layout.fonts.mono.name
             run.font.size = pt(self.layout.sizes.code)
         return run
 
     def _hyperlink(self, paragraph: WordParagraph, href: str) -> XmlElement:
-        """A new ``w:hyperlink`` to ``href`` at the end of ``paragraph``, related from the
-        paragraph's own part (the body, a header or a footer)."""
+        """A new ``w:hyperlink`` to ``href`` at the end of ``paragraph``: to a heading's
+        bookmark for a link inside the paper, else to an address related from the paragraph's
+        own part (the body, a header, a footer or the footnotes)."""
         from docx.opc.constants import RELATIONSHIP_TYPE
 
-        rel_id = paragraph.part.relate_to(href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
         link = element("w:hyperlink")
-        link.set(qn("r:id"), rel_id)
+        target = internal_target(href)
+        if target is not None:
+            link.set(qn("w:anchor"), bookmark_name(target))
+        else:
+            rel_id = paragraph.part.relate_to(href, RELATIONSHIP_TYPE.HYPERLINK,
+                                              is_external=True)
+            link.set(qn("r:id"), rel_id)
         link.set(qn("w:history"), "1")
         paragraph_element(paragraph).append(link)
         return link
+
+    def _bookmark(self, paragraph: WordParagraph, anchor: str) -> None:
+        """Mark ``paragraph`` (a heading) as the bookmark links to ``#anchor`` go to."""
+        self.bookmarks += 1
+        start = element("w:bookmarkStart", id=str(self.bookmarks), name=bookmark_name(anchor))
+        properties = paragraph_properties(paragraph)
+        properties.addnext(start)
+        paragraph_element(paragraph).append(element("w:bookmarkEnd", id=str(self.bookmarks)))
+
+    def _footnote(self, paragraph: WordParagraph, ref: FootnoteRef) -> None:
+        """A footnote reference in ``paragraph`` and the note it refers to, in Word's own
+        footnotes: Word numbers them in order, as every format does (``labels``)."""
+        if self.footnotes is None:
+            self.footnotes = Footnotes(self.word)
+        reference = self.style_ids["footnote reference"]
+        run = paragraph.add_run()
+        run.element.get_or_add_rPr().style = reference
+        run.element.append(element("w:footnoteReference", id=str(ref.number)))
+        for n, note_paragraph in enumerate(self.doc.footnote(ref).paragraphs):
+            text = self.footnotes.paragraph(ref.number)
+            paragraph_properties(text).style = self.style_ids["footnote text"]
+            if n == 0:  # the note's own number, then its text
+                mark = text.add_run()
+                mark.element.get_or_add_rPr().style = reference
+                mark.element.append(element("w:footnoteRef"))
+                add_run(text, " ")
+            self._runs(text, note_paragraph.inlines)
 
     def add_paragraph(self, text: str = "", style: str | None = None,
                       container: Any = None) -> WordParagraph:
@@ -199,8 +248,8 @@ class _BriefWriter:
 
     def save(self, path: Path) -> None:
         self._properties()
-        self._page_furniture()
-        self._title_block()
+        page_furniture(self)
+        title_block(self)
         self._blocks(self.doc.blocks, level=0)
         self._further_reading()
         self._drop_template_leftovers()
@@ -241,143 +290,6 @@ class _BriefWriter:
                 self.word.part.drop_rel(rel_id)
         replace_part_blob(package, "/docProps/app.xml", app_properties_xml(self.doc, {}))
 
-    def _page_furniture(self) -> None:
-        """Headers and footers (the template's, empty): marking banners top and bottom, a
-        running header from page 2, and the disclaimer with "Page X of Y" on every page."""
-        section = self.word.sections[0]
-        running = fill_label(self.layout.labels.running_header, self.doc, self.layout)
-        for header, with_running in ((section.first_page_header, False),
-                                     (section.header, True)):
-            self._banner(header.add_paragraph())
-            if with_running and running:
-                line = self.add_paragraph(running, "Header", header)
-                border(paragraph_properties(line), {"bottom": (
-                    self.layout.colors.rule, self.metrics.hairline, self.footer_gap)})
-        for footer in (section.first_page_footer, section.footer):
-            self._footer(footer)
-            self._banner(footer.add_paragraph())
-        for part in (section.header, section.first_page_header, section.footer,
-                     section.first_page_footer):
-            paragraphs = part.paragraphs
-            if paragraphs and not paragraphs[0].text and not paragraphs[0].runs:
-                remove_paragraph(paragraphs[0])
-
-    def _banner(self, paragraph: WordParagraph) -> None:
-        """The handling-marking banner: centred, bold, in the marking level's colours."""
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-        marking = self.doc.meta.marking
-        style = self.layout.marking_style(marking) if marking else None
-        if marking is None or style is None:
-            return
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.paragraph_format.space_before = pt(self.footer_gap)
-        paragraph.paragraph_format.space_after = pt(self.footer_gap)
-        shade(paragraph_properties(paragraph), style.background)
-        run = add_run(paragraph, xml_safe(marking))
-        run.bold = True
-        run.font.size = pt(self.layout.sizes.caption)
-        run.font.color.rgb = rgb(style.text)
-
-    def _footer(self, footer: Any) -> None:
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-        if self.doc.meta.disclaimer:
-            disclaimer = self.add_paragraph(self.doc.meta.disclaimer, "Footer", footer)
-            disclaimer.paragraph_format.space_after = pt(self.footer_gap)
-            border(paragraph_properties(disclaimer),
-                   {"top": (self.layout.colors.rule, self.metrics.hairline, self.footer_gap)})
-        numbers = self.add_paragraph(style="Footer", container=footer)
-        numbers.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        # "Page X of Y" is a label with two Word fields where the layout puts {page}/{pages}.
-        label = page_label(self.layout, "\0PAGE\0", "\0NUMPAGES\0")
-        for piece in label.split("\0"):
-            if piece in ("PAGE", "NUMPAGES"):
-                add_field(numbers, piece)
-            elif piece:
-                add_run(numbers, piece)
-
-    def _title_block(self) -> None:
-        """Organization, title, subtitle, byline and date on the layout's title band."""
-        meta, colors, sizes = self.doc.meta, self.layout.colors, self.layout.sizes
-        band: list[WordParagraph] = []
-        if self.layout.logo is not None:
-            band.append(self._logo())
-        if meta.organization:
-            org = self.word.add_paragraph()
-            run = add_run(org, xml_safe(meta.organization).upper())
-            run.font.size = pt(sizes.caption)
-            run.font.color.rgb = rgb(colors.accent)
-            run.bold = True
-            band.append(org)
-        title = self.add_paragraph(meta.title, "Title")
-        band.append(title)
-        if meta.subtitle:
-            subtitle = self.add_paragraph(meta.subtitle, "Subtitle")
-            band.append(subtitle)
-        for author in meta.authors:
-            byline = self.word.add_paragraph()
-            add_run(byline, xml_safe(author.name)).bold = True
-            if author.affiliation:
-                add_run(byline, ", " + xml_safe(author.affiliation))
-            band.append(byline)
-        band.append(self.word.add_paragraph(self.layout.format_date(meta.date)))
-        m = self.metrics
-        # Borders in the band's own colour pad it as the PDF's: Word draws them outside the
-        # text, so the text lines up with the body and the band bleeds into the margins, and
-        # paragraphs with the same borders share one box.
-        padding = {edge: (colors.title_band, m.hairline, m.box_padding)
-                   for edge in ("top", "left", "bottom", "right")}
-        for paragraph in band:
-            paragraph.paragraph_format.keep_with_next = True
-            paragraph.paragraph_format.space_after = pt(BYLINE_AFTER * sizes.body)
-            # The band's colour spans the text column; its text takes the band's text colour.
-            properties = paragraph_properties(paragraph)
-            border(properties, padding)
-            shade(properties, colors.title_band)
-            for run in paragraph.runs:
-                if run.font.color.rgb is None:
-                    run.font.color.rgb = rgb(colors.title_band_text)
-        title.paragraph_format.space_after = pt(TITLE_AFTER * sizes.title)
-        band[-1].paragraph_format.space_after = pt(0)
-        # The strong rule under the band spans the text column, like the PDF's: the bottom
-        # border of a paragraph one point high.
-        rule = self.word.add_paragraph()
-        rule.paragraph_format.line_spacing = pt(1)
-        rule.paragraph_format.space_after = pt(m.section_gap)
-        border(paragraph_properties(rule), {"bottom": (colors.primary, m.strong_rule, 0)})
-        if meta.summary:
-            box = self.word.add_paragraph()
-            label = add_run(box, self.layout.labels.summary + ": ")
-            label.bold = True
-            label.font.color.rgb = rgb(colors.primary)
-            add_run(box, xml_safe(meta.summary))
-            ppr = paragraph_properties(box)
-            # Padded like the PDF's box: borders in the box's colour, inside the text column.
-            pad = (colors.summary_background, m.hairline, m.box_padding)
-            border(ppr, {"top": pad, "left": (colors.primary, m.accent_bar, m.box_padding),
-                         "bottom": pad, "right": pad})
-            shade(ppr, colors.summary_background)
-            box.paragraph_format.left_indent = pt(m.box_padding)
-            box.paragraph_format.right_indent = pt(m.box_padding)
-            box.paragraph_format.space_before = pt(m.box_padding)
-            box.paragraph_format.space_after = pt(m.section_gap + m.box_padding)
-
-    def _logo(self) -> WordParagraph:
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-        logo = self.layout.logo
-        assert logo is not None
-        paragraph = self.word.add_paragraph()
-        paragraph.alignment = (WD_ALIGN_PARAGRAPH.LEFT if logo.placement == "left"
-                               else WD_ALIGN_PARAGRAPH.RIGHT)
-        shape = paragraph.add_run().add_picture(str(logo.path), width=pt(logo.width))
-        # A logo is decoration: screen readers should skip it.
-        doc_pr = picture_properties(shape)
-        doc_pr.set("descr", "")
-        doc_pr.set("title", "Logo (decorative)")
-        return paragraph
-
     def _blocks(self, blocks: Blocks, level: int) -> None:
         for block in blocks:
             self._block(block, level)
@@ -386,7 +298,8 @@ class _BriefWriter:
         match block:
             case Heading():
                 self.heading_level = outline_level(block.level, self.heading_level)
-                self._paragraph(block.inlines, f"Heading {self.heading_level}")
+                self._bookmark(self._paragraph(block.inlines, f"Heading {self.heading_level}"),
+                               block.anchor)
             case Paragraph():
                 indent_paragraph(self._paragraph(block.inlines), level)
             case ListBlock():
@@ -414,6 +327,20 @@ class _BriefWriter:
                 self._figure(block)
             case KeyPoints():
                 self._key_points(block)
+            case DefinitionList():
+                for item in block.items:
+                    # The term in bold, kept with its definitions, which are indented below it.
+                    term = self._paragraph(tuple(replace(i, bold=True) if isinstance(i, Span)
+                                                 else i for i in item.term))
+                    term.paragraph_format.keep_with_next = True
+                    term.paragraph_format.space_after = pt(self.metrics.item_gap)
+                    indent_paragraph(term, level)
+                    for definition in item.definitions:
+                        self._blocks(definition, level + 1)
+            case PageBreak():
+                from docx.enum.text import WD_BREAK
+
+                self.word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
             case _:
                 assert_never(block)
 
@@ -433,6 +360,7 @@ class _BriefWriter:
     def _key_points(self, section: KeyPoints) -> None:
         heading = self.add_paragraph(section.title, "Heading 2")
         heading.paragraph_format.keep_with_next = True
+        self._bookmark(heading, section.anchor)
         self.heading_level = 2
         num_id = self._new_list(False, 1)
         for point in section.points:

@@ -18,11 +18,17 @@ from kzreport.renderers._deck_slides import (
     closing_slide,
     key_point_slide,
     marking_banners,
+    plan_key_point,
     slide_footer,
     summary_slide,
     title_slide,
 )
-from kzreport.renderers._deck_template import add_slide, prepared_deck, slide_layouts
+from kzreport.renderers._deck_template import (
+    add_slide,
+    prepared_deck,
+    slide_layouts,
+    slide_size,
+)
 from kzreport.renderers._deck_text import Deck, unique_titles
 from kzreport.renderers._drawingml import background
 from kzreport.renderers._package import (
@@ -53,6 +59,19 @@ class PptxRenderer:
     def load(self) -> None:
         import pptx  # noqa: F401
 
+    def preflight(self, document: Document, layout: Layout) -> list[Problem]:
+        """What a build would report about the key points' slides (a text or headline too
+        long for its slide), for ``kzreport check``: the slides are laid out, not written,
+        and python-pptx is not loaded."""
+        width, height = slide_size(layout, layout.template_pptx)
+        deck = Deck(None, document, layout, Geometry(width, height, _banner(document, height)),
+                    layout.template_pptx)
+        titles = unique_titles([title for title, _ in _slides(document, layout)])
+        first = 2 if document.meta.summary else 1
+        for number, point in enumerate(document.key_points.points, 1):
+            plan_key_point(deck, number, point, titles[first + number - 1])
+        return deck.problems
+
     def read(self, path: Path, layout: Layout) -> Extraction:
         from kzreport.readers.pptx import read_pptx
 
@@ -67,21 +86,9 @@ def render_deck(document: Document, layout: Layout, path: Path,
     prs: Any = prepared.presentation.copy()
     # A template's masters are drawn for its own slide size, so that size wins over the layout's.
     width, height = prs.slide_width / EMU_PER_PT, prs.slide_height / EMU_PER_PT
-    banner = round(max(BANNER_MIN_PT, height * BANNER), 2) if document.meta.marking else 0.0
-    deck = Deck(prs, document, layout, Geometry(width, height, banner), template)
-
-    points = document.key_points.points
-    plan: list[tuple[str, SlideBuilder]] = [(document.meta.title, title_slide)]
-    if document.meta.summary:
-        plan.append((layout.labels.summary, summary_slide))
-    for number, point in enumerate(points, 1):
-        title = point.headline or key_point_label(layout, number, len(points))
-        plan.append((title, key_point_slide(number, point)))
-    if document.meta.links or document.meta.disclaimer:
-        closing = (layout.labels.further_reading if document.meta.links
-                   else layout.labels.disclaimer)
-        plan.append((closing, closing_slide))
-
+    deck = Deck(prs, document, layout, Geometry(width, height, _banner(document, height)),
+                template)
+    plan = _slides(document, layout)
     titles = unique_titles([title for title, _ in plan])
     layouts = slide_layouts(prs)
     for number, ((_, build), title) in enumerate(zip(plan, titles, strict=True), 1):
@@ -98,6 +105,28 @@ def render_deck(document: Document, layout: Layout, path: Path,
     _properties(deck)
     write_package(_parts(prs), path, build_timestamp(document))
     return deck.problems
+
+
+def _banner(document: Document, height: float) -> float:
+    """The height of the marking banners on slides ``height`` points high (0: no marking)."""
+    return round(max(BANNER_MIN_PT, height * BANNER), 2) if document.meta.marking else 0.0
+
+
+def _slides(document: Document, layout: Layout) -> list[tuple[str, SlideBuilder]]:
+    """The deck's slides in order, each with its title (before repeats are told apart) and
+    what builds it."""
+    points = document.key_points.points
+    plan: list[tuple[str, SlideBuilder]] = [(document.meta.title, title_slide)]
+    if document.meta.summary:
+        plan.append((layout.labels.summary, summary_slide))
+    for number, point in enumerate(points, 1):
+        title = point.headline or key_point_label(layout, number, len(points))
+        plan.append((title, key_point_slide(number, point)))
+    if document.meta.links or document.meta.disclaimer:
+        closing = (layout.labels.further_reading if document.meta.links
+                   else layout.labels.disclaimer)
+        plan.append((closing, closing_slide))
+    return plan
 
 
 def _properties(deck: Deck) -> None:

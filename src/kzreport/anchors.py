@@ -1,0 +1,89 @@
+"""Heading identifiers as Pandoc makes them, and the headings a link inside the paper names."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+
+from kzreport.model import Block, Blocks, Heading, KeyPoints, plain_text
+from kzreport.source_checks import Problems
+
+#: An identifier written in a heading's attributes (``{#methods}``): Pandoc's own rule is
+#: looser, but these characters survive every format's bookmark names.
+EXPLICIT_ID = re.compile(r"[^\W\d][\w.:-]*")
+#: How far Word lets a bookmark name run.
+MAX_BOOKMARK = 40
+
+
+def auto_identifier(text: str) -> str:
+    """The identifier Pandoc gives a heading reading ``text``: lower case; letters, digits and
+    ``_-.`` kept; words joined by hyphens; everything before the first letter dropped;
+    ``section`` when nothing is left."""
+    kept = "".join(c for c in text.lower() if c.isalnum() or c.isspace() or c in "_-.")
+    joined = "-".join(kept.split())
+    start = next((i for i, c in enumerate(joined) if c.isalpha()), len(joined))
+    return joined[start:] or "section"
+
+
+def unique(base: str, used: set[str]) -> str:
+    """``base``, or ``base-1``, ``base-2``… when already ``used`` (as Pandoc numbers repeats);
+    the result is added to ``used``."""
+    name, count = base, 0
+    while name in used:
+        count += 1
+        name = f"{base}-{count}"
+    used.add(name)
+    return name
+
+
+def nearest(target: str, known: Iterable[str]) -> str | None:
+    """The known identifier most like ``target``, for an error naming what was meant."""
+    names = sorted(known)
+    if not names:
+        return None
+    close = difflib.get_close_matches(target, names, n=1, cutoff=0.0)
+    return close[0] if close else names[0]
+
+
+def bookmark_name(anchor: str) -> str:
+    """The name of ``anchor``'s bookmark in Word and in the PDF: Word allows letters, digits
+    and underscores, at most 40 characters, starting with a letter, so every other character
+    becomes ``_`` and a long identifier keeps a short digest of itself to stay unique."""
+    import hashlib
+
+    name = re.sub(r"\W", "_", anchor, flags=re.ASCII)
+    if len(name) > MAX_BOOKMARK or name != anchor:
+        digest = hashlib.sha256(anchor.encode()).hexdigest()[:8]
+        name = f"{name[:MAX_BOOKMARK - 9]}_{digest}"
+    return name if name[:1].isalpha() else f"h{name}"[:MAX_BOOKMARK]
+
+
+def anchored(blocks: Blocks, links: Iterable[tuple[int, str]], problems: Problems) -> Blocks:
+    """``blocks`` with every heading's identifier set (its own, else Pandoc's automatic one,
+    told apart from the others), and every link inside the paper, (line, target), checked
+    against them: an unknown target is an error naming the nearest identifier."""
+    used: set[str] = set()
+    for block in blocks:
+        if isinstance(block, Heading | KeyPoints) and block.anchor:
+            if block.anchor in used:
+                problems.add(block.line, f"heading identifier '#{block.anchor}' is used twice",
+                             "give each heading its own identifier")
+            used.add(block.anchor)
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Heading) and not block.anchor:
+            block = replace(block, anchor=unique(auto_identifier(plain_text(block.inlines)),
+                                                 used))
+        elif isinstance(block, KeyPoints) and not block.anchor:
+            block = replace(block, anchor=unique(auto_identifier(block.title), used))
+        out.append(block)
+    for line, target in links:
+        if target not in used:
+            close = nearest(target, used)
+            problems.add(line, f"link target '#{target}' is not a heading of this paper"
+                         + (f"; the nearest identifier is '#{close}'" if close else ""),
+                         "link to a heading's identifier: its text in lower case, words "
+                         "joined by '-' (or the '{#id}' written after it)")
+    return tuple(out)
