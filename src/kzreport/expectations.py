@@ -23,6 +23,7 @@ from kzreport.model import (
     Rule,
     Table,
     inline_contents,
+    is_plain_list,
     links,
     plain_text,
 )
@@ -44,17 +45,22 @@ class Chunk:
     label: str
     line: int
     text: str
+    #: A key point's detail the deck may show on its slide (a bullet, a table's cell) rather
+    #: than in its notes.
+    on_slide: bool = False
 
 
 @dataclass(frozen=True)
 class Point:
-    """What one key point's slide must show (headline, text) and its notes must hold."""
+    """What one key point's slide must show (headline, text, its figures, tables and charts)
+    and its notes must hold."""
 
     number: int
     line: int
     headline: str | None
     text: str
     details: tuple[Chunk, ...]
+    visuals: tuple[Figure | Table, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,17 +81,20 @@ class Expected:
 class _Chunker:
     """Turns blocks into chunks in reading order, numbering each kind from 1."""
 
-    def __init__(self) -> None:
+    def __init__(self, detail_bullets: bool = True) -> None:
         self.chunks: list[Chunk] = []
         self.points: list[Point] = []
         self._counts: dict[str, int] = {}
         self._tables = 0
+        self._detail_bullets = detail_bullets
+        #: The chunks being added may show on a key point's slide.
+        self._on_slide = False
 
     def add(self, kind: str, line: int, text: str, label: str | None = None) -> None:
         if not normalize(text):  # nothing to look for: an empty cell or paragraph
             return
         number = self._counts[kind] = self._counts.get(kind, 0) + 1
-        self.chunks.append(Chunk(label or f"{kind} {number}", line, text))
+        self.chunks.append(Chunk(label or f"{kind} {number}", line, text, self._on_slide))
 
     def blocks(self, blocks: Blocks) -> None:
         for block in blocks:
@@ -110,6 +119,9 @@ class _Chunker:
                 self.add("code block", block.line, block.text)
             case Table():
                 self._tables += 1
+                if block.caption:
+                    self.add("table caption", block.line, plain_text(block.caption),
+                             f"the caption of table {self._tables}")
                 for row_number, row in enumerate((block.header, *block.rows), 1):
                     for column, cell in enumerate(row, 1):
                         self.add("table cell", block.line, plain_text(cell),
@@ -123,10 +135,16 @@ class _Chunker:
                     self.add("key point", point.line, plain_text(point.inlines),
                              f"key point {number}")
                     start = len(self.chunks)
-                    self.blocks(point.details)
+                    for detail in point.details:
+                        self._on_slide = isinstance(detail, Table | Figure) or (
+                            self._detail_bullets and isinstance(detail, ListBlock)
+                            and is_plain_list(detail))
+                        self.block(detail)
+                    self._on_slide = False
+                    visuals = tuple(d for d in point.details if isinstance(d, Figure | Table))
                     self.points.append(Point(number, point.line, point.headline,
                                              plain_text(point.inlines),
-                                             tuple(self.chunks[start:])))
+                                             tuple(self.chunks[start:]), visuals))
             case Rule() | Figure():
                 # Nothing to find in the flow: a rule has no text; a figure's alt text is the
                 # image's description, which the readers do not read, and its caption is left
@@ -151,7 +169,7 @@ def _link_targets(blocks: Blocks) -> set[str]:
 
 def expect(document: Document, layout: Layout) -> Expected:
     """What every output of ``document`` built with ``layout`` must carry."""
-    chunker = _Chunker()
+    chunker = _Chunker(layout.slides.detail_bullets)
     chunker.blocks(document.blocks)
     further = {link.url for link in document.meta.links if _is_link(link.url)}
     # The deck shows the key points, their details in the notes, and the further reading.

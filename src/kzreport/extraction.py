@@ -14,12 +14,34 @@ class Page:
 
 
 @dataclass(frozen=True)
+class ChartData:
+    """A chart read back from its part: its kind, categories and named series of values."""
+
+    kind: str
+    categories: tuple[str, ...]
+    series: tuple[tuple[str, tuple[float, ...]], ...]
+
+
+@dataclass(frozen=True)
+class Visuals:
+    """What a slide shows besides text: pictures (by description), tables (their cells' text
+    by row) and charts, and every shape's box (left, top, width, height, in points)."""
+
+    pictures: tuple[str, ...] = ()
+    tables: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    charts: tuple[ChartData, ...] = ()
+    boxes: tuple[tuple[str, float, float, float, float], ...] = ()
+
+
+@dataclass(frozen=True)
 class Slide:
-    """One slide: the text on its face, its speaker notes and its hyperlink targets."""
+    """One slide: the text on its face, its speaker notes, its hyperlink targets and its
+    visuals."""
 
     face: str
     notes: str
     links: frozenset[str]
+    visuals: Visuals = Visuals()
 
 
 @dataclass(frozen=True)
@@ -43,6 +65,8 @@ class TextPara:
     pitch_percent: float | None
     space_before: float | None
     space_before_percent: float | None
+    #: The left margin (``marL``) the paragraph's lines start at, in points.
+    indent: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -73,3 +97,5 @@ class Extraction:
     #: Per slide, for decks (None: not a deck).
     slides: tuple[Slide, ...] | None = None
     frames: tuple[TextFrame, ...] = ()
+    #: A deck's slide size (width, height) in points.
+    slide_size: tuple[float, float] | None = None

@@ -71,6 +71,10 @@ class Slides:
     body_min: float
     title_max: float
     title_min: float
+    #: A key point's nested bullet list goes on its slide as sub-bullets (else to the notes).
+    detail_bullets: bool = True
+    #: A key point without a bold headline is titled by its first sentence when that fits.
+    action_titles: bool = True
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,15 @@ class Colors:
     title_band: str
     title_band_text: str
     slide_background: str
+
+
+@dataclass(frozen=True)
+class Charts:
+    """How tables marked as charts are drawn: series colours in order, and whether the brief
+    and the PDF print the data table under the chart as well."""
+
+    palette: tuple[str, ...] = ()
+    data_table: bool = True
 
 
 @dataclass(frozen=True)
@@ -161,6 +174,15 @@ class Layout:
     #: A PowerPoint file whose masters, layouts and theme the deck starts from.
     template_pptx: Path | None = None
     logo: Logo | None = None
+    charts: Charts = Charts()
+
+    @property
+    def chart_colors(self) -> tuple[str, ...]:
+        """The colours of a chart's series (or a pie's slices), in order, repeating when a
+        chart has more: the layout's palette, else its primary, accent, link and muted
+        colours."""
+        colors = self.colors
+        return self.charts.palette or (colors.primary, colors.accent, colors.link, colors.muted)
 
     @property
     def assets(self) -> tuple[Path, ...]:

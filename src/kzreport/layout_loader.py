@@ -21,6 +21,7 @@ from kzreport.layout import (
     MONTHS,
     PAGE_SIZES_PT,
     POINTS_PER_UNIT,
+    Charts,
     Colors,
     FontFamily,
     Fonts,
@@ -342,7 +343,7 @@ def _read_chain(folder: Path, cwd: Path) -> tuple[dict[str, Any], dict[str, Path
 
 
 _SECTIONS = {"inherit", "description", "date_format", "month_names", "page", "slides", "fonts",
-             "sizes", "colors", "labels", "markings", "files", "logo"}
+             "sizes", "colors", "labels", "markings", "files", "logo", "charts"}
 #: The least share of the page's width and height the margins must leave for the text.
 MIN_TEXT_SHARE = 0.4
 #: Labels added after layouts were first written: a standalone layout that predates one still
@@ -378,6 +379,20 @@ def label_problem(template: str, allowed: set[str]) -> tuple[str, str] | None:
             return (f"field '{{{name}}}' has a format spec or conversion",
                     f"write it plainly as {{{name}}}")
     return None
+
+
+def _charts(read: _Reader) -> Charts:
+    """The ``[charts]`` table: its palette of series colours and the data-table switch."""
+    read.known_keys("charts", _fields(Charts))
+    palette: tuple[str, ...] = ()
+    raw = read.value("charts.palette", list, [])
+    if raw:
+        if all(isinstance(c, str) and re.fullmatch(r"#?[0-9A-Fa-f]{6}", c) for c in raw):
+            palette = tuple(c.lstrip("#").upper() for c in raw)
+        else:
+            read.problem("charts.palette", "'charts.palette' must list colours",
+                         'write palette = ["#1B365D", "#B5892E", ...]')
+    return Charts(palette, bool(read.value("charts.data_table", bool, True)))
 
 
 def _fields(cls: type) -> set[str]:
@@ -427,9 +442,12 @@ def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout",
     if page.margin_top + page.margin_bottom > (1 - MIN_TEXT_SHARE) * height:
         read.problem("page.margin_top", "the top and bottom margins leave less than "
                      f"{MIN_TEXT_SHARE:.0%} of the page height for text", "make them smaller")
-    slides = Slides(read.length("slides.width"), read.length("slides.height"),
-                    *(read.size(f"slides.{k}") for k in
-                      ("body_max", "body_min", "title_max", "title_min")))
+    body_max, body_min, title_max, title_min = (
+        read.size(f"slides.{k}") for k in ("body_max", "body_min", "title_max", "title_min"))
+    slides = Slides(read.length("slides.width"), read.length("slides.height"), body_max,
+                    body_min, title_max, title_min,
+                    detail_bullets=bool(read.value("slides.detail_bullets", bool, True)),
+                    action_titles=bool(read.value("slides.action_titles", bool, True)))
     if slides.body_min > slides.body_max or slides.title_min > slides.title_max:
         read.problem("slides.body_min", "a minimum text size is above its maximum",
                      "make body_min <= body_max and title_min <= title_max")
@@ -466,6 +484,7 @@ def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout",
         elif "file" not in read.table("logo"):  # a file that is not there is reported already
             read.problem("logo", "the [logo] table has no file", 'add file = "logo.png"')
 
+    charts = _charts(read)
     markings = {}
     for level in read.table("markings"):
         read.known_keys(f"markings.{level}", {"background", "text"})
@@ -488,6 +507,7 @@ def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout",
         reference_docx=reference_docx,
         template_pptx=template_pptx,
         logo=logo,
+        charts=charts,
     )
     if read.problems:
         raise LayoutError(read.problems)

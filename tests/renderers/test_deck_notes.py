@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from deck_checks import notes, render, texts
 from PIL import Image
 from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.oxml.ns import qn
 
 from kzreport.layout import Layout
 from kzreport.model import (
     Blocks,
     CodeBlock,
+    Document,
     Figure,
     Heading,
     KeyPoint,
@@ -32,10 +36,31 @@ from kzreport.source import read_source
 pytest_plugins = ("deck_fixtures",)
 
 
-def test_details_are_notes_not_face(deck: Any) -> None:
+def test_prose_details_are_notes_and_bullets_are_on_the_face(deck: Any) -> None:
     slide = deck.slides[2]
-    lines = notes(slide).split("\n")
-    assert lines == [
+    assert notes(slide).split("\n") == ["Presenter detail paragraph about the balancing act."]
+    body = next(shape for shape in slide.shapes if shape.has_text_frame
+                and "First detail bullet" in shape.text_frame.text)
+    paragraphs = body.element.findall(f".//{qn('a:p')}")[1:]
+    bullets = [("".join(t.text for t in p.iter(qn("a:t"))), p.find(f".//{qn('a:buChar')}"),
+                p.find(f".//{qn('a:buAutoNum')}")) for p in paragraphs]
+    assert [text for text, _, _ in bullets] == [
+        "First detail bullet for the notes", "Nested detail bullet for the notes",
+        "Second detail bullet for the notes", "Numbered detail one", "Numbered detail two"]
+    assert [c.get("char") if c is not None else n.get("startAt")
+            for _, c, n in bullets] == ["•", "◦", "•", "1", "2"]
+    face = " ".join(" ".join(texts(s)) for s in deck.slides)
+    assert "Presenter detail paragraph" not in face
+    assert not any(notes(s) for i, s in enumerate(deck.slides) if i != 2)
+
+
+def test_detail_bullets_stay_in_the_notes_when_the_layout_says_so(
+        deck_doc: Document, layout: Layout, tmp_path: Path) -> None:
+    plain = replace(layout, slides=replace(layout.slides, detail_bullets=False))
+    path, problems = render(deck_doc, plain, tmp_path)
+    assert problems == []
+    slide = Presentation(str(path)).slides[2]
+    assert notes(slide).split("\n") == [
         "Presenter detail paragraph about the balancing act.",
         "• First detail bullet for the notes",
         "• Nested detail bullet for the notes",
@@ -45,10 +70,7 @@ def test_details_are_notes_not_face(deck: Any) -> None:
     ]
     levels = [p.level for p in slide.notes_slide.notes_text_frame.paragraphs]
     assert levels == [0, 0, 1, 0, 0, 0]
-    face = " ".join(" ".join(texts(s)) for s in deck.slides)
-    for line in lines:
-        assert line.lstrip("•12. ") not in face
-    assert not any(notes(s) for i, s in enumerate(deck.slides) if i != 2)
+    assert "First detail bullet" not in " ".join(texts(slide))
 
 
 def test_notes_carry_every_kind_of_detail(layout: Layout, tmp_path: Path) -> None:
@@ -68,9 +90,10 @@ def test_notes_carry_every_kind_of_detail(layout: Layout, tmp_path: Path) -> Non
     assert problems == []
     slide = Presentation(str(path)).slides[1]
     frame = slide.notes_slide.notes_text_frame
-    assert [p.text for p in frame.paragraphs] == [
-        "A quoted remark.", "def f():", "    return 1", "Year | Votes", "2022 | 141",
-        "[Figure 2. Votes, 2022]"]
+    # The table and the figure are on the slide; the prose stays in the notes.
+    assert [p.text for p in frame.paragraphs] == ["A quoted remark.", "def f():", "    return 1"]
+    assert [shape.shape_type for shape in slide.shapes if not shape.has_text_frame] == [
+        MSO_SHAPE_TYPE.TABLE, MSO_SHAPE_TYPE.PICTURE]
     assert frame.paragraphs[0].level == 1  # a quote is indented like a nested item
     assert frame.paragraphs[0].runs[1].font.bold is True
     assert all(r.font.size.pt == 12 for p in frame.paragraphs for r in p.runs)

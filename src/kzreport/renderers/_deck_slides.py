@@ -45,7 +45,16 @@ from kzreport.renderers._deck_geometry import (
     Box,
 )
 from kzreport.renderers._deck_notes import write_notes
+from kzreport.renderers._deck_points import (
+    PointPlan,
+    arrange,
+    bullet_pars,
+    short_text,
+    sort_details,
+    warn,
+)
 from kzreport.renderers._deck_text import Deck, Par, Run, clean, paragraphs, runs
+from kzreport.renderers._deck_visuals import place
 from kzreport.renderers._drawingml import (
     body_shape,
     decorative,
@@ -194,7 +203,7 @@ def summary_slide(deck: Deck, slide: Any, title: str) -> None:
     """The bottom line up front: the summary on a tinted panel with an accent edge."""
     g, layout = deck.geometry, deck.layout
     summary = deck.document.meta.summary or ""
-    top = _content_title(deck, slide, title, None)
+    top, _ = _content_title(deck, slide, title, None)
     pars = [Par((Run(text),), layout.colors.text, layout.fonts.body,
                 space_before=PARAGRAPH_SPACE if index else 0.0)
             for index, text in enumerate(paragraphs(summary))]
@@ -214,30 +223,66 @@ def summary_slide(deck: Deck, slide: Any, title: str) -> None:
     write(deck, slide, shape, box, pars, result.size, inset=(inset_x, inset_y), anchor="m")
 
 
-def key_point_slide(number: int, point: KeyPoint) -> SlideBuilder:
-    """The builder of key point ``number``'s slide."""
+def key_point_slide(number: int, point: KeyPoint, plan: PointPlan) -> SlideBuilder:
+    """The builder of key point ``number``'s slide: its title (``plan``), its text, detail
+    bullets and visuals arranged by measurement, the rest of its details in the notes."""
 
     def build(deck: Deck, slide: Any, title: str) -> None:
         g, layout = deck.geometry, deck.layout
         total = len(deck.document.key_points.points)
-        eyebrow = key_point_label(layout, number, total) if point.headline else None
-        top = _content_title(deck, slide, title, eyebrow, point.line, number)
-        pars = [Par(runs(point.inlines), layout.colors.text, layout.fonts.body)]
-        normal = Box(g.margin, top, g.content_width, g.content_bottom - top)
-        # The largest area the body may take when the text does not fit at the minimum size:
-        # half the side margins and most of the gap to the footer.
-        wide = Box(g.margin / 2, top - OVERFLOW_PT, g.width - g.margin,
-                   g.footer.top - FOOTER_CLEARANCE_PT - (top - OVERFLOW_PT))
-        if plain_text(point.inlines).strip():
-            box, size = _fit_body(deck, pars, normal, wide, point.line,
-                                  f"key point {number} does not fit on its slide at "
+        eyebrow = key_point_label(layout, number, total) if plan.labelled else None
+        top, title_size = _content_title(deck, slide, title, eyebrow, point.line, number)
+        area = Box(g.margin, top, g.content_width, g.content_bottom - top)
+        content = sort_details(deck, point.details)
+        text = ([Par(runs(plan.body), layout.colors.text, layout.fonts.body)]
+                if plain_text(plan.body).strip() else [])
+        where = f"key point {number}"
+        for visual in list(content.visuals):  # too large for a slide even alone: notes
+            if place(deck, visual, area) is None:
+                content.visuals.remove(visual)
+                warn(deck, visual.line, f"a table of {where} is too large for its slide at "
+                     f"{layout.slides.body_min:g} pt; it is in the speaker notes",
+                     "split the table or shorten its cells")
+        arrangement = None
+        if content.visuals:
+            arrangement = arrange(deck, text + bullet_pars(deck, content.lists),
+                                  content.visuals, area)
+            if arrangement is None and content.lists:
+                content.lists.clear()
+                warn(deck, point.line, f"the detail bullets of {where} do not fit on its slide "
+                     "beside its figures and tables; they are in the speaker notes",
+                     "shorten the bullets or move a table to a key point of its own")
+                arrangement = arrange(deck, text, content.visuals, area)
+            if arrangement is None:
+                content.visuals.clear()
+                warn(deck, point.line, f"the figures and tables of {where} do not fit on its "
+                     "slide with its text; they are in the speaker notes",
+                     "shorten the key point or give the visual a key point of its own")
+        pars = text + bullet_pars(deck, content.lists)
+        if arrangement is None and text and not content.lists:
+            arrangement = short_text(deck, pars, area, title_size)
+        if arrangement is not None:
+            if arrangement.text is not None:
+                box = arrangement.text
+                write(deck, slide, body_shape(slide, box), box, pars, arrangement.size,
+                      anchor=arrangement.anchor)
+            else:
+                remove(placeholder(slide, ("BODY", "OBJECT")))
+            for placed in arrangement.visuals:
+                placed.draw(slide)
+        elif pars:
+            wide = Box(g.margin / 2, top - OVERFLOW_PT, g.width - g.margin,
+                       g.footer.top - FOOTER_CLEARANCE_PT - (top - OVERFLOW_PT))
+            box, size = _fit_body(deck, pars, area, wide, point.line,
+                                  f"{where} does not fit on its slide at "
                                   f"{layout.slides.body_min:g} pt",
                                   "shorten it or move detail into sub-bullets")
             write(deck, slide, body_shape(slide, box), box, pars, size)
         else:
             remove(placeholder(slide, ("BODY", "OBJECT")))
-        if point.details:
-            write_notes(deck, slide, point.details)
+        notes = content.notes(point.details)
+        if notes:
+            write_notes(deck, slide, notes)
 
     return build
 
@@ -246,7 +291,7 @@ def closing_slide(deck: Deck, slide: Any, title: str) -> None:
     """Further reading (clickable labels with their addresses) and the disclaimer."""
     g, layout, meta = deck.geometry, deck.layout, deck.document.meta
     colors, body = layout.colors, layout.fonts.body
-    top = _content_title(deck, slide, title, None)
+    top, _ = _content_title(deck, slide, title, None)
     area = Box(g.margin, top, g.content_width, g.content_bottom - top)
     links_bottom = area.bottom
     if meta.disclaimer:
@@ -286,9 +331,9 @@ def closing_slide(deck: Deck, slide: Any, title: str) -> None:
 
 
 def _content_title(deck: Deck, slide: Any, title: str, eyebrow: str | None,
-                   line: int | None = None, number: int | None = None) -> float:
+                   line: int | None = None, number: int | None = None) -> tuple[float, float]:
     """Write a content slide's title (below its small label, if any) and the accent rule under
-    it; return where the body may start.
+    it; return where the body may start and the title's size.
 
     A title takes up to two lines, shrinking from the layout's largest title size to its
     smallest; one that needs more lines at the smallest size takes them (up to ``TITLE_CAP``
@@ -323,7 +368,7 @@ def _content_title(deck: Deck, slide: Any, title: str, eyebrow: str | None,
     rule_width, rule_height = TITLE_RULE_PT
     rectangle(slide, Box(g.margin + fit.DEFAULT_INSET_X, rule_top, rule_width, rule_height),
                layout.colors.accent)
-    return round(rule_top + rule_height + g.height * BELOW_TITLE, 2)
+    return round(rule_top + rule_height + g.height * BELOW_TITLE, 2), result.size
 
 
 def _fit_body(deck: Deck, pars: Sequence[Par], normal: Box, wide: Box, line: int | None,

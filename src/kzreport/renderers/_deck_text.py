@@ -31,7 +31,9 @@ class Run:
 @dataclass(frozen=True)
 class Par:
     """A paragraph to write: runs, colour, family, alignment and spacing relative to the size
-    the frame's text is fitted at (see ``_fit.Para``)."""
+    the frame's text is fitted at (see ``_fit.Para``); a bullet paragraph has its marker
+    (``•`` or a number such as ``2.``) hanging ``hang`` into its left ``indent`` (both in
+    multiples of its size)."""
 
     runs: tuple[Run, ...]
     color: str
@@ -40,6 +42,9 @@ class Par:
     space_before: float = 0.0
     line_spacing: float = 1.0
     align: str = "l"  # DrawingML: l, ctr, r
+    bullet: str | None = None
+    indent: float = 0.0
+    hang: float = 0.0
 
 
 @dataclass
@@ -63,7 +68,7 @@ class Deck:
         pieces = tuple(fit.Piece(run.text, fit.load_metrics(face(par.family, run, self.layout)))
                        for run in par.runs)
         return fit.Para(pieces, fit.load_metrics(par.family.regular), par.scale,
-                        par.space_before, par.line_spacing)
+                        par.space_before, par.line_spacing, par.indent)
 
 
 def face(family: FontFamily, run: Run, layout: Layout) -> Path:

@@ -234,7 +234,7 @@ class StoryBuilder:
             case Rule():
                 return [self.rule(nesting)]
             case TableBlock():
-                return [self.table(block, nesting, parent)]
+                return self.table(block, nesting, parent)
             case Figure():
                 return self.figure(block, nesting, parent)
             case KeyPoints():
@@ -374,13 +374,20 @@ class StoryBuilder:
                                      color=color(self.layout.colors.rule), hAlign="LEFT",
                                      spaceBefore=gap, spaceAfter=gap), nesting)
 
-    def table(self, block: TableBlock, nesting: Nesting, parent: Element) -> Any:
-        """A Table of TR rows: the header row's cells TH (column scope), the others TD. The
-        header row repeated on later pages is an artifact (see TaggedParagraph.draw)."""
+    def table(self, block: TableBlock, nesting: Nesting, parent: Element) -> list[Any]:
+        """Its caption, if any, then a Table of TR rows: the header row's cells TH (column
+        scope), the others TD. The header row repeated on later pages is an artifact (see
+        TaggedParagraph.draw)."""
         styles, colors = self.styles, self.layout.colors
         aligns = [block.alignments[c] if c < len(block.alignments) else None
                   for c in range(len(block.header))]
         element = parent.add("Table")
+        caption = None
+        if block.caption:  # above the table, its Caption the Table element's first child
+            caption = tagged_paragraph(
+                self.markup.inlines(block.caption, self.styles.caption, "body", block.line),
+                self.styles.caption, element.add("Caption"))
+            caption.keepWithNext = 1
         header_row = element.add("TR")
         header = [tagged_paragraph(self.markup.inlines(cell, styles.header_cell, "body",
                                                        block.line, bold=True),
@@ -411,7 +418,7 @@ class StoryBuilder:
             ("TOPPADDING", (0, 0), (-1, -1), self.metrics.cell_padding_y),
             ("BOTTOMPADDING", (0, 0), (-1, -1), self.metrics.cell_padding_y),
         ]))
-        return self._leaf(table, nesting)
+        return [self._leaf(f, nesting) for f in (caption, table) if f is not None]
 
     def _column_widths(self, block: TableBlock, available: float) -> list[float]:
         """Column widths filling ``available``: shared by natural width when everything fits,

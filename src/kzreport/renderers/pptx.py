@@ -7,12 +7,12 @@ from typing import Any
 
 from kzreport.errors import Problem
 from kzreport.extraction import Extraction
-from kzreport.labels import key_point_label
 from kzreport.layout import Layout
 from kzreport.model import Document
 from kzreport.renderers import register
 from kzreport.renderers._common import EMU_PER_PT, build_timestamp
 from kzreport.renderers._deck_geometry import BANNER, BANNER_MIN_PT, Geometry
+from kzreport.renderers._deck_points import plan_point
 from kzreport.renderers._deck_slides import (
     SlideBuilder,
     closing_slide,
@@ -75,8 +75,8 @@ def render_deck(document: Document, layout: Layout, path: Path,
     if document.meta.summary:
         plan.append((layout.labels.summary, summary_slide))
     for number, point in enumerate(points, 1):
-        title = point.headline or key_point_label(layout, number, len(points))
-        plan.append((title, key_point_slide(number, point)))
+        point_plan = plan_point(deck, point, number, len(points))
+        plan.append((point_plan.title, key_point_slide(number, point, point_plan)))
     if document.meta.links or document.meta.disclaimer:
         closing = (layout.labels.further_reading if document.meta.links
                    else layout.labels.disclaimer)
