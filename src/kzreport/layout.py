@@ -113,11 +113,9 @@ class Colors:
 
 @dataclass(frozen=True)
 class Charts:
-    """How tables marked as charts are drawn: series colours in order, and whether the brief
-    and the PDF print the data table under the chart as well."""
+    """How tables marked as charts are drawn: their series colours, in order."""
 
     palette: tuple[str, ...] = ()
-    data_table: bool = True
 
 
 @dataclass(frozen=True)

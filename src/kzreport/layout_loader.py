@@ -382,7 +382,7 @@ def label_problem(template: str, allowed: set[str]) -> tuple[str, str] | None:
 
 
 def _charts(read: _Reader) -> Charts:
-    """The ``[charts]`` table: its palette of series colours and the data-table switch."""
+    """The ``[charts]`` table: its palette of series colours."""
     read.known_keys("charts", _fields(Charts))
     palette: tuple[str, ...] = ()
     raw = read.value("charts.palette", list, [])
@@ -392,7 +392,7 @@ def _charts(read: _Reader) -> Charts:
         else:
             read.problem("charts.palette", "'charts.palette' must list colours",
                          'write palette = ["#1B365D", "#B5892E", ...]')
-    return Charts(palette, bool(read.value("charts.data_table", bool, True)))
+    return Charts(palette)
 
 
 def _fields(cls: type) -> set[str]:

@@ -44,7 +44,7 @@ def render(document: Document, layout: Layout, folder: Path, name: str | None = 
 
 
 #: The papers most tests read: the seed, the rich and long fixtures, and ``table_document``.
-PAPERS = ["seed", "rich", "long", "table"]
+PAPERS = ["seed", "rich", "long", "table", "visuals"]
 #: More lines than one paragraph of a code block holds (``CODE_CHUNK_LINES``).
 CODE = "\n".join(f"codeline{n} = {n}" for n in range(130))
 
@@ -77,6 +77,8 @@ def paper(name: str, request: pytest.FixtureRequest) -> Document:
     """Shared paper ``name``, one of ``PAPERS``."""
     if name == "long":
         return long_document()
+    if name == "visuals":  # captioned tables, charts and figures in key points
+        return read_source(FIXTURES / "deck-visuals.md")
     if name == "table":
         if not _table:
             _table.append(table_document(

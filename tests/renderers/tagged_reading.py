@@ -14,7 +14,7 @@ import pytest
 from pdf_reading import paper_pdf
 from pypdf.generic import ArrayObject, ContentStream, DictionaryObject
 
-from kzreport.labels import BULLETS, figure_label, figure_numbers
+from kzreport.labels import BULLETS, chart_description, figure_label, figure_numbers
 from kzreport.layout import Layout
 from kzreport.model import (
     Block,
@@ -290,6 +290,11 @@ def expected_leaves(document: Document, layout: Layout) -> list[tuple[str, str]]
             case CodeBlock():
                 out.append(("P", item.text))
             case Table():
+                if item.caption:  # the chart's caption, or the table's first child
+                    out.append(("Caption", plain_text(item.caption)))
+                if item.chart is not None:
+                    out.append(("Figure", chart_description(item.chart,
+                                                            plain_text(item.caption))))
                 out.extend(("TH", plain_text(cell)) for cell in item.header)
                 out.extend(("TD", plain_text(cell)) for row in item.rows for cell in row)
             case Figure():

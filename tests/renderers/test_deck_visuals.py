@@ -3,6 +3,8 @@ they fit, read back with python-pptx, verify's reader and LibreOffice."""
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -143,3 +145,14 @@ def test_a_table_too_large_for_a_slide_goes_to_the_notes(layout: Layout,
     assert kinds(slide) == []
     assert "Row 39 | 39" in notes(slide)
     assert compare(expect(document, layout), read_pptx(path, layout)) == []
+
+
+def test_the_charts_workbook_is_stamped_with_the_build_time(visuals_file: Path) -> None:
+    # XlsxWriter stamps the current time; the deck must be byte-reproducible all the same.
+    with zipfile.ZipFile(visuals_file) as deck:
+        (name,) = [n for n in deck.namelist() if n.endswith(".xlsx")]
+        with zipfile.ZipFile(io.BytesIO(deck.read(name))) as workbook:
+            core = workbook.read("docProps/core.xml").decode()
+            times = {info.date_time for info in workbook.infolist()}
+    assert core.count("2024-03-15T12:00:00Z") == 2
+    assert times == {(1980, 1, 1, 0, 0, 0)}

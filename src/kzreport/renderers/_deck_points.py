@@ -43,8 +43,8 @@ SHORT_LINES = 3
 #: Balanced lines are no narrower than this share of the content width.
 SHORT_MIN_WIDTH = 0.5
 #: A sentence ends at . ! ? … (and closing quotes or brackets) before a space and a character
-#: that is not lower case, or at an ideographic full stop.
-_SENTENCE_END = re.compile(r"(?:[.!?…][\"'”’»)\]]*\s+(?=[^\s]))|[。！？]")
+#: that is not lower case (``first_sentence`` checks the case), or at an ideographic stop.
+_SENTENCE_END = re.compile(r"(?:[.!?…][\"'”’»)\]]*\s+(?=\S))|[。！？]")
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,8 @@ def first_sentence(inlines: Inlines) -> tuple[str, Inlines]:
     for found in _SENTENCE_END.finditer(text):
         word = text[:found.start() + 1].split()[-1] if text[:found.start() + 1].split() else ""
         core = word.rstrip(".!?…\"'”’»)]")
-        if "." in core or (len(core) <= 1 and text[found.start()] == "."):
+        if "." in core or (len(core) <= 1 and text[found.start()] == ".") \
+                or text[found.end():found.end() + 1].islower():
             continue
         end = found.end()
         break

@@ -9,6 +9,7 @@ from typing import Any, cast
 from kzreport.labels import chart_description, figure_label, figure_numbers
 from kzreport.model import Chart, Figure, Table, plain_text
 from kzreport.renderers import _fit as fit
+from kzreport.renderers._common import build_timestamp
 from kzreport.renderers._deck_geometry import Box
 from kzreport.renderers._deck_text import Deck, Par, Run, runs
 from kzreport.renderers._drawingml import (
@@ -18,6 +19,7 @@ from kzreport.renderers._drawingml import (
     write,
     write_paragraphs,
 )
+from kzreport.renderers._package import restamped_workbook
 from kzreport.renderers._pptx_internals import cell_text_body
 
 #: The space between a caption and its picture, table or chart.
@@ -125,6 +127,10 @@ def _chart(deck: Deck, chart: Chart, caption: str, area: Box, par: Par,
                                        emu(area.left), emu(area.top), emu(width),
                                        emu(area.height), data)
         style_chart(frame.chart, chart, deck)
+        workbook = frame.chart_part.chart_workbook
+        if workbook.xlsx_part is not None:
+            workbook.update_from_xlsx_blob(restamped_workbook(
+                workbook.xlsx_part.blob, build_timestamp(deck.document)))
         non_visual_properties(frame.element).set("descr", chart_description(chart, caption))
         _caption(deck, slide, Box(caption_box.left, caption_box.top, width, caption_box.height),
                  par)

@@ -13,11 +13,18 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import HRFlowable, Image, Spacer, Table, TableStyle
 from reportlab.platypus.doctemplate import Indenter
 
-from kzreport.labels import BULLETS, figure_label, figure_numbers, headline_separator
+from kzreport.labels import (
+    BULLETS,
+    chart_description,
+    figure_label,
+    figure_numbers,
+    headline_separator,
+)
 from kzreport.layout import Layout
 from kzreport.model import (
     Block,
     Blocks,
+    Chart,
     CodeBlock,
     Document,
     Figure,
@@ -40,10 +47,12 @@ from kzreport.renderers._common import (
     xml_escape,
     xml_safe,
 )
+from kzreport.renderers._pdf_charts import chart_drawing
 from kzreport.renderers._pdf_flowables import (
     BarredFlowable,
     BarSegment,
     QuoteBar,
+    TaggedDrawing,
     TaggedImage,
     tagged_paragraph,
 )
@@ -381,9 +390,12 @@ class StoryBuilder:
         styles, colors = self.styles, self.layout.colors
         aligns = [block.alignments[c] if c < len(block.alignments) else None
                   for c in range(len(block.header))]
+        chart = []
+        if block.chart is not None:  # the chart first, its data table after it
+            chart = self.chart(block, block.chart, nesting, parent)
         element = parent.add("Table")
         caption = None
-        if block.caption:  # above the table, its Caption the Table element's first child
+        if block.caption and not chart:  # above the table, the Table element's first child
             caption = tagged_paragraph(
                 self.markup.inlines(block.caption, self.styles.caption, "body", block.line),
                 self.styles.caption, element.add("Caption"))
@@ -418,7 +430,24 @@ class StoryBuilder:
             ("TOPPADDING", (0, 0), (-1, -1), self.metrics.cell_padding_y),
             ("BOTTOMPADDING", (0, 0), (-1, -1), self.metrics.cell_padding_y),
         ]))
-        return [self._leaf(f, nesting) for f in (caption, table) if f is not None]
+        return [*chart, *(self._leaf(f, nesting) for f in (caption, table) if f is not None)]
+
+    def chart(self, block: TableBlock, chart: Chart, nesting: Nesting,
+              parent: Element) -> list[Any]:
+        """A Figure holding the chart as vector graphics, its alt text naming the chart and
+        every value, under its caption."""
+        heading = None
+        if block.caption:  # its element first: the tree's order is the reading order
+            heading = tagged_paragraph(
+                self.markup.inlines(block.caption, self.styles.caption, "body", block.line),
+                self.styles.caption, parent.add("Caption"))
+            heading.keepWithNext = 1
+        element = parent.add("Figure", alt=" ".join(xml_safe(
+            chart_description(chart, plain_text(block.caption))).split()))
+        drawing = TaggedDrawing(chart_drawing(chart, self.layout, self.fonts.name("body"),
+                                              self.frame_width - nesting.indent), element)
+        drawing.spaceBefore = drawing.spaceAfter = self.metrics.item_gap
+        return [self._leaf(f, nesting) for f in (heading, drawing) if f is not None]
 
     def _column_widths(self, block: TableBlock, available: float) -> list[float]:
         """Column widths filling ``available``: shared by natural width when everything fits,
