@@ -40,8 +40,10 @@ VISUAL_GAP_PT = 24.0
 #: no larger than its title) when it then takes at most ``SHORT_LINES`` lines.
 SHORT_SCALE = 1.3
 SHORT_LINES = 3
-#: Balanced lines are no narrower than this share of the content width.
+#: Balanced lines are no narrower than this share of the content width, found in this many
+#: halvings (to within a fraction of a point).
 SHORT_MIN_WIDTH = 0.5
+BALANCE_STEPS = 12
 #: A sentence ends at . ! ? … (and closing quotes or brackets) before a space and a character
 #: that is not lower case (``first_sentence`` checks the case), or at an ideographic stop.
 _SENTENCE_END = re.compile(r"(?:[.!?…][\"'”’»)\]]*\s+(?=\S))|[。！？]")
@@ -255,11 +257,13 @@ def short_text(deck: Deck, pars: Sequence[Par], area: Box, title_size: float,
         result = fit.fit(paras, area.frame(), s.body_max, s.body_max)
         if not result.fits:
             return None
-    # The narrowest box that keeps the line count: lines of even length, no lone last word.
+    # The narrowest box that keeps the line count: lines of even length, no lone last word
+    # (a binary search to a fraction of a point; the words are found once).
+    measured = [fit.Measured(para) for para in paras]
     low, high = area.width * SHORT_MIN_WIDTH, area.width
-    for _ in range(20):
+    for _ in range(BALANCE_STEPS):
         middle = (low + high) / 2
-        _, lines = fit.measure(paras, result.size, Box(0, 0, middle, 0).frame().inner_width)
+        _, lines = fit.measure(measured, result.size, Box(0, 0, middle, 0).frame().inner_width)
         low, high = (low, middle) if lines <= result.lines else (middle, high)
     box = Box(area.left, area.top, min(area.width, round(high + 0.5, 2)), area.height)
     return Arrangement(box, result.size, "m", ())

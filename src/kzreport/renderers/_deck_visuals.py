@@ -48,12 +48,13 @@ Visual = Figure | Table
 
 
 def caption_text(deck: Deck, block: Visual) -> tuple[Run, ...]:
-    """The caption a visual shows: ``Figure N.`` and the caption for a figure, the table's
-    own caption (if any) for a table or chart."""
+    """The caption a visual shows, as in the brief and the PDF: ``Figure N.`` and the caption
+    for a figure that has one, the table's own caption (if any) for a table or chart."""
     if isinstance(block, Figure):
-        numbers = figure_numbers(deck.document)
-        label = figure_label(deck.layout, numbers[block]) if block in numbers else ""
-        return (Run(label, bold=True),) + ((Run(" " + block.caption),) if block.caption else ())
+        if not block.caption:
+            return ()
+        label = figure_label(deck.layout, figure_numbers(deck.document)[block])
+        return Run(label, bold=True), Run(" " + block.caption)
     return runs(block.caption)
 
 
@@ -289,7 +290,6 @@ def draw_table(deck: Deck, slide: Any, table: Table, fitted: TableFit, box: Box)
             cell.fill.fore_color.rgb = rgb(fill)
             write_paragraphs(deck, cell_text_body(cell), slide.part, [pars[number][index]],
                              fitted.size)
-    summary = plain_text(table.caption) or "Table"
-    non_visual_properties(frame.element).set(
-        "descr", f"{summary}: {len(table.rows)} rows, {len(table.header)} columns")
+    if table.caption:  # the table's own cells are what a screen reader reads
+        non_visual_properties(frame.element).set("descr", plain_text(table.caption))
 
