@@ -92,10 +92,12 @@ def deck(expected: Expected) -> Extraction:
              Shape("TextBox 3", "", (48.0, 330.0, 860.0, 160.0),
                    "\n".join([*byline, meta.organization or "", expected.date]))]
     faces = [[layout.labels.summary, meta.summary or ""],
-             *([point.headline or "", point.text] for point in expected.points),
+             *([point.headline or "", point.text, *(d.text for d in point.details if d.on_slide)]
+               for point in expected.points),
              [layout.labels.further_reading, *(link.label for link in meta.links),
               meta.disclaimer or ""]]
-    notes = ["", *("\n".join(d.text for d in point.details) for point in expected.points), ""]
+    notes = ["", *("\n".join(d.text for d in point.details if not d.on_slide)
+                   for point in expected.points), ""]
     links = [frozenset[str]()] * (total - 2) + [frozenset(link.url for link in meta.links)]
     slides = [_slide(title, marking=meta.marking),
               *(_slide(_content(footer, f"{number} / {total}", face), note, link, meta.marking)

@@ -178,26 +178,16 @@ def test_a_missing_deck(project: Path) -> None:
         "source/kazakhstan-position.md"]
 
 
-def test_a_detail_missing_from_the_notes_or_shown_on_the_face(project: Path) -> None:
+def test_a_detail_bullet_missing_from_the_slide_and_the_notes(project: Path) -> None:
     deck = Path("build/rich.pptx")
     slide = slide_with(deck, "The neutrality of the government")
-    with zipfile.ZipFile(deck) as package:
-        (notes,) = [n for n in package.namelist() if n.startswith("ppt/notesSlides/notesSlide")
-                    and "detail bullet two" in package.read(n).decode("utf-8")]
-    rewrite(deck, notes, lambda xml: xml.replace("detail bullet two", "detail bullet 2"))
-    # The headline stays on the slide; a detail is appended to it.
-    rewrite(deck, slide, lambda xml: xml.replace("Neutrality is rooted in tradition.<",
-                                                 "Neutrality is rooted in tradition. "
-                                                 "detail bullet one<"))
+    rewrite(deck, slide, lambda xml: xml.replace("detail bullet two", "detail bullet 2"))
     result = verify("source/rich.md", "-f", "pptx")
     assert result.exit_code == 1
     assert error_lines(result) == [
-        f"{deck}: error: list item 8 (line 60) of the source, a detail of key point 1, is not in "
-        'the notes of slide 3 or out of order: "detail bullet two" — rebuild with kzreport build '
-        "source/rich.md",
-        f"{deck}: error: list item 7 (line 59) of the source, a detail of key point 1, is on the "
-        'face of slide 3, not only in its notes: "detail bullet one" — rebuild with kzreport '
-        "build source/rich.md"]
+        f"{deck}: error: list item 8 (line 60) of the source, a detail of key point 1, is neither "
+        'on slide 3 nor in its notes: "detail bullet two" — rebuild with kzreport build '
+        "source/rich.md"]
 
 
 def _bigger(shape: str, sizes: bool, pitches: bool) -> str:
@@ -211,12 +201,12 @@ def _bigger(shape: str, sizes: bool, pitches: bool) -> str:
 
 @pytest.mark.parametrize(("pitches", "problem"), [
     (True, r"overflows its box: it needs \d+\.\d pt, the box has \d+\.\d pt"),
-    (False, r"overlap: 56 pt text on \d+(\.\d+)? pt lines"),
+    (False, r"overlap: \d+ pt text on \d+(\.\d+)? pt lines"),
 ], ids=["size-and-spacing", "size-only"])
 def test_a_key_point_enlarged_until_it_overflows(project: Path, pitches: bool,
                                                  problem: str) -> None:
     deck = Path("build/kazakhstan-position.pptx")
-    text = "Kazakhstan maintains a relatively ambiguous"
+    text = "The Nur-Sultan government maintains"
     slide = slide_with(deck, text)
     rewrite(deck, slide, lambda xml: change_shape(
         xml, text, lambda shape: _bigger(shape, sizes=True, pitches=pitches)))

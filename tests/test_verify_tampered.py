@@ -219,9 +219,9 @@ def test_the_report_edited_in_one_place(project: Path, page: int | None, old: st
      'the affiliation "Strategic Analysis Group,…" is not in the title block of slide 1'),
     (DECK_PAPER, "ppt/slides/slide1.xml", once("Combined Strategic", "Combined"),
      'the organization "Combined Strategic Analys…" is not in the title block of slide 1'),
-    (DECK_PAPER, "ppt/notesSlides/notesSlide1.xml", once("First detail bullet", "A detail"),
-     'list item 1 (line 34) of the source, a detail of key point 1, is not in the notes of '
-     'slide 3 or out of order: "First detail bullet for t…"'),
+    (DECK_PAPER, "ppt/notesSlides/notesSlide1.xml", once("Presenter detail", "A detail"),
+     'paragraph 2 (line 32) of the source, a detail of key point 1, is not in the notes of '
+     'slide 3 or out of order: "Presenter detail paragrap…"'),
 ], ids=["footer-date", "slide-number", "footer-organization", "top-banner", "bottom-banner",
         "title", "title-slide-date", "subtitle", "author", "affiliation", "organization",
         "notes"])

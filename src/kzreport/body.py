@@ -51,6 +51,7 @@ from kzreport.model import (
     plain_text,
 )
 from kzreport.source_checks import Problems, check_length, url_problem
+from kzreport.table_captions import attach_captions
 
 KEY_POINTS_HEADING = re.compile(r"key\s+points\s*:?", re.IGNORECASE)
 #: markdown-it stops reading, silently dropping the rest of the paper, once blocks nest this
@@ -135,7 +136,7 @@ class _Body:
         while i < len(tokens):
             token = tokens[i]
             if close is not None and token.type == close:
-                return out, i + 1
+                return attach_captions(out, self.problems), i + 1
             handler: Callable[[list[Token], int], tuple[Block | None, int]] | None = {
                 "heading_open": self.heading,
                 "paragraph_open": self.paragraph,
@@ -170,7 +171,7 @@ class _Body:
                 self.problems.add(self.line(token), f"raw HTML '{first}' is not allowed",
                                   "use Markdown instead (e.g. **bold**, lists, tables)")
             i += 1
-        return out, i
+        return attach_captions(out, self.problems), i
 
     def heading(self, tokens: list[Token], i: int) -> tuple[Block | None, int]:
         token = tokens[i]

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from kzreport.expectations import Chunk, Expected, Note, excerpt, normalize, slide_count
-from kzreport.extraction import Extraction, Slide, TextFrame, TextRun
+from kzreport.expectations import Chunk, Expected, Note, Point, excerpt, normalize, slide_count
+from kzreport.extraction import ChartData, Extraction, Slide, TextFrame, TextRun
 from kzreport.labels import footnote_mark
 from kzreport.layout import FontFamily, Layout
+from kzreport.model import Figure, Table, plain_text
 from kzreport.placement import placed
 
 #: Office truncates core properties at this length, so a longer title may be cut there.
@@ -122,16 +123,26 @@ def _deck(expected: Expected, slides: Sequence[Slide], links: frozenset[str],
                 yield (f'key point {point.number} (line {point.line}) is not on slide {number}: '
                        f'"{excerpt(text)}"')
         notes = normalize(slide.notes)
-        for chunk in find_in_order(notes, point.details):
+        for chunk in find_in_order(notes, [c for c in point.details if not c.on_slide]):
             yield (f'{_quote(chunk)}, a detail of key point {point.number}, is not in the notes '
                    f'of slide {number} or out of order: "{excerpt(chunk.text)}"')
         for chunk in find_in_order(notes, [_note_chunk(note) for note in point.notes]):
             yield (f"{_quote(chunk)}, referred to by key point {point.number}, is not in the "
                    f'notes of slide {number} or out of order: "{excerpt(chunk.text)}"')
+        # A chart's cells are its data, which _visuals compares as numbers.
+        charts = {v.line for v in point.visuals if isinstance(v, Table) and v.chart}
+        for chunk in point.details:
+            if chunk.on_slide and chunk.line not in charts \
+                    and normalize(chunk.text) not in face + notes:
+                yield (f'{_quote(chunk)}, a detail of key point {point.number}, is neither on '
+                       f'slide {number} nor in its notes: "{excerpt(chunk.text)}"')
+        yield from _visuals(point, slide, number)
         own = [normalize(t) for t in (point.headline or "", point.text, expected.date,
                                       meta.organization or "", meta.marking or "")]
         for chunk in point.details:
             key = normalize(chunk.text)
+            if chunk.on_slide:
+                continue
             if len(key) >= MIN_LEAK_LENGTH and key in face and not any(key in o for o in own):
                 yield (f'{_quote(chunk)}, a detail of key point {point.number}, is on the face '
                        f'of slide {number}, not only in its notes: "{excerpt(chunk.text)}"')
@@ -149,6 +160,49 @@ def _deck(expected: Expected, slides: Sequence[Slide], links: frozenset[str],
             # A target missing from the whole deck is reported once, with the deck's links.
             elif link.url not in slide.links and link.url in links:
                 yield f"further-reading link {link.url} is not a link on slide {number}"
+
+
+def _visuals(point: Point, slide: Slide, number: int) -> Iterator[str]:
+    """Each figure of ``point`` a picture on its slide with its alt text, each table a table
+    with its cells, each chart a chart with its data in order, or else (a slide too small
+    for it) each in the slide's notes."""
+    got, notes = slide.visuals, normalize(slide.notes)
+    for visual in point.visuals:
+        where = f"key point {point.number} (line {visual.line})"
+        if isinstance(visual, Figure):
+            if visual.alt not in got.pictures and normalize(visual.caption or visual.alt) \
+                    not in notes:
+                yield (f'the figure "{excerpt(visual.alt)}" of {where} is not a picture with '
+                       f'that alt text on slide {number}, nor in its notes')
+            continue
+        cells = [normalize(plain_text(cell)) for row in (visual.header, *visual.rows)
+                 for cell in row]
+        in_notes = all(cell in notes for cell in cells)
+        if visual.chart is not None:
+            chart = visual.chart
+            wanted = ChartData(chart.kind, chart.categories,
+                               tuple((s.name, s.values) for s in chart.series))
+            if wanted not in got.charts and not in_notes:
+                yield (f"the {chart.kind} chart of {where} is not on slide {number} with the "
+                       f"table's data in order, nor in its notes")
+            continue
+        shown = [[normalize(cell) for row in table for cell in row] for table in got.tables]
+        if cells not in shown and not in_notes:
+            yield (f"the table of {where} is not on slide {number} with all its cells in "
+                   f"order, nor in its notes")
+
+
+def _outside(got: Extraction) -> Iterator[str]:
+    """Every slide shape that runs past an edge of the slide."""
+    if got.slide_size is None or got.slides is None:
+        return
+    width, height = got.slide_size
+    tolerance = OVERFLOW_TOLERANCE_PT
+    for number, slide in enumerate(got.slides, 1):
+        for name, left, top, shape_width, shape_height in slide.visuals.boxes:
+            if (left < -tolerance or top < -tolerance or left + shape_width > width + tolerance
+                    or top + shape_height > height + tolerance):
+                yield f"slide {number}: '{name}' runs outside the slide"
 
 
 def _family(typeface: str | None, layout: Layout) -> FontFamily:
@@ -184,7 +238,8 @@ def overflow(frame: TextFrame, layout: Layout) -> str | None:
                        for run in para.runs if run.text)
         fonts = [piece.font for piece in pieces] or [fit.load_metrics(layout.fonts.body.regular)]
         natural = max(font.line_box for font in fonts) * size
-        lines = len(fit.wrap(fit.Para(pieces, fonts[0]), size, width)) if pieces else 1
+        lines = len(fit.wrap(fit.Para(pieces, fonts[0]), size, width - para.indent)) \
+            if pieces else 1
         pitch = (para.exact_pitch if para.exact_pitch is not None
                  else natural * (para.pitch_percent if para.pitch_percent is not None else 1.0))
         if pitch < natural * OVERLAP_RATIO and pieces:
@@ -237,6 +292,7 @@ def compare(expected: Expected, got: Extraction) -> list[str]:
     out.extend(_footnotes(expected, got, flow))
     if got.slides is not None:
         out.extend(_deck(expected, got.slides, got.links))
+        out.extend(_outside(got))
     out.extend(problem for problem in (overflow(f, expected.layout) for f in got.frames)
                if problem is not None)
     if got.slides is None:

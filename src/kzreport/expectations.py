@@ -29,6 +29,7 @@ from kzreport.model import (
     Table,
     footnote_paragraphs,
     inline_contents,
+    is_plain_list,
     links,
     plain_text,
 )
@@ -59,6 +60,9 @@ class Chunk:
     label: str
     line: int
     text: str
+    #: A key point's detail the deck may show on its slide (a bullet, a table's cell) rather
+    #: than in its notes.
+    on_slide: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,8 @@ class Note:
 
 @dataclass(frozen=True)
 class Point:
-    """What one key point's slide must show (headline, text) and its notes must hold."""
+    """What one key point's slide must show (headline, text, its figures, tables and charts)
+    and its notes must hold."""
 
     number: int
     line: int
@@ -83,6 +88,8 @@ class Point:
     pieces: tuple[str, ...] = ()
     #: The footnotes referenced from the key point and its details, in order.
     notes: tuple[Note, ...] = ()
+    #: The key point's figures and tables (charts among them), which its slide shows.
+    visuals: tuple[Figure | Table, ...] = ()
 
 
 def pieces(inlines: Inlines) -> list[str]:
@@ -161,12 +168,15 @@ class Expected:
 class _Chunker:
     """Turns blocks into chunks in reading order, numbering each kind from 1."""
 
-    def __init__(self, notes: tuple[Note, ...]) -> None:
+    def __init__(self, notes: tuple[Note, ...], detail_bullets: bool = True) -> None:
         self.notes = notes
         self.chunks: list[Chunk] = []
         self.points: list[Point] = []
         self._counts: dict[str, int] = {}
         self._tables = 0
+        self._detail_bullets = detail_bullets
+        #: The chunks being added may show on a key point's slide.
+        self._on_slide = False
 
     def add(self, kind: str, line: int, text: str | Inlines, label: str | None = None) -> None:
         """Chunks of ``text``: one, or for inline content one per piece between footnote
@@ -175,7 +185,7 @@ class _Chunker:
         if not any(normalize(piece) for piece in texts):  # an empty cell or paragraph
             return
         number = self._counts[kind] = self._counts.get(kind, 0) + 1
-        self.chunks.extend(Chunk(label or f"{kind} {number}", line, piece)
+        self.chunks.extend(Chunk(label or f"{kind} {number}", line, piece, self._on_slide)
                            for piece in texts if normalize(piece))
 
     def blocks(self, blocks: Blocks) -> None:
@@ -201,6 +211,9 @@ class _Chunker:
                 self.add("code block", block.line, block.text)
             case Table():
                 self._tables += 1
+                if block.caption:
+                    self.add("table caption", block.line, block.caption,
+                             f"the caption of table {self._tables}")
                 for row_number, row in enumerate((block.header, *block.rows), 1):
                     for column, cell in enumerate(row, 1):
                         self.add("table cell", block.line, cell,
@@ -213,7 +226,13 @@ class _Chunker:
                                  f"the headline of key point {number}")
                     self.add("key point", point.line, point.inlines, f"key point {number}")
                     start = len(self.chunks)
-                    self.blocks(point.details)
+                    for detail in point.details:
+                        self._on_slide = isinstance(detail, Table | Figure) or (
+                            self._detail_bullets and isinstance(detail, ListBlock)
+                            and is_plain_list(detail))
+                        self.block(detail)
+                    self._on_slide = False
+                    visuals = tuple(d for d in point.details if isinstance(d, Figure | Table))
                     numbers = note_numbers(point.inlines) + [
                         n for _, inlines in inline_contents(point.details)
                         for n in note_numbers(inlines)]
@@ -221,7 +240,8 @@ class _Chunker:
                                              plain_text(point.inlines),
                                              tuple(self.chunks[start:]),
                                              tuple(pieces(point.inlines)),
-                                             tuple(self.notes[n - 1] for n in numbers)))
+                                             tuple(self.notes[n - 1] for n in numbers),
+                                             visuals))
             case DefinitionList():
                 for term in block.items:
                     self.add("term", term.line, term.term)
@@ -281,7 +301,7 @@ def expect(document: Document, layout: Layout) -> Expected:
     notes = tuple(Note(note.number, note.line,
                        "\n".join(plain_text(p.inlines) for p in note.paragraphs))
                   for note in document.footnotes)
-    chunker = _Chunker(notes)
+    chunker = _Chunker(notes, layout.slides.detail_bullets)
     chunker.blocks(document.blocks)
     further = {link.url for link in document.meta.links if _is_link(link.url)}
     # The deck shows the key points, their details in the notes, and the further reading.

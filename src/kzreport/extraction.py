@@ -39,14 +39,35 @@ class Shape:
 
 
 @dataclass(frozen=True)
+class ChartData:
+    """A chart read back from its part: its kind, categories and named series of values."""
+
+    kind: str
+    categories: tuple[str, ...]
+    series: tuple[tuple[str, tuple[float, ...]], ...]
+
+
+@dataclass(frozen=True)
+class Visuals:
+    """What a slide shows besides text: pictures (by description), tables (their cells' text
+    by row) and charts, and every shape's box (left, top, width, height, in points)."""
+
+    pictures: tuple[str, ...] = ()
+    tables: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    charts: tuple[ChartData, ...] = ()
+    boxes: tuple[tuple[str, float, float, float, float], ...] = ()
+
+
+@dataclass(frozen=True)
 class Slide:
-    """One slide: the text on its face, its speaker notes, its hyperlink targets and the shapes
-    holding its text, in the slide's order."""
+    """One slide: the text on its face, its speaker notes, its hyperlink targets, the shapes
+    holding its text, in the slide's order, and its visuals."""
 
     face: str
     notes: str
     links: frozenset[str]
     shapes: tuple[Shape, ...] = ()
+    visuals: Visuals = Visuals()
 
 
 @dataclass(frozen=True)
@@ -83,6 +104,8 @@ class TextPara:
     pitch_percent: float | None
     space_before: float | None
     space_before_percent: float | None
+    #: The left margin (``marL``) the paragraph's lines start at, in points.
+    indent: float = 0.0
 
 
 @dataclass(frozen=True)

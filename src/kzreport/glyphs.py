@@ -214,6 +214,8 @@ def _blocks(blocks: Blocks, layout: Layout, depth: int, italic: bool) -> Iterato
             case CodeBlock():
                 yield DrawnText(block.text.replace("\t", " "), Face("mono"), block.line)
             case Table():
+                yield from _inlines(block.caption, "body", block.line, bold=False,
+                                   italic=CAPTION_ITALIC)
                 for cell in block.header:
                     yield from _inlines(cell, "body", block.line, bold=True, italic=False)
                 for row in block.rows:

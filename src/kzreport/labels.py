@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kzreport.layout import Layout
-from kzreport.model import Document, Figure, KeyPoint, plain_text, walk
+from kzreport.model import Chart, Document, Figure, KeyPoint, plain_text, walk
 
 #: List markers by nesting depth (deeper lists cycle through them), alike in every format.
 BULLETS = ("•", "◦", "▪")
@@ -100,3 +100,25 @@ def footnote_mark(number: int) -> str:
     """The mark of footnote ``number`` where it is referenced and before its text, alike in
     every format (Word draws its own marks, numbering its notes in the same order)."""
     return str(number)
+
+
+def chart_label(kind: str) -> str:
+    """What a chart of ``kind`` is called in its description, e.g. ``Column chart``."""
+    return f"{kind.capitalize()} chart"
+
+
+def number_text(value: float) -> str:
+    """A chart value as every format prints it: digits grouped by commas, no trailing zeros."""
+    return format(value, ",.15g")
+
+
+def chart_description(chart: Chart, caption: str) -> str:
+    """A chart's alt text, alike in every format: what it is, its caption, and every value
+    by category, so a reader who cannot see it has the same data."""
+    head = chart_label(chart.kind) + (f": {caption}" if caption else "")
+    rows = []
+    for index, category in enumerate(chart.categories):
+        values = ", ".join(f"{series.name} {number_text(series.values[index])}"
+                           for series in chart.series)
+        rows.append(f"{category}: {values}")
+    return f"{head}. " + "; ".join(rows) + "."

@@ -85,6 +85,10 @@ class Slides:
     #: Whether a key point's slide shows its footnotes in a small line at its foot (they are
     #: in its speaker notes either way).
     footnote_line: bool = True
+    #: A key point's nested bullet list goes on its slide as sub-bullets (else to the notes).
+    detail_bullets: bool = True
+    #: A key point without a bold headline is titled by its first sentence when that fits.
+    action_titles: bool = True
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,13 @@ class Colors:
     title_band: str
     title_band_text: str
     slide_background: str
+
+
+@dataclass(frozen=True)
+class Charts:
+    """How tables marked as charts are drawn: their series colours, in order."""
+
+    palette: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -186,6 +197,7 @@ class Layout:
     logo: Logo | None = None
     #: Labels, month names and date format by primary language subtag (``ar``, ``fa``).
     languages: Mapping[str, Language] = field(default_factory=dict)
+    charts: Charts = Charts()
 
     def for_language(self, tag: str) -> Layout:
         """This layout with the labels, month names and date format of language ``tag``'s
@@ -195,6 +207,14 @@ class Layout:
             return self
         return replace(self, labels=words.labels, month_names=words.month_names,
                        date_format=words.date_format)
+
+    @property
+    def chart_colors(self) -> tuple[str, ...]:
+        """The colours of a chart's series (or a pie's slices), in order, repeating when a
+        chart has more: the layout's palette, else its primary, accent, link and muted
+        colours."""
+        colors = self.colors
+        return self.charts.palette or (colors.primary, colors.accent, colors.link, colors.muted)
 
     @property
     def assets(self) -> tuple[Path, ...]:

@@ -22,6 +22,7 @@ from kzreport.layout import (
     ORIENTATIONS,
     PAGE_SIZES_PT,
     POINTS_PER_UNIT,
+    Charts,
     Colors,
     FontFamily,
     Fonts,
@@ -344,7 +345,7 @@ def _read_chain(folder: Path, cwd: Path) -> tuple[dict[str, Any], dict[str, Path
 
 
 _SECTIONS = {"inherit", "description", "date_format", "month_names", "page", "slides", "fonts",
-             "sizes", "colors", "labels", "markings", "files", "logo", "languages"}
+             "sizes", "colors", "labels", "markings", "files", "logo", "languages", "charts"}
 #: The families every layout sets; other tables under [fonts] are fallback families.
 _ROLES = ("body", "heading", "mono")
 #: The least share of the page's width and height the margins must leave for the text.
@@ -382,6 +383,20 @@ def label_problem(template: str, allowed: set[str]) -> tuple[str, str] | None:
             return (f"field '{{{name}}}' has a format spec or conversion",
                     f"write it plainly as {{{name}}}")
     return None
+
+
+def _charts(read: _Reader) -> Charts:
+    """The ``[charts]`` table: its palette of series colours."""
+    read.known_keys("charts", _fields(Charts))
+    palette: tuple[str, ...] = ()
+    raw = read.value("charts.palette", list, [])
+    if raw:
+        if all(isinstance(c, str) and re.fullmatch(r"#?[0-9A-Fa-f]{6}", c) for c in raw):
+            palette = tuple(c.lstrip("#").upper() for c in raw)
+        else:
+            read.problem("charts.palette", "'charts.palette' must list colours",
+                         'write palette = ["#1B365D", "#B5892E", ...]')
+    return Charts(palette)
 
 
 def _fields(cls: type) -> set[str]:
@@ -443,7 +458,9 @@ def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout",
         read.size(f"slides.{k}") for k in ("body_max", "body_min", "title_max", "title_min"))
     slides = Slides(read.length("slides.width"), read.length("slides.height"), body_max,
                     body_min, title_max, title_min,
-                    footnote_line=read.value("slides.footnote_line", bool, True) is not False)
+                    footnote_line=read.value("slides.footnote_line", bool, True) is not False,
+                    detail_bullets=read.value("slides.detail_bullets", bool, True) is not False,
+                    action_titles=read.value("slides.action_titles", bool, True) is not False)
     if slides.body_min > slides.body_max or slides.title_min > slides.title_max:
         read.problem("slides.body_min", "a minimum text size is above its maximum",
                      "make body_min <= body_max and title_min <= title_max")
@@ -477,6 +494,7 @@ def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout",
         elif "file" not in read.table("logo"):  # a file that is not there is reported already
             read.problem("logo", "the [logo] table has no file", 'add file = "logo.png"')
 
+    charts = _charts(read)
     markings = {}
     for level in read.table("markings"):
         read.known_keys(f"markings.{level}", {"background", "text"})
@@ -500,6 +518,7 @@ def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout",
         reference_docx=reference_docx,
         template_pptx=template_pptx,
         logo=logo,
+        charts=charts,
     )
     if read.problems:
         raise LayoutError(read.problems)

@@ -162,16 +162,41 @@ class Rule:
 
 
 Alignment = Literal["left", "center", "right"] | None
+ChartKind = Literal["bar", "column", "line", "pie"]
+#: The chart kinds a table caption's ``{.chart-KIND}`` class may name.
+CHART_KINDS: tuple[ChartKind, ...] = ("bar", "column", "line", "pie")
+
+
+@dataclass(frozen=True)
+class Series:
+    """One data series of a chart: a column of the table, its header as the name."""
+
+    name: str
+    values: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A table drawn as a chart: the first column's cells are the categories, each further
+    column a series, in the table's order."""
+
+    kind: ChartKind
+    categories: tuple[str, ...]
+    series: tuple[Series, ...]
 
 
 @dataclass(frozen=True)
 class Table:
-    """A table with one header row; every row has as many cells as the header."""
+    """A table with one header row; every row has as many cells as the header. ``caption``
+    comes from Pandoc's ``: Caption`` (or ``Table: Caption``) paragraph beside the table;
+    ``chart`` is set when the caption carries a ``{.chart-KIND}`` class."""
 
     header: tuple[Inlines, ...]
     rows: tuple[tuple[Inlines, ...], ...]
     alignments: tuple[Alignment, ...]
     line: int
+    caption: Inlines = ()
+    chart: Chart | None = None
 
 
 @dataclass(frozen=True)
@@ -342,6 +367,17 @@ def footnote_paragraphs(document: Document) -> Blocks:
     return tuple(paragraph for note in document.footnotes for paragraph in note.paragraphs)
 
 
+def is_plain_list(block: ListBlock) -> bool:
+    """Whether every item of ``block`` is one paragraph, maybe followed by plain lists: the
+    lists a slide shows as bullets and sub-bullets."""
+    for item in block.items:
+        if not item.blocks or not isinstance(item.blocks[0], Paragraph):
+            return False
+        if not all(isinstance(b, ListBlock) and is_plain_list(b) for b in item.blocks[1:]):
+            return False
+    return True
+
+
 def inline_contents(blocks: Blocks) -> Iterator[tuple[int, Inlines]]:
     """Every run of inline content in ``blocks`` (nested ones and key points included) with
     its source line, in reading order."""
@@ -350,6 +386,8 @@ def inline_contents(blocks: Blocks) -> Iterator[tuple[int, Inlines]]:
             case Heading() | Paragraph():
                 yield block.line, block.inlines
             case Table():
+                if block.caption:
+                    yield block.line, block.caption
                 for row in (block.header, *block.rows):
                     for cell in row:
                         yield block.line, cell

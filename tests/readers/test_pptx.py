@@ -70,8 +70,9 @@ def test_the_deck_read_back(rich_outputs: Path, rich: Document, layout: Layout) 
     assert got.text == "\n".join(slide.face for slide in got.slides)
     point = got.slides[2]
     assert "Neutrality is rooted in tradition." in point.face
-    assert point.notes == "◦ detail bullet one\n◦ detail bullet two"
-    assert "detail bullet" not in point.face
+    # The detail bullets are on the slide; the key point has no prose for the notes.
+    assert point.notes == ""
+    assert "detail bullet one\ndetail bullet two" in point.face
     assert point.links == {"https://example.org/detail"}
     assert got.slides[5].links == {"https://example.org/kz/paper?id=42&lang=kk",
                                    "mailto:analysts@example.org"}

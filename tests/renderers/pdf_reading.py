@@ -46,9 +46,9 @@ def render(document: Document, layout: Layout, folder: Path, name: str | None = 
     return path
 
 
-#: The papers most tests read: the seed, the rich, long and Pandoc constructs fixtures, and
-#: ``table_document``.
-PAPERS = ["seed", "rich", "long", "table", "constructs"]
+#: The papers most tests read: the seed, the rich, long, Pandoc constructs and deck visuals
+#: fixtures, and ``table_document``.
+PAPERS = ["seed", "rich", "long", "table", "constructs", "visuals"]
 #: More lines than one paragraph of a code block holds (``CODE_CHUNK_LINES``).
 CODE = "\n".join(f"codeline{n} = {n}" for n in range(130))
 
@@ -91,6 +91,8 @@ def paper(name: str, request: pytest.FixtureRequest) -> Document:
         return long_document()
     if name == "constructs":
         return constructs_document()
+    if name == "visuals":  # captioned tables, charts and figures in key points
+        return read_source(FIXTURES / "deck-visuals.md")
     if name == "table":
         if not _table:
             _table.append(table_document(

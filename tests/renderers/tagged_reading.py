@@ -14,7 +14,14 @@ import pytest
 from pdf_reading import paper_pdf
 from pypdf.generic import ArrayObject, ContentStream, DictionaryObject
 
-from kzreport.labels import BULLETS, figure_label, figure_numbers, footnote_mark, list_marker
+from kzreport.labels import (
+    BULLETS,
+    chart_description,
+    figure_label,
+    figure_numbers,
+    footnote_mark,
+    list_marker,
+)
 from kzreport.layout import Layout
 from kzreport.model import (
     Block,
@@ -303,6 +310,11 @@ def expected_leaves(document: Document, layout: Layout) -> list[tuple[str, str]]
             case CodeBlock():
                 out.append(("P", item.text))
             case Table():
+                if item.caption:  # the chart's caption, or the table's first child
+                    text("Caption", item.caption)
+                if item.chart is not None:
+                    out.append(("Figure", chart_description(item.chart,
+                                                            plain_text(item.caption))))
                 for cell in item.header:
                     text("TH", cell)
                 for row in item.rows:

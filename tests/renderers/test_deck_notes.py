@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from deck_checks import notes, render, texts
 from PIL import Image
 from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.oxml.ns import qn
 
 from kzreport.layout import Layout
 from kzreport.model import (
@@ -17,6 +20,7 @@ from kzreport.model import (
     CodeBlock,
     Definition,
     DefinitionList,
+    Document,
     Figure,
     Heading,
     KeyPoint,
@@ -37,10 +41,33 @@ from kzreport.source import read_source
 pytest_plugins = ("deck_fixtures",)
 
 
-def test_details_are_notes_not_face(deck: Any) -> None:
+def test_prose_details_are_notes_and_bullets_are_on_the_face(deck: Any) -> None:
     slide = deck.slides[2]
-    lines = notes(slide).split("\n")
-    assert lines == [
+    assert notes(slide).split("\n") == ["Presenter detail paragraph about the balancing act."]
+    body = next(shape for shape in slide.shapes if shape.has_text_frame
+                and "First detail bullet" in shape.text_frame.text)
+    paragraphs = body.element.findall(f".//{qn('a:p')}")[1:]
+    bullets = [("".join(t.text for t in p.iter(qn("a:t"))), p.find(f".//{qn('a:buChar')}"),
+                p.find(f".//{qn('a:buAutoNum')}")) for p in paragraphs]
+    assert [text for text, _, _ in bullets] == [
+        "First detail bullet for the notes", "Nested detail bullet for the notes",
+        "Second detail bullet for the notes", "Numbered detail one", "Numbered detail two"]
+    # Details sit one list deep under their key point: marked as in the brief, PDF and notes.
+    assert [c.get("char") if c is not None else (n.get("type"), n.get("startAt"))
+            for _, c, n in bullets] == ["◦", "▪", "◦", ("alphaLcPeriod", "1"),
+                                        ("alphaLcPeriod", "2")]
+    face = " ".join(" ".join(texts(s)) for s in deck.slides)
+    assert "Presenter detail paragraph" not in face
+    assert not any(notes(s) for i, s in enumerate(deck.slides) if i != 2)
+
+
+def test_detail_bullets_stay_in_the_notes_when_the_layout_says_so(
+        deck_doc: Document, layout: Layout, tmp_path: Path) -> None:
+    plain = replace(layout, slides=replace(layout.slides, detail_bullets=False))
+    path, problems = render(deck_doc, plain, tmp_path)
+    assert problems == []
+    slide = Presentation(str(path)).slides[2]
+    assert notes(slide).split("\n") == [
         "Presenter detail paragraph about the balancing act.",
         # Details sit one list deep under their key point: marked as in the brief and PDF.
         "◦ First detail bullet for the notes",
@@ -51,10 +78,7 @@ def test_details_are_notes_not_face(deck: Any) -> None:
     ]
     levels = [p.level for p in slide.notes_slide.notes_text_frame.paragraphs]
     assert levels == [0, 0, 1, 0, 0, 0]
-    face = " ".join(" ".join(texts(s)) for s in deck.slides)
-    for line in lines:
-        assert line.split(" ", 1)[1] not in face
-    assert not any(notes(s) for i, s in enumerate(deck.slides) if i != 2)
+    assert "First detail bullet" not in " ".join(texts(slide))
 
 
 def test_notes_carry_every_kind_of_detail(layout: Layout, tmp_path: Path) -> None:
@@ -74,9 +98,10 @@ def test_notes_carry_every_kind_of_detail(layout: Layout, tmp_path: Path) -> Non
     assert problems == []
     slide = Presentation(str(path)).slides[1]
     frame = slide.notes_slide.notes_text_frame
-    assert [p.text for p in frame.paragraphs] == [
-        "A quoted remark.", "def f():", "    return 1", "Year | Votes", "2022 | 141",
-        "[Figure 2. Votes, 2022]"]
+    # The table and the figure are on the slide; the prose stays in the notes.
+    assert [p.text for p in frame.paragraphs] == ["A quoted remark.", "def f():", "    return 1"]
+    assert [shape.shape_type for shape in slide.shapes if not shape.has_text_frame] == [
+        MSO_SHAPE_TYPE.TABLE, MSO_SHAPE_TYPE.PICTURE]
     assert frame.paragraphs[0].level == 1  # a quote is indented like a nested item
     assert frame.paragraphs[0].runs[1].font.bold is True
     assert all(r.font.size.pt == 12 for p in frame.paragraphs for r in p.runs)
@@ -128,6 +153,7 @@ def test_every_kind_of_block_has_its_note_lines() -> None:
 def _constructs_deck(layout: Layout, folder: Path) -> Any:
     from conftest import FIXTURES
 
+    folder.mkdir(parents=True, exist_ok=True)
     path, problems = render(read_source(FIXTURES / "pandoc-constructs.md"), layout, folder)
     assert problems == []
     return Presentation(str(path))
@@ -139,6 +165,10 @@ def test_a_key_points_footnotes_follow_its_details_in_the_notes(layout: Layout,
     first, second = deck.slides[2], deck.slides[3]
     assert notes(first).split("\n") == [
         "6 Agreement on Cooperation in the Management of Water Resources, Almaty, 1992."]
+    # The detail bullet is on the slide; its note follows in the notes all the same.
+    assert notes(second).split("\n") == ["7 Based on station data for 2000–2020."]
+    plain = replace(layout, slides=replace(layout.slides, detail_bullets=False))
+    second = _constructs_deck(plain, tmp_path / "plain").slides[3]
     assert notes(second).split("\n") == [
         "◦ Details in notes with a note of their own.7",
         "7 Based on station data for 2000–2020."]
@@ -153,8 +183,11 @@ def test_the_key_points_own_notes_are_a_small_line_at_the_foot_of_its_slide(
     with zipfile.ZipFile(tmp_path / "pandoc-constructs.pptx") as package:
         xml = package.read("ppt/slides/slide3.xml").decode("utf-8")
     assert re.findall(r'<a:rPr [^>]*baseline="30000"[^>]*>.*?<a:t>([^<]*)</a:t>', xml) == ["6"]
-    # A note referred to only from the details is in the notes, not on the face.
-    assert not any("station data" in text for text in texts(deck.slides[3]))
+    # A detail bullet on the slide brings its note to the line; one in the notes does not.
+    assert "7 Based on station data for 2000–2020." in texts(deck.slides[3])
+    plain = replace(layout, slides=replace(layout.slides, detail_bullets=False))
+    second = _constructs_deck(plain, tmp_path / "plain").slides[3]
+    assert not any("station data" in text for text in texts(second))
 
 
 def test_the_line_of_notes_is_a_layout_setting(layout: Layout, tmp_path: Path) -> None:

@@ -6,8 +6,10 @@ import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
-from kzreport.extraction import Extraction, Shape, Slide, TextFrame, TextPara, TextRun
+from kzreport.extraction import Extraction, Shape, Slide, TextFrame
 from kzreport.layout import Layout
+from kzreport.readers.deck_visuals import read_visuals
+from kzreport.readers.drawing_text import drawing_paragraphs, paragraphs_of, points
 from kzreport.readers.opc import core_properties, hyperlinks, parse, relationships, target
 from kzreport.renderers._common import EMU_PER_PT
 
@@ -19,71 +21,19 @@ _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 DEFAULT_INSETS_EMU = (91440, 91440, 45720, 45720)
 
 
-def drawing_paragraphs(node: ET.Element) -> list[str]:
-    """The text of every DrawingML paragraph under ``node``."""
-    out = []
-    for paragraph in node.iter(f"{_A}p"):
-        parts = []
-        for child in paragraph:
-            if child.tag in (f"{_A}r", f"{_A}fld"):
-                parts.append("".join(t.text or "" for t in child.iter(f"{_A}t")))
-            elif child.tag == f"{_A}br":
-                parts.append("\n")
-        out.append("".join(parts))
-    return out
-
-
-def _points(value: str | None, per_point: float) -> float | None:
-    return int(value) / per_point if value is not None and value.lstrip("-").isdigit() else None
-
-
-def _run(node: ET.Element, text: str) -> TextRun:
-    props = node.find(f"{_A}rPr")
-    if props is None:
-        return TextRun(text, None, False, False, None)
-    latin = props.find(f"{_A}latin")
-    return TextRun(text, _points(props.get("sz"), 100), props.get("b") in ("1", "true"),
-                   props.get("i") in ("1", "true"),
-                   latin.get("typeface") if latin is not None else None)
-
-
-def _spacing(props: ET.Element | None, tag: str) -> tuple[float | None, float | None]:
-    """A paragraph's ``a:lnSpc`` or ``a:spcBef``: (points, share of 1) — one is None."""
-    node = props.find(f"{_A}{tag}") if props is not None else None
-    if node is None:
-        return None, None
-    exact, percent = node.find(f"{_A}spcPts"), node.find(f"{_A}spcPct")
-    return (_points(exact.get("val") if exact is not None else None, 100),
-            _points(percent.get("val") if percent is not None else None, 100000))
-
-
 def text_frame(shape: ET.Element, slide: int) -> TextFrame | None:
     """``shape``'s text frame with its geometry, or None without text or an explicit size."""
     body = shape.find(f"{_P}txBody")
     size = shape.find(f"{_P}spPr/{_A}xfrm/{_A}ext")
     if body is None or size is None:
         return None  # a placeholder placed by its layout: nothing we can measure against
-    paragraphs = []
-    for paragraph in body.iter(f"{_A}p"):
-        runs = []
-        for child in paragraph:
-            if child.tag in (f"{_A}r", f"{_A}fld"):
-                runs.append(_run(child, "".join(t.text or "" for t in child.iter(f"{_A}t"))))
-            elif child.tag == f"{_A}br":
-                runs.append(_run(child, "\n"))
-        props = paragraph.find(f"{_A}pPr")
-        end = paragraph.find(f"{_A}endParaRPr")
-        pitch, pitch_percent = _spacing(props, "lnSpc")
-        before, before_percent = _spacing(props, "spcBef")
-        paragraphs.append(TextPara(tuple(runs), _points(end.get("sz"), 100)
-                                   if end is not None else None,
-                                   pitch, pitch_percent, before, before_percent))
+    paragraphs = paragraphs_of(body)
     if not any(run.text.strip() for p in paragraphs for run in p.runs):
         return None
     body_pr = body.find(f"{_A}bodyPr")
 
     def inset(attribute: str, default: int) -> float:
-        value = _points(body_pr.get(attribute) if body_pr is not None else None, EMU_PER_PT)
+        value = points(body_pr.get(attribute) if body_pr is not None else None, EMU_PER_PT)
         return default / EMU_PER_PT if value is None else value
 
     left, right, top, bottom = (inset(a, d) for a, d in zip(("lIns", "rIns", "tIns", "bIns"),
@@ -114,18 +64,14 @@ def shape_of(shape: ET.Element) -> Shape | None:
 
 
 def read_pptx(path: Path, layout: Layout) -> Extraction:
-    """The slides (face text, notes, links, shapes), text frames, links, slide size and
-    properties of a deck, from its raw PresentationML."""
+    """The slides (face text, notes, links, shapes, visuals), text frames, links, slide size
+    and properties of a deck, from its raw PresentationML."""
     with zipfile.ZipFile(path) as package:
         main = target(package, "", "/officeDocument")
         if main is None:
             raise ValueError("no presentation part")
         ids = {rel.id: rel.target for rel in relationships(package, main)}
-        presentation = parse(package, main)
-        order = presentation.find(f"{_P}sldIdLst")
-        extent = presentation.find(f"{_P}sldSz")
-        size = (None if extent is None else
-                (int(extent.get("cx", "0")) / EMU_PER_PT, int(extent.get("cy", "0")) / EMU_PER_PT))
+        order = parse(package, main).find(f"{_P}sldIdLst")
         slides: list[Slide] = []
         frames: list[TextFrame] = []
         for number, slide_id in enumerate(order if order is not None else [], 1):
@@ -139,13 +85,18 @@ def read_pptx(path: Path, layout: Layout) -> Extraction:
                     text for shape in parse(package, notes_part).iter(f"{_P}sp")
                     if any(ph.get("type") == "body" for ph in shape.iter(f"{_P}ph"))
                     for text in drawing_paragraphs(shape))
+            visuals, cells = read_visuals(package, part, root, number)
             shapes = (shape_of(shape) for shape in root.iter(f"{_P}sp"))
             slides.append(Slide("\n".join(drawing_paragraphs(root)), notes,
                                 hyperlinks(package, [part]),
-                                tuple(shape for shape in shapes if shape is not None)))
+                                tuple(shape for shape in shapes if shape is not None), visuals))
             frames.extend(f for f in (text_frame(s, number) for s in root.iter(f"{_P}sp"))
                           if f is not None)
+            frames.extend(cells)
+        size = parse(package, main).find(f"{_P}sldSz")
+        slide_size = (int(size.get("cx", "0")) / EMU_PER_PT, int(size.get("cy", "0")) / EMU_PER_PT
+                      ) if size is not None else None
         title, author = core_properties(package)
         links = hyperlinks(package)
     return Extraction("\n".join(s.face for s in slides), title, author, links,
-                      slides=tuple(slides), frames=tuple(frames), slide_size=size)
+                      slides=tuple(slides), frames=tuple(frames), slide_size=slide_size)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, assert_never
 
 from kzreport.labels import figure_label, figure_numbers, footnote_mark, list_marker
@@ -35,12 +35,15 @@ from kzreport.renderers._drawingml import a_tag, add_run, child, clear_paragraph
 from kzreport.renderers._pptx_internals import notes_text_body
 
 
-def point_notes(document: Document, point: KeyPoint, details: bool = True) -> list[Footnote]:
-    """The footnotes key point ``point`` refers to, in order: from its text, and with
-    ``details`` from its details too."""
-    runs = [point.inlines, *(inlines for _, inlines in inline_contents(point.details)
-                             if details)]
-    return [document.footnote(item) for inlines in runs for item in inlines
+def point_notes(document: Document, point: KeyPoint) -> list[Footnote]:
+    """The footnotes key point ``point`` refers to, in order: from its text and its details."""
+    return footnotes_of(document, [point.inlines, *(inlines for _, inlines in
+                                                    inline_contents(point.details))])
+
+
+def footnotes_of(document: Document, contents: Iterable[Inlines]) -> list[Footnote]:
+    """The footnotes ``contents`` refer to, in order."""
+    return [document.footnote(item) for inlines in contents for item in inlines
             if isinstance(item, FootnoteRef)]
 
 

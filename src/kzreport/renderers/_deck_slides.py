@@ -1,4 +1,4 @@
-"""The deck's slides: title, summary, key point and closing slides, footers and banners."""
+"""The deck's slides: title, summary and closing slides, titles, fitting, footers and banners."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from kzreport.errors import Problem, RenderError
-from kzreport.labels import fill_label, footnote_mark, key_point_label
+from kzreport.labels import fill_label
 from kzreport.layout import Logo
-from kzreport.model import KeyPoint, plain_text
 from kzreport.renderers import _fit as fit
 from kzreport.renderers._deck_geometry import (
     ACCENT_STRIPE_PT,
@@ -20,7 +19,6 @@ from kzreport.renderers._deck_geometry import (
     BYLINE_PT,
     DISCLAIMER_PT,
     FLOOR_PT,
-    FOOTER_CLEARANCE_PT,
     GROUP_SPACE,
     HAIRLINE_GAP_PT,
     HAIRLINE_PT,
@@ -33,7 +31,6 @@ from kzreport.renderers._deck_geometry import (
     SECONDARY_SCALE,
     SMALL_MAX_PT,
     SMALL_MIN_PT,
-    SOURCE_LINE_PT,
     SUBTITLE_GAP_PT,
     SUBTITLE_PT,
     TITLE_BAND,
@@ -45,8 +42,7 @@ from kzreport.renderers._deck_geometry import (
     TITLE_SLIDE_SCALE,
     Box,
 )
-from kzreport.renderers._deck_notes import point_notes, write_notes
-from kzreport.renderers._deck_text import Deck, Par, Run, clean, paragraphs, runs
+from kzreport.renderers._deck_text import Deck, Par, Run, clean, paragraphs
 from kzreport.renderers._drawingml import (
     body_shape,
     decorative,
@@ -215,71 +211,6 @@ def summary_slide(deck: Deck, slide: Any, title: str) -> None:
     write(deck, slide, shape, box, pars, result.size, inset=(inset_x, inset_y), anchor="m")
 
 
-@dataclass(frozen=True)
-class PointPlan:
-    """Where a key point's slide puts everything, and at what size: its title, its text (None
-    when it has none beyond the headline) and the line of its footnotes."""
-
-    title: TitlePlan
-    pars: list[Par]
-    body: tuple[Box, float] | None
-    sources: tuple[Box, Par] | None
-
-
-def plan_key_point(deck: Deck, number: int, point: KeyPoint, title: str) -> PointPlan:
-    """Lay key point ``number``'s slide out without writing it (text that does not fit is a
-    warning in ``deck.problems``): the slide writes this plan, and ``kzreport check`` makes
-    it to report what a build would."""
-    g, layout = deck.geometry, deck.layout
-    total = len(deck.document.key_points.points)
-    eyebrow = key_point_label(layout, number, total) if point.headline else None
-    heading = plan_title(deck, title, eyebrow, point.line, number)
-    top = heading.body_top
-    pars = [Par(runs(point.inlines), layout.colors.text, layout.fonts.body)]
-    bottom = g.content_bottom
-    sources = None
-    notes = point_notes(deck.document, point, details=False)
-    if notes and layout.slides.footnote_line:
-        # The notes of the key point's text in one small line at the foot of the slide.
-        line = Box(g.margin, bottom - SOURCE_LINE_PT, g.content_width, SOURCE_LINE_PT)
-        text = "   ".join(f"{footnote_mark(note.number)} " + clean(
-            " ".join(plain_text(p.inlines) for p in note.paragraphs)) for note in notes)
-        sources = (line, Par((Run(text),), layout.colors.muted, layout.fonts.body))
-        bottom = line.top
-    normal = Box(g.margin, top, g.content_width, bottom - top)
-    # The largest area the body may take when the text does not fit at the minimum size:
-    # half the side margins and most of the gap to the footer (or the notes' line).
-    wide = Box(g.margin / 2, top - OVERFLOW_PT, g.width - g.margin,
-               min(g.footer.top - FOOTER_CLEARANCE_PT, bottom) - (top - OVERFLOW_PT))
-    body = None
-    if plain_text(point.inlines).strip():
-        body = _fit_body(deck, pars, normal, wide, point.line,
-                         f"key point {number} does not fit on its slide at "
-                         f"{layout.slides.body_min:g} pt",
-                         "shorten it or move detail into sub-bullets")
-    return PointPlan(heading, pars, body, sources)
-
-
-def key_point_slide(number: int, point: KeyPoint) -> SlideBuilder:
-    """The builder of key point ``number``'s slide."""
-
-    def build(deck: Deck, slide: Any, title: str) -> None:
-        plan = plan_key_point(deck, number, point, title)
-        write_title(deck, slide, plan.title)
-        if plan.sources is not None:
-            _small_line(deck, slide, *plan.sources, anchor="b")
-        if plan.body is not None:
-            box, size = plan.body
-            write(deck, slide, body_shape(slide, box), box, plan.pars, size)
-        else:
-            remove(placeholder(slide, ("BODY", "OBJECT")))
-        notes = point_notes(deck.document, point)
-        if point.details or notes:
-            write_notes(deck, slide, point.details, notes)
-
-    return build
-
-
 def closing_slide(deck: Deck, slide: Any, title: str) -> None:
     """Further reading (clickable labels with their addresses) and the disclaimer."""
     g, layout, meta = deck.geometry, deck.layout, deck.document.meta
@@ -314,7 +245,7 @@ def closing_slide(deck: Deck, slide: Any, title: str) -> None:
                             scale=ADDRESS_SCALE, space_before=ATTACHED_SPACE))
         wide = Box(g.margin / 2, area.top - OVERFLOW_PT, g.width - g.margin,
                    links_bottom - (area.top - OVERFLOW_PT))
-        box, size = _fit_body(deck, pars, links_box, wide, deck.document.lines.get("links"),
+        box, size = fit_body(deck, pars, links_box, wide, deck.document.lines.get("links"),
                               f"the further-reading links do not fit on the closing slide "
                               f"at {layout.slides.body_min:g} pt", "list fewer links",
                               largest=min(layout.slides.body_max, LINKS_MAX_PT))
@@ -379,7 +310,7 @@ def plan_title(deck: Deck, title: str, eyebrow: str | None, line: int | None = N
 def write_title(deck: Deck, slide: Any, plan: TitlePlan) -> None:
     """Write a content slide's title as ``plan`` lays it out."""
     if plan.label is not None:
-        _small_line(deck, slide, *plan.label, anchor="b", largest=LABEL_MAX_PT,
+        small_line(deck, slide, *plan.label, anchor="b", largest=LABEL_MAX_PT,
                     inset_y=fit.DEFAULT_INSET_Y)
     write(deck, slide, title_shape(slide), plan.box, [plan.par], plan.size)
     rectangle(slide, plan.rule, deck.layout.colors.accent)
@@ -392,7 +323,7 @@ def _content_title(deck: Deck, slide: Any, title: str, eyebrow: str | None) -> f
     return plan.body_top
 
 
-def _fit_body(deck: Deck, pars: Sequence[Par], normal: Box, wide: Box, line: int | None,
+def fit_body(deck: Deck, pars: Sequence[Par], normal: Box, wide: Box, line: int | None,
               message: str, hint: str, largest: float | None = None) -> tuple[Box, float]:
     """Fit body text: in ``normal`` from the layout's largest to smallest body size; failing
     that, in ``wide``, the most room the slide has; failing that, below the minimum with a
@@ -455,9 +386,9 @@ def slide_footer(deck: Deck, slide: Any, number: int, total: int) -> None:
     text_box = Box(footer.left, footer.top, footer.width - 90, footer.height)
     text = clean(fill_label(layout.labels.slide_footer, deck.document, layout), keep_edges=True)
     left = Par((Run(text.strip()),), layout.colors.muted, layout.fonts.body)
-    _small_line(deck, slide, text_box, left, anchor="m")
+    small_line(deck, slide, text_box, left, anchor="m")
     right = Par((Run(counter),), layout.colors.muted, layout.fonts.body, align="r")
-    _small_line(deck, slide, number_box, right, anchor="m")
+    small_line(deck, slide, number_box, right, anchor="m")
 
 
 def marking_banners(deck: Deck, slide: Any, marking: str) -> None:
@@ -471,10 +402,10 @@ def marking_banners(deck: Deck, slide: Any, marking: str) -> None:
         shape = rectangle(slide, box, background)
         par = Par((Run(clean(marking), bold=True),), text, deck.layout.fonts.body,
                   align="ctr")
-        _small_line(deck, slide, box, par, anchor="m", shape=shape, inset_y=0.0)
+        small_line(deck, slide, box, par, anchor="m", shape=shape, inset_y=0.0)
 
 
-def _small_line(deck: Deck, slide: Any, box: Box, par: Par, anchor: str,
+def small_line(deck: Deck, slide: Any, box: Box, par: Par, anchor: str,
                 shape: XmlElement | None = None, inset_y: float = 1.0,
                 largest: float = SMALL_MAX_PT) -> None:
     """One line of small text (footer, banner, label), shrunk and then shortened with an

@@ -35,7 +35,9 @@ class Run:
 @dataclass(frozen=True)
 class Par:
     """A paragraph to write: runs, colour, family, alignment and spacing relative to the size
-    the frame's text is fitted at (see ``_fit.Para``)."""
+    the frame's text is fitted at (see ``_fit.Para``); a bullet paragraph has its marker
+    (``◦`` or a number such as ``b.``) hanging ``hang`` into its left ``indent`` (both in
+    multiples of its size)."""
 
     runs: tuple[Run, ...]
     color: str
@@ -44,6 +46,12 @@ class Par:
     space_before: float = 0.0
     line_spacing: float = 1.0
     align: str = "l"  # DrawingML: l, ctr, r
+    bullet: str | None = None
+    indent: float = 0.0
+    hang: float = 0.0
+    #: A numbered item's style (``labels.NUMBER_STYLES``) and number, which PowerPoint's own
+    #: numbering draws as ``bullet`` shows it.
+    numbering: tuple[str, int] | None = None
 
 
 @dataclass
@@ -73,7 +81,7 @@ class Deck:
         pieces = tuple(fit.Piece(text, fit.load_metrics(drawing.face(run.bold, run.italic)))
                        for run in par.runs for text, drawing in font_runs(self, run, par.family))
         return fit.Para(pieces, fit.load_metrics(par.family.regular), par.scale,
-                        par.space_before, par.line_spacing)
+                        par.space_before, par.line_spacing, par.indent)
 
 
 def face(family: FontFamily, run: Run, layout: Layout) -> Path:

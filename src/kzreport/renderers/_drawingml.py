@@ -111,28 +111,58 @@ def write(deck: Deck, slide: Any, shape: XmlElement, box: Box, pars: Sequence[Pa
         warp.addnext(no_autofit)
     else:
         body_pr.insert(0, no_autofit)
+    write_paragraphs(deck, body, slide.part, pars, size)
+
+
+def write_paragraphs(deck: Deck, body: XmlElement, part: Any, pars: Sequence[Par],
+                     size: float) -> None:
+    """Replace the paragraphs of text ``body`` (of a shape or table cell in ``part``) with
+    ``pars`` at fitted ``size``, every size and spacing explicit."""
     clear_paragraphs(body)
-    part = slide.part
     for index, par in enumerate(pars):
         metrics = deck.measure(par)
         paragraph = child(body, "p")
         rtl = paragraph_is_rtl("".join(run.text for run in par.runs), deck.rtl)
         # A right-to-left paragraph starts at the right; centred text stays centred.
         align = {"l": "r", "r": "l"}.get(par.align, par.align) if rtl else par.align
-        properties = child(paragraph, "pPr", marL="0", indent="0", lvl="0", algn=align)
+        margin = round(fit.indent_points(metrics, size) * EMU_PER_PT)
+        hang = min(margin, round(par.hang * size * par.scale * EMU_PER_PT)) if par.bullet else 0
+        properties = child(paragraph, "pPr", marL=str(margin), indent=str(-hang), lvl="0",
+                           algn=align)
         if rtl:
             properties.set("rtl", "1")
         _spacing(properties, "lnSpc", fit.line_pitch(metrics, size))
         _spacing(properties, "spcBef", fit.space_before(metrics, size) if index else 0.0)
         _spacing(properties, "spcAft", 0.0)
-        child(properties, "buNone")
         # Sizes are written in 1/100 pt; rounding down keeps the text within what was measured.
         run_size = math.floor(size * par.scale * 100 + 1e-6)
+        _bullet(properties, par, deck.layout.colors.accent)
         for run in par.runs:
             add_run(deck, paragraph, part, run, run_size, par.family, par.color)
         child(paragraph, "endParaRPr", lang=deck.lang, sz=str(run_size))
     if not pars:
         child(body, "p")
+
+
+#: PowerPoint's automatic numbering schemes by ``labels.NUMBER_STYLES`` style.
+_AUTONUM = {"decimal": "arabicPeriod", "lowerLetter": "alphaLcPeriod",
+            "lowerRoman": "romanLcPeriod"}
+
+
+def _bullet(properties: XmlElement, par: Par, color: str) -> None:
+    """``par``'s list marker in the layout's accent colour, hanging in its indent: a
+    character, or PowerPoint's own numbering (so items renumber when edited; it starts at 1,
+    so a list numbered from 0 keeps its marker as a character)."""
+    if par.bullet is None:
+        child(properties, "buNone")
+        return
+    child(child(properties, "buClr"), "srgbClr", val=color.upper())
+    child(properties, "buFont", typeface=par.family.name)
+    if par.numbering is not None and par.numbering[1] >= 1:
+        style, number = par.numbering
+        child(properties, "buAutoNum", type=_AUTONUM[style], startAt=str(number))
+    else:
+        child(properties, "buChar", char=par.bullet)
 
 
 def _spacing(properties: XmlElement, kind: str, points: float) -> None:

@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kzreport.assets import read_font
+from kzreport.renderers._common import EMU_PER_PT
 
 #: OS/2 fsSelection bit 7: the font asks layout engines to use its typo metrics.
 USE_TYPO_METRICS = 1 << 7
@@ -105,14 +106,16 @@ class Piece:
 @dataclass(frozen=True)
 class Para:
     """One paragraph: its pieces, its size relative to the fitted size, the space above it (in
-    multiples of its own size; never above the first paragraph of a frame) and its line pitch
-    in multiples of its main font's line box."""
+    multiples of its own size; never above the first paragraph of a frame), its line pitch
+    in multiples of its main font's line box and its left indent (a bullet's text) in
+    multiples of its own size."""
 
     pieces: tuple[Piece, ...]
     font: FontMetrics
     scale: float = 1.0
     space_before: float = 0.0
     line_spacing: float = 1.0
+    indent: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,12 @@ def line_pitch(para: Para, size: float) -> float:
 def space_before(para: Para, size: float) -> float:
     """The space above ``para`` at fitted size ``size``, in points, as written."""
     return centipoints(para.space_before * size * para.scale) / 100
+
+
+def indent_points(para: Para, size: float) -> float:
+    """The left indent of ``para`` at fitted size ``size``, in points, rounded up to the whole
+    EMU it is written in."""
+    return math.ceil(para.indent * size * para.scale * EMU_PER_PT - _EPSILON) / EMU_PER_PT
 
 
 # ---------------------------------------------------------------- line breaking
@@ -255,10 +264,17 @@ class Measured:
     def wrap(self, size: float, width: float) -> list[str]:
         """The lines ``para`` breaks into at fitted size ``size`` in a frame ``width`` wide."""
         actual = size * self.para.scale
+        width -= indent_points(self.para, size)
         out: list[str] = []
         for words in self._lines:
             out.extend(_break_lines(words, width / actual) if actual > 0 else [])
         return out
+
+    def longest_word(self, size: float) -> float:
+        """The width of the widest word at fitted size ``size``, in points: a frame narrower
+        than that (plus the indent) breaks a word between characters."""
+        widest = max((word.width for words in self._lines for word in words), default=0.0)
+        return widest * size * self.para.scale
 
     def count(self, size: float, width: float) -> int:
         """How many lines ``para`` takes at fitted size ``size`` in a frame ``width`` wide."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
+import re
 import struct
 import zlib
 from collections import OrderedDict
@@ -237,3 +238,25 @@ def set_core_properties(properties: Any, document: Document) -> None:
     properties.last_modified_by = f"kzreport {__version__}"
     properties.revision = 1
     properties.created = properties.modified = properties.last_printed = build_timestamp(document)
+
+
+#: A W3CDTF time as OOXML core properties write it.
+_W3CDTF = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+
+
+def restamped_workbook(blob: bytes, stamp: dt.datetime) -> bytes:
+    """The embedded workbook ``blob`` (written by XlsxWriter for a chart's data) with its
+    created and modified times set to ``stamp``: XlsxWriter stamps the current time, which
+    would make every build of a deck with a chart differ. Entries keep their (fixed) zip
+    times and order."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(blob)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "docProps/core.xml":
+                data = _W3CDTF.sub(stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode(), data)
+            target.writestr(info, data)
+    return out.getvalue()

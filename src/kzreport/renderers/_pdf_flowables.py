@@ -202,3 +202,30 @@ class TaggedImage(Image):  # type: ignore[misc]  # reportlab is untyped
         self.element.bbox = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
         with canvas.tagged(self.element):
             super().draw()
+
+
+class TaggedDrawing(Flowable):  # type: ignore[misc]  # reportlab is untyped
+    """A vector drawing (a chart) that is a Figure element's content, with its box recorded
+    for /BBox, centred in the frame."""
+
+    def __init__(self, drawing: Any, element: Element) -> None:
+        super().__init__()
+        self.drawing = drawing
+        self.element = element
+        self.hAlign = "CENTER"
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.drawing.width, self.drawing.height
+
+    def draw(self) -> None:
+        from reportlab.graphics import renderPDF
+
+        canvas = self.canv
+        if not isinstance(canvas, TaggingCanvas):
+            renderPDF.draw(self.drawing, canvas, 0, 0)
+            return
+        x0, y0 = canvas.absolutePosition(0, 0)
+        x1, y1 = canvas.absolutePosition(self.drawing.width, self.drawing.height)
+        self.element.bbox = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+        with canvas.tagged(self.element):
+            renderPDF.draw(self.drawing, canvas, 0, 0)

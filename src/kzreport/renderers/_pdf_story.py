@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, assert_never
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import HRFlowable, Image, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import HRFlowable, KeepTogether, Spacer, Table
 from reportlab.platypus import PageBreak as PdfPageBreak
 from reportlab.platypus.doctemplate import Indenter
 
@@ -18,6 +18,7 @@ from kzreport.labels import (
     BULLETS,
     CAPTION_ITALIC,
     NUMBER_STYLES,
+    chart_description,
     figure_label,
     figure_numbers,
     footnote_mark,
@@ -28,6 +29,7 @@ from kzreport.layout import Layout
 from kzreport.model import (
     Block,
     Blocks,
+    Chart,
     CodeBlock,
     DefinitionList,
     Document,
@@ -47,21 +49,23 @@ from kzreport.model import (
 from kzreport.model import Table as TableBlock
 from kzreport.renderers._common import (
     fitted_size,
-    natural_size,
     outline_level,
     xml_escape,
     xml_safe,
 )
+from kzreport.renderers._pdf_charts import chart_drawing
 from kzreport.renderers._pdf_flowables import (
     BarredFlowable,
     BarSegment,
     QuoteBar,
+    TaggedDrawing,
     TaggedImage,
     tagged_paragraph,
 )
+from kzreport.renderers._pdf_front import summary_block, title_block
 from kzreport.renderers._pdf_markup import Markup, note_destination
 from kzreport.renderers._pdf_structure import Element, OutlineEntry, StructureTree
-from kzreport.renderers._pdf_styles import PdfStyles, color
+from kzreport.renderers._pdf_styles import PdfStyles, color, table_style
 from kzreport.renderers._proportions import FIGURE_MAX_HEIGHT, fit_table
 
 #: Two or more spaces in code; all but the first become no-break spaces so they survive.
@@ -117,10 +121,10 @@ class StoryBuilder:
     def story(self) -> list[Any]:
         """Title block, summary, body with Key Points, further reading."""
         root = self.tree.root
-        return [*self.title_block(root), *self.summary_block(root),
+        return [*title_block(self, root), *summary_block(self, root),
                 *self.blocks(self.document.blocks, TOP, root), *self.further_reading(root)]
 
-    def _outline(self, title: str, level: int, anchor: str = "") -> OutlineEntry:
+    def outline(self, title: str, level: int, anchor: str = "") -> OutlineEntry:
         """The bookmark of a level-``level`` heading (the title is level 1): named by the
         heading's identifier, which links inside the paper go to."""
         key = bookmark_name(anchor) if anchor else f"kzreport-heading-{len(self._bookmarks) + 1}"
@@ -161,95 +165,6 @@ class StoryBuilder:
 
     # ------------------------------------------------------------ front matter
 
-    def title_block(self, parent: Element) -> list[Any]:
-        """Logo, organization, title, subtitle, bylines and date on the layout's title band:
-        the title is H1, the rest are P (the logo is decoration, an artifact)."""
-        meta, lines, styles = self.document.meta, self.document.lines, self.styles
-        band_text = self.layout.colors.title_band_text
-        body_bold, body = self.fonts.name("body", True), self.fonts.name("body")
-        content: list[Any] = []
-        if meta.organization:
-            content.append(tagged_paragraph(self.markup.run(
-                meta.organization.upper(), self.fonts.name("heading", True),
-                lines.get("organization")), styles.kicker, parent.add("P")))
-        content.append(tagged_paragraph(self.markup.run(
-            meta.title, styles.title.fontName, lines.get("title")), styles.title,
-            parent.add("H1"), outline=self._outline(meta.title, 1)))
-        if meta.subtitle:
-            content.append(tagged_paragraph(self.markup.run(
-                meta.subtitle, styles.subtitle.fontName, lines.get("subtitle")), styles.subtitle,
-                parent.add("P")))
-        authors_line = lines.get("authors")
-        for author in meta.authors:
-            text = self.markup.run(author.name, body_bold, authors_line, color_hex=band_text)
-            if author.affiliation:
-                text += self.markup.run(", " + author.affiliation, body, authors_line,
-                                        color_hex=band_text)
-            content.append(tagged_paragraph(text, styles.byline, parent.add("P")))
-        content.append(tagged_paragraph(self.markup.run(
-            self.layout.format_date(meta.date), body, lines.get("date")), styles.dateline,
-            parent.add("P")))
-        # The band bleeds into the margins by its padding, so its text lines up with the body.
-        # The logo is a row of its own: a table cell aligns its flowables by the cell's
-        # alignment, whatever their own hAlign says.
-        pad = self.metrics.box_padding
-        logo = self.layout.logo
-        rows = [[self._logo()], [content]] if logo is not None else [[content]]
-        band = Table(rows, colWidths=[self.frame_width + 2 * pad], hAlign="LEFT")
-        band.setStyle(self._table_style([
-            ("BACKGROUND", (0, 0), (-1, -1), color(self.layout.colors.title_band)),
-            ("LEFTPADDING", (0, 0), (-1, -1), pad),
-            ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-            ("TOPPADDING", (0, 0), (-1, -1), 0),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, 0), pad),
-            ("BOTTOMPADDING", (0, -1), (-1, -1), pad),
-            ("ALIGN", (0, 0), (-1, 0), "RIGHT" if logo and logo.placement == "right"
-             else "LEFT"),
-        ]))
-        # The strong rule closing the title block spans the text column, like the body.
-        rule = HRFlowable(width="100%", thickness=self.metrics.strong_rule,
-                          color=color(self.layout.colors.primary), hAlign="LEFT",
-                          spaceBefore=0, spaceAfter=self.metrics.section_gap)
-        return [Indenter(-pad, -pad), band, Indenter(pad, pad), rule]
-
-    def _logo(self) -> Any:
-        logo = self.layout.logo
-        assert logo is not None
-        width_pt, height_pt = natural_size(logo.path)
-        return Image(str(logo.path), width=logo.width, height=logo.width * height_pt / width_pt)
-
-    def summary_block(self, parent: Element) -> list[Any]:
-        """The summary in a tinted box with an accent bar, opened by its bold label (a Sect
-        holding one P; the box is an artifact)."""
-        summary = self.document.meta.summary
-        if not summary:
-            return []
-        styles = self.styles
-        label = self.markup.run(self.layout.labels.summary + ": ",
-                                self.fonts.name("heading", True), None,
-                                color_hex=self.layout.colors.primary,
-                                where=self.layout.files[0])
-        text = self.markup.run(summary, styles.summary.fontName, self.document.lines.get("summary"))
-        # The accent bar is a column of its own, so it meets the tinted box edge to edge.
-        bar = self.metrics.accent_bar
-        paragraph = tagged_paragraph(label + text, styles.summary, parent.add("Sect").add("P"))
-        box = Table([["", paragraph]],
-                    colWidths=[bar, self.frame_width - bar], hAlign="LEFT", splitInRow=1,
-                    spaceAfter=self.metrics.section_gap)
-        pad = self.metrics.box_padding
-        box.setStyle(self._table_style([
-            ("BACKGROUND", (0, 0), (0, -1), color(self.layout.colors.primary)),
-            ("BACKGROUND", (1, 0), (1, -1), color(self.layout.colors.summary_background)),
-            ("LEFTPADDING", (0, 0), (0, -1), 0),
-            ("RIGHTPADDING", (0, 0), (0, -1), 0),
-            ("LEFTPADDING", (1, 0), (1, -1), pad),
-            ("RIGHTPADDING", (1, 0), (1, -1), pad),
-            ("TOPPADDING", (0, 0), (-1, -1), pad),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
-        ]))
-        return [box]
-
     def further_reading(self, parent: Element) -> list[Any]:
         """The front matter's links, as a bullet list of labelled links under their heading."""
         links = self.document.meta.links
@@ -288,7 +203,7 @@ class StoryBuilder:
             case Rule():
                 return [self.rule(nesting)]
             case TableBlock():
-                return [self.table(block, nesting, parent)]
+                return self.table(block, nesting, parent)
             case Figure():
                 return self.figure(block, nesting, parent)
             case KeyPoints():
@@ -309,7 +224,7 @@ class StoryBuilder:
         else:
             text = self.markup.inlines(block.inlines, style, "heading", block.line, bold=True)
         paragraph = tagged_paragraph(text, style, parent.add(f"H{level}"),
-                                     outline=self._outline(plain_text(block.inlines), level,
+                                     outline=self.outline(plain_text(block.inlines), level,
                                                            block.anchor))
         self._noted(paragraph)
         return [paragraph]
@@ -460,9 +375,10 @@ class StoryBuilder:
                                      color=color(self.layout.colors.rule), hAlign="LEFT",
                                      spaceBefore=gap, spaceAfter=gap), nesting)
 
-    def table(self, block: TableBlock, nesting: Nesting, parent: Element) -> Any:
-        """A Table of TR rows: the header row's cells TH (column scope), the others TD. The
-        header row repeated on later pages is an artifact (see TaggedParagraph.draw)."""
+    def table(self, block: TableBlock, nesting: Nesting, parent: Element) -> list[Any]:
+        """Its caption, if any, then a Table of TR rows: the header row's cells TH (column
+        scope), the others TD. The header row repeated on later pages is an artifact (see
+        TaggedParagraph.draw)."""
         styles, colors = self.styles, self.layout.colors
         fitted = fit_table(block, self.layout, self.frame_width - nesting.indent,
                            2 * self.metrics.cell_padding_x)
@@ -470,7 +386,17 @@ class StoryBuilder:
             styles.sized(styles.header_cell, fitted.size)
         aligns = [block.alignments[c] if c < len(block.alignments) else None
                   for c in range(len(block.header))]
+        chart = []
+        if block.chart is not None:  # the chart first, its data table after it
+            chart = self.chart(block, block.chart, nesting, parent)
         element = parent.add("Table")
+        caption = None
+        if block.caption and not chart:  # above the table, the Table element's first child
+            caption = tagged_paragraph(
+                self.markup.inlines(block.caption, self.styles.caption, "body", block.line),
+                self.styles.caption, element.add("Caption"))
+            self._noted(caption)
+            caption.keepWithNext = 1
         header_row = element.add("TR")
         notes: list[int] = []
 
@@ -499,7 +425,7 @@ class StoryBuilder:
                       repeatRows=1, hAlign="LEFT", splitInRow=split_in_row,
                       spaceBefore=self.metrics.item_gap, spaceAfter=self.metrics.section_gap)
         rule = color(colors.rule)
-        table.setStyle(self._table_style([
+        table.setStyle(table_style(self.styles, [
             ("BACKGROUND", (0, 0), (-1, 0), color(colors.table_header_background)),
             ("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, color(colors.table_stripe)]),
             ("LINEBELOW", (0, 1), (-1, -1), self.metrics.hairline, rule),
@@ -512,7 +438,25 @@ class StoryBuilder:
         ]))
         # A table's notes go on the page it starts on (its pieces do not tell them apart).
         table.footnotes = tuple(notes)
-        return self._leaf(table, nesting)
+        return [*chart, *(self._leaf(f, nesting) for f in (caption, table) if f is not None)]
+
+    def chart(self, block: TableBlock, chart: Chart, nesting: Nesting,
+              parent: Element) -> list[Any]:
+        """A Figure holding the chart as vector graphics, its alt text naming the chart and
+        every value, under its caption."""
+        heading = None
+        if block.caption:  # its element first: the tree's order is the reading order
+            heading = tagged_paragraph(
+                self.markup.inlines(block.caption, self.styles.caption, "body", block.line),
+                self.styles.caption, parent.add("Caption"))
+            self._noted(heading)
+            heading.keepWithNext = 1
+        element = parent.add("Figure", alt=" ".join(xml_safe(
+            chart_description(chart, plain_text(block.caption))).split()))
+        drawing = TaggedDrawing(chart_drawing(chart, self.layout, self.fonts.name("body"),
+                                              self.frame_width - nesting.indent), element)
+        drawing.spaceBefore = drawing.spaceAfter = self.metrics.item_gap
+        return [self._leaf(f, nesting) for f in (heading, drawing) if f is not None]
 
     def _row_height(self, row: list[Any], widths: Sequence[float]) -> float:
         """A table row's height at ``widths``: its tallest cell, padding included."""
@@ -543,14 +487,6 @@ class StoryBuilder:
                                             parent.add("Caption")), nesting)]
 
     # ------------------------------------------------------------ helpers
-
-    def _table_style(self, commands: list[tuple[Any, ...]]) -> Any:
-        """``commands`` as a table style that also sets the cells' font: a table's default
-        font is Helvetica, which reportlab selects while drawing even when every cell holds a
-        paragraph, and which would then be the one font not embedded."""
-        style = self.styles.cell
-        return TableStyle([("FONT", (0, 0), (-1, -1), style.fontName, style.fontSize,
-                            style.leading), *commands])
 
     def _indent(self, space: float) -> Any:
         indenter = Indenter(left=space)

@@ -12,6 +12,7 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import TableStyle
 
 from kzreport.assets import drawable
 from kzreport.errors import Problem, RenderError
@@ -311,3 +312,12 @@ class PdfStyles:
         if code == style.alignment:
             return style
         return ParagraphStyle(f"{style.name}_{alignment}", parent=style, alignment=code)
+
+
+def table_style(styles: PdfStyles, commands: list[tuple[Any, ...]]) -> Any:
+    """``commands`` as a table style that also sets the cells' font: a table's default font is
+    Helvetica, which reportlab selects while drawing even when every cell holds a paragraph,
+    and which would then be the one font not embedded."""
+    style = styles.cell
+    return TableStyle([("FONT", (0, 0), (-1, -1), style.fontName, style.fontSize,
+                        style.leading), *commands])

@@ -135,3 +135,10 @@ def write_manifest(package: Any, parts: Iterable[Any], sink: Any) -> None:
 
 #: ``r:id``, how a slide list entry names its slide's relationship.
 _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def cell_text_body(cell: Any) -> XmlElement:
+    """The ``a:txBody`` of a table cell, to write its paragraphs as XML like every other
+    slide text (explicit sizes and exact line spacing): the cell's text frame hides it."""
+    body: XmlElement = cell._tc.get_or_add_txBody()
+    return body

@@ -105,7 +105,7 @@ def fit_table(table: Table, layout: Layout, available: float, padding: float) ->
         size = max(layout.sizes.small, min(body, body * room / text) if text > 0 else body)
         size = int(size * 4) / 4  # quarter points, which Word's half-points round well
         natural, longest = _measure(table, layout, size, padding)
-    return TableFit(tuple(_share(natural, longest, available)), size)
+    return TableFit(tuple(share_columns(natural, longest, available)), size)
 
 
 def _measure(table: Table, layout: Layout, size: float,
@@ -126,7 +126,12 @@ def _measure(table: Table, layout: Layout, size: float,
     return natural, longest
 
 
-def _share(natural: list[float], longest: list[float], available: float) -> list[float]:
+def share_columns(natural: Sequence[float], longest: Sequence[float],
+                  available: float) -> list[float]:
+    """Column widths filling ``available`` from each column's natural width and its longest
+    word (the one way every format shares a table's width): by natural width when all fit;
+    else each keeps its longest word (or an equal share, when even those do not fit) and the
+    room left goes by how much more each would take."""
     columns = len(natural)
     if sum(natural) <= available:
         return [width * available / sum(natural) for width in natural]

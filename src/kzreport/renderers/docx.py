@@ -398,6 +398,8 @@ class _BriefWriter:
         colors = self.layout.colors
         aligns = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
                   "right": WD_ALIGN_PARAGRAPH.RIGHT}
+        if block.caption:  # above the table, as Pandoc and Word place table captions
+            self._paragraph(block.caption, "Caption").paragraph_format.keep_with_next = True
         table = self.word.add_table(rows=1 + len(block.rows), cols=len(block.header))
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table_borders(table_properties(table), colors.rule, self.metrics)

@@ -7,18 +7,17 @@ from typing import Any
 
 from kzreport.errors import Problem
 from kzreport.extraction import Extraction
-from kzreport.labels import key_point_label
 from kzreport.layout import Layout
 from kzreport.model import Document
 from kzreport.renderers import register
 from kzreport.renderers._common import EMU_PER_PT, build_timestamp
 from kzreport.renderers._deck_geometry import BANNER, BANNER_MIN_PT, Geometry
+from kzreport.renderers._deck_key_point import key_point_slide, plan_key_point
+from kzreport.renderers._deck_points import PointTitle, plan_point
 from kzreport.renderers._deck_slides import (
     SlideBuilder,
     closing_slide,
-    key_point_slide,
     marking_banners,
-    plan_key_point,
     slide_footer,
     summary_slide,
     title_slide,
@@ -66,10 +65,12 @@ class PptxRenderer:
         width, height = slide_size(layout, layout.template_pptx)
         deck = Deck(None, document, layout, Geometry(width, height, _banner(document, height)),
                     layout.template_pptx)
-        titles = unique_titles([title for title, _ in _slides(document, layout)])
+        headings = _point_titles(deck)
+        titles = unique_titles([title for title, _ in _slides(deck, headings)])
         first = 2 if document.meta.summary else 1
-        for number, point in enumerate(document.key_points.points, 1):
-            plan_key_point(deck, number, point, titles[first + number - 1])
+        for number, (point, heading) in enumerate(
+                zip(document.key_points.points, headings, strict=True), 1):
+            plan_key_point(deck, number, point, titles[first + number - 1], heading)
         return deck.problems
 
     def read(self, path: Path, layout: Layout) -> Extraction:
@@ -88,7 +89,7 @@ def render_deck(document: Document, layout: Layout, path: Path,
     width, height = prs.slide_width / EMU_PER_PT, prs.slide_height / EMU_PER_PT
     deck = Deck(prs, document, layout, Geometry(width, height, _banner(document, height)),
                 template)
-    plan = _slides(document, layout)
+    plan = _slides(deck, _point_titles(deck))
     titles = unique_titles([title for title, _ in plan])
     layouts = slide_layouts(prs)
     for number, ((_, build), title) in enumerate(zip(plan, titles, strict=True), 1):
@@ -112,16 +113,24 @@ def _banner(document: Document, height: float) -> float:
     return round(max(BANNER_MIN_PT, height * BANNER), 2) if document.meta.marking else 0.0
 
 
-def _slides(document: Document, layout: Layout) -> list[tuple[str, SlideBuilder]]:
+def _point_titles(deck: Deck) -> list[PointTitle]:
+    """Each key point's title (its headline, its first sentence or its number) and the text
+    left under it."""
+    points = deck.document.key_points.points
+    return [plan_point(deck, point, number, len(points))
+            for number, point in enumerate(points, 1)]
+
+
+def _slides(deck: Deck, headings: list[PointTitle]) -> list[tuple[str, SlideBuilder]]:
     """The deck's slides in order, each with its title (before repeats are told apart) and
-    what builds it."""
-    points = document.key_points.points
+    what builds it; ``headings`` are the key points' titles."""
+    document, layout = deck.document, deck.layout
     plan: list[tuple[str, SlideBuilder]] = [(document.meta.title, title_slide)]
     if document.meta.summary:
         plan.append((layout.labels.summary, summary_slide))
-    for number, point in enumerate(points, 1):
-        title = point.headline or key_point_label(layout, number, len(points))
-        plan.append((title, key_point_slide(number, point)))
+    for number, (point, heading) in enumerate(
+            zip(document.key_points.points, headings, strict=True), 1):
+        plan.append((heading.title, key_point_slide(number, point, heading)))
     if document.meta.links or document.meta.disclaimer:
         closing = (layout.labels.further_reading if document.meta.links
                    else layout.labels.disclaimer)

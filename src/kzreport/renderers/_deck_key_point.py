@@ -1,0 +1,176 @@
+"""A key point's slide: laid out by measurement (for the build and for ``check``), then written."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from kzreport.labels import footnote_mark, key_point_label
+from kzreport.model import (
+    Blocks,
+    Figure,
+    Footnote,
+    Inlines,
+    KeyPoint,
+    ListBlock,
+    inline_contents,
+    plain_text,
+)
+from kzreport.renderers._deck_geometry import FOOTER_CLEARANCE_PT, OVERFLOW_PT, SOURCE_LINE_PT, Box
+from kzreport.renderers._deck_notes import footnotes_of, point_notes, write_notes
+from kzreport.renderers._deck_points import (
+    Arrangement,
+    Content,
+    PointTitle,
+    arrange,
+    bullet_pars,
+    short_text,
+    sort_details,
+    warn,
+)
+from kzreport.renderers._deck_slides import (
+    SlideBuilder,
+    TitlePlan,
+    fit_body,
+    plan_title,
+    small_line,
+    write_title,
+)
+from kzreport.renderers._deck_text import Deck, Par, Run, clean, runs
+from kzreport.renderers._deck_visuals import Placed, Visual, place
+from kzreport.renderers._drawingml import body_shape, placeholder, remove, write
+
+
+@dataclass(frozen=True)
+class PointPlan:
+    """Where a key point's slide puts everything, and at what size: its title; its text and
+    detail bullets (box, size, anchor; None when it shows none); its figures, tables and
+    charts; the line of the footnotes the slide refers to; the details left to the notes."""
+
+    title: TitlePlan
+    pars: list[Par]
+    body: tuple[Box, float, str] | None
+    visuals: tuple[Placed, ...]
+    sources: tuple[Box, Par] | None
+    notes: Blocks
+
+
+def plan_key_point(deck: Deck, number: int, point: KeyPoint, title: str,
+                   heading: PointTitle) -> PointPlan:
+    """Lay key point ``number``'s slide out without writing it (what does not fit is a
+    warning in ``deck.problems``): the slide writes this plan, and ``kzreport check`` makes
+    it to report what a build would. ``heading`` is the title ``plan_point`` chose (``title``
+    once repeats are told apart) and the text left under it."""
+    g, layout = deck.geometry, deck.layout
+    total = len(deck.document.key_points.points)
+    eyebrow = key_point_label(layout, number, total) if heading.labelled else None
+    title_plan = plan_title(deck, title, eyebrow, point.line, number)
+    top = title_plan.body_top
+    content = sort_details(deck, point.details)
+    text = ([Par(runs(heading.body), layout.colors.text, layout.fonts.body)]
+            if plain_text(heading.body).strip() else [])
+    # The footnotes of what the slide may show go in one small line at its foot; the rest of
+    # the slide is laid out above it (what ends up in the notes is dropped from it after).
+    bottom = g.content_bottom
+    if layout.slides.footnote_line and _shown_notes(deck, point.inlines, content):
+        bottom -= SOURCE_LINE_PT
+    area = Box(g.margin, top, g.content_width, bottom - top)
+    arrangement = _arrange(deck, number, point, content, text, area, title_plan.size)
+    pars = text + bullet_pars(deck, content.lists)
+    body: tuple[Box, float, str] | None = None
+    if arrangement is not None:
+        if arrangement.text is not None:
+            body = (arrangement.text, arrangement.size, arrangement.anchor)
+    elif pars:
+        # The largest area the body may take when the text does not fit at the minimum size:
+        # half the side margins and most of the gap to the footer (or the notes' line).
+        wide = Box(g.margin / 2, top - OVERFLOW_PT, g.width - g.margin,
+                   min(g.footer.top - FOOTER_CLEARANCE_PT, bottom) - (top - OVERFLOW_PT))
+        box, size = fit_body(deck, pars, area, wide, point.line,
+                             f"key point {number} does not fit on its slide at "
+                             f"{layout.slides.body_min:g} pt",
+                             "shorten it or move detail into sub-bullets")
+        body = (box, size, "t")
+    sources = None
+    notes = _shown_notes(deck, point.inlines, content) if layout.slides.footnote_line else []
+    if notes:
+        line = Box(g.margin, bottom, g.content_width, SOURCE_LINE_PT)
+        words = "   ".join(f"{footnote_mark(note.number)} " + clean(
+            " ".join(plain_text(p.inlines) for p in note.paragraphs)) for note in notes)
+        sources = (line, Par((Run(words),), layout.colors.muted, layout.fonts.body))
+    return PointPlan(title_plan, pars, body, arrangement.visuals if arrangement else (),
+                     sources, content.notes(point.details))
+
+
+def _arrange(deck: Deck, number: int, point: KeyPoint, content: Content, text: list[Par],
+             area: Box, title_size: float) -> Arrangement | None:
+    """The text, bullets and visuals of ``content`` arranged in ``area``; what does not fit
+    leaves ``content`` for the notes with a warning: a visual too large even alone, then the
+    bullets, then the visuals. None when the text is to be fitted on its own."""
+    layout, where = deck.layout, f"key point {number}"
+    for visual in list(content.visuals):  # too large for a slide even alone: notes
+        if place(deck, visual, area) is None:
+            content.visuals.remove(visual)
+            warn(deck, visual.line, f"a table of {where} is too large for its slide at "
+                 f"{layout.slides.body_min:g} pt; it is in the speaker notes",
+                 "split the table or shorten its cells")
+    arrangement = None
+    if content.visuals:
+        arrangement = arrange(deck, text + bullet_pars(deck, content.lists), content.visuals,
+                              area)
+        if arrangement is None and content.lists:
+            content.lists.clear()
+            warn(deck, point.line, f"the detail bullets of {where} do not fit on its slide "
+                 "beside its figures and tables; they are in the speaker notes",
+                 "shorten the bullets or move a table to a key point of its own")
+            arrangement = arrange(deck, text, content.visuals, area)
+        if arrangement is None:
+            content.visuals.clear()
+            warn(deck, point.line, f"the figures and tables of {where} do not fit on its "
+                 "slide with its text; they are in the speaker notes",
+                 "shorten the key point or give the visual a key point of its own")
+    if arrangement is None and text and not content.lists:
+        arrangement = short_text(deck, text, area, title_size)
+    return arrangement
+
+
+def _shown_notes(deck: Deck, inlines: Inlines, content: Content) -> list[Footnote]:
+    """The footnotes referred to by what the slide shows: the key point's text, its detail
+    bullets and its visuals' captions and cells (a chart shows its caption, not its cells)."""
+    return footnotes_of(deck.document, [inlines, *_visible(content.lists, content.visuals)])
+
+
+def _visible(lists: Sequence[ListBlock], visuals: Sequence[Visual]) -> Iterator[Inlines]:
+    yield from (found for _, found in inline_contents(tuple(lists)))
+    for visual in visuals:
+        if isinstance(visual, Figure):
+            continue  # its caption is plain text
+        if visual.chart is not None:
+            yield visual.caption
+        else:
+            yield from (found for _, found in inline_contents((visual,)))
+
+
+def key_point_slide(number: int, point: KeyPoint, heading: PointTitle) -> SlideBuilder:
+    """The builder of key point ``number``'s slide, titled as ``heading`` says: its text,
+    detail bullets and visuals as ``plan_key_point`` lays them out, the footnotes' line, and
+    the rest of its details and every footnote it refers to in the notes."""
+
+    def build(deck: Deck, slide: Any, title: str) -> None:
+        plan = plan_key_point(deck, number, point, title, heading)
+        write_title(deck, slide, plan.title)
+        if plan.sources is not None:
+            small_line(deck, slide, *plan.sources, anchor="b")
+        if plan.body is not None:
+            box, size, anchor = plan.body
+            write(deck, slide, body_shape(slide, box), box, plan.pars, size, anchor=anchor)
+        else:
+            remove(placeholder(slide, ("BODY", "OBJECT")))
+        for placed in plan.visuals:
+            placed.draw(slide)
+        footnotes = point_notes(deck.document, point)
+        if plan.notes or footnotes:
+            write_notes(deck, slide, plan.notes, footnotes)
+
+    return build
