@@ -11,7 +11,15 @@ import pytest
 from faithful import brief, deck
 from kzreport.comparison import compare, find_in_order, overflow
 from kzreport.expectations import Chunk, Expected, expect
-from kzreport.extraction import Extraction, Page, PagePart, TextFrame, TextPara, TextRun
+from kzreport.extraction import (
+    Extraction,
+    Page,
+    PagePart,
+    TextFrame,
+    TextPara,
+    TextRun,
+    Visuals,
+)
 from kzreport.labels import fill_label, page_label
 from kzreport.layout import Layout
 from kzreport.model import Document
@@ -121,6 +129,19 @@ def test_a_deck_missing_a_key_point_slide(expected: Expected) -> None:
         "the deck has 5 slide(s), not 6 (a title slide, a summary slide, 3 key point slide(s), "
         "a closing slide)",
         'key point 3 (line 62) is not on slide 5: "A point without a headlin…"']
+
+
+def test_a_shape_off_its_slide(expected: Expected) -> None:
+    got = deck(expected)
+    assert got.slides is not None and got.slide_size is not None
+    width, height = got.slide_size
+    inside = Visuals(boxes=(("Picture 5", 48.0, 120.0, width - 96.0, 200.0),))
+    outside = Visuals(boxes=(("Table 6", 48.0, height - 100.0, 200.0, 120.0),))
+    slides = list(got.slides)
+    slides[2] = dataclasses.replace(slides[2], visuals=inside)
+    slides[3] = dataclasses.replace(slides[3], visuals=outside)
+    assert compare(expected, dataclasses.replace(got, slides=tuple(slides))) == [
+        "slide 4: 'Table 6' runs outside the slide"]
 
 
 def test_a_deck_losing_a_detail_bullet_and_further_reading(expected: Expected) -> None:

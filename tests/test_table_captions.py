@@ -54,6 +54,17 @@ def test_a_chart_class_reads_the_table_as_data(tmp_path: Path, kind: str, expect
                                 (Series("Rail", (1250.0, -3.0)), Series("Road", (0.5, 40.0))))
 
 
+def test_a_captions_attributes_are_read_not_warned_about(tmp_path: Path) -> None:
+    """The look-alike check sees ``{.chart-column}`` while the caption is still a paragraph;
+    once the caption reads it, no warning remains. Braces in a paragraph that is no caption
+    still warn."""
+    document = paper(tmp_path, f"\n{TABLE}\n: Cargo {{.chart-column}}\n" + KEY_POINTS)
+    assert document.warnings == ()
+    alone = paper(tmp_path, "\n: Cargo {.chart-column}\n" + KEY_POINTS)
+    [warning] = alone.warnings
+    assert warning.message.startswith("'{.chart-column}' looks like Pandoc attributes")
+
+
 def test_a_pie_chart_and_a_chart_in_a_key_point(tmp_path: Path) -> None:
     body = ("\n## Key Points\n\n- Share.\n\n  | Route | Share |\n  |---|---|\n  | North | 30 |\n"
             "  | South | 70 |\n\n  : Routes {.chart-pie}\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from pptx import Presentation
@@ -55,3 +56,20 @@ def test_titles_headline_action_or_label(seed: Document, layout: Layout) -> None
     assert plan_point(deck, long, 3, 3).title == "Key Point 3 of 3"  # too long for two lines
     off = replace(layout, slides=replace(layout.slides, action_titles=False))
     assert plan_point(deck_for(seed, off), point, 1, 3).title == "Key Point 1 of 3"
+
+
+def test_a_short_right_to_left_key_point_keeps_to_the_right_edge(layout: Layout,
+                                                                 tmp_path: Path) -> None:
+    """Balancing narrows a short key point's box; in a right-to-left paper the box keeps the
+    right edge, where its lines start under the title."""
+    from deck_checks import render
+
+    from conftest import FIXTURES
+    from kzreport.source import read_source
+
+    path, _ = render(read_source(FIXTURES / "scripts-arabic.md"), layout, tmp_path)
+    slide = Presentation(str(path)).slides[2]
+    title = slide.shapes.title
+    (body,) = [s for s in slide.placeholders if s.placeholder_format.idx == 1]
+    assert body.width < title.width  # narrowed to balance its lines
+    assert abs((body.left + body.width) - (title.left + title.width)) <= 12700  # 1 pt

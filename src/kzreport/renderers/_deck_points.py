@@ -27,6 +27,7 @@ from kzreport.renderers import _fit as fit
 from kzreport.renderers._deck_geometry import TITLE_LINE_SPACING, Box
 from kzreport.renderers._deck_text import Deck, Par, Run, clean, runs
 from kzreport.renderers._deck_visuals import Placed, Visual, place
+from kzreport.scripts import paragraph_is_rtl
 
 #: Space above a detail bullet, in multiples of its size (tighter than between paragraphs).
 BULLET_SPACE = 0.35
@@ -231,11 +232,15 @@ def arrange(deck: Deck, pars: Sequence[Par], visuals: Sequence[Visual],
         return Arrangement(None, 0.0, "t", placed) if placed else None
     paras = [deck.measure(p) for p in pars]
     candidates = []
-    beside = Box(area.left, area.top, round(area.width * TEXT_BESIDE, 2), area.height)
+    # The text comes first in reading order: on the left, or on the right in a right-to-left
+    # paper.
+    width = round(area.width * TEXT_BESIDE, 2)
+    rest_width = area.width - width - VISUAL_GAP_PT
+    beside = Box(area.right - width if deck.rtl else area.left, area.top, width, area.height)
     result = fit.fit(paras, beside.frame(), s.body_max, s.body_min)
     if result.fits:
-        rest = Box(beside.right + VISUAL_GAP_PT, area.top,
-                   area.width - beside.width - VISUAL_GAP_PT, area.height)
+        rest = Box(area.left if deck.rtl else beside.right + VISUAL_GAP_PT, area.top,
+                   rest_width, area.height)
         placed = place_all(deck, visuals, rest)
         if placed:
             candidates.append(Arrangement(beside, result.size, "m", placed))
@@ -274,7 +279,10 @@ def short_text(deck: Deck, pars: Sequence[Par], area: Box, title_size: float,
         middle = (low + high) / 2
         _, lines = fit.measure(measured, result.size, Box(0, 0, middle, 0).frame().inner_width)
         low, high = (low, middle) if lines <= result.lines else (middle, high)
-    box = Box(area.left, area.top, min(area.width, round(high + 0.5, 2)), area.height)
+    width = min(area.width, round(high + 0.5, 2))
+    # Right-to-left lines start at the right, under the title: the box keeps that edge.
+    rtl = paragraph_is_rtl("".join(run.text for par in pars for run in par.runs), deck.rtl)
+    box = Box(area.right - width if rtl else area.left, area.top, width, area.height)
     return Arrangement(box, result.size, "m", ())
 
 
