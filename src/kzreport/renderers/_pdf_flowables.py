@@ -42,12 +42,14 @@ class BarredFlowable(Flowable):  # type: ignore[misc]  # reportlab is untyped
     """
 
     def __init__(self, inner: Any, segments: Sequence[BarSegment], width: float,
-                 bar_color: Any) -> None:
+                 bar_color: Any, mirrored: bool = False) -> None:
         super().__init__()
         self.inner = inner
         self.segments = tuple(segments)
         self.bar_width = width
         self.bar_color = bar_color
+        #: Offsets are from the right edge (a right-to-left paper's quotes indent from there).
+        self.mirrored = mirrored
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         canvas = getattr(self, "canv", None)
@@ -61,8 +63,8 @@ class BarredFlowable(Flowable):  # type: ignore[misc]  # reportlab is untyped
         canvas = getattr(self, "canv", None)
         parts = (self.inner.splitOn(canvas, available_width, available_height)
                  if canvas is not None else self.inner.split(available_width, available_height))
-        return [BarredFlowable(part, self.segments, self.bar_width, self.bar_color)
-                for part in parts]
+        return [BarredFlowable(part, self.segments, self.bar_width, self.bar_color,
+                               self.mirrored) for part in parts]
 
     # Spacing and keep-with-next are the wrapped flowable's (camelCase: reportlab's API).
     def getSpaceBefore(self) -> float:
@@ -83,7 +85,9 @@ class BarredFlowable(Flowable):  # type: ignore[misc]  # reportlab is untyped
             last = segment.bar.last_drawn
             if last is not None and last[0] == page:
                 top = max(top, last[1])
-            canvas.rect(x + segment.offset, y, self.bar_width, top - y, stroke=0, fill=1)
+            left = (x + self.width - segment.offset - self.bar_width if self.mirrored
+                    else x + segment.offset)
+            canvas.rect(left, y, self.bar_width, top - y, stroke=0, fill=1)
             segment.bar.last_drawn = (page, y)
         canvas.restoreState()
         self.inner.drawOn(canvas, x, y, _sW)
@@ -166,8 +170,12 @@ def tagged_paragraph(text: str, style: Any, element: Element, *, bullet: str | N
                      label: Element | None = None,
                      outline: OutlineEntry | None = None) -> TaggedParagraph:
     """A paragraph of markup ``text`` whose text is ``element``'s content, its ``bullet``
-    ``label``'s, and with a bookmark ``outline``."""
-    paragraph = TaggedParagraph(text, style, bulletText=bullet)
+    ``label``'s, and with a bookmark ``outline``; set by ``BidiParagraph`` when it has
+    right-to-left text or the paper runs right to left."""
+    from kzreport.renderers._pdf_bidi import BidiParagraph, needs_bidi  # it subclasses ours
+
+    kind = BidiParagraph if needs_bidi(text, style) else TaggedParagraph
+    paragraph = kind(text, style, bulletText=bullet)
     targets: dict[int, tuple[str, str]] = {}
     for fragment in paragraph.frags:
         for number, url in getattr(fragment, "link", None) or []:

@@ -95,6 +95,9 @@ class StoryBuilder:
         self._bookmarks: list[OutlineEntry] = []
         #: The level of the last heading tagged; the title counts as level 1.
         self.heading_level = 1
+        #: A right-to-left paper is mirrored: lists and quotes indent from the right, a
+        #: table's first column is its rightmost, the summary's bar is on its right.
+        self.rtl = styles.rtl
 
     def story(self) -> list[Any]:
         """Title block, summary, body with Key Points, further reading."""
@@ -180,17 +183,19 @@ class StoryBuilder:
         # The accent bar is a column of its own, so it meets the tinted box edge to edge.
         bar = self.metrics.accent_bar
         paragraph = tagged_paragraph(label + text, styles.summary, parent.add("Sect").add("P"))
-        box = Table([["", paragraph]],
-                    colWidths=[bar, self.frame_width - bar], hAlign="LEFT", splitInRow=1,
-                    spaceAfter=self.metrics.section_gap)
+        cells, widths = ["", paragraph], [bar, self.frame_width - bar]
+        b, t = (1, 0) if self.rtl else (0, 1)  # the bar's column and the text's
+        box = Table([cells[::-1] if self.rtl else cells],
+                    colWidths=widths[::-1] if self.rtl else widths, hAlign="LEFT",
+                    splitInRow=1, spaceAfter=self.metrics.section_gap)
         pad = self.metrics.box_padding
         box.setStyle(self._table_style([
-            ("BACKGROUND", (0, 0), (0, -1), color(self.layout.colors.primary)),
-            ("BACKGROUND", (1, 0), (1, -1), color(self.layout.colors.summary_background)),
-            ("LEFTPADDING", (0, 0), (0, -1), 0),
-            ("RIGHTPADDING", (0, 0), (0, -1), 0),
-            ("LEFTPADDING", (1, 0), (1, -1), pad),
-            ("RIGHTPADDING", (1, 0), (1, -1), pad),
+            ("BACKGROUND", (b, 0), (b, -1), color(self.layout.colors.primary)),
+            ("BACKGROUND", (t, 0), (t, -1), color(self.layout.colors.summary_background)),
+            ("LEFTPADDING", (b, 0), (b, -1), 0),
+            ("RIGHTPADDING", (b, 0), (b, -1), 0),
+            ("LEFTPADDING", (t, 0), (t, -1), pad),
+            ("RIGHTPADDING", (t, 0), (t, -1), pad),
             ("TOPPADDING", (0, 0), (-1, -1), pad),
             ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
         ]))
@@ -293,7 +298,7 @@ class StoryBuilder:
         out: list[Any] = [self._indent(space)]
         for item, marker in zip(block.items, markers, strict=True):
             out.extend(self.list_item(item, marker, space, inner, element.add("LI")))
-        out.append(Indenter(left=-space))
+        out.append(self._outdent(space))
         if not nesting.in_list:
             # Items sit close together; the list as a whole is spaced like a paragraph.
             out.append(Spacer(0, self.metrics.paragraph_gap - self.metrics.item_gap))
@@ -339,7 +344,7 @@ class StoryBuilder:
                                       style=self.styles.key_point, marker=marker,
                                       marker_space=space, lead=lead, label=label))
             out.extend(self.blocks(point.details, inner, body))
-        out.append(Indenter(left=-space))
+        out.append(self._outdent(space))
         return out
 
     def quote(self, block: Quote, nesting: Nesting, parent: Element) -> list[Any]:
@@ -348,7 +353,7 @@ class StoryBuilder:
         inner = replace(nesting, indent=nesting.indent + indent,
                         quotes=(*nesting.quotes, QuoteBar(nesting.indent)))
         return [self._indent(indent), *self.blocks(block.blocks, inner, parent.add("BlockQuote")),
-                Indenter(left=-indent)]
+                self._outdent(indent)]
 
     def code(self, block: CodeBlock, nesting: Nesting, parent: Element) -> list[Any]:
         """A P (PDF 1.7's Code is an inline element); its shading is an artifact. Long blocks
@@ -395,8 +400,11 @@ class StoryBuilder:
                                           row_element.add("TD"))
                          for c, cell in enumerate(row)])
         available = self.frame_width - nesting.indent
-        table = Table([header, *rows], colWidths=self._column_widths(block, available),
-                      repeatRows=1, hAlign="LEFT", splitInRow=1,
+        widths = self._column_widths(block, available)
+        if self.rtl:  # the first column on the right (the elements stay in reading order)
+            header, rows, widths = header[::-1], [row[::-1] for row in rows], widths[::-1]
+        table = Table([header, *rows], colWidths=widths,
+                      repeatRows=1, hAlign="RIGHT" if self.rtl else "LEFT", splitInRow=1,
                       spaceBefore=self.metrics.item_gap, spaceAfter=self.metrics.section_gap)
         rule = color(colors.rule)
         table.setStyle(self._table_style([
@@ -470,11 +478,15 @@ class StoryBuilder:
                             style.leading), *commands])
 
     def _indent(self, space: float) -> Any:
-        indenter = Indenter(left=space)
+        indenter = Indenter(right=space) if self.rtl else Indenter(left=space)
         # A heading keeps with what follows it; through the (invisible) indenter, that is the
         # first item of the list or quote rather than the indenter itself.
         indenter.keepWithNext = 1
         return indenter
+
+    def _outdent(self, space: float) -> Any:
+        """The end of an ``_indent(space)``."""
+        return Indenter(right=-space) if self.rtl else Indenter(left=-space)
 
     def _leaf(self, flowable: Any, nesting: Nesting) -> Any:
         """``flowable``, drawn beside the bars of the quotes it is in."""
@@ -482,7 +494,7 @@ class StoryBuilder:
             return flowable
         segments = [BarSegment(bar, bar.x - nesting.indent) for bar in nesting.quotes]
         return BarredFlowable(flowable, segments, self.metrics.quote_bar,
-                              color(self.layout.colors.accent))
+                              color(self.layout.colors.accent), mirrored=self.rtl)
 
 
 #: reportlab re-breaks what is left of a paragraph after each page it fills, so one paragraph
