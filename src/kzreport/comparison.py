@@ -9,6 +9,7 @@ from kzreport.expectations import Chunk, Expected, excerpt, normalize, slide_cou
 from kzreport.extraction import Extraction, Slide, TextFrame, TextRun
 from kzreport.layout import FontFamily, Layout
 from kzreport.placement import placed
+from kzreport.scripts import is_rtl_language, paragraph_is_rtl
 
 #: Office truncates core properties at this length, so a longer title may be cut there.
 PROPERTY_LIMIT = 255
@@ -196,6 +197,28 @@ def overflow(frame: TextFrame, layout: Layout) -> str | None:
     return None
 
 
+def _directions(expected: Expected, got: Extraction) -> Iterator[str]:
+    """Each paragraph of the source that runs right to left must be marked so where the
+    output shows it (a paragraph the output lacks is the text comparison's to report), and
+    no right-to-left text may sit in a run not marked right-to-left."""
+    if got.directions is None:
+        return
+    paper_rtl = is_rtl_language(expected.document.meta.language)
+    shown = [(normalize(text), rtl) for text, rtl in got.directions if normalize(text)]
+    for chunk in expected.chunks:
+        if chunk.label.startswith("code block") or not paragraph_is_rtl(chunk.text, paper_rtl):
+            continue
+        wanted = normalize(chunk.text)
+        holders = [rtl for text, rtl in shown if wanted in text]
+        if holders and not any(holders):
+            yield (f'{_quote(chunk)} runs right to left, but the output does not mark its '
+                   f'paragraph so: "{excerpt(chunk.text)}"')
+    for run in got.unmarked_runs[:1]:
+        more = len(got.unmarked_runs) - 1
+        yield (f'right-to-left text "{excerpt(run)}" is in a run not marked right-to-left'
+               + (f" (and {more} more)" if more else ""))
+
+
 def compare(expected: Expected, got: Extraction) -> list[str]:
     """Every way ``got`` differs from what its source says, one message each."""
     meta = expected.document.meta
@@ -210,6 +233,7 @@ def compare(expected: Expected, got: Extraction) -> list[str]:
                    for c in find_in_order(flow, expected.chunks))
     if got.slides is not None:
         out.extend(_deck(expected, got.slides, got.links))
+    out.extend(_directions(expected, got))
     out.extend(problem for problem in (overflow(f, expected.layout) for f in got.frames)
                if problem is not None)
     if got.slides is None:

@@ -117,3 +117,9 @@ class Extraction:
     slide_size: tuple[float, float] | None = None
     #: The headers and footers each page of a Word file shows (None: not a Word file).
     page_parts: tuple[PagePart, ...] | None = None
+    #: Each paragraph's text and whether the output marks it right-to-left (Word's
+    #: ``w:bidi``, PowerPoint's ``rtl="1"``); None where the format has no such mark (the
+    #: PDF, whose right-to-left text is checked by reading it in order).
+    directions: tuple[tuple[str, bool], ...] | None = None
+    #: Right-to-left text in runs the output does not mark right-to-left (Word's ``w:rtl``).
+    unmarked_runs: tuple[str, ...] = ()

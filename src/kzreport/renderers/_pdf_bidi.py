@@ -198,11 +198,7 @@ class BidiParagraph(TaggedParagraph):
             with canvas.artifact():  # a repeated table header: pagination, not content
                 self._draw_text(canvas, None)
             return
-        self._drawn = True
-        if tags.outline is not None:
-            canvas.bookmarkHorizontal(tags.outline.key, 0, self.height)
-            canvas.addOutlineEntry(tags.outline.title, tags.outline.key, tags.outline.level,
-                                   closed=False)
+        self._first_drawn(canvas, tags)
         self._draw_text(canvas, tags)
 
     def _draw_text(self, canvas: Any, tags: ParagraphTags | None) -> None:
@@ -267,7 +263,6 @@ class GlyphWriter:
         self.document = pdf_document(canvas)
         self._open = False
         self._owner: Element | None = None
-        self._font: tuple[str, float] | None = None
         self._color: Any = None
 
     def line(self, logical: Sequence[Piece], shown: Sequence[Piece], x: float, y: float
@@ -282,7 +277,7 @@ class GlyphWriter:
             cursor += piece.run.width
         if not self._open:
             canvas.addLiteral("BT")
-            self._open, self._font, self._color = True, None, None
+            self._open, self._color = True, None
         links: dict[tuple[int, str], list[tuple[float, float]]] = {}
         for piece in logical:
             if not piece.run.glyphs:
@@ -315,41 +310,45 @@ class GlyphWriter:
         if fragment.textColor != self._color:
             self.canvas.setFillColor(fragment.textColor)
             self._color = fragment.textColor
-        # Glyphs in reading order, each moved to where it shows: TJ's numbers move the pen
-        # back (positive) or on (negative) in thousandths of the size.
-        rise = 0.0
-        operands: list[str] = []
-        current: str | None = None
-        pen: float | None = None
+        # Each glyph's code: reportlab encodes the piece's keys (one byte each, per subset).
+        keys = "".join(key for key, _dx, _dy in piece.run.glyphs)
+        codes = [(font.getSubsetInternalName(subset, self.document), byte)
+                 for subset, encoded in font.splitString(keys, self.document)
+                 for byte in encoded]
+        widths = font.face.charWidths
+        size_text = _num(size)
         # Readers that take a PDF's text in the order it is written assume right-to-left
         # letters are written from the left and turn each stretch of them around (pypdf
         # does); the font selected again before each piece, and before each glyph of
         # right-to-left letters, ends every such stretch at one glyph.
         alone = has_rtl(piece.text)
-        self._font = None
-        for key, dx, dy in piece.run.glyphs:
-            for subset, code in font.splitString(key, self.document):
-                name = font.getSubsetInternalName(subset, self.document)
-                if dy != rise or name != current or pen is None or alone:
-                    if operands:
-                        self.canvas.addLiteral(f"[{' '.join(operands)}] TJ")
-                        operands = []
-                    if self._font != (name, size) or alone:
-                        self.canvas.addLiteral(f"{name} {_num(size)} Tf")
-                        self._font = (name, size)
-                    current = name
-                    if dy != rise:
-                        self.canvas.addLiteral(f"{_num(dy)} Ts")
-                        rise = dy
-                    self.canvas.addLiteral(f"1 0 0 1 {_num(left + dx)} {_num(y)} Tm")
-                else:
-                    operands.append(_num((pen - (left + dx)) * 1000 / size))
-                operands.append(f"<{code.hex().upper()}>")
-                pen = left + dx + font.face.charWidths.get(ord(key), 0) * size / 1000
+        out: list[str] = []
+        operands: list[str] = []
+        current: str | None = None
+        rise = 0.0
+        pen = 0.0
+        for (key, dx, dy), (name, byte) in zip(piece.run.glyphs, codes, strict=True):
+            x = left + dx
+            if alone or name != current or dy != rise:
+                # Glyphs in reading order, each moved to where it shows: TJ's numbers move
+                # the pen back (positive) or on (negative) in thousandths of the size.
+                if operands:
+                    out.append(f"[{' '.join(operands)}] TJ")
+                    operands = []
+                if dy != rise:
+                    out.append(f"{_num(dy)} Ts")
+                    rise = dy
+                out.append(f"{name} {size_text} Tf 1 0 0 1 {_num(x)} {_num(y)} Tm")
+                current = name
+            else:
+                operands.append(_num((pen - x) * 1000 / size))
+            operands.append(f"<{byte:02X}>")
+            pen = x + widths.get(ord(key), 0) * size / 1000
         if operands:
-            self.canvas.addLiteral(f"[{' '.join(operands)}] TJ")
+            out.append(f"[{' '.join(operands)}] TJ")
         if rise:
-            self.canvas.addLiteral("0 Ts")
+            out.append("0 Ts")
+        self.canvas.addLiteral("\n".join(out))
 
     def _annotate(self, number: int, url: str, spans: list[tuple[float, float]], y: float,
                   logical: Sequence[Piece]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from reportlab.platypus import Flowable, Image
@@ -93,6 +93,41 @@ class BarredFlowable(Flowable):  # type: ignore[misc]  # reportlab is untyped
         self.inner.drawOn(canvas, x, y, _sW)
 
 
+@dataclass(eq=False)
+class RowDrawing:
+    """The cells of one row of a mirrored table drawn so far, held back until the row's first
+    cell (drawn last, as the rightmost) is: then all are drawn in reading order, so that the
+    page's text runs in the order the cells are read."""
+
+    held: list[tuple[Any, Any, float, float]] = field(default_factory=list)
+
+
+class MirroredCell(Flowable):  # type: ignore[misc]  # reportlab is untyped
+    """A cell of a table set right to left (its columns reversed): drawn in reading order
+    with the rest of its row (see ``RowDrawing``); ``first`` is the row's first cell."""
+
+    def __init__(self, inner: Any, row: RowDrawing, first: bool) -> None:
+        super().__init__()
+        self.inner = inner
+        self.row = row
+        self.first = first
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width, self.height = self.inner.wrap(available_width, available_height)
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Any]:
+        return [MirroredCell(part, self.row, self.first)
+                for part in self.inner.split(available_width, available_height)]
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        self.row.held.append((self.inner, canvas, x, y))
+        if self.first:
+            held, self.row.held = self.row.held, []
+            for inner, held_canvas, held_x, held_y in reversed(held):
+                inner.drawOn(held_canvas, held_x, held_y)
+
+
 # ---------------------------------------------------------------- tagged flowables
 
 
@@ -128,11 +163,7 @@ class TaggedParagraph(PdfParagraph):  # type: ignore[misc]  # reportlab is untyp
             finally:
                 canvas.expect_links(None)
             return
-        self._drawn = True
-        if tags.outline is not None:
-            canvas.bookmarkHorizontal(tags.outline.key, 0, self.height)
-            canvas.addOutlineEntry(tags.outline.title, tags.outline.key, tags.outline.level,
-                                   closed=False)
+        self._first_drawn(canvas, tags)
         canvas.expect_label(tags.label if self.bulletText else None)
         canvas.expect_links(tags)
         self._marking = True
@@ -142,6 +173,14 @@ class TaggedParagraph(PdfParagraph):  # type: ignore[misc]  # reportlab is untyp
             self._marking = False
             canvas.expect_label(None)
             canvas.expect_links(None)
+
+    def _first_drawn(self, canvas: TaggingCanvas, tags: ParagraphTags) -> None:
+        """Note the paragraph as drawn, and where it starts if it is a heading."""
+        self._drawn = True
+        if tags.outline is not None:
+            canvas.bookmarkHorizontal(tags.outline.key, 0, self.height)
+            canvas.addOutlineEntry(tags.outline.title, tags.outline.key, tags.outline.level,
+                                   closed=False)
 
     def beginText(self, x: float, y: float) -> Any:
         if not self._marking or self.tags is None:

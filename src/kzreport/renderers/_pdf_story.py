@@ -42,7 +42,9 @@ from kzreport.renderers._common import (
 from kzreport.renderers._pdf_flowables import (
     BarredFlowable,
     BarSegment,
+    MirroredCell,
     QuoteBar,
+    RowDrawing,
     TaggedImage,
     tagged_paragraph,
 )
@@ -401,8 +403,9 @@ class StoryBuilder:
                          for c, cell in enumerate(row)])
         available = self.frame_width - nesting.indent
         widths = self._column_widths(block, available)
-        if self.rtl:  # the first column on the right (the elements stay in reading order)
-            header, rows, widths = header[::-1], [row[::-1] for row in rows], widths[::-1]
+        if self.rtl:  # the first column on the right, the text still in reading order
+            header, *rows = [_mirrored(row) for row in (header, *rows)]
+            widths = widths[::-1]
         table = Table([header, *rows], colWidths=widths,
                       repeatRows=1, hAlign="RIGHT" if self.rtl else "LEFT", splitInRow=1,
                       spaceBefore=self.metrics.item_gap, spaceAfter=self.metrics.section_gap)
@@ -500,6 +503,12 @@ class StoryBuilder:
 #: reportlab re-breaks what is left of a paragraph after each page it fills, so one paragraph
 #: of thousands of lines takes time quadratic in its length; chunks keep it linear.
 CODE_CHUNK_LINES = 40
+
+
+def _mirrored(row: list[Any]) -> list[Any]:
+    """A table row's cells from right to left, drawn in reading order all the same."""
+    drawing = RowDrawing()
+    return [MirroredCell(cell, drawing, first=n == 0) for n, cell in enumerate(row)][::-1]
 
 
 def _code_line(line: str) -> str:
