@@ -213,6 +213,14 @@ class BidiParagraph(TaggedParagraph):
         if self.bulletText and lines:
             self._draw_bullet(canvas, baseline, rtl, tags)
         canvas.saveState()
+        if style.backColor:  # a code block's shading, reaching past the text by its padding
+            padding = style.borderPadding
+            top, right, bottom, left = (padding if isinstance(padding, (tuple, list))
+                                        else (padding,) * 4)
+            canvas.setFillColor(style.backColor)
+            canvas.rect(style.leftIndent - left, -bottom,
+                        self.width - style.leftIndent - style.rightIndent + left + right,
+                        self.height + top + bottom, stroke=0, fill=1)
         writer = GlyphWriter(canvas, tags)
         widths = self._widths(self.width)
         for n, line in enumerate(lines):
