@@ -107,17 +107,18 @@ def test_many_missing_characters_are_cut_to_a_count(tmp_path: Path) -> None:
     assert problems[-1].message.endswith("more missing characters not shown")
 
 
-def test_right_to_left_text_passes_the_check_and_the_pdf_refuses_it_once(
+def test_right_to_left_text_passes_the_check_and_the_pdf_sets_it(
         tmp_path: Path, layout: Layout) -> None:
+    from pypdf import PdfReader
+
     source = tmp_path / "ar.md"
-    source.write_text(EVERY_FACE.read_text("utf-8").replace("Plain Ж", "نص عربي")
-                      .replace("Bullet Ж", "שלום"), "utf-8")
+    source.write_text(EVERY_FACE.read_text("utf-8").replace("Ж", "نص").replace(
+        "Bullet نص", "שלום"), "utf-8")
     (tmp_path / "pdf-chart.png").write_bytes((FIXTURES / "pdf-chart.png").read_bytes())
     assert glyph_problems(read_source(source), layout) == []
-    refused = pdf_refusal(layout, tmp_path, source)
-    assert refused == {f"{source}:17:1: error: right-to-left text ('ن', U+0646) cannot be set "
-                       "in the PDF yet: it would print unjoined and left to right — build the "
-                       "brief and the deck alone (-f docx -f pptx)"}
+    assert renderers()["pdf"].render(read_source(source), layout, tmp_path / "out.pdf") == []
+    text = "".join(PdfReader(tmp_path / "out.pdf").pages[0].extract_text().split())
+    assert "Plainنص,boldنص," in text and "שלום" in text and "codeblockنص" in text
 
 
 def test_a_character_in_no_font_of_the_chain_is_named_once_with_its_column(

@@ -14,7 +14,14 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, SEED, require_tool
-from verify_helpers import built_project, copied_project, error_lines, rewrite, verify
+from verify_helpers import (
+    built_project,
+    copied_project,
+    error_lines,
+    rewrite,
+    slide_with,
+    verify,
+)
 
 SEED_PAPER = "kazakhstan-position"
 #: A paper with everything a title block and the furniture can show: organization, subtitle,
@@ -229,3 +236,38 @@ def test_the_deck_edited_in_one_place(project: Path, paper: str, part: str,
                                       edit: Callable[[str], str], expected: str) -> None:
     rewrite(Path(f"build/{paper}.pptx"), part, edit)
     assert messages(paper, "pptx") == [expected]
+
+
+# ---------------------------------------------------------------- right-to-left marks
+
+
+@pytest.fixture(scope="module")
+def built_arabic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project with the Arabic paper under source/, built once in every format."""
+    return built_project(tmp_path_factory.mktemp("rtl"), [FIXTURES / "scripts-arabic.md"])
+
+
+def test_a_brief_without_its_right_to_left_marks_is_named(
+        built_arabic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    copied_project(built_arabic, tmp_path, monkeypatch)
+    assert verify("source/scripts-arabic.md", "-f", "docx").exit_code == 0
+    rewrite(Path("build/scripts-arabic.docx"), "word/document.xml",
+            lambda xml: xml.replace("<w:bidi/>", "").replace("<w:rtl/>", ""))
+    found = messages("scripts-arabic", "docx")
+    assert any(m.startswith("paragraph 1 (line 14) of the source runs right to left, but "
+                            "the output does not mark its paragraph so") for m in found), found
+    assert any(m.startswith("right-to-left text ") and "in a run not marked right-to-left"
+               in m for m in found), found
+
+
+def test_a_deck_without_its_right_to_left_marks_is_named(
+        built_arabic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    copied_project(built_arabic, tmp_path, monkeypatch)
+    before = set(messages("scripts-arabic", "pptx")) if verify(
+        "source/scripts-arabic.md", "-f", "pptx").exit_code else set()
+    deck = Path("build/scripts-arabic.pptx")
+    slide = slide_with(deck, "تتجنب أستانا")
+    rewrite(deck, slide, lambda xml: xml.replace(' rtl="1"', ""))
+    found = set(messages("scripts-arabic", "pptx")) - before
+    assert any("key point 1 (line 30) of the source runs right to left" in m
+               for m in found), found

@@ -11,6 +11,7 @@ from kzreport.labels import footnote_mark
 from kzreport.layout import FontFamily, Layout
 from kzreport.model import Figure, Table, plain_text
 from kzreport.placement import placed
+from kzreport.scripts import is_rtl_language, paragraph_is_rtl
 
 #: Office truncates core properties at this length, so a longer title may be cut there.
 PROPERTY_LIMIT = 255
@@ -277,6 +278,28 @@ def _footnotes(expected: Expected, got: Extraction, flow: str | None) -> Iterato
             yield f'{_quote(chunk)} is missing or out of order: "{excerpt(chunk.text)}"'
 
 
+def _directions(expected: Expected, got: Extraction) -> Iterator[str]:
+    """Each paragraph of the source that runs right to left must be marked so where the
+    output shows it (a paragraph the output lacks is the text comparison's to report), and
+    no right-to-left text may sit in a run not marked right-to-left."""
+    if got.directions is None:
+        return
+    paper_rtl = is_rtl_language(expected.document.meta.language)
+    shown = [(normalize(text), rtl) for text, rtl in got.directions if normalize(text)]
+    for chunk in expected.chunks:
+        if chunk.label.startswith("code block") or not paragraph_is_rtl(chunk.text, paper_rtl):
+            continue
+        wanted = normalize(chunk.text)
+        holders = [rtl for text, rtl in shown if wanted in text]
+        if holders and not any(holders):
+            yield (f'{_quote(chunk)} runs right to left, but the output does not mark its '
+                   f'paragraph so: "{excerpt(chunk.text)}"')
+    for run in got.unmarked_runs[:1]:
+        more = len(got.unmarked_runs) - 1
+        yield (f'right-to-left text "{excerpt(run)}" is in a run not marked right-to-left'
+               + (f" (and {more} more)" if more else ""))
+
+
 def compare(expected: Expected, got: Extraction) -> list[str]:
     """Every way ``got`` differs from what its source says, one message each."""
     meta = expected.document.meta
@@ -293,6 +316,7 @@ def compare(expected: Expected, got: Extraction) -> list[str]:
     if got.slides is not None:
         out.extend(_deck(expected, got.slides, got.links))
         out.extend(_outside(got))
+    out.extend(_directions(expected, got))
     out.extend(problem for problem in (overflow(f, expected.layout) for f in got.frames)
                if problem is not None)
     if got.slides is None:

@@ -143,3 +143,9 @@ class Extraction:
     #: The footnotes' texts in the order of their references, for formats that keep notes
     #: apart from the text (None: the notes are in the pages' or the slides' text).
     notes: tuple[str, ...] | None = None
+    #: Each paragraph's text and whether the output marks it right-to-left (Word's
+    #: ``w:bidi``, PowerPoint's ``rtl="1"``); None where the format has no such mark (the
+    #: PDF, whose right-to-left text is checked by reading it in order).
+    directions: tuple[tuple[str, bool], ...] | None = None
+    #: Right-to-left text in runs the output does not mark right-to-left (Word's ``w:rtl``).
+    unmarked_runs: tuple[str, ...] = ()

@@ -10,7 +10,7 @@ import pytest
 from pdf_reading import PAPERS, paper_pdf
 from tagged_reading import Tagged, paper_tagged
 
-from conftest import ROOT, SEED, require_tool
+from conftest import FIXTURES, ROOT, SEED, require_tool
 from kzreport.build import Options, build
 from kzreport.renderers import renderers
 
@@ -25,6 +25,20 @@ def test_importing_the_renderer_does_not_load_reportlab() -> None:
     code = ("import sys, kzreport.renderers.pdf; "
             "assert 'reportlab' not in sys.modules, 'reportlab imported at module level'")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_only_right_to_left_text_loads_harfbuzz(tmp_path: Path) -> None:
+    # reportlab would import uharfbuzz as it loads; kzreport loads it for shaping only.
+    code = ("import sys; from pathlib import Path; from kzreport.build import Options, build; "
+            "from kzreport.renderers.pdf import _writer; _writer(); "
+            "assert 'uharfbuzz' not in sys.modules, 'loaded with reportlab'; "
+            f"build([Path({str(SEED)!r})], Options(out_dir=Path({str(tmp_path)!r}), "
+            "formats=('pdf',), jobs=1)); "
+            "assert 'uharfbuzz' not in sys.modules, 'loaded for a Latin paper'; "
+            f"build([Path({str(FIXTURES / 'scripts-arabic.md')!r})], Options(out_dir="
+            f"Path({str(tmp_path)!r}), formats=('pdf',), jobs=1)); "
+            "assert 'uharfbuzz' in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
 def test_build_writes_the_pdf(tmp_path: Path) -> None:

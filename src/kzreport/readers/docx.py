@@ -10,6 +10,7 @@ from pathlib import Path
 from kzreport.extraction import Extraction, PagePart, field_mark
 from kzreport.layout import Layout
 from kzreport.readers.opc import core_properties, hyperlinks, parse, relationships, target
+from kzreport.scripts import has_rtl
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -95,6 +96,21 @@ def _on(element: ET.Element | None) -> bool:
     return element is not None and element.get(f"{_W}val", "true") not in ("0", "false", "off")
 
 
+def directions(root: ET.Element) -> tuple[list[tuple[str, bool]], list[str]]:
+    """Each paragraph under ``root`` with whether it is right-to-left (``w:bidi``), and the
+    text of each run holding right-to-left letters without ``w:rtl``."""
+    marked: list[tuple[str, bool]] = []
+    unmarked: list[str] = []
+    for paragraph in root.iter(f"{_W}p"):
+        text = "".join(t.text or "" for t in paragraph.iter(f"{_W}t"))
+        marked.append((text, _on(paragraph.find(f"{_W}pPr/{_W}bidi"))))
+        for run in paragraph.iter(f"{_W}r"):
+            run_text = "".join(t.text or "" for t in run.iter(f"{_W}t"))
+            if has_rtl(run_text) and not _on(run.find(f"{_W}rPr/{_W}rtl")):
+                unmarked.append(run_text)
+    return marked, unmarked
+
+
 def page_parts(package: zipfile.ZipFile, main: str, document: ET.Element) -> list[PagePart]:
     """The header and footer each page of every section shows: its first page's (``first``
     with a title page, else ``default``), its later pages' (``default``) and, when the
@@ -140,9 +156,11 @@ def read_docx(path: Path, layout: Layout) -> Extraction:
         title, author = core_properties(package)
         links = hyperlinks(package)
         notes = footnotes(package, main)
+        marked, unmarked = directions(document)
     flow = "\n".join(body)
     return Extraction("\n".join([flow, *furniture]), title, author, links, flow=flow,
-                      page_parts=tuple(parts), notes=notes)
+                      page_parts=tuple(parts), notes=notes, directions=tuple(marked),
+                      unmarked_runs=tuple(unmarked))
 
 
 def footnotes(package: zipfile.ZipFile, main: str) -> tuple[str, ...]:

@@ -74,6 +74,7 @@ def read_pptx(path: Path, layout: Layout) -> Extraction:
         order = parse(package, main).find(f"{_P}sldIdLst")
         slides: list[Slide] = []
         frames: list[TextFrame] = []
+        marked: list[tuple[str, bool]] = []
         for number, slide_id in enumerate(order if order is not None else [], 1):
             part = ids[slide_id.get(f"{_R}id", "")]
             root = parse(package, part)
@@ -93,10 +94,15 @@ def read_pptx(path: Path, layout: Layout) -> Extraction:
             frames.extend(f for f in (text_frame(s, number) for s in root.iter(f"{_P}sp"))
                           if f is not None)
             frames.extend(cells)
+            for paragraph in root.iter(f"{_A}p"):
+                properties = paragraph.find(f"{_A}pPr")
+                marked.append(("".join(t.text or "" for t in paragraph.iter(f"{_A}t")),
+                               properties is not None and properties.get("rtl") == "1"))
         size = parse(package, main).find(f"{_P}sldSz")
         slide_size = (int(size.get("cx", "0")) / EMU_PER_PT, int(size.get("cy", "0")) / EMU_PER_PT
                       ) if size is not None else None
         title, author = core_properties(package)
         links = hyperlinks(package)
     return Extraction("\n".join(s.face for s in slides), title, author, links,
-                      slides=tuple(slides), frames=tuple(frames), slide_size=slide_size)
+                      slides=tuple(slides), frames=tuple(frames), slide_size=slide_size,
+                      directions=tuple(marked))

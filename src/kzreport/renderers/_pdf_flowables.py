@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from reportlab.platypus import Flowable, Image
@@ -43,12 +43,14 @@ class BarredFlowable(Flowable):  # type: ignore[misc]  # reportlab is untyped
     """
 
     def __init__(self, inner: Any, segments: Sequence[BarSegment], width: float,
-                 bar_color: Any) -> None:
+                 bar_color: Any, mirrored: bool = False) -> None:
         super().__init__()
         self.inner = inner
         self.segments = tuple(segments)
         self.bar_width = width
         self.bar_color = bar_color
+        #: Offsets are from the right edge (a right-to-left paper's quotes indent from there).
+        self.mirrored = mirrored
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         canvas = getattr(self, "canv", None)
@@ -62,8 +64,8 @@ class BarredFlowable(Flowable):  # type: ignore[misc]  # reportlab is untyped
         canvas = getattr(self, "canv", None)
         parts = (self.inner.splitOn(canvas, available_width, available_height)
                  if canvas is not None else self.inner.split(available_width, available_height))
-        return [BarredFlowable(part, self.segments, self.bar_width, self.bar_color)
-                for part in parts]
+        return [BarredFlowable(part, self.segments, self.bar_width, self.bar_color,
+                               self.mirrored) for part in parts]
 
     # Spacing and keep-with-next are the wrapped flowable's (camelCase: reportlab's API).
     def getSpaceBefore(self) -> float:
@@ -84,10 +86,47 @@ class BarredFlowable(Flowable):  # type: ignore[misc]  # reportlab is untyped
             last = segment.bar.last_drawn
             if last is not None and last[0] == page:
                 top = max(top, last[1])
-            canvas.rect(x + segment.offset, y, self.bar_width, top - y, stroke=0, fill=1)
+            left = (x + self.width - segment.offset - self.bar_width if self.mirrored
+                    else x + segment.offset)
+            canvas.rect(left, y, self.bar_width, top - y, stroke=0, fill=1)
             segment.bar.last_drawn = (page, y)
         canvas.restoreState()
         self.inner.drawOn(canvas, x, y, _sW)
+
+
+@dataclass(eq=False)
+class RowDrawing:
+    """The cells of one row of a mirrored table drawn so far, held back until the row's first
+    cell (drawn last, as the rightmost) is: then all are drawn in reading order, so that the
+    page's text runs in the order the cells are read."""
+
+    held: list[tuple[Any, Any, float, float]] = field(default_factory=list)
+
+
+class MirroredCell(Flowable):  # type: ignore[misc]  # reportlab is untyped
+    """A cell of a table set right to left (its columns reversed): drawn in reading order
+    with the rest of its row (see ``RowDrawing``); ``first`` is the row's first cell."""
+
+    def __init__(self, inner: Any, row: RowDrawing, first: bool) -> None:
+        super().__init__()
+        self.inner = inner
+        self.row = row
+        self.first = first
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width, self.height = self.inner.wrap(available_width, available_height)
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Any]:
+        return [MirroredCell(part, self.row, self.first)
+                for part in self.inner.split(available_width, available_height)]
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        self.row.held.append((self.inner, canvas, x, y))
+        if self.first:
+            held, self.row.held = self.row.held, []
+            for inner, held_canvas, held_x, held_y in reversed(held):
+                inner.drawOn(held_canvas, held_x, held_y)
 
 
 # ---------------------------------------------------------------- tagged flowables
@@ -125,14 +164,7 @@ class TaggedParagraph(PdfParagraph):  # type: ignore[misc]  # reportlab is untyp
             finally:
                 canvas.expect_links(None)
             return
-        self._drawn = True
-        if tags.outline is not None:
-            canvas.bookmarkHorizontal(tags.outline.key, 0, self.height)
-            canvas.addOutlineEntry(tags.outline.title, tags.outline.key, tags.outline.level,
-                                   closed=False)
-        note = tags.note if tags.label is not None else None
-        if note is not None:  # a footnote's text, which its reference links to
-            canvas.bookmarkHorizontal(note_destination(note), 0, self.height)
+        self._first_drawn(canvas, tags)
         canvas.expect_label(tags.label if self.bulletText else None)
         canvas.expect_links(tags)
         self._marking = True
@@ -142,11 +174,29 @@ class TaggedParagraph(PdfParagraph):  # type: ignore[misc]  # reportlab is untyp
             self._marking = False
             canvas.expect_label(None)
             canvas.expect_links(None)
-        if note is not None and tags.label is not None:
-            # The note's number links back to its reference (the Lbl's content is that Link).
-            canvas.link_to(tags.label, reference_destination(note),
-                           (0, self.height - self.style.leading, self.style.leftIndent,
-                            self.height))
+        self._link_back(canvas, tags)
+
+    def _link_back(self, canvas: TaggingCanvas, tags: ParagraphTags, rtl: bool = False) -> None:
+        """A footnote's number links back to its reference (the Lbl's content is that Link);
+        the number hangs in the indent where the first line starts (the right, ``rtl``)."""
+        note = tags.note
+        if note is None or tags.label is None:
+            return
+        indent = self.style.leftIndent
+        left, right = (self.width - indent, self.width) if rtl else (0, indent)
+        canvas.link_to(tags.label, reference_destination(note),
+                       (left, self.height - self.style.leading, right, self.height))
+
+    def _first_drawn(self, canvas: TaggingCanvas, tags: ParagraphTags) -> None:
+        """Note the paragraph as drawn, and where it starts if it is a heading or a footnote."""
+        self._drawn = True
+        if tags.outline is not None:
+            canvas.bookmarkHorizontal(tags.outline.key, 0, self.height)
+            canvas.addOutlineEntry(tags.outline.title, tags.outline.key, tags.outline.level,
+                                   closed=False)
+        note = tags.note if tags.label is not None else None
+        if note is not None:  # a footnote's text, which its reference links to
+            canvas.bookmarkHorizontal(note_destination(note), 0, self.height)
 
     def beginText(self, x: float, y: float) -> Any:
         if not self._marking or self.tags is None:
@@ -176,8 +226,12 @@ def tagged_paragraph(text: str, style: Any, element: Element, *, bullet: str | N
                      note: int | None = None) -> TaggedParagraph:
     """A paragraph of markup ``text`` whose text is ``element``'s content, its ``bullet``
     ``label``'s, and with a bookmark ``outline``; with ``note``, the first paragraph of that
-    footnote, whose ``bullet`` (its number) links back to the reference."""
-    paragraph = TaggedParagraph(text, style, bulletText=bullet)
+    footnote, whose ``bullet`` (its number) links back to the reference. A ``BidiParagraph``
+    when it has right-to-left text or the paper runs right to left."""
+    from kzreport.renderers._pdf_bidi import BidiParagraph, needs_bidi  # it subclasses ours
+
+    kind = BidiParagraph if needs_bidi(text, style) else TaggedParagraph
+    paragraph = kind(text, style, bulletText=bullet)
     targets: dict[int, tuple[str, str]] = {}
     for fragment in paragraph.frags:
         for number, url in getattr(fragment, "link", None) or []:

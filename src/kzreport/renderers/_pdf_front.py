@@ -106,17 +106,20 @@ def summary_block(story: Story, parent: Element) -> list[Any]:
     # The accent bar is a column of its own, so it meets the tinted box edge to edge.
     bar = story.metrics.accent_bar
     paragraph = tagged_paragraph(label + text, styles.summary, parent.add("Sect").add("P"))
-    box = Table([["", paragraph]],
-                colWidths=[bar, story.frame_width - bar], hAlign="LEFT", splitInRow=1,
-                spaceAfter=story.metrics.section_gap)
+    cells, widths = ["", paragraph], [bar, story.frame_width - bar]
+    # A right-to-left paper has the bar on the right.
+    rtl = story.styles.rtl
+    b, t = (1, 0) if rtl else (0, 1)  # the bar's column and the text's
+    box = Table([cells[::-1] if rtl else cells], colWidths=widths[::-1] if rtl else widths,
+                hAlign="LEFT", splitInRow=1, spaceAfter=story.metrics.section_gap)
     pad = story.metrics.box_padding
     box.setStyle(table_style(story.styles, [
-        ("BACKGROUND", (0, 0), (0, -1), color(story.layout.colors.primary)),
-        ("BACKGROUND", (1, 0), (1, -1), color(story.layout.colors.summary_background)),
-        ("LEFTPADDING", (0, 0), (0, -1), 0),
-        ("RIGHTPADDING", (0, 0), (0, -1), 0),
-        ("LEFTPADDING", (1, 0), (1, -1), pad),
-        ("RIGHTPADDING", (1, 0), (1, -1), pad),
+        ("BACKGROUND", (b, 0), (b, -1), color(story.layout.colors.primary)),
+        ("BACKGROUND", (t, 0), (t, -1), color(story.layout.colors.summary_background)),
+        ("LEFTPADDING", (b, 0), (b, -1), 0),
+        ("RIGHTPADDING", (b, 0), (b, -1), 0),
+        ("LEFTPADDING", (t, 0), (t, -1), pad),
+        ("RIGHTPADDING", (t, 0), (t, -1), pad),
         ("TOPPADDING", (0, 0), (-1, -1), pad),
         ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
     ]))

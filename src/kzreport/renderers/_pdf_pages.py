@@ -20,6 +20,7 @@ from kzreport.labels import author_names, fill_label, page_label
 from kzreport.layout import Layout, MarkingStyle
 from kzreport.model import Document
 from kzreport.renderers._common import build_timestamp, xml_safe
+from kzreport.renderers._pdf_bidi import BidiParagraph, draw_line, needs_bidi
 from kzreport.renderers._pdf_canvas import TaggingCanvas
 from kzreport.renderers._pdf_markup import Markup
 from kzreport.renderers._pdf_metadata import DocumentInfo
@@ -34,6 +35,7 @@ from kzreport.renderers._proportions import (
     NOTES_MAX_SHARE,
 )
 from kzreport.renderers._reportlab_internals import fix_creation_time
+from kzreport.scripts import has_rtl, is_rtl_language
 
 #: Clear space between the header or footer and the body, in body sizes.
 FURNITURE_CLEARANCE = 1.0
@@ -88,7 +90,8 @@ class PageFurniture:
         if document.meta.disclaimer:
             text = markup.run(document.meta.disclaimer, self.text_style.fontName,
                               lines.get("disclaimer"))
-            self.disclaimer = PdfParagraph(text, self.text_style)
+            kind = BidiParagraph if needs_bidi(text, self.text_style) else PdfParagraph
+            self.disclaimer = kind(text, self.text_style)
             disclaimer_height = self.disclaimer.wrap(self.frame_width, page.height)[1] + gap
         self.page_font = self.text_style.fontName
         markup.glyphs.check(page_label_characters(layout), self.page_font, None, layout_file)
@@ -152,7 +155,9 @@ class PageFurniture:
             with canvas.artifact("Pagination", "Header"):
                 baseline = self.header_top - ascent
                 canvas.setFillColor(muted)
-                self._text(canvas, left, baseline, self.header_text, self.page_font, size, 0)
+                # A right-to-left paper's header starts at the right, as its lines do.
+                self._text(canvas, right if self.styles.rtl else left, baseline,
+                           self.header_text, self.page_font, size, float(self.styles.rtl))
                 rule_y = self.header_top - self.text_style.leading - gap
                 self._rule(canvas, left, right, rule_y, rule_color)
         with canvas.artifact("Pagination", "Footer"):
@@ -175,14 +180,22 @@ class PageFurniture:
         """Draw "Page ``page`` of ``pages``", right-aligned in the footer (into the page's
         form XObject; see ``draw``)."""
         canvas.setFillColor(color(self.layout.colors.muted))
-        self._text(canvas, self.frame_x + self.frame_width, self.number_baseline,
+        # At the end of the line: the right, or the left in a right-to-left paper.
+        rtl = self.styles.rtl
+        self._text(canvas, self.frame_x + (0 if rtl else self.frame_width), self.number_baseline,
                    page_label(self.layout, page, pages), self.page_font,
-                   self.text_style.fontSize, 1)
+                   self.text_style.fontSize, 0 if rtl else 1)
 
     def _text(self, canvas: Any, x: float, baseline: float, text: str, font: str, size: float,
               anchor: float) -> None:
         """Draw one line of ``text`` in ``font`` starting (``anchor`` 0), centred (0.5) or
         ending (1) at ``x``, the characters ``font`` lacks in its fallback fonts."""
+        rtl = self.styles.rtl
+        if rtl or has_rtl(text):
+            runs = [(piece, self.fonts.fallback(font, index or 0))
+                    for piece, index in self.fonts.chain(font).runs(text)]
+            draw_line(canvas, x, baseline, runs, size, anchor, rtl)
+            return
         if not self.fonts.lacking(font, text):
             canvas.setFont(font, size)
             draw = {0: canvas.drawString, 0.5: canvas.drawCentredString}.get(
@@ -257,7 +270,7 @@ class ReportCanvas(TaggingCanvas):
 def write_pdf(document: Document, layout: Layout, path: Path) -> list[Problem]:
     """Render ``document`` styled by ``layout`` as a tagged PDF at ``path``."""
     fonts = PdfFonts(layout)
-    styles = PdfStyles(layout, fonts)
+    styles = PdfStyles(layout, fonts, rtl=is_rtl_language(document.meta.language))
     glyphs = GlyphCheck(fonts, document.source)
     markup = Markup(styles, glyphs)
     furniture = PageFurniture(document, layout, styles, markup)

@@ -57,7 +57,9 @@ from kzreport.renderers._pdf_charts import chart_drawing
 from kzreport.renderers._pdf_flowables import (
     BarredFlowable,
     BarSegment,
+    MirroredCell,
     QuoteBar,
+    RowDrawing,
     TaggedDrawing,
     TaggedImage,
     tagged_paragraph,
@@ -117,6 +119,9 @@ class StoryBuilder:
         #: Each footnote's paragraphs, by number, made where the text refers to it; the
         #: frames put them at the foot of the page (``_pdf_notes``).
         self.notes: dict[int, list[Any]] = {}
+        #: A right-to-left paper is mirrored: lists and quotes indent from the right, a
+        #: table's first column is its rightmost, the summary's bar is on its right.
+        self.rtl = styles.rtl
 
     def story(self) -> list[Any]:
         """Title block, summary, body with Key Points, further reading."""
@@ -269,7 +274,7 @@ class StoryBuilder:
         out: list[Any] = [self._indent(space)]
         for item, marker in zip(block.items, markers, strict=True):
             out.extend(self.list_item(item, marker, space, inner, element.add("LI")))
-        out.append(Indenter(left=-space))
+        out.append(self._outdent(space))
         if not nesting.in_list:
             # Items sit close together; the list as a whole is spaced like a paragraph.
             out.append(Spacer(0, self.metrics.paragraph_gap - self.metrics.item_gap))
@@ -318,7 +323,7 @@ class StoryBuilder:
                                       style=style, marker=marker,
                                       marker_space=space, lead=lead, label=label))
             out.extend(self.blocks(point.details, inner, body))
-        out.append(Indenter(left=-space))
+        out.append(self._outdent(space))
         return out
 
     def definition_list(self, block: DefinitionList, nesting: Nesting,
@@ -350,7 +355,7 @@ class StoryBuilder:
         inner = replace(nesting, indent=nesting.indent + indent,
                         quotes=(*nesting.quotes, QuoteBar(nesting.indent)))
         return [self._indent(indent), *self.blocks(block.blocks, inner, parent.add("BlockQuote")),
-                Indenter(left=-indent)]
+                self._outdent(indent)]
 
     def code(self, block: CodeBlock, nesting: Nesting, parent: Element) -> list[Any]:
         """A P (PDF 1.7's Code is an inline element); its shading is an artifact. Long blocks
@@ -421,8 +426,12 @@ class StoryBuilder:
         # A row never splits across pages, unless it is taller than a page below the header.
         room = self.frame_height - self._row_height(header, fitted.widths)
         split_in_row = int(any(self._row_height(row, fitted.widths) > room for row in rows))
-        table = Table([header, *rows], colWidths=list(fitted.widths),
-                      repeatRows=1, hAlign="LEFT", splitInRow=split_in_row,
+        widths = list(fitted.widths)
+        if self.rtl:  # the first column on the right, the text still in reading order
+            header, *rows = [_mirrored(row) for row in (header, *rows)]
+            widths = widths[::-1]
+        table = Table([header, *rows], colWidths=widths, repeatRows=1,
+                      hAlign="RIGHT" if self.rtl else "LEFT", splitInRow=split_in_row,
                       spaceBefore=self.metrics.item_gap, spaceAfter=self.metrics.section_gap)
         rule = color(colors.rule)
         table.setStyle(table_style(self.styles, [
@@ -489,11 +498,15 @@ class StoryBuilder:
     # ------------------------------------------------------------ helpers
 
     def _indent(self, space: float) -> Any:
-        indenter = Indenter(left=space)
+        indenter = Indenter(right=space) if self.rtl else Indenter(left=space)
         # A heading keeps with what follows it; through the (invisible) indenter, that is the
         # first item of the list or quote rather than the indenter itself.
         indenter.keepWithNext = 1
         return indenter
+
+    def _outdent(self, space: float) -> Any:
+        """The end of an ``_indent(space)``."""
+        return Indenter(right=-space) if self.rtl else Indenter(left=-space)
 
     def _leaf(self, flowable: Any, nesting: Nesting) -> Any:
         """``flowable``, drawn beside the bars of the quotes it is in."""
@@ -501,12 +514,18 @@ class StoryBuilder:
             return flowable
         segments = [BarSegment(bar, bar.x - nesting.indent) for bar in nesting.quotes]
         return BarredFlowable(flowable, segments, self.metrics.quote_bar,
-                              color(self.layout.colors.accent))
+                              color(self.layout.colors.accent), mirrored=self.rtl)
 
 
 #: reportlab re-breaks what is left of a paragraph after each page it fills, so one paragraph
 #: of thousands of lines takes time quadratic in its length; chunks keep it linear.
 CODE_CHUNK_LINES = 40
+
+
+def _mirrored(row: list[Any]) -> list[Any]:
+    """A table row's cells from right to left, drawn in reading order all the same."""
+    drawing = RowDrawing()
+    return [MirroredCell(cell, drawing, first=n == 0) for n, cell in enumerate(row)][::-1]
 
 
 def _code_line(line: str) -> str:

@@ -16,7 +16,7 @@ from reportlab.platypus import TableStyle
 
 from kzreport.assets import drawable
 from kzreport.errors import Problem, RenderError
-from kzreport.glyphs import limited, locate, missing_glyph
+from kzreport.glyphs import limited, missing_glyph
 from kzreport.labels import CAPTION_ALIGNMENT, CAPTION_ITALIC
 from kzreport.layout import FACE_FIELDS, FontFamily, Layout
 from kzreport.renderers._proportions import (
@@ -33,7 +33,7 @@ from kzreport.renderers._proportions import (
     TITLE_AFTER,
     Metrics,
 )
-from kzreport.scripts import RIGHT_TO_LEFT, FontChain
+from kzreport.scripts import FontChain
 
 Role = Literal["body", "heading", "mono"]
 ROLES: tuple[Role, ...] = ("body", "heading", "mono")
@@ -163,21 +163,11 @@ class GlyphCheck:
         self.source = source
         self.problems: list[Problem] = []
         self._seen: set[tuple[str, str, Path, int | None]] = set()
-        self._rtl_refused = False
 
     def check(self, text: str, font: str, line: int | None, where: Path | None = None) -> None:
         """Record the characters of ``text`` that ``font`` and its fallbacks lack, once per
         character, face and line."""
         path = where or self.source
-        rtl = RIGHT_TO_LEFT.search(text)
-        if rtl and not self._rtl_refused:
-            self._rtl_refused = True
-            char = rtl.group()
-            found_line, column = locate(char, path, line)
-            self.problems.append(Problem(
-                path, found_line, f"right-to-left text ('{char}', U+{ord(char):04X}) cannot be "
-                "set in the PDF yet: it would print unjoined and left to right",
-                "build the brief and the deck alone (-f docx -f pptx)", column))
         for char in sorted(self.fonts.missing(font, text)):
             key = (char, font, path, line)
             if key in self._seen:
@@ -198,9 +188,11 @@ class GlyphCheck:
 class PdfStyles:
     """Every paragraph style of the PDF, built from the layout's sizes, colours and fonts."""
 
-    def __init__(self, layout: Layout, fonts: PdfFonts) -> None:
+    def __init__(self, layout: Layout, fonts: PdfFonts, rtl: bool = False) -> None:
         self.layout = layout
         self.fonts = fonts
+        #: Whether the paper runs right to left (its styles then say so, but code's).
+        self.rtl = rtl
         self.metrics = Metrics.of(layout)
         sizes, colors, m = layout.sizes, layout.colors, self.metrics
         text, primary, muted = color(colors.text), color(colors.primary), color(colors.muted)
@@ -282,6 +274,10 @@ class PdfStyles:
             # A word or URL wider than the column is broken rather than run off the page.
             "splitLongWords": 1,
         }
+        if self.rtl and role != "mono":
+            # Read by BidiParagraph (see _pdf_bidi.needs_bidi), which sets every paragraph of
+            # a right-to-left paper; reportlab's own right-to-left wrapping never sees it.
+            settings["wordWrap"] = "RTL"
         settings.update(extra)
         return ParagraphStyle(name, **settings)
 

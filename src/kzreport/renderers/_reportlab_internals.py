@@ -7,7 +7,7 @@ import contextlib
 import datetime as dt
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 # Only pdfgen and lib: platypus's paragraph module compiles the URL pattern that
@@ -177,11 +177,13 @@ class ObservedTextObject(PDFTextObject):  # type: ignore[misc]  # reportlab is u
 # ---------------------------------------------------------------- fonts
 
 
-def write_astral_characters_as_surrogate_pairs() -> None:
+def write_astral_characters_as_surrogate_pairs(texts: Mapping[int, str]) -> None:
     """Make reportlab's ToUnicode maps give characters above U+FFFF (emoji) as UTF-16
-    surrogate pairs, as the PDF format requires: it writes them as one five-digit code, so
-    text extraction returns another character. Its ``makeToUnicodeCMap`` is a module global
-    that ``TTFont`` calls by name, so the fix replaces it; entries in the BMP are unchanged."""
+    surrogate pairs, as the PDF format requires, and each code in ``texts`` (a shaped glyph's
+    stand-in, see ``_pdf_shaping``) as the text it was shaped from: reportlab writes the code
+    itself, as one five-digit code, so text extraction returns another character. Its
+    ``makeToUnicodeCMap`` is a module global that ``TTFont`` calls by name, so the fix
+    replaces it; entries in the BMP are unchanged."""
     from reportlab.pdfbase import ttfonts
 
     original = ttfonts.makeToUnicodeCMap
@@ -192,8 +194,9 @@ def write_astral_characters_as_surrogate_pairs() -> None:
         cmap: str = original(fontname, subset)
         for code in subset:
             if code > 0xFFFF:
-                pair = chr(code).encode("utf-16-be").hex().upper()
-                cmap = cmap.replace(f"> <{code:04X}>\n", f"> <{pair}>\n")
+                text = texts.get(code, chr(code))
+                entry = text.encode("utf-16-be").hex().upper()
+                cmap = cmap.replace(f"> <{code:04X}>\n", f"> <{entry}>\n")
         return cmap
 
     make_cmap.astral_fixed = True  # type: ignore[attr-defined]

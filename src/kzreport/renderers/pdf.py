@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from kzreport.errors import Problem
@@ -35,15 +37,38 @@ class PdfRenderer:
 @functools.cache
 def _writer() -> Callable[[Document, Layout, Path], list[Problem]]:
     """The PDF writer, imported on first use, so that `kzreport --help` never loads reportlab."""
-    from kzreport.renderers._reportlab_internals import (
-        uri_pattern_compiled_when_used,
-        write_astral_characters_as_surrogate_pairs,
-    )
+    with _harfbuzz_left_unloaded():
+        from kzreport.renderers._reportlab_internals import (
+            uri_pattern_compiled_when_used,
+            write_astral_characters_as_surrogate_pairs,
+        )
 
-    with uri_pattern_compiled_when_used():
-        from kzreport.renderers._pdf_pages import write_pdf
-    write_astral_characters_as_surrogate_pairs()
+        with uri_pattern_compiled_when_used():
+            from kzreport.renderers._pdf_pages import write_pdf
+    from kzreport.renderers._pdf_shaping import SHAPED_TEXT
+
+    write_astral_characters_as_surrogate_pairs(SHAPED_TEXT)
     return write_pdf
+
+
+@contextlib.contextmanager
+def _harfbuzz_left_unloaded() -> Iterator[None]:
+    """While reportlab is imported, keep it from importing uharfbuzz.
+
+    reportlab's ``ttfonts`` imports uharfbuzz as it loads, if it can (30 ms, more on a cold
+    start), for a shaping path kzreport does not use: kzreport shapes right-to-left text
+    itself (``_pdf_shaping``) and imports uharfbuzz only for a paragraph that needs it, so
+    papers without such text do not pay for it. A ``None`` in ``sys.modules`` makes that
+    import fail as if uharfbuzz were absent; the entry goes afterwards.
+    """
+    if "uharfbuzz" in sys.modules:
+        yield
+        return
+    sys.modules["uharfbuzz"] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        del sys.modules["uharfbuzz"]
 
 
 register(PdfRenderer())
