@@ -497,10 +497,12 @@ def test_check_json_gives_the_sha256_of_current_outputs(project: Path) -> None:
         assert output["sha256"] == digest
 
 
-def test_a_marking_without_a_colour_says_how_the_layout_adds_one(tmp_path: Path,
-                                                                 layout: Layout) -> None:
+def test_a_marking_without_a_colour_says_how_the_layout_adds_one(tmp_path: Path) -> None:
     from kzreport.build import document_problems
     from kzreport.source import read_source
+
+    # From a folder without layouts/, "default" is the built-in one, wherever it is installed.
+    layout = load_layout("default", tmp_path)
 
     text = SEED.read_text(encoding="utf-8").replace("---\n", "---\nmarking: RESTRICTED//EYES\n", 1)
     (tmp_path / "paper.md").write_text(text, encoding="utf-8")
