@@ -171,16 +171,13 @@ def check_sources(sources: Sequence[Path], layout_spec: str | None, cwd: Path,
 
 def _preflight(outcome: Outcome, document: Document, layout: Layout, strict: bool) -> None:
     """Record what rendering would report beyond validation and lint — a key point too long
-    for its slide — so that ``check`` reports everything ``build`` does: each format with a
+    for its slide — so that ``check`` reports everything ``build`` does: each format's
     ``preflight`` is asked (the deck lays its slides out and keeps nothing)."""
     from kzreport.renderers import renderers
 
     for renderer in renderers().values():
-        preflight = getattr(renderer, "preflight", None)
-        if preflight is None:
-            continue
         try:
-            outcome.problems.extend(_strictly(preflight(document, layout), strict))
+            outcome.problems.extend(_strictly(renderer.preflight(document, layout), strict))
         except KzreportError as exc:
             outcome.problems.extend(exc.problems)
 

@@ -40,6 +40,12 @@ class Renderer(Protocol):
         build's worker process does this while the parent is still reading the sources."""
         ...
 
+    def preflight(self, document: Document, layout: Layout) -> list[Problem]:
+        """What ``render`` would warn about that validating the paper cannot see, without
+        writing or loading the writer library, so that ``kzreport check`` reports everything
+        ``build`` does (the deck lays out its slides; the other formats have nothing more)."""
+        ...
+
     def read(self, path: Path, layout: Layout) -> Extraction:
         """Read the output at ``path`` back for ``kzreport verify``, independently of the writer
         library (raw XML, another parser). Implementations import their reader inside this

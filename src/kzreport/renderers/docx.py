@@ -95,6 +95,10 @@ class DocxRenderer:
     def load(self) -> None:
         import docx  # noqa: F401
 
+    def preflight(self, document: Document, layout: Layout) -> list[Problem]:
+        """Nothing: everything this format would report, validation and the lint report."""
+        return []
+
     def read(self, path: Path, layout: Layout) -> Extraction:
         from kzreport.readers.docx import read_docx
 

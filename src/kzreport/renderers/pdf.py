@@ -28,6 +28,10 @@ class PdfRenderer:
     def load(self) -> None:
         _writer()
 
+    def preflight(self, document: Document, layout: Layout) -> list[Problem]:
+        """Nothing: everything this format would report, validation and the lint report."""
+        return []
+
     def read(self, path: Path, layout: Layout) -> Extraction:
         from kzreport.readers.pdf import read_pdf
 
