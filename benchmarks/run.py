@@ -634,7 +634,7 @@ def measure_watch(tools: Tools, paper: Paper, work: Path, env: dict[str, str],
                 process.kill()
                 process.wait()
     print()
-    left = sorted(p.name for p in out.glob(".kzreport-*"))
+    left = sorted(p.name for p in out.glob(".kzreport-*.tmp"))
     measurement.note = (f"after Ctrl-C: exit status {process.returncode}, temporary files "
                         f"left: {', '.join(left) or 'none'}")
     return measurement

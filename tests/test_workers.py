@@ -103,6 +103,30 @@ def test_workers_started_ahead_load_their_first_formats_and_are_given_them(
     assert sorted(rendered) == sorted([(name, loaded[name]) for name in "abab"])
 
 
+def test_a_runner_kept_for_several_builds_keeps_its_warm_workers(
+        seed: Document, layout: Layout, tmp_path: Path, log: Path) -> None:
+    with TaskRunner(jobs=2, most=2, progress=None) as runner:
+        with runner.another_build(None):
+            for task in tasks(seed, layout, tmp_path, "a", "b"):
+                runner.submit(task)
+            assert all(result == ([], result[1]) for result in runner.results() if result)
+        workers = set(multiprocessing.active_children())
+        runner.warm_up(("a", "b"))  # every worker loads every format
+        done: list[int] = []
+        with runner.another_build(done.append):
+            for task in tasks(seed, layout, tmp_path, "b", "a"):
+                runner.submit(task)
+            assert len(runner.results()) == 2 and done == [1, 1]
+        assert set(multiprocessing.active_children()) == workers and len(workers) == 2
+    assert multiprocessing.active_children() == []
+    # Each worker rendered one output of the first build, then loaded the other format.
+    for worker in workers:
+        mine = [(what, name) for what, name, pid in logged(log) if pid == worker.pid]
+        assert mine[0][0] == "render" and mine[1][0] == "load"
+        assert {name for _, name in mine[:2]} == {"a", "b"}
+    assert {pid for _, _, pid in logged(log)} == {worker.pid for worker in workers}
+
+
 def test_a_dead_worker_fails_only_its_output_and_the_rest_go_on(
         seed: Document, layout: Layout, tmp_path: Path, log: Path) -> None:
     with TaskRunner(jobs=2, most=10, progress=None) as runner:

@@ -18,6 +18,7 @@ from kzreport.layout_loader import load_layout
 from kzreport.manifest import (
     Manifest,
     input_digest,
+    input_files,
     is_current,
     load_manifest,
     save_manifest,
@@ -59,6 +60,8 @@ class Outcome:
     source: Path
     outputs: list[OutputResult] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: The files its outputs are built from, once the source is valid (what ``watch`` watches).
+    inputs: list[Path] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -184,13 +187,16 @@ class _Planned:
 
 
 def build(sources: Sequence[Path], options: Options,
-          progress: Callable[[int], None] | None = None) -> list[Outcome]:
+          progress: Callable[[int], None] | None = None,
+          warm: TaskRunner | None = None) -> list[Outcome]:
     """Build (or with ``check_only``, check) every source; return one outcome per source.
 
     Each source's outputs are published together or not at all: a source with any error keeps
     its previous outputs untouched. Rendering starts as soon as a source is parsed, so the
     workers render while later sources are still being read. ``progress`` is called with
-    counts of outputs done that add up to ``len(sources) * len(options.formats)``.
+    counts of outputs done that add up to ``len(sources) * len(options.formats)``. ``warm``:
+    a runner whose workers render, and stay after the build (``watch``); else the build's
+    own workers start and stop with it.
     """
     _check_source_date_epoch()
     outcomes = _outcomes(sources)
@@ -198,12 +204,13 @@ def build(sources: Sequence[Path], options: Options,
     loaded: LayoutCache = {}
     planned: list[_Planned] = []
     created = not options.out_dir.exists()
-    runner = TaskRunner(options.jobs, len(outcomes) * len(options.formats), progress)
+    runs = (TaskRunner(options.jobs, len(outcomes) * len(options.formats), progress)
+            if warm is None else warm.another_build(progress))
     current: Outcome | None = None
     if progress and not options.check_only:  # a source named twice is built once
         progress((len(sources) - len(outcomes)) * len(options.formats))
     try:
-        with runner:
+        with runs as runner:
             if not options.check_only and _surely_builds(outcomes, options, manifest):
                 runner.preload(options.formats)
             for current in outcomes:
@@ -261,6 +268,7 @@ def _plan_source(outcome: Outcome, options: Options, manifest: Manifest,
                                                    options.strict, loaded)
     new: list[_Planned] = []
     if valid is not None:
+        outcome.inputs = input_files(*valid)
         for name in options.formats:
             new.extend(_plan(outcome, *valid, name, options, manifest))
     if outcome.failed and not outcome.outputs:  # every output is accounted for in --json

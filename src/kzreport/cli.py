@@ -129,6 +129,46 @@ def build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
     sys.exit(_report(outcomes))
 
 
+@cli.command()
+@_outputs_options("Folder for the outputs.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes, kept warm (default: number of CPUs).")
+def watch(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
+          layout: str | None, strict: bool, jobs: int | None) -> None:
+    """Build SOURCES, then rebuild what changed each time a source, an image or a layout file
+    is saved. Ctrl-C stops."""
+    from kzreport.build import Options
+    from kzreport.renderers import renderers
+    from kzreport.watch import watch as run_watch
+    from kzreport.workers import handle_build_signals
+
+    handle_build_signals()
+    paths = _sources(sources)
+    options = Options(out_dir=out_dir, formats=tuple(dict.fromkeys(formats)) or tuple(renderers()),
+                      layout=layout, strict=strict, jobs=jobs or os.cpu_count() or 1)
+
+    def report(outcomes: list[Outcome], first: bool) -> None:
+        # After the first build, a source whose outputs were all current says nothing again.
+        for outcome in outcomes:
+            if first or any(output.status != "skipped" for output in outcome.outputs):
+                for output in outcome.outputs:
+                    if output.status in ("built", "skipped"):
+                        click.echo(f"{output.status} {output.path}")
+                _echo_problems(outcome.problems)
+
+    def ready() -> None:
+        click.echo("watching for changes; press Ctrl-C to stop", err=True)
+
+    try:
+        run_watch(paths, options, report, ready)
+    except KzreportError as exc:  # a problem with the whole run (SOURCE_DATE_EPOCH)
+        _echo_problems(exc.problems)
+        sys.exit(1)
+    except KeyboardInterrupt:  # the way to stop watching: no traceback, no error
+        sys.exit(0)
+
+
 def _summary(outcomes: list[Outcome]) -> dict[str, object]:
     return {
         "ok": not any(o.failed for o in outcomes),
