@@ -9,6 +9,7 @@ import importlib.util
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
@@ -20,6 +21,10 @@ from kzreport.layout import Layout
 from kzreport.layout_loader import load_layout
 from kzreport.model import Document
 from kzreport.source import read_source
+
+# The suite's prepared templates go to a cache of its own (every worker and subprocess the
+# tests start inherits it), not to the user's: the tests make many throwaway layouts.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="kzreport-tests-cache-")
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

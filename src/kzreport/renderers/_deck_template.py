@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from kzreport.errors import Problem, RenderError
 from kzreport.layout import Layout
+from kzreport.renderers import _stored_templates as stored_templates
 from kzreport.renderers._common import EMU_PER_PT
 from kzreport.renderers._drawingml import a_tag, p_tag
 from kzreport.renderers._package import Prototype, TemplateCache, file_digest
@@ -44,14 +45,38 @@ _DECKS: TemplateCache[PreparedDeck] = TemplateCache()
 
 
 def prepared_deck(layout: Layout, template: Path | None) -> PreparedDeck:
-    """The prepared presentation for ``layout`` on ``template``, built the first time."""
-    return _DECKS.get((layout, template, file_digest(template)),
-                      lambda: _prepared(layout, template))
+    """The prepared presentation for ``layout`` on ``template``, built the first time (or,
+    prepared by an earlier run, read from the user's cache)."""
+    key = (layout, template, file_digest(template))
+    return _DECKS.get(key, lambda: _stored_or_prepared(key))
 
 
-def _prepared(layout: Layout, template: Path | None) -> PreparedDeck:
+def _stored_or_prepared(key: tuple[Layout, Path | None, str | None]) -> PreparedDeck:
+    from lxml.etree import __version__ as lxml_version
+    from lxml.etree import tostring
+    from pptx import Presentation
+    from pptx import __version__ as pptx_version
+    from pptx.oxml import parse_xml
+
+    full_key = stored_templates.entry_key("deck", key, {"python-pptx": pptx_version,
+                                                        "lxml": lxml_version})
+    stored = stored_templates.load(full_key)
+    if stored is None:
+        deck, package = _prepared(*key[:2])
+        stored_templates.store(full_key, {
+            "layouts": dict(deck.layouts),
+            "placeholders": {role: [tostring(shape).decode() for shape in shapes]
+                             for role, shapes in deck.placeholders.items()}}, package)
+        return deck
+    data, package = stored
+    return PreparedDeck(Prototype(Presentation(io.BytesIO(package))), data["layouts"],
+                        {role: tuple(parse_xml(shape) for shape in shapes)
+                         for role, shapes in data["placeholders"].items()})
+
+
+def _prepared(layout: Layout, template: Path | None) -> tuple[PreparedDeck, bytes]:
     """``template`` without its slides, or python-pptx's default sized and coloured by
-    ``layout``, saved and opened again; the same for every paper."""
+    ``layout``, saved (its bytes returned too) and opened again; the same for every paper."""
     from pptx import Presentation
     from pptx.util import Emu
 
@@ -70,6 +95,7 @@ def _prepared(layout: Layout, template: Path | None) -> PreparedDeck:
     prs.save(buffer)
     buffer.seek(0)
     presentation = Prototype(Presentation(buffer))
+    package = buffer.getvalue()
     # python-pptx reads every placeholder property of a layout through XPath when it adds a
     # slide: do that once per role, on a copy, and keep the new slide's placeholders.
     scratch = presentation.copy()
@@ -83,7 +109,7 @@ def _prepared(layout: Layout, template: Path | None) -> PreparedDeck:
         slide = scratch.slides.add_slide(layouts_of_scratch[layouts[role]])
         placeholders[role] = tuple(copy.deepcopy(shape) for shape in
                                    shape_tree(slide).iterchildren(p_tag("sp")))
-    return PreparedDeck(presentation, layouts, placeholders)
+    return PreparedDeck(presentation, layouts, placeholders), package
 
 
 def _open(template: Path | None) -> Any:
