@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
 
 from conftest import CHART
+from kzreport.lazy_imports import LazyPattern
 
 
 def run_fresh(code: str) -> None:
@@ -75,3 +77,16 @@ def test_the_writers_start_without_what_they_defer() -> None:
         assert "pptx" in sys.modules and "reportlab.platypus" in sys.modules
         assert "http.client" not in sys.modules and "PIL.ExifTags" not in sys.modules
     """)
+
+
+def test_a_lazy_pattern_compiles_once_on_first_use() -> None:
+    compiled: list[str] = []
+
+    def compile_now(pattern: str, flags: int) -> re.Pattern[str]:
+        compiled.append(pattern)
+        return re.compile(pattern, flags)
+
+    lazy = LazyPattern("a+b", re.I, compile_now)
+    assert not lazy.compiled and compiled == []
+    assert lazy.match("AAB") and lazy.search("xab") and lazy.pattern == "a+b"
+    assert compiled == ["a+b"]

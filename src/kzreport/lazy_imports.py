@@ -1,11 +1,14 @@
-"""Modules the writer libraries import at start-up but a paper seldom uses, loaded on first use."""
+"""What libraries load at start-up that kzreport seldom uses, modules and patterns: made on use."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
+import re
 import sys
 import types
+from collections.abc import Callable, Iterator
 from typing import Any
 
 #: What python-pptx and reportlab import as they load, for work most papers never ask of them:
@@ -60,3 +63,41 @@ def defer_imports(names: tuple[str, ...] = UNUSED_AT_START) -> None:
         sys.modules[name] = stand_in
         if package:
             setattr(sys.modules[package], child, stand_in)
+
+
+class LazyPattern:
+    """A regular expression compiled on first use, standing in for the compiled pattern."""
+
+    def __init__(self, pattern: str, flags: int,
+                 compile_now: Callable[..., re.Pattern[str]]) -> None:
+        self._source = (pattern, flags)
+        self._compile_now = compile_now
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def compiled(self) -> bool:
+        """Whether the pattern has been compiled yet."""
+        return self._compiled is not None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._compiled is None:
+            self._compiled = self._compile_now(*self._source)
+        return getattr(self._compiled, name)
+
+
+@contextlib.contextmanager
+def compiled_when_used(*starts: str) -> Iterator[None]:
+    """While a library is imported, ``re.compile`` hands out a ``LazyPattern`` for the patterns
+    that begin with one of ``starts``, and compiles every other as usual."""
+    compile_now = re.compile
+
+    def compile_lazily(pattern: Any, flags: int = 0) -> Any:
+        if isinstance(pattern, str) and pattern.startswith(starts):
+            return LazyPattern(pattern, flags, compile_now)
+        return compile_now(pattern, flags)
+
+    re.compile = compile_lazily
+    try:
+        yield
+    finally:
+        re.compile = compile_now

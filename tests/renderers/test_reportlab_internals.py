@@ -8,7 +8,6 @@ import functools
 import importlib
 import inspect
 import io
-import re
 import subprocess
 import sys
 import textwrap
@@ -49,21 +48,6 @@ print("ok")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             timeout=120, check=False)
     assert result.stdout.strip() == "ok", result.stderr
-
-
-def test_a_lazy_pattern_compiles_once_on_first_use() -> None:
-    from kzreport.renderers._reportlab_internals import LazyPattern
-
-    compiled: list[str] = []
-
-    def compile_now(pattern: str, flags: int) -> re.Pattern[str]:
-        compiled.append(pattern)
-        return re.compile(pattern, flags)
-
-    lazy = LazyPattern("a+b", re.I, compile_now)
-    assert not lazy.compiled and compiled == []
-    assert lazy.match("AAB") and lazy.search("xab") and lazy.pattern == "a+b"
-    assert compiled == ["a+b"]
 
 
 # ---------------------------------------------------------------- the canvas's internals

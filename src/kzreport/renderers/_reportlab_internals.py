@@ -5,9 +5,8 @@ from __future__ import annotations
 import calendar
 import contextlib
 import datetime as dt
-import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 # Only pdfgen and lib: platypus's paragraph module compiles the URL pattern that
@@ -15,31 +14,13 @@ from typing import Any
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfgen.textobject import PDFTextObject
 
+from kzreport.lazy_imports import compiled_when_used
+
 #: How reportlab's URL pattern (``reportlab.platypus.paragraph.uri_pat``) starts.
 REPORTLAB_URI_PATTERN_START = r"(^(?:[a-z0-9\.\-\+]*)://)"
 
 
 # ---------------------------------------------------------------- importing reportlab
-
-
-class LazyPattern:
-    """A regular expression compiled on first use, standing in for the compiled pattern."""
-
-    def __init__(self, pattern: str, flags: int,
-                 compile_now: Callable[..., re.Pattern[str]]) -> None:
-        self._source = (pattern, flags)
-        self._compile_now = compile_now
-        self._compiled: re.Pattern[str] | None = None
-
-    @property
-    def compiled(self) -> bool:
-        """Whether the pattern has been compiled yet."""
-        return self._compiled is not None
-
-    def __getattr__(self, name: str) -> Any:
-        if self._compiled is None:
-            self._compiled = self._compile_now(*self._source)
-        return getattr(self._compiled, name)
 
 
 @contextlib.contextmanager
@@ -51,18 +32,8 @@ def uri_pattern_compiled_when_used() -> Iterator[None]:
     URLs, which kzreport's PDFs do not. reportlab has no setting to skip it, so ``re.compile``
     hands out a ``LazyPattern`` for that one pattern; every other compiles as usual.
     """
-    compile_now = re.compile
-
-    def compile_lazily(pattern: Any, flags: int = 0) -> Any:
-        if isinstance(pattern, str) and pattern.startswith(REPORTLAB_URI_PATTERN_START):
-            return LazyPattern(pattern, flags, compile_now)
-        return compile_now(pattern, flags)
-
-    re.compile = compile_lazily
-    try:
+    with compiled_when_used(REPORTLAB_URI_PATTERN_START):
         yield
-    finally:
-        re.compile = compile_now
 
 
 # ---------------------------------------------------------------- the canvas's document
