@@ -14,7 +14,7 @@ from kzreport.errors import Problem, RenderError
 from kzreport.layout import Layout
 from kzreport.model import Document
 from kzreport.renderers import renderers
-from kzreport.workers import Task, TaskRunner, render_task, serve
+from kzreport.workers import Task, TaskRunner, default_jobs, render_task, serve
 
 
 class _LoggingRenderer:
@@ -202,3 +202,16 @@ def test_a_worker_answers_each_output_and_stops_when_the_parent_is_gone(
     serve(pipe)  # type: ignore[arg-type]
     assert [answer[0] for answer in pipe.sent] == [[], []]  # type: ignore[index]
     assert [what for what, _, _ in logged(log)] == ["render", "render"]
+
+
+@pytest.mark.parametrize(("cpus", "formats", "jobs"), [
+    (1, 3, 1),  # one core: rendering here, no workers to share it
+    (2, 3, 3),  # a worker per format, the cores shared among them
+    (2, 1, 2),
+    (8, 3, 8),
+    (None, 3, 1),  # unknown: as one
+])
+def test_without_j_each_cpu_and_each_format_gets_a_worker(
+        monkeypatch: pytest.MonkeyPatch, cpus: int | None, formats: int, jobs: int) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: cpus)
+    assert default_jobs(formats) == jobs

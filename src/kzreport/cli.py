@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -93,7 +92,7 @@ def _outputs_options(out_help: str) -> Callable[[Command], Command]:
 @click.option("--check", "check_only", is_flag=True,
               help="Write nothing; exit 1 naming every missing or out-of-date output.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: number of CPUs).")
+              help="Worker processes (default: number of CPUs, at least one per format).")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
 def build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
           layout: str | None, strict: bool, force: bool, check_only: bool, jobs: int | None,
@@ -102,13 +101,13 @@ def build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
     from kzreport.build import Options
     from kzreport.build import build as run_build
     from kzreport.renderers import renderers
-    from kzreport.workers import handle_build_signals
+    from kzreport.workers import default_jobs, handle_build_signals
 
     handle_build_signals()
     paths = _sources(sources)
-    options = Options(out_dir=out_dir, formats=tuple(dict.fromkeys(formats)) or tuple(renderers()),
-                      layout=layout, strict=strict, force=force, check_only=check_only,
-                      jobs=jobs or os.cpu_count() or 1)
+    chosen = tuple(dict.fromkeys(formats)) or tuple(renderers())
+    options = Options(out_dir=out_dir, formats=chosen, layout=layout, strict=strict, force=force,
+                      check_only=check_only, jobs=jobs or default_jobs(len(chosen)))
     try:
         if sys.stderr.isatty() and not as_json and not check_only:
             with click.progressbar(length=len(paths) * len(options.formats), label="building",
@@ -133,7 +132,8 @@ def build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
 @_outputs_options("Folder for the outputs.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes, kept warm (default: number of CPUs).")
+              help="Worker processes, kept warm (default: number of CPUs, at least one per "
+                   "format).")
 def watch(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
           layout: str | None, strict: bool, jobs: int | None) -> None:
     """Build SOURCES, then rebuild what changed each time a source, an image or a layout file
@@ -141,12 +141,13 @@ def watch(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
     from kzreport.build import Options
     from kzreport.renderers import renderers
     from kzreport.watch import watch as run_watch
-    from kzreport.workers import handle_build_signals
+    from kzreport.workers import default_jobs, handle_build_signals
 
     handle_build_signals()
     paths = _sources(sources)
-    options = Options(out_dir=out_dir, formats=tuple(dict.fromkeys(formats)) or tuple(renderers()),
-                      layout=layout, strict=strict, jobs=jobs or os.cpu_count() or 1)
+    chosen = tuple(dict.fromkeys(formats)) or tuple(renderers())
+    options = Options(out_dir=out_dir, formats=chosen, layout=layout, strict=strict,
+                      jobs=jobs or default_jobs(len(chosen)))
 
     def report(outcomes: list[Outcome], first: bool) -> None:
         # After the first build, a source whose outputs were all current says nothing again.
