@@ -37,12 +37,16 @@ from reportlab.platypus import paragraph
 lazy = paragraph.uri_pat
 assert re.compile is compile_before, "re.compile is restored"
 assert type(lazy).__name__ == "LazyPattern" and not lazy.compiled
+from reportlab.lib import textsplit
+assert type(textsplit.rx).__name__ == "LazyPattern" and not textsplit.rx.compiled
 uris = ("https://example.com/a/b", "HTTP://Example.org/x", "mailto:x@y.z", "not a url")
 with_lazy = [paragraph._uri_split_pairs(uri) for uri in uris]
 assert lazy.compiled
 paragraph.uri_pat = re.compile(lazy.pattern, lazy.flags)
 assert with_lazy == [paragraph._uri_split_pairs(uri) for uri in uris]
 assert with_lazy[0] and with_lazy[-1] is None
+assert not textsplit.rx.compiled  # laying out and hyphenating never needs it
+assert textsplit.rx.findall("漢a字") == ["漢", "字"] and textsplit.rx.compiled  # on use
 print("ok")
 """
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,

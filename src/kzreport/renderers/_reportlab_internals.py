@@ -18,6 +18,10 @@ from kzreport.lazy_imports import compiled_when_used
 
 #: How reportlab's URL pattern (``reportlab.platypus.paragraph.uri_pat``) starts.
 REPORTLAB_URI_PATTERN_START = r"(^(?:[a-z0-9\.\-\+]*)://)"
+#: reportlab's pattern of CJK characters (``reportlab.lib.textsplit.rx``), which only
+#: ``cjkwrap`` uses, a function nothing in reportlab calls (and that fails if called: it
+#: uses ``reduce`` without importing it).
+REPORTLAB_CJK_PATTERN = "([\u2e80-\uffff])"
 
 
 # ---------------------------------------------------------------- importing reportlab
@@ -30,9 +34,10 @@ def uri_pattern_compiled_when_used() -> Iterator[None]:
     reportlab compiles it, case-insensitive over most of Unicode, when its paragraph module
     loads: 60-100 ms, a third of importing reportlab, for a pattern used only to hyphenate
     URLs, which kzreport's PDFs do not. reportlab has no setting to skip it, so ``re.compile``
-    hands out a ``LazyPattern`` for that one pattern; every other compiles as usual.
+    hands out a ``LazyPattern`` for that pattern, and for the CJK pattern of its text
+    splitter (8 ms, for a function nothing calls); every other compiles as usual.
     """
-    with compiled_when_used(REPORTLAB_URI_PATTERN_START):
+    with compiled_when_used(REPORTLAB_URI_PATTERN_START, REPORTLAB_CJK_PATTERN):
         yield
 
 
