@@ -14,7 +14,14 @@ from kzreport.errors import Problem, RenderError
 from kzreport.layout import Layout
 from kzreport.model import Document
 from kzreport.renderers import renderers
-from kzreport.workers import Task, TaskRunner, default_jobs, render_task, serve
+from kzreport.workers import (
+    Task,
+    TaskRunner,
+    default_jobs,
+    render_task,
+    resume_collection,
+    serve,
+)
 
 
 class _LoggingRenderer:
@@ -215,3 +222,20 @@ def test_without_j_each_cpu_and_each_format_gets_a_worker(
         monkeypatch: pytest.MonkeyPatch, cpus: int | None, formats: int, jobs: int) -> None:
     monkeypatch.setattr(os, "cpu_count", lambda: cpus)
     assert default_jobs(formats) == jobs
+
+
+def test_collection_resumes_once_with_what_exists_frozen() -> None:
+    import gc
+
+    assert gc.isenabled()
+    frozen = gc.get_freeze_count()
+    resume_collection()  # on already: nothing
+    assert gc.get_freeze_count() == frozen
+    gc.disable()
+    try:
+        kept = [[n] for n in range(1000)]  # made while paused, as a library's objects are
+        resume_collection()
+        assert gc.isenabled() and gc.get_freeze_count() >= frozen + len(kept)
+    finally:
+        gc.unfreeze()
+        gc.enable()

@@ -25,7 +25,7 @@ from kzreport.manifest import (
     sha256_of,
 )
 from kzreport.model import Document
-from kzreport.workers import Result, Task, TaskRunner
+from kzreport.workers import Result, Task, TaskRunner, resume_collection
 
 
 @dataclass(frozen=True)
@@ -215,6 +215,7 @@ def build(sources: Sequence[Path], options: Options,
                 runner.preload(options.formats)
             for current in outcomes:
                 new = _plan_source(current, options, manifest, loaded)
+                resume_collection()  # the parser is imported now (nothing once resumed)
                 if options.check_only:
                     continue
                 if progress:  # what needs no rendering (skipped, failed) is done already

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +36,18 @@ class _FormatChoice(click.Choice):  # type: ignore[type-arg]
     @choices.setter
     def choices(self, _value: Sequence[str]) -> None:
         pass  # click's __init__ assigns the (empty) list given above
+
+
+@contextlib.contextmanager
+def _collection_paused() -> Iterator[None]:
+    """``build`` and ``watch`` import the parser and the writers with the cyclic garbage
+    collector off; each of their processes resumes it once it has imported what it needs
+    (``workers.resume_collection``), and it is back on here whatever happened."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _echo_problems(problems: Iterable[Problem]) -> None:
@@ -98,6 +112,13 @@ def build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
           layout: str | None, strict: bool, force: bool, check_only: bool, jobs: int | None,
           as_json: bool) -> None:
     """Build SOURCES (default: every source/*.md) into the output folder."""
+    with _collection_paused():
+        _build(sources, out_dir, formats, layout, strict, force, check_only, jobs, as_json)
+
+
+def _build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
+           layout: str | None, strict: bool, force: bool, check_only: bool, jobs: int | None,
+           as_json: bool) -> None:
     from kzreport.build import Options
     from kzreport.build import build as run_build
     from kzreport.renderers import renderers
@@ -138,6 +159,12 @@ def watch(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
           layout: str | None, strict: bool, jobs: int | None) -> None:
     """Build SOURCES, then rebuild what changed each time a source, an image or a layout file
     is saved. Ctrl-C stops."""
+    with _collection_paused():
+        _watch(sources, out_dir, formats, layout, strict, jobs)
+
+
+def _watch(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
+           layout: str | None, strict: bool, jobs: int | None) -> None:
     from kzreport.build import Options
     from kzreport.renderers import renderers
     from kzreport.watch import watch as run_watch

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -43,6 +44,21 @@ def default_jobs(formats: int) -> int:
     time on two cores, in A/B runs), and loads each library once."""
     cpus = os.cpu_count() or 1
     return cpus if cpus == 1 else max(cpus, formats)
+
+
+def resume_collection() -> None:
+    """Collect garbage again, once a process has imported what it needs.
+
+    ``build`` and ``watch`` start with the cyclic collector off (``gc.disable``), as the
+    forked workers then do: importing the parser and the writer libraries makes hundreds of
+    thousands of objects that live as long as the process, and collecting while they are
+    made only walks them again and again (and in a worker copies every page they are on).
+    Here what exists is frozen (never walked again, so a worker keeps sharing those pages
+    with the parent) and collecting resumes for what the outputs make: the parent after its
+    first source, a worker after its first library or output. Nothing when it was on."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def handle_build_signals() -> None:
@@ -109,6 +125,7 @@ def serve(connection: Connection) -> None:
             _load(task)
         else:
             connection.send(render_task(task))
+        resume_collection()  # its library is imported now
 
 
 def _work(connection: Connection) -> None:
