@@ -38,12 +38,12 @@ def styled_template(layout: Layout, language: str) -> BriefTemplate:
 
 
 def _stored_or_styled(key: tuple[Layout, str, str | None]) -> BriefTemplate:
+    import docx
     from docx import Document as open_document
-    from docx import __version__ as docx_version
-    from lxml.etree import __version__ as lxml_version
+    from lxml import etree
 
-    full_key = stored_templates.entry_key("brief", key, {"python-docx": docx_version,
-                                                         "lxml": lxml_version})
+    full_key = stored_templates.entry_key("brief", key, {"python-docx": docx.__version__,
+                                                         "lxml": etree.__version__})
     stored = stored_templates.load(full_key)
     if stored is None:
         layout, language, _ = key

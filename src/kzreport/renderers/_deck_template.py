@@ -19,6 +19,7 @@ from kzreport.renderers._pptx_internals import (
     drop_slide_ids,
     master_and_layout_elements,
     new_slide,
+    parse_element,
     presentation_element,
     set_part_blob,
     shape_tree,
@@ -52,25 +53,23 @@ def prepared_deck(layout: Layout, template: Path | None) -> PreparedDeck:
 
 
 def _stored_or_prepared(key: tuple[Layout, Path | None, str | None]) -> PreparedDeck:
-    from lxml.etree import __version__ as lxml_version
-    from lxml.etree import tostring
+    import pptx
+    from lxml import etree
     from pptx import Presentation
-    from pptx import __version__ as pptx_version
-    from pptx.oxml import parse_xml
 
-    full_key = stored_templates.entry_key("deck", key, {"python-pptx": pptx_version,
-                                                        "lxml": lxml_version})
+    full_key = stored_templates.entry_key("deck", key, {"python-pptx": pptx.__version__,
+                                                        "lxml": etree.__version__})
     stored = stored_templates.load(full_key)
     if stored is None:
         deck, package = _prepared(*key[:2])
         stored_templates.store(full_key, {
             "layouts": dict(deck.layouts),
-            "placeholders": {role: [tostring(shape).decode() for shape in shapes]
+            "placeholders": {role: [etree.tostring(shape).decode() for shape in shapes]
                              for role, shapes in deck.placeholders.items()}}, package)
         return deck
     data, package = stored
     return PreparedDeck(Prototype(Presentation(io.BytesIO(package))), data["layouts"],
-                        {role: tuple(parse_xml(shape) for shape in shapes)
+                        {role: tuple(parse_element(shape) for shape in shapes)
                          for role, shapes in data["placeholders"].items()})
 
 
