@@ -595,6 +595,11 @@ def wait_for(condition: Callable[[], bool], limit: float, what: str) -> None:
         time.sleep(0.001)
 
 
+def default_sigint() -> None:
+    """In a child before it runs: SIGINT raises KeyboardInterrupt again."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def measure_watch(tools: Tools, paper: Paper, work: Path, env: dict[str, str],
                   schedule: Schedule, edits: int) -> Measurement:
     """``kzreport watch`` on the seed: after its first build, the source is saved ``edits``
@@ -614,8 +619,10 @@ def measure_watch(tools: Tools, paper: Paper, work: Path, env: dict[str, str],
                               "a save (warm workers)", [[command]], 1)
     print(f"watch ({edits} saves) ", end="", flush=True)
     with tempfile.TemporaryFile() as log:
+        # Ctrl-C as from a terminal, even when this script runs where SIGINT is ignored (a
+        # background job of a script), which its children would inherit.
         process = subprocess.Popen(command, cwd=work, env=env, stdin=subprocess.DEVNULL,
-                                   stdout=log, stderr=log)
+                                   stdout=log, stderr=log, preexec_fn=default_sigint)
         try:
             wait_for(lambda: None not in output_stamps(targets), 120, "watch's first build")
             time.sleep(1.0)  # the watcher starts after the first build
