@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import functools
 import importlib.metadata
 import importlib.util
 import json
@@ -33,6 +34,7 @@ import pstats
 import random
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -51,7 +53,7 @@ SEED = REPO / "source" / "kazakhstan-position.md"
 FORMATS = ("docx", "pdf", "pptx")
 LIBRARY_IMPORT = "import docx, pptx, reportlab.platypus"
 VERSIONED = ("kzreport", "python-docx", "python-pptx", "reportlab", "Pillow", "PyYAML",
-             "markdown-it-py", "click", "lxml", "pypandoc-binary")
+             "markdown-it-py", "click", "lxml", "pypandoc-binary", "typst", "watchfiles")
 
 PANDOC_HELP = (
     "Pandoc was not found. Install it into this venv from PyPI (the binary ships inside the "
@@ -62,6 +64,14 @@ LATEX_HELP = (
     "--no-install-recommends texlive-latex-base texlive-latex-recommended "
     "texlive-fonts-recommended lmodern\n    (and texlive-xetex for --pdf-engine xelatex, "
     "texlive-luatex for lualatex)")
+
+
+TYPST_HELP = (
+    "Typst was not found (the second peer typesets Pandoc's Typst output with it). Install "
+    "the Python binding from PyPI into this venv:\n    {python} -m pip install typst\n"
+    "or put the typst executable on PATH, or run with --no-typst.")
+#: The Typst compiler of the ``typst`` package from PyPI, as a process of its own.
+TYPST_COMPILE = "import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2])"
 
 
 class BenchError(RuntimeError):
@@ -101,11 +111,20 @@ class Measurement:
 
     key: str
     label: str
-    commands: list[list[str]]
+    #: Jobs run ``parallel`` at a time; the commands of one job run one after another (Pandoc
+    #: writing Typst, then Typst compiling it).
+    jobs: list[list[list[str]]]
     parallel: int
     prepare: Callable[[], None] | None = None
     runs: list[Run] = field(default_factory=list)
     note: str = ""
+    #: Variables set for this case's processes only.
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def commands(self) -> list[list[str]]:
+        """Every command of every job."""
+        return [command for job in self.jobs for command in job]
 
     @property
     def median(self) -> float:
@@ -189,16 +208,19 @@ def spawn(command: Sequence[str], cwd: Path, env: dict[str, str] | None) -> tupl
     return int(usage.ru_maxrss), usage.ru_utime + usage.ru_stime
 
 
-def run_group(commands: Sequence[Sequence[str]], cwd: Path, parallel: int,
+def run_group(jobs: Sequence[Sequence[Sequence[str]]], cwd: Path, parallel: int,
               env: dict[str, str] | None = None) -> Run:
-    """Run every command (``parallel`` at a time) and time the whole group, wall clock."""
+    """Run every job (``parallel`` at a time; a job's commands one after another) and time the
+    whole group, wall clock."""
     busy = busy_seconds()
     start = time.perf_counter()
     if parallel <= 1:
-        usages = [spawn(command, cwd, env) for command in commands]
+        usages = [spawn(command, cwd, env) for job in jobs for command in job]
     else:
         with ThreadPoolExecutor(max_workers=parallel) as pool:
-            usages = list(pool.map(lambda command: spawn(command, cwd, env), commands))
+            usages = [usage for done in pool.map(
+                lambda job: [spawn(command, cwd, env) for command in job], jobs)
+                for usage in done]
     seconds = time.perf_counter() - start
     cpu = sum(u[1] for u in usages)
     foreign = max(0.0, busy_seconds() - busy - cpu)
@@ -246,7 +268,16 @@ class Schedule:
     def _once(self, measurement: Measurement) -> Run:
         if measurement.prepare is not None:
             measurement.prepare()
-        return run_group(measurement.commands, self.cwd, measurement.parallel, self.env)
+        return run_group(measurement.jobs, self.cwd, measurement.parallel,
+                         self.env | measurement.env)
+
+
+def both(first: Callable[[], None], second: Callable[[], None]) -> Callable[[], None]:
+    """A ``prepare`` step that runs two."""
+    def prepare() -> None:
+        first()
+        second()
+    return prepare
 
 
 def fresh_folder(folder: Path) -> Callable[[], None]:
@@ -360,9 +391,13 @@ class Tools:
     pandoc: str
     pdf_engine: str
     pdf_engine_note: str = ""
+    #: The command that compiles ``IN.typ OUT.pdf``: the typst executable's ``compile``, or
+    #: Python with the ``typst`` package; empty with ``--no-typst``.
+    typst: list[str] = field(default_factory=list)
     kz_formats: tuple[str, ...] = ()
     has_jobs: bool = False
     has_force: bool = False
+    has_watch: bool = False
 
     def kz_build(self, sources: Sequence[Path], out: Path, jobs: int | None = None,
                  formats: Sequence[str] | None = None) -> list[str]:
@@ -386,6 +421,36 @@ class Tools:
                 command.append(f"--pdf-engine={self.pdf_engine}")
             commands.append(command)
         return commands
+
+    def typst_jobs(self, source: Path, out: Path, paper: Paper,
+                   formats: Sequence[str] = FORMATS) -> list[list[list[str]]]:
+        """The second peer, Pandoc + Typst: ``pandoc`` for the docx and the pptx, and for the
+        PDF ``pandoc -t typst`` then Typst compiling that (one job of two processes)."""
+        jobs = [[command] for command in self.pandoc_commands(
+            source, out, [name for name in formats if name != "pdf"])]
+        if "pdf" in formats:
+            typ, pdf = out / f"{source.stem}.typ", out / f"{source.stem}.pdf"
+            jobs.append([[self.pandoc, str(source), "-s", "-t", "typst", "-o", str(typ),
+                          *typst_keywords(paper)], [*self.typst, str(typ), str(pdf)]])
+        return jobs
+
+
+def typst_keywords(paper: Paper) -> list[str]:
+    """Pandoc 3.9's Typst template writes each keyword into Typst code as bare markup
+    (``keywords: (Central Asia, ...)``), which Typst refuses; the same keywords given as
+    variables holding Typst strings go into the PDF's metadata as the pdflatex peer's do."""
+    return [argument for keyword in paper.meta.get("keywords", [])
+            for argument in ("-V", "keywords=" + json.dumps(str(keyword), ensure_ascii=False))]
+
+
+def find_typst(python: str) -> list[str]:
+    """The typst executable on PATH, else the ``typst`` package in this Python."""
+    found = shutil.which("typst")
+    if found is not None:
+        return [found, "compile"]
+    if importlib.util.find_spec("typst") is None:
+        raise BenchError(TYPST_HELP.format(python=python))
+    return [python, "-c", TYPST_COMPILE]
 
 
 def find_pandoc(given: str | None) -> str:
@@ -415,6 +480,9 @@ def find_tools(args: argparse.Namespace, work: Path) -> Tools:
         raise BenchError("kzreport was not found: install the project into this venv "
                          f"({sys.executable} -m pip install -e .) or pass --kzreport PATH")
     tools = Tools(sys.executable, kzreport, find_pandoc(args.pandoc), args.pdf_engine)
+    if not args.no_typst:
+        tools.typst = find_typst(sys.executable)
+    tools.has_watch = "watch" in capture([kzreport, "--help"]).split()
     help_text = capture([kzreport, "build", "--help"])
     tools.has_jobs = "--jobs" in help_text
     tools.has_force = "--force" in help_text
@@ -486,6 +554,110 @@ class Target:
         return f"NO ({(self.ratio / self.limit - 1) * 100:.0f}% over)"
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) used so far by process ``pid`` and its living children (a
+    watch's workers); 0 when /proc cannot tell."""
+    total = 0.0
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                total += process_cpu_seconds(int(child))
+    return total
+
+
+def output_stamps(paths: Sequence[Path]) -> list[tuple[int, int] | None]:
+    """Each file's inode and modification time (None when missing): an output renamed into
+    place gets a new inode."""
+    stamps: list[tuple[int, int] | None] = []
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            stamps.append(None)
+        else:
+            stamps.append((stat.st_ino, stat.st_mtime_ns))
+    return stamps
+
+
+def all_changed(paths: Sequence[Path], before: list[tuple[int, int] | None]) -> bool:
+    """Whether every file has been replaced since ``before`` was taken."""
+    return all(now != then for now, then in zip(output_stamps(paths), before, strict=True))
+
+
+def wait_for(condition: Callable[[], bool], limit: float, what: str) -> None:
+    """Poll ``condition`` every millisecond until it holds; BenchError after ``limit`` s."""
+    deadline = time.perf_counter() + limit
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise BenchError(f"timed out after {limit:.0f} s waiting for {what}")
+        time.sleep(0.001)
+
+
+def default_sigint() -> None:
+    """In a child before it runs: SIGINT raises KeyboardInterrupt again."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def measure_watch(tools: Tools, paper: Paper, work: Path, env: dict[str, str],
+                  schedule: Schedule, edits: int) -> Measurement:
+    """``kzreport watch`` on the seed: after its first build, the source is saved ``edits``
+    times (two untimed first), alternating between two versions of its first paragraph, and
+    each time the seconds from the save until every output has been renamed into place
+    (polled every millisecond) are recorded. Ctrl-C then stops it; its output folder must
+    hold no temporary file."""
+    source, _ = write_pair(paper, "watched", work / "watch")
+    out = work / "watch" / "out"
+    shutil.rmtree(out, ignore_errors=True)
+    edited = Paper(paper.meta, [paper.paragraphs[0] + " This sentence was added.",
+                                *paper.paragraphs[1:]], paper.key_points)
+    texts = [edited.kzreport_text(), paper.kzreport_text()]
+    targets = [out / f"watched.{name}" for name in tools.kz_formats]
+    command = [tools.kzreport, "watch", str(source), "-o", str(out)]
+    measurement = Measurement("kz_watch", "kzreport watch: the seed's outputs rewritten after "
+                              "a save (warm workers)", [[command]], 1)
+    print(f"watch ({edits} saves) ", end="", flush=True)
+    with tempfile.TemporaryFile() as log:
+        # Ctrl-C as from a terminal, even when this script runs where SIGINT is ignored (a
+        # background job of a script), which its children would inherit.
+        process = subprocess.Popen(command, cwd=work, env=env, stdin=subprocess.DEVNULL,
+                                   stdout=log, stderr=log, preexec_fn=default_sigint)
+        try:
+            wait_for(lambda: None not in output_stamps(targets), 120, "watch's first build")
+            time.sleep(1.0)  # the watcher starts after the first build
+            for number in range(edits + 2):
+                before = output_stamps(targets)
+                wait_until_quiet(schedule.quiet, schedule.wait)
+                busy, cpu = busy_seconds(), process_cpu_seconds(process.pid)
+                start = time.perf_counter()
+                source.write_text(texts[number % 2], encoding="utf-8")
+                wait_for(functools.partial(all_changed, targets, before), 30, "a rebuild")
+                seconds = time.perf_counter() - start
+                used = process_cpu_seconds(process.pid) - cpu
+                if number >= 2:
+                    measurement.runs.append(Run(seconds, 0, used,
+                                                max(0.0, busy_seconds() - busy - used)))
+                print(".", end="", flush=True)
+                time.sleep(0.3)  # let the watch print and settle before the next save
+        except BenchError as exc:
+            log.seek(0)
+            raise BenchError(f"{exc}; kzreport watch printed:\n"
+                             f"{log.read().decode('utf-8', 'replace')[-2000:]}") from None
+        finally:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+    print()
+    left = sorted(p.name for p in out.glob(".kzreport-*.tmp"))
+    measurement.note = (f"after Ctrl-C: exit status {process.returncode}, temporary files "
+                        f"left: {', '.join(left) or 'none'}")
+    return measurement
+
+
 def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     """Generate the inputs, run every measurement and compute the targets' ratios."""
     tools = find_tools(args, work)
@@ -498,17 +670,18 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         raise BenchError("kzreport has no output format registered")
 
     seed_kz, seed_pd = write_pair(seed, SEED.stem, work / "seed")
-    long_kz, long_pd = write_pair(seed.longer(args.long_factor, args.long_points), "long-paper",
-                                  work / "long")
-    batch = [write_pair(seed.variant(n), f"paper-{n:02d}", work / "batch")
-             for n in range(1, args.batch + 1)]
+    long_paper = seed.longer(args.long_factor, args.long_points)
+    long_kz, long_pd = write_pair(long_paper, "long-paper", work / "long")
+    variants = [seed.variant(n) for n in range(1, args.batch + 1)]
+    batch = [write_pair(paper, f"paper-{n:02d}", work / "batch")
+             for n, paper in enumerate(variants, 1)]
     out = work / "out"
     results: dict[str, Measurement] = {}
 
     def case(key: str, label: str, commands: list[list[str]], parallel: int = 1,
-             note: str = "") -> None:
-        results[key] = Measurement(key, label, commands, parallel, fresh_folder(out / key),
-                                   note=note)
+             note: str = "", jobs: list[list[list[str]]] | None = None) -> None:
+        results[key] = Measurement(key, label, jobs or [[c] for c in commands], parallel,
+                                   fresh_folder(out / key), note=note)
 
     kz_all = "+".join(tools.kz_formats)
     case("python_startup", "python -c pass (interpreter start)", [[tools.python, "-c", "pass"]])
@@ -516,6 +689,15 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     case("kz_help", "kzreport --help", [[tools.kzreport, "--help"]])
     case("kz_seed", f"kzreport seed ({kz_all}, default -j)",
          [tools.kz_build([seed_kz], out / "kz_seed")])
+    # kzreport keeps prepared templates in the user's cache (XDG_CACHE_HOME): the warm-up
+    # stores them and kz_seed reads them, as every run after a user's first does; this case
+    # starts each run from an empty cache, as the very first run does.
+    fresh_cache = work / "empty-cache"
+    results["kz_seed_first"] = Measurement(
+        "kz_seed_first", f"kzreport seed ({kz_all}, default -j), empty template cache",
+        [[tools.kz_build([seed_kz], out / "kz_seed_first")]], 1,
+        both(fresh_folder(out / "kz_seed_first"), fresh_folder(fresh_cache)),
+        env={"XDG_CACHE_HOME": str(fresh_cache)})
     if tools.has_jobs:
         case("kz_seed_j1", f"kzreport seed ({kz_all}, -j 1)",
              [tools.kz_build([seed_kz], out / "kz_seed_j1", jobs=1)])
@@ -527,10 +709,18 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     for name in FORMATS:
         case(f"pd_seed_{name}", f"pandoc seed, {name} only",
              tools.pandoc_commands(seed_pd, out / f"pd_seed_{name}", [name]))
+    if tools.typst:
+        case("pt_seed", "pandoc+typst seed (docx, pptx; typst source, compile: 4 processes)",
+             [], jobs=tools.typst_jobs(seed_pd, out / "pt_seed", seed))
+        case("pt_seed_pdf", "pandoc+typst seed, pdf only (2 processes)", [],
+             jobs=tools.typst_jobs(seed_pd, out / "pt_seed_pdf", seed, ["pdf"]))
     case("kz_long", f"kzreport long paper ({kz_all}, default -j)",
          [tools.kz_build([long_kz], out / "kz_long")])
     case("pd_long", "pandoc long paper (3 processes)",
          tools.pandoc_commands(long_pd, out / "pd_long"))
+    if tools.typst:
+        case("pt_long", "pandoc+typst long paper (4 processes)", [],
+             jobs=tools.typst_jobs(long_pd, out / "pt_long", long_paper))
     jobs_note = "" if tools.has_jobs else "kzreport has no -j yet: ran with its default"
     case("kz_batch", f"kzreport {args.batch} papers, one call, -j {args.jobs}",
          [tools.kz_build([kz for kz, _ in batch], out / "kz_batch", jobs=args.jobs)],
@@ -538,6 +728,12 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     pandoc_batch = [c for _, pd in batch for c in tools.pandoc_commands(pd, out / "pd_batch")]
     case("pd_batch", f"pandoc {args.batch} papers, {len(pandoc_batch)} processes, "
          f"{args.pandoc_jobs} at a time", pandoc_batch, parallel=args.pandoc_jobs)
+    if tools.typst:
+        typst_batch = [job for (_, pd), paper in zip(batch, variants, strict=True)
+                       for job in tools.typst_jobs(pd, out / "pt_batch", paper)]
+        case("pt_batch", f"pandoc+typst {args.batch} papers, {len(typst_batch)} jobs "
+             f"({sum(map(len, typst_batch))} processes), {args.pandoc_jobs} at a time", [],
+             parallel=args.pandoc_jobs, jobs=typst_batch)
     if args.pandoc_sequential and args.pandoc_jobs != 1:
         case("pd_batch_seq", f"pandoc {args.batch} papers, {len(pandoc_batch)} processes, "
              "sequential", [c for _, pd in batch for c in
@@ -547,6 +743,9 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
                         args.wait, args.attempts)
     started = time.monotonic()
     schedule.run(list(results.values()))
+    if tools.has_watch and args.watch_edits:
+        results["kz_watch"] = measure_watch(tools, seed, work, schedule.env, schedule,
+                                            args.watch_edits)
     elapsed = time.monotonic() - started
 
     def target(name: str, top: str, bottom: str, limit: float, ok: bool = True) -> Target:
@@ -562,6 +761,17 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
                f"({args.pandoc_jobs} at a time)", "kz_batch", "pd_batch", 0.12, tools.has_jobs),
         target(f"{args.long_factor}x body: kzreport long / seed", "kz_long", "kz_seed", 6.0),
     ]
+    if tools.typst:
+        targets += [
+            target("one paper, 3 formats: kzreport / pandoc+typst", "kz_seed", "pt_seed", 1.0),
+            target(f"{args.batch} papers: kzreport -j {args.jobs} / pandoc+typst "
+                   f"({args.pandoc_jobs} at a time)", "kz_batch", "pt_batch", 0.35,
+                   tools.has_jobs),
+        ]
+    if "kz_watch" in results:
+        watch = results["kz_watch"]
+        targets.append(Target("watch: seconds from a save to the seed's outputs rewritten",
+                              watch.median, 0.1, "kz_watch", "", watch.best, complete))
     median = {key: m.median for key, m in results.items()}
     info = {
         "pandoc long / seed": median["pd_long"] / median["pd_seed"],
@@ -575,6 +785,11 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "bare import minus interpreter start (s)": (median["import_libs"]
                                                     - median["python_startup"]),
     }
+    if "pt_seed" in median:
+        info["one paper, empty template cache: kzreport / pandoc+typst"] = (
+            median["kz_seed_first"] / median["pt_seed"])
+        info["pandoc+typst seed / pandoc (pdflatex) seed"] = median["pt_seed"] / median["pd_seed"]
+        info["pandoc+typst long / seed"] = median["pt_long"] / median["pt_seed"]
     if "pd_batch_seq" in median:
         info["kzreport batch / pandoc batch sequential"] = (median["kz_batch"]
                                                             / median["pd_batch_seq"])
@@ -800,6 +1015,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--pdf-engine", default="auto",
                         help="Pandoc's LaTeX engine (auto: pdflatex, else xelatex)")
     parser.add_argument("--pandoc", help="the pandoc executable (default: pypandoc-binary's)")
+    parser.add_argument("--no-typst", action="store_true",
+                        help="leave out the second peer, Pandoc + Typst (typst from PyPI)")
+    parser.add_argument("--watch-edits", type=int, default=15, metavar="N",
+                        help="saves timed in kzreport watch (0: skip; default 15)")
     parser.add_argument("--kzreport", help="the kzreport executable (default: next to python)")
     parser.add_argument("--bytecode", choices=("cached", "as-is"), default="cached",
                         help="cached: let the warm-up compile every module once (as after "

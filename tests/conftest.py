@@ -11,6 +11,7 @@ import posixpath
 import re
 import shutil
 import subprocess
+import tempfile
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -23,6 +24,10 @@ from kzreport.layout import Layout
 from kzreport.layout_loader import load_layout
 from kzreport.model import Document
 from kzreport.source import read_source
+
+# The suite's prepared templates go to a cache of its own (every worker and subprocess the
+# tests start inherits it), not to the user's: the tests make many throwaway layouts.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="kzreport-tests-cache-")
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -233,3 +233,14 @@ def test_layouts_lists_project_layouts_first(tmp_path: Path,
     rows = [line.split("\t") for line in result.stdout.splitlines()]
     assert rows[0] == ["house", "project", str(tmp_path / "layouts" / "house")]
     assert ["default", "built-in"] in [row[:2] for row in rows]
+
+
+@pytest.mark.parametrize("args", [["build", "--force", "-j", "1"], ["build", "no-such.md"],
+                                  ["build", "--check"]])
+def test_build_leaves_garbage_collection_on_however_it_ends(tmp_path: Path,
+                                                            args: list[str]) -> None:
+    import gc
+
+    result = run(*args, *([str(SEED)] if "no-such.md" not in args else []), "-o",
+                 str(tmp_path / "out"))
+    assert result.exit_code in (0, 1) and gc.isenabled()

@@ -4,9 +4,15 @@ every bad key or value is refused at its line."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+import subprocess
+import sys
 from pathlib import Path
 
+import yaml
+
 from conftest import FIXTURES, SEED
+from kzreport.front_matter import YAML_NON_PRINTABLE_START, _FrontMatterLoader
 from kzreport.model import (
     Author,
     Link,
@@ -81,3 +87,25 @@ def test_yaml_line_numbers_ignore_unicode_line_separators(tmp_path: Path) -> Non
             "date: 2022-06-03\nfoo: 1\n---\n" + KEY_POINTS)
     problem = the_problem(write(tmp_path, text))
     assert problem.line == 6 and "'foo'" in problem.message
+
+
+def test_the_characters_refused_are_pyyamls_own() -> None:
+    every = "".join(map(chr, range(0x110000)))
+    pyyaml = re.compile(YAML_NON_PRINTABLE_START + "\x85\xa0-\ud7ff\ue000-\ufffd"
+                        "\U00010000-\U0010ffff]")
+    assert pyyaml.pattern == yaml.reader.Reader.NON_PRINTABLE.pattern
+    assert _FrontMatterLoader.NON_PRINTABLE.findall(every) == pyyaml.findall(every)
+
+
+def test_pyyamls_own_pattern_is_never_compiled_while_papers_are_read() -> None:
+    # A fresh interpreter: this one may have compiled it.
+    script = f"""
+from kzreport.source import read_source
+import yaml.reader
+read_source(__import__("pathlib").Path({str(SEED)!r}))
+pattern = yaml.reader.Reader.NON_PRINTABLE
+assert type(pattern).__name__ == "LazyPattern" and not pattern.compiled
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            check=False)
+    assert result.returncode == 0, result.stderr

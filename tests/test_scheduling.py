@@ -233,3 +233,13 @@ def test_workers_started_ahead_are_given_the_formats_they_loaded_first() -> None
         run.submit(name)
     assert run.given == {0: ["docx"], 1: ["pdf"]}
     assert list(run.schedule.workers) == [0, 1]
+
+
+def test_loading_everywhere_names_what_each_worker_lacks_and_counts_it_loaded() -> None:
+    schedule = Schedule(2)
+    schedule.start_ahead(("docx", "pdf"))
+    assert schedule.load_everywhere(0, FORMATS) == ["pdf", "pptx"]
+    assert schedule.load_everywhere(0, FORMATS) == []
+    assert schedule.workers[0].formats == set(FORMATS)
+    schedule.wait(0, "pptx")  # shared by no one else: worker 0's own, no longer fresh
+    assert schedule.assign() == [Assignment(0, 0)]

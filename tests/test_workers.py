@@ -14,7 +14,14 @@ from kzreport.errors import Problem, RenderError
 from kzreport.layout import Layout
 from kzreport.model import Document
 from kzreport.renderers import renderers
-from kzreport.workers import Task, TaskRunner, render_task, serve
+from kzreport.workers import (
+    Task,
+    TaskRunner,
+    default_jobs,
+    render_task,
+    resume_collection,
+    serve,
+)
 
 
 class _LoggingRenderer:
@@ -109,6 +116,30 @@ def test_workers_started_ahead_load_their_first_formats_and_are_given_them(
     assert sorted(name for what, name, _ in events if what == "render") == sorted("abab")
 
 
+def test_a_runner_kept_for_several_builds_keeps_its_warm_workers(
+        seed: Document, layout: Layout, tmp_path: Path, log: Path) -> None:
+    with TaskRunner(jobs=2, most=2, progress=None) as runner:
+        with runner.another_build(None):
+            for task in tasks(seed, layout, tmp_path, "a", "b"):
+                runner.submit(task)
+            assert all(result == ([], result[1]) for result in runner.results() if result)
+        workers = set(multiprocessing.active_children())
+        runner.warm_up(("a", "b"))  # every worker loads every format
+        done: list[int] = []
+        with runner.another_build(done.append):
+            for task in tasks(seed, layout, tmp_path, "b", "a"):
+                runner.submit(task)
+            assert len(runner.results()) == 2 and done == [1, 1]
+        assert set(multiprocessing.active_children()) == workers and len(workers) == 2
+    assert multiprocessing.active_children() == []
+    # Each worker rendered one output of the first build, then loaded the other format.
+    for worker in workers:
+        mine = [(what, name) for what, name, pid in logged(log) if pid == worker.pid]
+        assert mine[0][0] == "render" and mine[1][0] == "load"
+        assert {name for _, name in mine[:2]} == {"a", "b"}
+    assert {pid for _, _, pid in logged(log)} == {worker.pid for worker in workers}
+
+
 def test_a_dead_worker_fails_only_its_output_and_the_rest_go_on(
         seed: Document, layout: Layout, tmp_path: Path, log: Path) -> None:
     with TaskRunner(jobs=2, most=10, progress=None) as runner:
@@ -184,3 +215,33 @@ def test_a_worker_answers_each_output_and_stops_when_the_parent_is_gone(
     serve(pipe)  # type: ignore[arg-type]
     assert [answer[0] for answer in pipe.sent] == [[], []]  # type: ignore[index]
     assert [what for what, _, _ in logged(log)] == ["render", "render"]
+
+
+@pytest.mark.parametrize(("cpus", "formats", "jobs"), [
+    (1, 3, 1),  # one core: rendering here, no workers to share it
+    (2, 3, 3),  # a worker per format, the cores shared among them
+    (2, 1, 2),
+    (8, 3, 8),
+    (None, 3, 1),  # unknown: as one
+])
+def test_without_j_each_cpu_and_each_format_gets_a_worker(
+        monkeypatch: pytest.MonkeyPatch, cpus: int | None, formats: int, jobs: int) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: cpus)
+    assert default_jobs(formats) == jobs
+
+
+def test_collection_resumes_once_with_what_exists_frozen() -> None:
+    import gc
+
+    assert gc.isenabled()
+    frozen = gc.get_freeze_count()
+    resume_collection()  # on already: nothing
+    assert gc.get_freeze_count() == frozen
+    gc.disable()
+    try:
+        kept = [[n] for n in range(1000)]  # made while paused, as a library's objects are
+        resume_collection()
+        assert gc.isenabled() and gc.get_freeze_count() >= frozen + len(kept)
+    finally:
+        gc.unfreeze()
+        gc.enable()

@@ -18,13 +18,14 @@ from kzreport.layout_loader import builtin_folder, load_layout
 from kzreport.manifest import (
     Manifest,
     input_digest,
+    input_files,
     is_current,
     load_manifest,
     save_manifest,
     sha256_of,
 )
 from kzreport.model import Document
-from kzreport.workers import Result, Task, TaskRunner
+from kzreport.workers import Result, Task, TaskRunner, resume_collection
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class Outcome:
     problems: list[Problem] = field(default_factory=list)
     #: Each script the paper is written in and the fonts that draw it (``check`` lists them).
     scripts: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    #: The files its outputs are built from, once the source is valid (what ``watch`` watches).
+    inputs: list[Path] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -214,13 +217,16 @@ class _Planned:
 
 
 def build(sources: Sequence[Path], options: Options,
-          progress: Callable[[int], None] | None = None) -> list[Outcome]:
+          progress: Callable[[int], None] | None = None,
+          warm: TaskRunner | None = None) -> list[Outcome]:
     """Build (or with ``check_only``, check) every source; return one outcome per source.
 
     Each source's outputs are published together or not at all: a source with any error keeps
     its previous outputs untouched. Rendering starts as soon as a source is parsed, so the
     workers render while later sources are still being read. ``progress`` is called with
-    counts of outputs done that add up to ``len(sources) * len(options.formats)``.
+    counts of outputs done that add up to ``len(sources) * len(options.formats)``. ``warm``:
+    a runner whose workers render, and stay after the build (``watch``); else the build's
+    own workers start and stop with it.
     """
     _check_source_date_epoch()
     outcomes = _outcomes(sources)
@@ -228,16 +234,18 @@ def build(sources: Sequence[Path], options: Options,
     loaded: LayoutCache = {}
     planned: list[_Planned] = []
     created = not options.out_dir.exists()
-    runner = TaskRunner(options.jobs, len(outcomes) * len(options.formats), progress)
+    runs = (TaskRunner(options.jobs, len(outcomes) * len(options.formats), progress)
+            if warm is None else warm.another_build(progress))
     current: Outcome | None = None
     if progress and not options.check_only:  # a source named twice is built once
         progress((len(sources) - len(outcomes)) * len(options.formats))
     try:
-        with runner:
+        with runs as runner:
             if not options.check_only and _surely_builds(outcomes, options, manifest):
                 runner.preload(options.formats)
             for current in outcomes:
                 new = _plan_source(current, options, manifest, loaded)
+                resume_collection()  # the parser is imported now (nothing once resumed)
                 if options.check_only:
                     continue
                 if progress:  # what needs no rendering (skipped, failed) is done already
@@ -291,6 +299,7 @@ def _plan_source(outcome: Outcome, options: Options, manifest: Manifest,
                                                    options.strict, loaded)
     new: list[_Planned] = []
     if valid is not None:
+        outcome.inputs = input_files(*valid)
         for name in options.formats:
             new.extend(_plan(outcome, *valid, name, options, manifest))
     if outcome.failed and not outcome.outputs:  # every output is accounted for in --json

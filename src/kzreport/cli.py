@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
-import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,18 @@ class _FormatChoice(click.Choice):  # type: ignore[type-arg]
     @choices.setter
     def choices(self, _value: Sequence[str]) -> None:
         pass  # click's __init__ assigns the (empty) list given above
+
+
+@contextlib.contextmanager
+def _collection_paused() -> Iterator[None]:
+    """``build`` and ``watch`` import the parser and the writers with the cyclic garbage
+    collector off; each of their processes resumes it once it has imported what it needs
+    (``workers.resume_collection``), and it is back on here whatever happened."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _echo_problems(problems: Iterable[Problem]) -> None:
@@ -93,22 +106,29 @@ def _outputs_options(out_help: str) -> Callable[[Command], Command]:
 @click.option("--check", "check_only", is_flag=True,
               help="Write nothing; exit 1 naming every missing or out-of-date output.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: number of CPUs).")
+              help="Worker processes (default: number of CPUs, at least one per format).")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
 def build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
           layout: str | None, strict: bool, force: bool, check_only: bool, jobs: int | None,
           as_json: bool) -> None:
     """Build SOURCES (default: every source/*.md) into the output folder."""
+    with _collection_paused():
+        _build(sources, out_dir, formats, layout, strict, force, check_only, jobs, as_json)
+
+
+def _build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
+           layout: str | None, strict: bool, force: bool, check_only: bool, jobs: int | None,
+           as_json: bool) -> None:
     from kzreport.build import Options
     from kzreport.build import build as run_build
     from kzreport.renderers import renderers
-    from kzreport.workers import handle_build_signals
+    from kzreport.workers import default_jobs, handle_build_signals
 
     handle_build_signals()
     paths = _sources(sources)
-    options = Options(out_dir=out_dir, formats=tuple(dict.fromkeys(formats)) or tuple(renderers()),
-                      layout=layout, strict=strict, force=force, check_only=check_only,
-                      jobs=jobs or os.cpu_count() or 1)
+    chosen = tuple(dict.fromkeys(formats)) or tuple(renderers())
+    options = Options(out_dir=out_dir, formats=chosen, layout=layout, strict=strict, force=force,
+                      check_only=check_only, jobs=jobs or default_jobs(len(chosen)))
     try:
         if sys.stderr.isatty() and not as_json and not check_only:
             with click.progressbar(length=len(paths) * len(options.formats), label="building",
@@ -127,6 +147,54 @@ def build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
                 if output.status in ("built", "skipped"):
                     click.echo(f"{output.status} {output.path}")
     sys.exit(_report(outcomes))
+
+
+@cli.command()
+@_outputs_options("Folder for the outputs.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes, kept warm (default: number of CPUs, at least one per "
+                   "format).")
+def watch(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
+          layout: str | None, strict: bool, jobs: int | None) -> None:
+    """Build SOURCES, then rebuild what changed each time a source, an image or a layout file
+    is saved. Ctrl-C stops."""
+    with _collection_paused():
+        _watch(sources, out_dir, formats, layout, strict, jobs)
+
+
+def _watch(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
+           layout: str | None, strict: bool, jobs: int | None) -> None:
+    from kzreport.build import Options
+    from kzreport.renderers import renderers
+    from kzreport.watch import watch as run_watch
+    from kzreport.workers import default_jobs, handle_build_signals
+
+    handle_build_signals()
+    paths = _sources(sources)
+    chosen = tuple(dict.fromkeys(formats)) or tuple(renderers())
+    options = Options(out_dir=out_dir, formats=chosen, layout=layout, strict=strict,
+                      jobs=jobs or default_jobs(len(chosen)))
+
+    def report(outcomes: list[Outcome], first: bool) -> None:
+        # After the first build, a source whose outputs were all current says nothing again.
+        for outcome in outcomes:
+            if first or any(output.status != "skipped" for output in outcome.outputs):
+                for output in outcome.outputs:
+                    if output.status in ("built", "skipped"):
+                        click.echo(f"{output.status} {output.path}")
+                _echo_problems(outcome.problems)
+
+    def ready() -> None:
+        click.echo("watching for changes; press Ctrl-C to stop", err=True)
+
+    try:
+        run_watch(paths, options, report, ready)
+    except KzreportError as exc:  # a problem with the whole run (SOURCE_DATE_EPOCH)
+        _echo_problems(exc.problems)
+        sys.exit(1)
+    except KeyboardInterrupt:  # the way to stop watching: no traceback, no error
+        sys.exit(0)
 
 
 def _summary(outcomes: list[Outcome]) -> dict[str, object]:

@@ -9,10 +9,15 @@ import functools
 import re
 from typing import Any
 
-import yaml
-
+from kzreport.lazy_imports import compiled_when_used
 from kzreport.model import Author, Link, Metadata
 from kzreport.source_checks import Problems, check_length, check_text, url_problem
+
+#: How PyYAML's pattern of the characters a YAML stream may not hold starts: it compiles it,
+#: a class over all of Unicode, as it loads (a twentieth of starting to parse a paper).
+YAML_NON_PRINTABLE_START = "[^\x09\x0A\x0D\x20-\x7E"
+with compiled_when_used(YAML_NON_PRINTABLE_START):
+    import yaml
 
 #: Front matter nested deeper than this is refused (the deepest valid value, an author's
 #: affiliation, is at depth 3); it also keeps PyYAML's recursive composer off the stack limit.
@@ -111,6 +116,11 @@ class _FrontMatterLoader(yaml.SafeLoader):
     meets them: before an alias bomb can expand, and in one pass over the text."""
 
     depth = 0
+    #: The characters PyYAML's reader refuses, as the few small ranges they are rather than
+    #: the complement of the rest (the same characters; PyYAML's is then never compiled).
+    #: (The stubs call it Final; PyYAML reads it through ``self``, so this one is used.)
+    NON_PRINTABLE = re.compile("[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F"  # type: ignore[misc]
+                               "\uD800-\uDFFF\uFFFE\uFFFF]")
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         event = self.peek_event()  # type: ignore[no-untyped-call]
@@ -182,7 +192,7 @@ def _front_matter(text: str, problems: Problems) -> tuple[Metadata | None, dict[
                          f"YAML tag '{_short_tag(sub.tag)}' is not allowed",
                          "remove the tag; front matter holds plain text, lists and mappings")
             return None, {}
-    return _FrontMatter(problems, yaml.SafeLoader("")).read(node)
+    return _FrontMatter(problems, _FrontMatterLoader("")).read(node)
 
 
 def _walk_nodes(node: yaml.Node) -> list[yaml.Node]:

@@ -142,6 +142,13 @@ class Schedule:
         return [(self._start(WorkerState({name})), name)
                 for name in head_start(formats, self.most_workers)[len(self.workers):]]
 
+    def load_everywhere(self, worker: int, formats: Sequence[str]) -> list[str]:
+        """Worker ``worker`` loads every format of ``formats``: return those it had not."""
+        state = self.workers[worker]
+        missing = [name for name in formats if name not in state.formats]
+        state.formats.update(missing)
+        return missing
+
     def wait(self, output: int, format_name: str) -> None:
         """Output number ``output``, of format ``format_name``, waits for a worker."""
         self.waiting.setdefault(format_name, deque()).append(output)

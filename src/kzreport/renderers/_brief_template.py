@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from kzreport.labels import BULLETS, CAPTION_ALIGNMENT, CAPTION_ITALIC, NUMBER_STYLES
 from kzreport.layout import FontFamily, Layout
 from kzreport.renderers import _fit as fit
+from kzreport.renderers import _stored_templates as stored_templates
 from kzreport.renderers._package import Prototype, TemplateCache, file_digest
 from kzreport.renderers._proportions import (
     CODE_LEADING,
@@ -30,9 +31,34 @@ if TYPE_CHECKING:
 
 def styled_template(layout: Layout, language: str) -> BriefTemplate:
     """The process's styled blank brief for ``layout`` and ``language`` (and the reference
-    document's content), built the first time it is asked for."""
+    document's content), built the first time it is asked for (or, prepared by an earlier
+    run, read from the user's cache)."""
     key = (layout, language, file_digest(layout.reference_docx))
-    return _TEMPLATES.get(key, lambda: _StyledTemplate(layout, language).packaged())
+    return _TEMPLATES.get(key, lambda: _stored_or_styled(key))
+
+
+def _stored_or_styled(key: tuple[Layout, str, str | None]) -> BriefTemplate:
+    import docx
+    from docx import Document as open_document
+    from lxml import etree
+
+    full_key = stored_templates.entry_key("brief", key, {"python-docx": docx.__version__,
+                                                         "lxml": etree.__version__})
+    stored = stored_templates.load(full_key)
+    if stored is None:
+        layout, language, _ = key
+        styled = _StyledTemplate(layout, language)
+        package = styled.saved()
+        # python-docx looks a style's name up by scanning every style each time: map them once.
+        data: dict[str, Any] = {
+            "style_ids": {name: style.style_id for name, style in styled.styles.items()},
+            "lists": list(styled.list_definitions)}
+        stored_templates.store(full_key, data, package)
+    else:
+        data, package = stored
+    first, second = data["lists"]
+    return BriefTemplate(Prototype(open_document(io.BytesIO(package))), data["style_ids"],
+                         (first, second))
 
 
 @dataclass(frozen=True)
@@ -80,16 +106,11 @@ class _StyledTemplate:
             part.is_linked_to_previous = False
             _clear(part)
 
-    def packaged(self) -> BriefTemplate:
-        """The styled document, saved and opened again, for each brief to copy."""
-        from docx import Document as open_document
-
+    def saved(self) -> bytes:
+        """The styled document as a package, to open again for each brief to copy."""
         buffer = io.BytesIO()
         self.word.save(buffer)
-        buffer.seek(0)
-        # python-docx looks a style's name up by scanning every style each time: map them once.
-        style_ids = {name: style.style_id for name, style in self.styles.items()}
-        return BriefTemplate(Prototype(open_document(buffer)), style_ids, self.list_definitions)
+        return buffer.getvalue()
 
     def _style_document(self) -> None:
         from docx.enum.section import WD_ORIENT

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from kzreport.errors import Problem, RenderError
 from kzreport.layout import Layout
+from kzreport.renderers import _stored_templates as stored_templates
 from kzreport.renderers._common import EMU_PER_PT
 from kzreport.renderers._drawingml import a_tag, p_tag
 from kzreport.renderers._package import Prototype, TemplateCache, file_digest
@@ -18,6 +19,7 @@ from kzreport.renderers._pptx_internals import (
     drop_slide_ids,
     master_and_layout_elements,
     new_slide,
+    parse_element,
     presentation_element,
     set_part_blob,
     shape_tree,
@@ -44,9 +46,10 @@ _DECKS: TemplateCache[PreparedDeck] = TemplateCache()
 
 
 def prepared_deck(layout: Layout, template: Path | None) -> PreparedDeck:
-    """The prepared presentation for ``layout`` on ``template``, built the first time."""
-    return _DECKS.get((layout, template, file_digest(template)),
-                      lambda: _prepared(layout, template))
+    """The prepared presentation for ``layout`` on ``template``, built the first time (or,
+    prepared by an earlier run, read from the user's cache)."""
+    key = (layout, template, file_digest(template))
+    return _DECKS.get(key, lambda: _stored_or_prepared(key))
 
 
 def slide_size(layout: Layout, template: Path | None) -> tuple[float, float]:
@@ -67,9 +70,30 @@ def slide_size(layout: Layout, template: Path | None) -> tuple[float, float]:
     return int(size.get("cx", "0")) / EMU_PER_PT, int(size.get("cy", "0")) / EMU_PER_PT
 
 
-def _prepared(layout: Layout, template: Path | None) -> PreparedDeck:
+def _stored_or_prepared(key: tuple[Layout, Path | None, str | None]) -> PreparedDeck:
+    import pptx
+    from lxml import etree
+    from pptx import Presentation
+
+    full_key = stored_templates.entry_key("deck", key, {"python-pptx": pptx.__version__,
+                                                        "lxml": etree.__version__})
+    stored = stored_templates.load(full_key)
+    if stored is None:
+        deck, package = _prepared(*key[:2])
+        stored_templates.store(full_key, {
+            "layouts": dict(deck.layouts),
+            "placeholders": {role: [etree.tostring(shape).decode() for shape in shapes]
+                             for role, shapes in deck.placeholders.items()}}, package)
+        return deck
+    data, package = stored
+    return PreparedDeck(Prototype(Presentation(io.BytesIO(package))), data["layouts"],
+                        {role: tuple(parse_element(shape) for shape in shapes)
+                         for role, shapes in data["placeholders"].items()})
+
+
+def _prepared(layout: Layout, template: Path | None) -> tuple[PreparedDeck, bytes]:
     """``template`` without its slides, or python-pptx's default sized and coloured by
-    ``layout``, saved and opened again; the same for every paper."""
+    ``layout``, saved (its bytes returned too) and opened again; the same for every paper."""
     from pptx import Presentation
     from pptx.util import Emu
 
@@ -88,6 +112,7 @@ def _prepared(layout: Layout, template: Path | None) -> PreparedDeck:
     prs.save(buffer)
     buffer.seek(0)
     presentation = Prototype(Presentation(buffer))
+    package = buffer.getvalue()
     # python-pptx reads every placeholder property of a layout through XPath when it adds a
     # slide: do that once per role, on a copy, and keep the new slide's placeholders.
     scratch = presentation.copy()
@@ -101,7 +126,7 @@ def _prepared(layout: Layout, template: Path | None) -> PreparedDeck:
         slide = scratch.slides.add_slide(layouts_of_scratch[layouts[role]])
         placeholders[role] = tuple(copy.deepcopy(shape) for shape in
                                    shape_tree(slide).iterchildren(p_tag("sp")))
-    return PreparedDeck(presentation, layouts, placeholders)
+    return PreparedDeck(presentation, layouts, placeholders), package
 
 
 def _open(template: Path | None) -> Any:

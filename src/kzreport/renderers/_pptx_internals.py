@@ -115,6 +115,15 @@ def new_slide(prs: Any, slide_layout: Any) -> Any:
     return slide
 
 
+def parse_element(xml: str) -> XmlElement:
+    """An element parsed from ``xml`` with python-pptx's own parser (``pptx.oxml``, internal),
+    so that it has python-pptx's element classes, as a placeholder cloned from a slide has:
+    placeholders kept between runs come back as they were."""
+    from pptx.oxml import parse_xml
+
+    return cast("XmlElement", parse_xml(xml))
+
+
 def package_relationships(package: Any) -> Mapping[str, Any]:
     """The package's own relationships (core and app properties, thumbnail): parts expose
     theirs as ``rels``, the package keeps them private."""

@@ -5,9 +5,8 @@ from __future__ import annotations
 import calendar
 import contextlib
 import datetime as dt
-import re
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 # Only pdfgen and lib: platypus's paragraph module compiles the URL pattern that
@@ -15,31 +14,17 @@ from typing import Any
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfgen.textobject import PDFTextObject
 
+from kzreport.lazy_imports import compiled_when_used
+
 #: How reportlab's URL pattern (``reportlab.platypus.paragraph.uri_pat``) starts.
 REPORTLAB_URI_PATTERN_START = r"(^(?:[a-z0-9\.\-\+]*)://)"
+#: reportlab's pattern of CJK characters (``reportlab.lib.textsplit.rx``), which only
+#: ``cjkwrap`` uses, a function nothing in reportlab calls (and that fails if called: it
+#: uses ``reduce`` without importing it).
+REPORTLAB_CJK_PATTERN = "([\u2e80-\uffff])"
 
 
 # ---------------------------------------------------------------- importing reportlab
-
-
-class LazyPattern:
-    """A regular expression compiled on first use, standing in for the compiled pattern."""
-
-    def __init__(self, pattern: str, flags: int,
-                 compile_now: Callable[..., re.Pattern[str]]) -> None:
-        self._source = (pattern, flags)
-        self._compile_now = compile_now
-        self._compiled: re.Pattern[str] | None = None
-
-    @property
-    def compiled(self) -> bool:
-        """Whether the pattern has been compiled yet."""
-        return self._compiled is not None
-
-    def __getattr__(self, name: str) -> Any:
-        if self._compiled is None:
-            self._compiled = self._compile_now(*self._source)
-        return getattr(self._compiled, name)
 
 
 @contextlib.contextmanager
@@ -49,20 +34,11 @@ def uri_pattern_compiled_when_used() -> Iterator[None]:
     reportlab compiles it, case-insensitive over most of Unicode, when its paragraph module
     loads: 60-100 ms, a third of importing reportlab, for a pattern used only to hyphenate
     URLs, which kzreport's PDFs do not. reportlab has no setting to skip it, so ``re.compile``
-    hands out a ``LazyPattern`` for that one pattern; every other compiles as usual.
+    hands out a ``LazyPattern`` for that pattern, and for the CJK pattern of its text
+    splitter (8 ms, for a function nothing calls); every other compiles as usual.
     """
-    compile_now = re.compile
-
-    def compile_lazily(pattern: Any, flags: int = 0) -> Any:
-        if isinstance(pattern, str) and pattern.startswith(REPORTLAB_URI_PATTERN_START):
-            return LazyPattern(pattern, flags, compile_now)
-        return compile_now(pattern, flags)
-
-    re.compile = compile_lazily
-    try:
+    with compiled_when_used(REPORTLAB_URI_PATTERN_START, REPORTLAB_CJK_PATTERN):
         yield
-    finally:
-        re.compile = compile_now
 
 
 # ---------------------------------------------------------------- the canvas's document

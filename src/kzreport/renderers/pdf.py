@@ -41,6 +41,9 @@ class PdfRenderer:
 @functools.cache
 def _writer() -> Callable[[Document, Layout, Path], list[Problem]]:
     """The PDF writer, imported on first use, so that `kzreport --help` never loads reportlab."""
+    from kzreport.lazy_imports import defer_imports
+
+    defer_imports()
     with _harfbuzz_left_unloaded():
         from kzreport.renderers._reportlab_internals import (
             uri_pattern_compiled_when_used,

@@ -8,6 +8,7 @@ from typing import Any
 from kzreport.errors import Problem
 from kzreport.extraction import Extraction
 from kzreport.layout import Layout
+from kzreport.lazy_imports import defer_imports
 from kzreport.model import Document
 from kzreport.renderers import register
 from kzreport.renderers._common import EMU_PER_PT, build_timestamp
@@ -53,9 +54,11 @@ class PptxRenderer:
     def render(self, document: Document, layout: Layout, path: Path) -> list[Problem]:
         """Write the deck of ``document`` to ``path``; return warnings (text that needed
         shrinking below the layout's minimum size)."""
+        defer_imports()  # before python-pptx loads, whichever of these runs first
         return render_deck(document, layout, path, layout.template_pptx)
 
     def load(self) -> None:
+        defer_imports()
         import pptx  # noqa: F401
 
     def preflight(self, document: Document, layout: Layout) -> list[Problem]:
