@@ -5,6 +5,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -245,3 +248,34 @@ def test_collection_resumes_once_with_what_exists_frozen() -> None:
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+def test_workers_end_when_their_parent_is_killed(tmp_path: Path) -> None:
+    # A parent killed with SIGKILL cannot stop its workers: each must see its pipe close.
+    script = """
+import os, sys, time
+from pathlib import Path
+from kzreport.workers import TaskRunner
+runner = TaskRunner(jobs=3, most=3, progress=None)
+runner.preload(("docx", "pdf", "pptx"))
+print(" ".join(str(w.process.pid) for w in runner._workers.values()), flush=True)
+time.sleep(60)
+"""
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    pids = [int(pid) for pid in process.stdout.readline().split()]
+    assert len(pids) == 3
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 60  # a worker may be importing its library first
+    while any(_alive(pid) for pid in pids):
+        assert time.monotonic() < deadline, "workers outlived their killed parent"
+        time.sleep(0.1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"  # a zombie has ended; only its (killed) parent could reap it

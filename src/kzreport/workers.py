@@ -128,8 +128,13 @@ def serve(connection: Connection) -> None:
         resume_collection()  # its library is imported now
 
 
-def _work(connection: Connection) -> None:
-    """A worker process's life."""
+def _work(connection: Connection, others: list[Connection]) -> None:
+    """A worker process's life. ``others``: the parent's ends of its own pipe and of the
+    pipes to the workers started before it, which a forked process inherits; closed at once,
+    so that when the parent dies (even by SIGKILL) every worker reads the end of its pipe
+    and exits, instead of keeping its own and the others' pipes open forever."""
+    for other in others:
+        other.close()
     _start_worker()
     serve(connection)
 
@@ -239,7 +244,8 @@ class TaskRunner:
 
         context = multiprocessing.get_context()
         parent_end, child_end = context.Pipe()
-        process = context.Process(target=_work, args=(child_end,), daemon=True)
+        others = [parent_end, *(worker.connection for worker in self._workers.values())]
+        process = context.Process(target=_work, args=(child_end, others), daemon=True)
         process.start()
         child_end.close()
         self._workers[number] = _Worker(process, parent_end)
