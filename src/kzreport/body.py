@@ -53,7 +53,12 @@ from kzreport.model import (
 from kzreport.source_checks import Problems, check_length, url_problem
 from kzreport.table_captions import attach_captions
 
-KEY_POINTS_HEADING = re.compile(r"key\s+points\s*:?", re.IGNORECASE)
+#: The Key Points heading in the languages papers are written in (English first).
+KEY_POINTS_HEADING = re.compile(
+    r"(key\s+points|kernpunkte|kernaussagen|points\s+clés|puntos\s+clave|punti\s+chiave|"
+    r"ключевые\s+(?:моменты|тезисы|положения|выводы)|основные\s+(?:тезисы|положения|выводы)|"
+    r"негізгі\s+(?:тұжырымдар|тезистер|қорытындылар)|ключові\s+(?:моменти|тези))\s*:?",
+    re.IGNORECASE)
 #: markdown-it stops reading, silently dropping the rest of the paper, once blocks nest this
 #: deep; ``MAX_NESTING_LEVEL`` refuses papers well before that.
 _PARSER_NESTING = 100
@@ -498,7 +503,7 @@ class _Body:
                 self.problems.add(item.line, "key point has no text",
                                   "start each key point with a sentence")
                 continue
-            headline, rest = _split_headline(first.inlines)
+            headline, rest = split_headline(first.inlines)
             points.append(KeyPoint(headline, rest, item.blocks[1:], item.line))
         section = KeyPoints(plain_text(heading.inlines).strip().rstrip(":").strip(),
                             tuple(points), heading.line, heading.anchor)
@@ -581,7 +586,7 @@ def _lstripped(item: Inline) -> Inline:
             assert_never(item)
 
 
-def _split_headline(inlines: Inlines) -> tuple[str | None, Inlines]:
+def split_headline(inlines: Inlines) -> tuple[str | None, Inlines]:
     """A leading bold phrase becomes the headline; the rest is the key point's text."""
     count = len(list(takewhile(_is_bold, inlines)))
     headline = plain_text(inlines[:count]).strip()

@@ -1,0 +1,200 @@
+"""The proven round trip: build a paper's brief, import the brief, and the imported source has
+the same document model as the original (every fixture on every built-in layout, and generated
+papers); the outputs built from the imported source pass ``verify`` against the original."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import string
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from conftest import FIXTURES, SEED
+from kzreport.build import Options, build
+from kzreport.importing import import_paper
+from kzreport.importing.found import tidy
+from kzreport.importing.markdown import write_source
+from kzreport.importing.roundtrip import content
+from kzreport.model import (
+    Alignment,
+    Author,
+    Block,
+    CodeBlock,
+    Document,
+    Figure,
+    Heading,
+    Inline,
+    KeyPoint,
+    KeyPoints,
+    LineBreak,
+    Link,
+    ListBlock,
+    ListItem,
+    Metadata,
+    Paragraph,
+    Quote,
+    Rule,
+    Span,
+    Table,
+)
+from kzreport.source import parse_source, read_source
+from kzreport.verify import verify
+
+PAPERS = [*sorted(FIXTURES.glob("*.md")), SEED]
+
+
+def round_trip(source: Path, work: Path, layout: str, formats: tuple[str, ...] = ("docx",)
+               ) -> tuple[Document, Path]:
+    """Build ``source``'s brief with ``layout``, import it; the imported paper (its layout key
+    cleared: the import writes the one it was given) and its folder."""
+    project = work / "project"
+    project.mkdir()
+    outcomes = build([source], Options(out_dir=work / "built", formats=("docx",), layout=layout,
+                                       cwd=project))
+    assert not any(o.failed for o in outcomes), [str(p) for o in outcomes for p in o.problems]
+    imported = project / "source" / source.name
+    warnings = import_paper(work / "built" / f"{source.stem}.docx", imported, layout, project)
+    assert not [w for w in warnings if "reads back differently" in w.message], warnings
+    document = read_source(imported)
+    assert document.meta.layout == layout
+    return dataclasses.replace(document, meta=dataclasses.replace(document.meta, layout=None)), \
+        imported
+
+
+@pytest.mark.parametrize("layout", ["default", "briefing"])
+@pytest.mark.parametrize("source", PAPERS, ids=lambda p: p.name)
+def test_build_import_gives_the_same_paper(source: Path, layout: str, tmp_path: Path) -> None:
+    imported, _ = round_trip(source, tmp_path, layout)
+    assert content(imported) == content(read_source(source))
+
+
+@pytest.mark.parametrize("source", [FIXTURES / "rich.md", SEED], ids=lambda p: p.name)
+def test_outputs_built_from_the_import_verify_against_the_original(source: Path,
+                                                                   tmp_path: Path) -> None:
+    _, imported = round_trip(source, tmp_path, "default")
+    again = tmp_path / "again"
+    outcomes = build([imported], Options(out_dir=again, formats=("docx", "pdf", "pptx"),
+                                         cwd=imported.parent))
+    assert not any(o.failed for o in outcomes)
+    report = verify([source], again, (), None, tmp_path)
+    assert not report.failed, [str(p) for p in report.problems]
+
+
+# ---------------------------------------------------------------- generated papers
+
+WORDS = st.text(string.ascii_letters + string.digits + "ҚқӘәІіҮүҰұӨө’—«»()/.,;:!?-", min_size=1,
+                max_size=12)
+URLS = st.sampled_from(["https://example.org/a", "https://example.org/q?x=1&y=(2)",
+                        "mailto:a@example.org", "http://example.kz/қазақ"])
+
+
+@st.composite
+def inlines(draw: st.DrawFn, breaks: bool = True) -> tuple[Inline, ...]:
+    out: list[Inline] = []
+    for _ in range(draw(st.integers(1, 6))):
+        if breaks and out and draw(st.integers(0, 9)) == 0:
+            out.append(LineBreak())
+        words = " ".join(draw(st.lists(WORDS, min_size=1, max_size=4)))
+        out.append(Span(words + draw(st.sampled_from(["", " "])), draw(st.booleans()),
+                        draw(st.booleans()), draw(st.integers(0, 5)) == 0,
+                        draw(st.none() | URLS)))
+    return tidy(out) or (Span("text"),)
+
+
+@st.composite
+def blocks(draw: st.DrawFn, depth: int, image: Path) -> list[Block]:
+    """Blocks as a brief can hold them: tables, figures and rules at the top level, quotes of
+    paragraphs, headings that do not skip a level."""
+    out: list[Block] = []
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.integers(0, 9 if depth == 0 else 3))
+        if kind <= 1:
+            out.append(Paragraph(draw(inlines()), 1))
+        elif kind == 2 and depth < 3:
+            items = tuple(ListItem(tuple(draw(blocks(depth + 1, image))), 1)
+                          for _ in range(draw(st.integers(1, 3))))
+            ordered = draw(st.booleans())
+            out.append(ListBlock(ordered, items, 1, draw(st.integers(0, 20)) if ordered else 1))
+        elif kind == 3:
+            out.append(CodeBlock(draw(st.text(string.printable.strip() + " \n", max_size=40)
+                                      ).strip("\n"), 1))
+        elif kind == 4:
+            out.append(Quote(tuple(Paragraph(draw(inlines()), 1)
+                                   for _ in range(draw(st.integers(1, 2)))), 1))
+        elif kind == 5:
+            width = draw(st.integers(1, 3))
+            header = tuple(tuple(Span(s.text, False, s.italic, s.code, s.href)
+                                 for s in draw(inlines(False)) if isinstance(s, Span))
+                           for _ in range(width))
+            rows = tuple(tuple(draw(inlines(False)) for _ in range(width))
+                         for _ in range(draw(st.integers(0, 3))))
+            aligns: tuple[Alignment, ...] = tuple(
+                draw(st.sampled_from([None, "left", "center", "right"])) for _ in range(width))
+            out.append(Table(header, rows, aligns, 1))
+        elif kind == 6:
+            out.append(Figure(image, draw(WORDS), draw(st.sampled_from(["", "A caption"])), 1))
+        elif kind == 7:
+            out.append(Rule(1))
+        else:
+            out.append(Paragraph(draw(inlines()), 1))
+    # A quote right after a quote would join it in the brief, a rule or table closes a list
+    return [b for n, b in enumerate(out) if not (isinstance(b, Quote) and n and
+                                                  isinstance(out[n - 1], Quote))]
+
+
+@st.composite
+def papers(draw: st.DrawFn, image: Path) -> tuple[Metadata, tuple[Block, ...]]:
+    text = st.text(string.ascii_letters + "Қә ’—:", min_size=1, max_size=30).map(
+        lambda t: " ".join(t.split()) or "T")
+    meta = Metadata(
+        title=draw(text), authors=tuple(Author(draw(text), draw(st.none() | text))
+                                        for _ in range(draw(st.integers(1, 2)))),
+        date=draw(st.dates()), subtitle=draw(st.none() | text),
+        organization=draw(st.none() | text), summary=draw(st.none() | text),
+        links=tuple(Link(draw(text), draw(URLS)) for _ in range(draw(st.integers(0, 2)))),
+        disclaimer=draw(st.none() | text), marking=draw(st.sampled_from([None, "CUI", "SECRET"])),
+        language=draw(st.sampled_from(["en-US", "kk-KZ", "ru"])),
+        keywords=tuple(draw(st.lists(st.sampled_from(["a", "Қазақстан", "b c"]), max_size=2,
+                                     unique=True))))
+    body: list[Block] = []
+    for section in range(draw(st.integers(0, 2))):
+        body.append(Heading(2, (Span(f"Section {section}"),), 1))
+        if draw(st.booleans()):
+            body.append(Heading(3, (Span("Sub"),), 1))
+        body += draw(blocks(0, image))
+    points = tuple(KeyPoint(draw(st.none() | text), draw(inlines()),
+                            tuple(draw(st.sampled_from([[], [Paragraph((Span("detail"),), 1)]]))),
+                            1) for _ in range(draw(st.integers(1, 3))))
+    at = draw(st.integers(0, len(body)))
+    while at < len(body) and (heading := body[at]) and isinstance(heading, Heading) \
+            and heading.level == 3:
+        at += 1  # a subsection goes on under its section, not under the Key Points
+    body.insert(at, KeyPoints("Key Points", points, 1))
+    return meta, tuple(body)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_generated_papers_round_trip(data: st.DataObject, tmp_path_factory: pytest.TempPathFactory
+                                     ) -> None:
+    work = tmp_path_factory.mktemp("generated")
+    (work / "images").mkdir()
+    image = work / "images" / "dot.png"
+    Image.new("RGB", (4, 3), (20, 40, 200)).save(image)
+    meta, body = data.draw(papers(image))
+    source = work / "paper.md"
+    source.write_text(write_source(meta, body, work), encoding="utf-8")
+    original = parse_source(source.read_text(encoding="utf-8"), source)
+    # Formatting that Markdown itself cannot write back (a generated oddity such as bold
+    # spaces at a link's end) is the writer's limit, reported by the import; test_markdown
+    # holds the writer to every paper the parser accepts.
+    rewritten = parse_source(write_source(original.meta, original.blocks, work), source)
+    assume(content(rewritten) == content(original))
+    imported, _ = round_trip(source, work, "default")
+    assert content(imported) == content(original), source.read_text(encoding="utf-8")
+    shutil.rmtree(work)
