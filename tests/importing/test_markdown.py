@@ -28,9 +28,11 @@ def assert_rewrites_alike(text: str, path: Path) -> None:
     document = check_outcome(text, path)
     if document is None:
         return
-    written = write_source(document.meta, document.blocks, path.parent)
+    written = write_source(document.meta, document.blocks, path.parent, document.footnotes)
     again = parse_source(written, path)
     assert content(again) == content(document), written
+    assert [n.label for n in again.footnotes] == [n.label or str(n.number)
+                                                  for n in document.footnotes], written
 
 
 @SETTINGS
@@ -48,8 +50,8 @@ def test_any_valid_body_is_written_back_alike(text: str, folder: Path) -> None: 
 @pytest.mark.parametrize("path", [*sorted(FIXTURES.glob("*.md")), SEED], ids=lambda p: p.name)
 def test_every_fixture_is_written_back_alike(path: Path) -> None:
     document = read_source(path)
-    written = write_source(document.meta, document.blocks, path.parent)
-    assert content(parse_source(written, path)) == content(document)
+    written = write_source(document.meta, document.blocks, path.parent, document.footnotes)
+    assert content(parse_source(written, path)) == content(document), written
     # Readable: prose wrapped at the width, as the example is, unless a word is longer.
     prose = [line for line in written.split("\n---\n", 1)[1].splitlines()
              if not line.lstrip("> ").startswith(("|", "![", "#"))]

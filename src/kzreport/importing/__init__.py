@@ -11,7 +11,16 @@ from typing import TYPE_CHECKING
 
 from kzreport.errors import KzreportError, Problem, SourceError
 from kzreport.importing.assemble import Paper
-from kzreport.model import Author, Block, Blocks, KeyPoint, KeyPoints, Metadata, Span
+from kzreport.model import (
+    Author,
+    Block,
+    Blocks,
+    Footnote,
+    KeyPoint,
+    KeyPoints,
+    Metadata,
+    Span,
+)
 
 if TYPE_CHECKING:
     from kzreport.importing.titles import Labels
@@ -63,7 +72,7 @@ def import_paper(path: Path, out: Path, layout_spec: str | None, cwd: Path,
         paper = _read(path, labels, warnings, images)
         meta = _metadata(paper, path, warnings, layout_spec)
         blocks = _with_key_points(paper.blocks, warnings)
-        text, problems = _written(meta, blocks, staging / out.name, warnings)
+        text, problems = _written(meta, blocks, paper.footnotes, staging / out.name, warnings)
         final = out.parent / "images"
         for name in images.names:
             final.mkdir(exist_ok=True)
@@ -170,7 +179,7 @@ def _with_key_points(blocks: list[Block], warnings: Warnings) -> Blocks:
                               0))
 
 
-def _written(meta: Metadata, blocks: Blocks, staged: Path,
+def _written(meta: Metadata, blocks: Blocks, footnotes: tuple[Footnote, ...], staged: Path,
              warnings: Warnings) -> tuple[str, list[Problem]]:
     """The source text, and the problems of parsing it back; a part that reads back
     differently from what was meant is a warning."""
@@ -179,13 +188,13 @@ def _written(meta: Metadata, blocks: Blocks, staged: Path,
     from kzreport.importing.roundtrip import differences
     from kzreport.source import parse_source
 
-    blocks = with_normalized_links(blocks)
-    text = write_source(meta, blocks, staged.parent)
+    blocks, footnotes = with_normalized_links((blocks, footnotes))
+    text = write_source(meta, blocks, staged.parent, footnotes)
     try:
         document = parse_source(text, staged)
     except SourceError as exc:
         return text, list(exc.problems)
-    for where in differences((meta, blocks), document):
+    for where in differences((meta, blocks, footnotes), document):
         warnings.at(None, "", f"{where} of the written source reads back differently from "
                     "the document — compare the two there")
     return text, []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kzreport.body import KEY_POINTS_HEADING, split_headline
@@ -17,6 +17,7 @@ from kzreport.importing.found import (
     Image,
     Kept,
     Note,
+    Notes,
     PageBreak,
     Run,
     Warn,
@@ -31,10 +32,12 @@ from kzreport.model import (
     Block,
     CodeBlock,
     Figure,
+    Footnote,
     Heading,
     Inlines,
     KeyPoint,
     KeyPoints,
+    LineBreak,
     Link,
     ListBlock,
     Paragraph,
@@ -43,6 +46,7 @@ from kzreport.model import (
     Table,
     plain_text,
 )
+from kzreport.model import PageBreak as PageBreakBlock
 
 #: Receives a warning about paragraph ``number`` (``text`` says which) and its message.
 Report = Callable[[int | None, str, str], None]
@@ -66,6 +70,7 @@ class Paper:
     keywords: tuple[str, ...] = ()
     links: tuple[Link, ...] = ()
     blocks: list[Block] = field(default_factory=list)
+    footnotes: tuple[Footnote, ...] = ()
 
 
 def assemble(word: WordDocument, labels: Labels, report: Report, save: SaveImage) -> Paper:
@@ -83,7 +88,21 @@ def assemble(word: WordDocument, labels: Labels, report: Report, save: SaveImage
     paper.blocks = converter.convert(rest)
     _furniture(paper, word, labels)
     _further_reading(paper, labels)
+    _references(paper, word, converter.notes.notes, report)
     return paper
+
+
+def _references(paper: Paper, word: WordDocument, notes: list[Footnote],
+                report: Report) -> None:
+    """Number the paper's footnotes in reading order and point its links to bookmarks at
+    the headings' identifiers."""
+    from kzreport.importing.references import linked_headings, numbered
+
+    bookmarks = {b.number: b.bookmarks for b in word.blocks if isinstance(b, Para)}
+    blocks = linked_headings(tuple(paper.blocks), bookmarks,
+                             lambda line, message: report(line, "", message))
+    numbered_blocks, paper.footnotes = numbered(blocks, notes)
+    paper.blocks = list(numbered_blocks)
 
 
 def _text(block: Para | Grid) -> str:
@@ -250,16 +269,25 @@ class _Body:
         self.top_heading = min(headings, default=1)
         self.tree = ListTree()
         self.figures = 0
+        self.notes = Notes()
+        #: A Caption paragraph waiting for the table after it (the brief's table caption).
+        self.caption: Para | None = None
 
     def warn_for(self, para: Para | Grid) -> Warn:
         return lambda message: self.report(para.number, _text(para), message)
 
+    def inlines(self, found: Sequence[Found], warn: Warn) -> Inlines:
+        return model_inlines(found, warn, self.notes)
+
     def convert(self, blocks: Sequence[Para | Grid]) -> list[Block]:
         for n, block in enumerate(blocks):
+            following = blocks[n + 1] if n + 1 < len(blocks) else None
             if isinstance(block, Grid):
                 self.tree.add_block(0, self.table(block), tentative=True)
+            elif block.kind == "caption" and isinstance(following, Grid) and block.text \
+                    and not any(isinstance(c, Image) for c in block.content):
+                self.caption = block  # above the table, as the brief and Pandoc put it
             else:
-                following = blocks[n + 1] if n + 1 < len(blocks) else None
                 self.paragraph(block, following if isinstance(following, Para) else None)
         return key_points_section(self.tree.finish(), self.report)
 
@@ -273,7 +301,9 @@ class _Body:
                 warn(f"level-{para.level} heading made a level-3 heading — the source has two "
                      "levels of headings")
                 level = 3
-            inlines = _no_breaks(model_inlines(_text_only(para.content), warn))
+            if any(isinstance(c, PageBreak) for c in para.content):
+                self.tree.add_block(0, PageBreakBlock(para.number))
+            inlines = _no_breaks(self.inlines(_text_only(para.content), warn))
             if inlines:
                 self.tree.add_block(0, Heading(level, inlines, para.number))
             return
@@ -299,7 +329,9 @@ class _Body:
             if para.kind == "quote" and isinstance(piece, Paragraph):
                 self.tree.add_quote(level, piece)
             else:
-                self.tree.add_block(level, piece, tentative=isinstance(piece, Figure))
+                # A brief writes figures and page breaks unindented, even inside a list.
+                self.tree.add_block(level, piece,
+                                    tentative=isinstance(piece, Figure | PageBreakBlock))
 
     def level(self, para: Para) -> int:
         """How deep in the open lists an unnumbered paragraph sits, by its indent."""
@@ -307,21 +339,25 @@ class _Body:
             else 0
 
     def pieces(self, para: Para, following: Para | None, warn: Warn) -> list[Block]:
-        """The paragraph's text and pictures: each picture a figure of its own."""
+        """The paragraph's text, pictures and page breaks: each picture a figure of its own,
+        each page break a block between the text before and after it."""
         out: list[Block] = []
         run: list[Found] = []
         images = [c for c in para.content if isinstance(c, Image)]
         for item in para.content:
-            if isinstance(item, Image):
-                if inlines := model_inlines(run, warn):
+            if isinstance(item, Image | PageBreak):
+                if inlines := self.inlines(run, warn):
                     out.append(Paragraph(inlines, para.number))
                 run = []
+                if isinstance(item, PageBreak):
+                    out.append(PageBreakBlock(para.number))
+                    continue
                 figure = self.figure(item, para, following, warn, len(images) == 1)
                 if figure is not None:
                     out.append(figure)
             else:
                 run.append(item)
-        if inlines := model_inlines(run, warn):
+        if inlines := self.inlines(run, warn):
             out.append(Paragraph(inlines, para.number))
         if images and len(out) > len(images):
             warn("picture inside a line of text put in a paragraph of its own — a "
@@ -353,7 +389,12 @@ class _Body:
     def table(self, grid: Grid) -> Table:
         warn = self.warn_for(grid)
         width = max((len(r) for r in grid.rows), default=0)
-        rows = [[_no_breaks(model_inlines(c, warn)) for c in r] + [()] * (width - len(r))
+        caption: Inlines = ()
+        if self.caption is not None:
+            caption = _no_breaks(self.inlines(_text_only(self.caption.content),
+                                              self.warn_for(self.caption)))
+            self.caption = None
+        rows = [[_no_breaks(self.inlines(c, warn)) for c in r] + [()] * (width - len(r))
                 for r in grid.rows]
         header = rows[0] if rows else []
         # The brief sets its header row bold (every run but a link's): the style, not the text.
@@ -363,7 +404,7 @@ class _Body:
         aligns = (grid.alignments + [None] * width)[:width]
         return Table(tuple(header), tuple(tuple(r) for r in rows[1:]),
                      tuple(a if a in ("left", "center", "right") else None  # type: ignore[misc]
-                           for a in aligns), grid.number)
+                           for a in aligns), grid.number, caption)
 
 
 def _text_only(content: Sequence[Found | Image]) -> list[Found]:
@@ -384,14 +425,13 @@ def _no_breaks(inlines: Inlines) -> Inlines:
     """``inlines`` on one line (headings and table cells hold no line breaks)."""
     from kzreport.importing.found import tidy
 
-    return tidy([i if isinstance(i, Span) else Span(" ") for i in inlines])
+    return tidy([Span(" ") if isinstance(i, LineBreak) else i for i in inlines])
 
 
 def _unbold(inlines: Inlines) -> Inlines:
     from kzreport.importing.found import tidy
 
-    return tidy([Span(i.text, False, i.italic, i.code, i.href) if isinstance(i, Span) else i
-                 for i in inlines])
+    return tidy([replace(i, bold=False) if isinstance(i, Span) else i for i in inlines])
 
 
 def key_points_section(blocks: list[Block], report: Report) -> list[Block]:

@@ -44,6 +44,10 @@ class Para:
     fill: str | None = None
     rule: bool = False
     notes: list[str] = field(default_factory=list)
+    #: The names of the bookmarks that start in the paragraph (links inside go to them).
+    bookmarks: list[str] = field(default_factory=list)
+    #: Word keeps the paragraph on the page of the next (a brief's definition term).
+    keep_next: bool = False
 
     @property
     def text(self) -> str:
@@ -248,6 +252,9 @@ class _Reader:
                 para.kind = "dropcap"
             if on(ppr.find(f"{W}pageBreakBefore")):
                 para.content.append(PageBreak())
+            para.keep_next = on(ppr.find(f"{W}keepNext")) is True
+        para.bookmarks = [name for b in p.iter(f"{W}bookmarkStart")
+                          if (name := b.get(f"{W}name"))]
         if numbering is not None and numbering[0] != "0":
             para.numbering = numbering
         extra: list[Para | Grid] = []

@@ -6,10 +6,20 @@ import dataclasses
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar, assert_never
 
-from kzreport.model import LINK_SCHEMES, Inline, Inlines, LineBreak, Span
+from kzreport.model import (
+    LINK_SCHEMES,
+    Footnote,
+    FootnoteRef,
+    Inline,
+    Inlines,
+    LineBreak,
+    Paragraph,
+    Script,
+    Span,
+)
 from kzreport.source_checks import ILLEGAL_CHARS
 
 _T = TypeVar("_T")
@@ -74,42 +84,64 @@ class Image:
 
 # ---------------------------------------------------------------- found text to model inlines
 
-#: Issue 17 brings strikethrough, sub/superscript, footnotes, internal links and page breaks
-#: to the model; until then each is kept as plain text (or left out, for a page break) and
-#: warned about, in the one ``match`` below.
-_UNTIL_SOURCE_HAS = "the source format has no {} yet"
+
+class Notes:
+    """The footnotes met while converting a document's text, in the order met: a reference
+    is a note of its own, as in the source (``renumbered`` puts them in reading order)."""
+
+    def __init__(self) -> None:
+        self.notes: list[Footnote] = []
+
+    def refer(self, note: Note, warn: Warn) -> FootnoteRef | None:
+        """A reference to ``note`` (its paragraphs kept), or None for a note without text."""
+        if note.kind != "footnote":
+            warn(f"{note.kind} '{_words(_note_text(note))}' made a footnote — the source has "
+                 "footnotes only")
+        paragraphs = tuple(Paragraph(inlines, 0) for p in note.paragraphs
+                           if (inlines := model_inlines(p, warn)))
+        if not paragraphs:
+            warn(f"an empty {note.kind} left out")
+            return None
+        self.notes.append(Footnote(len(self.notes) + 1, "", paragraphs, 0))
+        return FootnoteRef(len(self.notes))
 
 
-def model_inlines(found: Sequence[Found], warn: Warn) -> Inlines:
-    """``found`` as model inlines, in the form a parser of the written source gives back."""
+def model_inlines(found: Sequence[Found], warn: Warn, notes: Notes | None = None) -> Inlines:
+    """``found`` as model inlines, in the form a parser of the written source gives back;
+    footnotes go to ``notes`` (without it, as in a footnote's own text, their text is kept in
+    parentheses). Links to bookmarks keep the bookmark's name (``#name``) until the headings'
+    identifiers are known."""
     out: list[Inline] = []
     for item in found:
         match item:
             case Run():
-                if item.strike:
-                    warn(f"strikethrough '{_words(item.text)}' kept as plain text — "
-                         + _UNTIL_SOURCE_HAS.format("strikethrough"))
-                if item.vertical is not None:
-                    warn(f"{item.vertical}script '{_words(item.text)}' kept as ordinary text — "
-                         + _UNTIL_SOURCE_HAS.format(f"{item.vertical}script"))
+                script: Script = "super" if item.vertical == "super" else \
+                    "sub" if item.vertical == "sub" else None
+                if script is not None and item.code:
+                    warn(f"{script}script '{_words(item.text)}' kept as ordinary code — the "
+                         f"source has no {script}script in code")
+                    script = None
                 href = item.href
                 if item.anchor is not None:
-                    warn(f"link to '{item.anchor}' inside the document kept as plain text — "
-                         + _UNTIL_SOURCE_HAS.format("internal links"))
-                if href is not None and not _web_link(href):
+                    href = "#" + item.anchor
+                elif href is not None and not _web_link(href):
                     warn(f"link to '{href[:80]}' kept as plain text — only http, https and "
                          "mailto addresses can be links")
                     href = None
-                out.append(Span(item.text, item.bold, item.italic, item.code, href))
+                out.append(Span(item.text, item.bold, item.italic, item.code, href, item.strike,
+                                script))
             case Break():
                 out.append(LineBreak())
             case PageBreak():
-                warn("page break left out — " + _UNTIL_SOURCE_HAS.format("page breaks"))
+                warn("page break inside a line of text left out — the source breaks pages "
+                     "between paragraphs")
             case Note():
-                text = " ".join(_plain(p) for p in item.paragraphs).strip()
-                warn(f"{item.kind} '{_words(text)}' kept in parentheses where it was referenced "
-                     "— " + _UNTIL_SOURCE_HAS.format(f"{item.kind}s"))
-                if text:
+                reference = notes.refer(item, warn) if notes is not None else None
+                if reference is not None:
+                    out.append(reference)
+                elif notes is None and (text := _note_text(item)):
+                    warn(f"{item.kind} '{_words(text)}' inside a note kept in parentheses — a "
+                         "footnote holds no notes")
                     out.append(Span(f" ({text})"))
             case Kept():
                 warn(item.what)
@@ -117,6 +149,10 @@ def model_inlines(found: Sequence[Found], warn: Warn) -> Inlines:
             case _:
                 assert_never(item)
     return tidy(out)
+
+
+def _note_text(note: Note) -> str:
+    return " ".join(_plain(p) for p in note.paragraphs).strip()
 
 
 def _plain(found: Sequence[Found]) -> str:
@@ -185,9 +221,9 @@ def clean_text(text: str) -> str:
 
 def tidy(inlines: Sequence[Inline]) -> Inlines:
     """``inlines`` as the source's parser would give them back: clean text, no empty spans,
-    neighbours of one formatting joined, bold and italic never starting or ending with white
-    space (Markdown cannot say that; a space's weight does not show), no white space at the
-    paragraph's ends or around a line break, and no break at either end."""
+    neighbours of one formatting joined, bold, italic and strikethrough never starting or
+    ending with white space (Markdown cannot say that; a space's weight does not show), no
+    white space at the paragraph's ends or around a line break, and no break at either end."""
     spans = [i for i in inlines if isinstance(i, Span)]
     count = 0  # spans seen so far
     pieces: list[Inline] = []
@@ -196,25 +232,24 @@ def tidy(inlines: Sequence[Inline]) -> Inlines:
             case Span():
                 count += 1
                 text = clean_text(item.text)
-                if item.code or not (item.bold or item.italic):
-                    pieces.append(Span(text, item.bold, item.italic, item.code, item.href))
+                if item.code or not (item.bold or item.italic or item.strike):
+                    pieces.append(replace(item, text=text))
                     continue
-                # White space where bold or italic begins or ends keeps only the formatting
-                # that goes on past it (a delimiter cannot stand next to a space).
+                # White space where bold, italic or strikethrough begins or ends keeps only
+                # the formatting that goes on past it (a delimiter cannot stand by a space).
                 before = spans[count - 2] if count > 1 else None
                 after = spans[count] if count < len(spans) else None
                 core = text.strip()
                 lead = text[:len(text) - len(text.lstrip())]
                 trail = text[len(text.rstrip()):] if core else ""
-                pieces += [Span(lead, *_kept(item, before), False, item.href),
-                           Span(core, item.bold, item.italic, False, item.href),
-                           Span(trail, *_kept(item, after), False, item.href)]
-            case LineBreak():
+                pieces += [_kept(replace(item, text=lead), before), replace(item, text=core),
+                           _kept(replace(item, text=trail), after)]
+            case LineBreak() | FootnoteRef():
                 pieces.append(item)
             case _:
                 assert_never(item)
     # White space after a break or at either end of the paragraph does not survive Markdown.
-    lines: list[list[Span]] = [[]]
+    lines: list[list[Span | FootnoteRef]] = [[]]
     for item in pieces:
         if isinstance(item, LineBreak):
             lines.append([])
@@ -225,12 +260,16 @@ def tidy(inlines: Sequence[Inline]) -> Inlines:
         kept.pop(0)
     while kept and not kept[-1]:
         kept.pop()
-    while kept and not kept[-1][-1].code:  # the first span of a line is never blank
+    while kept:  # the last line ends with text, never white space (code keeps its spaces)
         last = kept[-1][-1]
+        if not isinstance(last, Span) or last.code:
+            break
         if text := last.text.rstrip():
-            kept[-1][-1] = Span(text, last.bold, last.italic, False, last.href)
+            kept[-1][-1] = replace(last, text=text)
             break
         kept[-1].pop()
+        if not kept[-1]:
+            kept.pop()
     out: list[Inline] = []
     for n, line in enumerate(kept):
         if n:
@@ -239,29 +278,32 @@ def tidy(inlines: Sequence[Inline]) -> Inlines:
     return tuple(out)
 
 
-def _kept(span: Span, neighbour: Span | None) -> tuple[bool, bool]:
-    """The bold and italic of ``span`` that its ``neighbour`` goes on with."""
+def _kept(span: Span, neighbour: Span | None) -> Span:
+    """``span`` (white space) with only the bold, italic and strikethrough its ``neighbour``
+    goes on with."""
     if neighbour is None:
-        return False, False
-    return span.bold and neighbour.bold, span.italic and neighbour.italic
+        return replace(span, bold=False, italic=False, strike=False)
+    return replace(span, bold=span.bold and neighbour.bold,
+                   italic=span.italic and neighbour.italic,
+                   strike=span.strike and neighbour.strike)
 
 
-def _strip_line(spans: list[Span]) -> list[Span]:
-    """``spans`` joined where their formatting agrees, without empty ones or white space at
-    the start (code keeps its spaces)."""
-    merged: list[Span] = []
-    for span in spans:
-        if not span.text:
+def _strip_line(items: list[Span | FootnoteRef]) -> list[Span | FootnoteRef]:
+    """``items`` with spans joined where their formatting agrees, without empty ones or white
+    space at the start (code keeps its spaces)."""
+    merged: list[Span | FootnoteRef] = []
+    for item in items:
+        if isinstance(item, Span) and not item.text:
             continue
         last = merged[-1] if merged else None
-        if last is not None and (last.bold, last.italic, last.code, last.href) == (
-                span.bold, span.italic, span.code, span.href):
-            merged[-1] = Span(last.text + span.text, span.bold, span.italic, span.code, span.href)
+        if isinstance(item, Span) and isinstance(last, Span) and \
+                replace(last, text="") == replace(item, text=""):
+            merged[-1] = replace(last, text=last.text + item.text)
         else:
-            merged.append(span)
-    while merged and not merged[0].code and not merged[0].text.strip():
+            merged.append(item)
+    while merged and isinstance(first := merged[0], Span) and not first.code:
+        if text := first.text.lstrip():
+            merged[0] = replace(first, text=text)
+            break
         merged.pop(0)
-    if merged and not merged[0].code:
-        first = merged[0]
-        merged[0] = Span(first.text.lstrip(), first.bold, first.italic, False, first.href)
     return merged

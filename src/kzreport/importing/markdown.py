@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import assert_never
 
+from kzreport.anchors import auto_identifier, unique
 from kzreport.body import read_body
 from kzreport.model import (
     Block,
     Blocks,
     CodeBlock,
+    DefinitionList,
     Figure,
+    Footnote,
+    FootnoteRef,
     Heading,
     Inline,
     Inlines,
@@ -21,11 +25,13 @@ from kzreport.model import (
     LineBreak,
     ListBlock,
     Metadata,
+    PageBreak,
     Paragraph,
     Quote,
     Rule,
     Span,
     Table,
+    plain_text,
 )
 from kzreport.source_checks import Problems
 
@@ -45,11 +51,45 @@ _BREAKABLE = "\x00"
 _ALIGN = {"left": ":---", "center": ":---:", "right": "---:", None: "---"}
 
 
-def write_source(meta: Metadata, blocks: Blocks, folder: Path) -> str:
-    """The source text of a paper: ``meta`` as front matter, ``blocks`` as its body, with
-    figure paths relative to ``folder`` (where the source will be written)."""
-    body = _Writer(folder).blocks(blocks)
+def write_source(meta: Metadata, blocks: Blocks, folder: Path,
+                 footnotes: Sequence[Footnote] = ()) -> str:
+    """The source text of a paper: ``meta`` as front matter, ``blocks`` as its body and
+    ``footnotes`` as definitions after it, with figure paths relative to ``folder`` (where the
+    source will be written)."""
+    writer = _Writer(folder, note_labels(footnotes), explicit_anchors(blocks))
+    body = writer.blocks(blocks)
+    for note in footnotes:
+        body += ["", *writer.footnote(note)]
     return "---\n" + front_matter(meta) + "---\n\n" + "\n".join(body) + "\n"
+
+
+def note_labels(footnotes: Sequence[Footnote]) -> dict[int, str]:
+    """The label each note is written with: its own, else its number (told apart from the
+    labels written)."""
+    used = {note.label for note in footnotes if note.label}
+    return {note.number: note.label or unique(str(note.number), used) for note in footnotes}
+
+
+def explicit_anchors(blocks: Blocks) -> set[int]:
+    """The positions of the headings in ``blocks`` whose identifier must be written
+    (``{#id}``): those the parser's automatic identifier would not give, as ``anchored``
+    assigns them (written identifiers first, then the automatic ones, told apart)."""
+    headings = [(n, b) for n, b in enumerate(blocks) if isinstance(b, Heading | KeyPoints)]
+    explicit: set[int] = set()
+    while True:
+        used = {b.anchor for n, b in headings if n in explicit}
+        missed = set()
+        for n, block in headings:
+            if n not in explicit and unique(auto_identifier(_heading_text(block)), used) != \
+                    block.anchor:
+                missed.add(n)
+        if not missed:
+            return explicit
+        explicit |= missed
+
+
+def _heading_text(block: Heading | KeyPoints) -> str:
+    return plain_text(block.inlines) if isinstance(block, Heading) else block.title
 
 
 def front_matter(meta: Metadata) -> str:
@@ -101,19 +141,27 @@ def _code(text: str) -> str:
 
 
 def inline_text(inlines: Inlines, marks: tuple[str, str] = _MARKS[0],
-                breakable: bool = False) -> str:
-    """``inlines`` as Markdown on one logical line (hard breaks as a backslash and a newline);
+                breakable: bool = False, labels: Mapping[int, str] | None = None) -> str:
+    """``inlines`` as Markdown on one logical line (hard breaks as a backslash and a newline,
+    a footnote reference as ``[^label]``, its label from ``labels``, else its number);
     ``breakable`` marks single spaces of plain text where wrapping may break the line."""
-    # Each run: its open formatting (bold, italic, one link) and its Markdown.
+    # Each run: its open formatting (bold, italic, strike, one link) and its Markdown; None
+    # for a break or a note, which keep open what goes on after them.
     runs: list[tuple[frozenset[str] | None, str]] = []
     for item in inlines:
         match item:
             case Span():
-                attrs = {name for name, on in (("b", item.bold), ("i", item.italic)) if on}
+                attrs = {name for name, on in (("b", item.bold), ("i", item.italic),
+                                               ("s", item.strike)) if on}
                 if item.href is not None:
                     attrs.add("link:" + item.href)
                 if item.code:
                     text = _code(item.text)
+                elif item.script is not None:
+                    # Pandoc's ~sub~ and ^super^ hold plain text, spaces escaped.
+                    mark = "~" if item.script == "sub" else "^"
+                    text = mark + re.sub(r"\s", lambda m: "\\" + m.group(), escape(item.text)
+                                         ) + mark
                 else:
                     text = escape(item.text)
                     if breakable:
@@ -121,6 +169,9 @@ def inline_text(inlines: Inlines, marks: tuple[str, str] = _MARKS[0],
                 runs.append((frozenset(attrs), text))
             case LineBreak():
                 runs.append((None, "\\\n"))
+            case FootnoteRef():
+                label = (labels or {}).get(item.number, str(item.number))
+                runs.append((None, f"[^{label}]"))
             case _:
                 assert_never(item)
     bold, italic = marks
@@ -129,7 +180,7 @@ def inline_text(inlines: Inlines, marks: tuple[str, str] = _MARKS[0],
         if attr.startswith("link:"):
             href = attr[len("link:"):].replace("(", "\\(").replace(")", "\\)")
             return "[" if opening else f"]({href})"
-        return bold if attr == "b" else italic
+        return {"b": bold, "i": italic, "s": "~~"}[attr]
 
     def reach(index: int, attr: str) -> int:
         """How many runs from ``index`` on keep ``attr`` (breaks do not end it)."""
@@ -143,7 +194,7 @@ def inline_text(inlines: Inlines, marks: tuple[str, str] = _MARKS[0],
     out: list[str] = []
     stack: list[str] = []
     for index, (wanted, text) in enumerate(runs):
-        if wanted is None:  # a break: close what does not go on after it, here, not after it
+        if wanted is None:  # a break or note: close what does not go on after it, here
             wanted = next((w for w, _ in runs[index + 1:] if w is not None), frozenset())
         keep = 0
         while keep < len(stack) and stack[keep] in wanted:
@@ -163,16 +214,22 @@ def inline_text(inlines: Inlines, marks: tuple[str, str] = _MARKS[0],
 
 
 def _reads_back(text: str, expected: Inlines) -> bool:
-    """Whether the paragraph ``text`` parses to exactly ``expected``."""
-    blocks = read_body(text, Path("import.md"), Problems(Path("import.md")), 0)
+    """Whether the paragraph ``text`` parses to exactly ``expected`` (footnote references
+    in the same places: the paragraph alone has no definitions, and numbers its own)."""
+    blocks = read_body(text, Path("import.md"), Problems(Path("import.md")), 0).blocks
     return len(blocks) == 1 and isinstance(blocks[0], Paragraph) and \
-        blocks[0].inlines == expected
+        _unnumbered(blocks[0].inlines) == _unnumbered(expected)
 
 
-def paragraph_lines(inlines: Inlines, width: int = WIDTH) -> list[str]:
+def _unnumbered(inlines: Inlines) -> Inlines:
+    return tuple(FootnoteRef(0) if isinstance(i, FootnoteRef) else i for i in inlines)
+
+
+def paragraph_lines(inlines: Inlines, width: int = WIDTH,
+                    labels: Mapping[int, str] | None = None) -> list[str]:
     """A paragraph of ``inlines`` wrapped at ``width``, in the first choice of delimiters
     that reads back as ``inlines`` (the first choice when none does)."""
-    choices = [_wrapped(inline_text(inlines, marks, breakable=True), width) for marks in _MARKS]
+    choices = [_wrapped(inline_text(inlines, marks, True, labels), width) for marks in _MARKS]
     return next((lines for lines in choices if _reads_back("\n".join(lines), inlines)),
                 choices[0])
 
@@ -185,8 +242,9 @@ def _wrapped(text: str, width: int) -> list[str]:
         words = logical.split(_BREAKABLE)
         line = _line_start(words[0])
         for word in words[1:]:
+            # Never before a word that would open a note's definition or a fence.
             if len(line) + 1 + len(word) > width and not _BLOCK_START.match(word) \
-                    and not word.startswith(("*", "_", "`")):
+                    and not word.startswith(("*", "_", "`", "[^", "~")):
                 lines.append(line)
                 line = word
             else:
@@ -198,44 +256,56 @@ def _wrapped(text: str, width: int) -> list[str]:
 class _Writer:
     """Turns blocks into Markdown lines; containers indent what they hold."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, labels: Mapping[int, str] = {},
+                 explicit: set[int] = set()) -> None:  # noqa: B006 (never changed)
         self.folder = folder
+        #: The label each footnote reference is written with, by the note's number.
+        self.labels = labels
+        #: The positions of the top-level headings written with their identifier.
+        self.explicit = explicit
         #: The width left for text inside the lists and quotes being written.
         self.width = WIDTH
         #: The marker of the list ``block`` last wrote, if it wrote one.
         self.marker: str | None = None
+        self.top = True
 
     def nested(self, blocks: Blocks, indent: int) -> list[str]:
         """``blocks`` written to sit ``indent`` columns in."""
         self.width -= indent
+        top, self.top = self.top, False
         try:
             return self.blocks(blocks)
         finally:
             self.width += indent
+            self.top = top
 
     def blocks(self, blocks: Blocks) -> list[str]:
         out: list[str] = []
         #: The marker of the list just written: a list right after it takes the other one,
         #: or the two would read as one list.
         previous: str | None = None
-        for block in blocks:
+        top = self.top
+        for n, block in enumerate(blocks):
             if out:
                 out.append("")
             self.marker = None
             lines = self.block(block, previous)
+            if top and n in self.explicit and isinstance(block, Heading | KeyPoints):
+                lines[0] += " {#" + block.anchor + "}"
             out.extend(lines)
             previous = self.marker
         return out
 
+    def paragraph(self, inlines: Inlines, width: int) -> list[str]:
+        return paragraph_lines(inlines, width, self.labels)
+
     def block(self, block: Block, previous: str | None) -> list[str]:
         match block:
             case Heading():
-                text = _line_start(inline_text(block.inlines))
-                if text.endswith("#"):  # else read as a closing sequence and dropped
-                    text = text[:-1] + "\\#"
-                return ["#" * block.level + " " + text]
+                text = _line_start(inline_text(block.inlines, labels=self.labels))
+                return ["#" * block.level + " " + _closed(text, block.inlines)]
             case Paragraph():
-                return paragraph_lines(block.inlines, max(self.width, WIDTH // 2))
+                return self.paragraph(block.inlines, max(self.width, WIDTH // 2))
             case ListBlock():
                 indent = len(str(block.start + len(block.items))) + 2 if block.ordered else 2
                 items = [self.nested(item.blocks, indent) for item in block.items]
@@ -251,13 +321,56 @@ class _Writer:
             case Rule():
                 return ["---"]
             case Table():
-                return _table(block)
+                return self.table(block)
             case Figure():
                 return [self.figure(block)]
             case KeyPoints():
                 return self.key_points(block, previous)
+            case DefinitionList():
+                return self.definitions(block)
+            case PageBreak():
+                return ["\\newpage"]
             case _:
                 assert_never(block)
+
+    def definitions(self, block: DefinitionList) -> list[str]:
+        """Pandoc's definition list: each term on its line, each definition after ``:``,
+        indented by four columns."""
+        out: list[str] = []
+        for item in block.items:
+            if out:
+                out.append("")
+            out.append(_line_start(inline_text(item.term, labels=self.labels)))
+            for definition in item.definitions:
+                out += _indented(":   ", self.nested(definition, 4)) if definition else [":"]
+        return out
+
+    def footnote(self, note: Footnote) -> list[str]:
+        """A footnote's definition: its paragraphs indented under ``[^label]:``."""
+        label = self.labels.get(note.number, str(note.number))
+        lines: list[str] = []
+        for paragraph in note.paragraphs:
+            if lines:
+                lines.append("")
+            lines += self.paragraph(paragraph.inlines, WIDTH - max(4, len(label) + 5))
+        return _indented(f"[^{label}]: ", lines, 4) if lines else [f"[^{label}]:"]
+
+    def table(self, table: Table) -> list[str]:
+        def row(cells: Sequence[Inlines]) -> str:
+            return "| " + " | ".join(inline_text(c, labels=self.labels).replace("\n", " ")
+                                     for c in cells) + " |"
+
+        width = len(table.header)
+        rule = "|" + "|".join(_ALIGN[table.alignments[c] if c < len(table.alignments) else None]
+                              for c in range(width)) + "|"
+        lines = [row(table.header), rule, *(row(r) for r in table.rows)]
+        if table.caption or table.chart:
+            # Pandoc's caption after the table; a chart's kind is its class.
+            caption = _closed(inline_text(table.caption, labels=self.labels), table.caption)
+            if table.chart is not None:
+                caption += f" {{.chart-{table.chart.kind}}}"
+            lines += ["", ": " + caption]
+        return lines
 
     def figure(self, figure: Figure) -> str:
         path = Path(os.path.relpath(figure.path, self.folder)).as_posix()
@@ -274,6 +387,7 @@ class _Writer:
         return f"![{alt}]({path}{caption})"
 
     def key_points(self, section: KeyPoints, previous: str | None) -> list[str]:
+        from kzreport.importing.found import tidy
         from kzreport.labels import headline_separator
 
         items = []
@@ -282,12 +396,28 @@ class _Writer:
             if point.headline:
                 inlines = (Span(point.headline, bold=True), Span(headline_separator(point)),
                            *inlines)
-            from kzreport.importing.found import tidy
-
             details = ["", *self.nested(point.details, 2)] if point.details else []
-            items.append([*paragraph_lines(tidy(inlines), WIDTH - 2), *details])
+            items.append([*self.paragraph(tidy(inlines), WIDTH - 2), *details])
         self.marker = "-"  # after a heading: nothing before it to join
-        return ["## " + escape(section.title), "", *_list(items, 1, self.marker)]
+        return ["## " + _closed(escape(section.title), (Span(section.title),)), "",
+                *_list(items, 1, self.marker)]
+
+
+def _closed(text: str, inlines: Inlines) -> str:
+    """A heading's or caption's Markdown ``text`` safe at the end of its line: a closing
+    ``#`` or ``}`` of its text would be read as a closing sequence or as attributes."""
+    last = inlines[-1] if inlines else None
+    if isinstance(last, Span) and not last.code and last.script is None \
+            and text.endswith(("#", "}")):
+        return text[:-1] + "\\" + text[-1]
+    return text
+
+
+def _indented(first: str, lines: list[str], indent_by: int | None = None) -> list[str]:
+    """``lines`` after ``first`` (a marker), the rest indented as far or ``indent_by`` columns
+    (blank lines kept)."""
+    indent = " " * (len(first) if indent_by is None else indent_by)
+    return [first + lines[0], *(indent + line if line else "" for line in lines[1:])]
 
 
 def _marker(ordered: bool, previous: str | None) -> str:
@@ -309,13 +439,3 @@ def _list(items: list[list[str]], start: int, kind: str) -> list[str]:
         out.append(marker + lines[0])
         out.extend(indent + line if line else "" for line in lines[1:])
     return out
-
-
-def _table(table: Table) -> list[str]:
-    def row(cells: Sequence[Inlines]) -> str:
-        return "| " + " | ".join(inline_text(c).replace("\n", " ") for c in cells) + " |"
-
-    width = len(table.header)
-    rule = "|" + "|".join(_ALIGN[table.alignments[c] if c < len(table.alignments) else None]
-                          for c in range(width)) + "|"
-    return [row(table.header), rule, *(row(r) for r in table.rows)]

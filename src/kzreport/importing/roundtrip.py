@@ -6,16 +6,17 @@ import dataclasses
 import hashlib
 from pathlib import Path
 
-from kzreport.model import Blocks, Document, Metadata
+from kzreport.model import Blocks, Document, Footnote, Metadata
 
 
 def comparable(value: object) -> object:
-    """``value`` (model objects, nested) as plain data without source lines, each image path
-    replaced by the digest of the file's bytes, so that a moved image compares equal."""
+    """``value`` (model objects, nested) as plain data without source lines or footnote labels
+    (a brief numbers its notes; their labels stay in the source), each image path replaced by
+    the digest of the file's bytes, so that a moved image compares equal."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return (type(value).__name__, tuple(
             (f.name, comparable(getattr(value, f.name))) for f in dataclasses.fields(value)
-            if f.name != "line"))
+            if f.name != "line" and not (isinstance(value, Footnote) and f.name == "label")))
     if isinstance(value, tuple | list):
         return tuple(comparable(v) for v in value)
     if isinstance(value, Path):
@@ -26,17 +27,21 @@ def comparable(value: object) -> object:
     return value
 
 
-def content(document: Document) -> tuple[object, object]:
-    """The metadata and blocks of ``document`` in comparable form."""
-    return comparable(document.meta), comparable(document.blocks)
+def content(document: Document) -> tuple[object, object, object]:
+    """The metadata, blocks and footnotes of ``document`` in comparable form."""
+    return comparable(document.meta), comparable(document.blocks), \
+        comparable(document.footnotes)
 
 
-def differences(expected: tuple[Metadata, Blocks], got: Document) -> list[str]:
+def differences(expected: tuple[Metadata, Blocks, tuple[Footnote, ...]],
+                got: Document) -> list[str]:
     """Where ``got`` differs from ``expected``: each metadata field by name, each top-level
-    block by its position (empty when they are the same)."""
-    meta, blocks = expected
+    block by its position, the footnotes (empty when they are the same)."""
+    meta, blocks, footnotes = expected
     out = [f"'{f.name}'" for f in dataclasses.fields(meta)
            if comparable(getattr(meta, f.name)) != comparable(getattr(got.meta, f.name))]
+    if comparable(footnotes) != comparable(got.footnotes):
+        out.append("the footnotes")
     mine, theirs = comparable(blocks), comparable(got.blocks)
     assert isinstance(mine, tuple) and isinstance(theirs, tuple)
     for n, (a, b) in enumerate(zip(mine, theirs, strict=False), 1):
