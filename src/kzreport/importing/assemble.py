@@ -31,6 +31,8 @@ from kzreport.model import (
     Author,
     Block,
     CodeBlock,
+    Definition,
+    DefinitionList,
     Figure,
     Footnote,
     Heading,
@@ -280,9 +282,14 @@ class _Body:
         return model_inlines(found, warn, self.notes)
 
     def convert(self, blocks: Sequence[Para | Grid]) -> list[Block]:
-        for n, block in enumerate(blocks):
+        n = 0
+        while n < len(blocks):
+            block = blocks[n]
             following = blocks[n + 1] if n + 1 < len(blocks) else None
-            if isinstance(block, Grid):
+            n += 1
+            if isinstance(block, Para) and self.definition_depth(block, following):
+                n = self.definition_list(blocks, n - 1)
+            elif isinstance(block, Grid):
                 self.tree.add_block(0, self.table(block), tentative=True)
             elif block.kind == "caption" and isinstance(following, Grid) and block.text \
                     and not any(isinstance(c, Image) for c in block.content):
@@ -290,6 +297,62 @@ class _Body:
             else:
                 self.paragraph(block, following if isinstance(following, Para) else None)
         return key_points_section(self.tree.finish(), self.report)
+
+    def definition_depth(self, para: Para, following: Para | Grid | None) -> int:
+        """How deep the definitions under ``para`` sit when it is a definition list's term (a
+        bold paragraph kept with the indented ones after it, as a brief writes a term), else
+        0."""
+        if para.kind != "body" or not para.keep_next or para.numbering is not None \
+                or not para.text or not isinstance(following, Para):
+            return 0
+        if not all((isinstance(c, Run) and (c.bold or not c.text.strip())) or isinstance(c, Note)
+                   for c in para.content):
+            return 0
+        depth = round(para.indent / self.indent_unit) + 1
+        return depth if self.depth_of(following) >= depth else 0
+
+    def depth_of(self, para: Para) -> int:
+        """How many list levels in ``para`` sits, by its numbering or its indent."""
+        if para.numbering is not None and para.kind not in ("quote", "caption"):
+            return para.numbering[1] + 1
+        return round(para.indent / self.indent_unit)
+
+    def definition_list(self, blocks: Sequence[Para | Grid], n: int) -> int:
+        """Read the definition list whose first term is ``blocks[n]``; return where it ends.
+        A term's definitions are the paragraphs indented under it (several definitions of one
+        term come back as one: the brief writes them alike)."""
+        first = blocks[n]
+        assert isinstance(first, Para)
+        level = self.level(first)
+        items: list[Definition] = []
+        while n < len(blocks):
+            term = blocks[n]
+            following = blocks[n + 1] if n + 1 < len(blocks) else None
+            if not isinstance(term, Para) or term.indent != first.indent or \
+                    not (depth := self.definition_depth(term, following)):
+                break
+            end = n + 1
+            while end < len(blocks) and isinstance(inner := blocks[end], Para) \
+                    and self.depth_of(inner) >= depth:
+                end += 1
+            outer, self.tree = self.tree, ListTree()
+            body = blocks[n + 1:end]
+            for at, inner in enumerate(body):
+                assert isinstance(inner, Para)
+                shifted = replace(inner, indent=inner.indent - depth * self.indent_unit,
+                                  numbering=None if inner.numbering is None else
+                                  (inner.numbering[0], inner.numbering[1] - depth))
+                after = body[at + 1] if at + 1 < len(body) else None
+                self.paragraph(shifted, after if isinstance(after, Para) else None)
+            definition = tuple(self.tree.finish())
+            self.tree = outer
+            warn = self.warn_for(term)
+            items.append(Definition(_unbold(_no_breaks(self.inlines(_text_only(term.content),
+                                                                    warn))),
+                                    (definition,) if definition else (), term.number))
+            n = end
+        self.tree.add_block(level, DefinitionList(tuple(items), first.number))
+        return n
 
     def paragraph(self, para: Para, following: Para | None) -> None:
         warn = self.warn_for(para)

@@ -174,10 +174,20 @@ class _Reader:
     # ------------------------------------------------------------ parts beside the body
 
     def note_texts(self, kind: str) -> dict[str, tuple[tuple[Found, ...], ...]]:
-        root = _related_xml(self.package, self.main, "/" + kind)
+        name = self.package.target(self.main, "/" + kind)
+        root = self.package.xml(name) if name else None
         out: dict[str, tuple[tuple[Found, ...], ...]] = {}
-        if root is None:
+        if root is None or name is None:
             return out
+        # The notes' hyperlinks are related from their own part.
+        body_rels, self.rels = self.rels, {r.id: r for r in self.package.relationships(name)}
+        try:
+            return self._note_texts(root)
+        finally:
+            self.rels = body_rels
+
+    def _note_texts(self, root: ET.Element) -> dict[str, tuple[tuple[Found, ...], ...]]:
+        out: dict[str, tuple[tuple[Found, ...], ...]] = {}
         for note in root:
             if note.get(f"{W}type") in ("separator", "continuationSeparator",
                                         "continuationNotice"):
