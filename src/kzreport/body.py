@@ -342,7 +342,7 @@ class _Body:
         inline = Token("inline", "", 0, content=note.get("content", ""),
                        children=note.get("tokens", []))
         self.in_footnote, outer = True, self.in_footnote
-        paragraph = Paragraph(self.inlines(inline, line), line)
+        paragraph = Paragraph(_trimmed(self.inlines(inline, line)), line)
         self.in_footnote = outer
         return self.notes.refer(None, line, (paragraph,))
 
@@ -437,6 +437,8 @@ class _Body:
                 out.append(self.footnote_reference(child, line))
             elif kind == "link_open":
                 href = str(child.attrs.get("href", ""))
+                if href.startswith("#"):  # markdown-it percent-encodes it; identifiers are text
+                    href = "#" + unquote(href[1:])
                 target = internal_target(href)
                 problem = url_problem(href) if target is None else None
                 if target is not None:
@@ -557,6 +559,19 @@ def _merge_spans(inlines: list[Inline]) -> Inlines:
             case _:
                 assert_never(item)
     return tuple(merged)
+
+
+def _trimmed(inlines: Inlines) -> Inlines:
+    """``inlines`` without white space at either end, as a paragraph's text is read (an
+    inline note's text, ``^[ like this ]``, comes untrimmed from markdown-it)."""
+    out = list(inlines)
+    for at, strip in ((0, str.lstrip), (-1, str.rstrip)):
+        while out and isinstance(end := out[at], Span) and not end.code and not end.script:
+            if text := strip(end.text):
+                out[at] = replace(end, text=text)
+                break
+            out.pop(at)
+    return tuple(out)
 
 
 def _formatting(span: Span) -> Span:

@@ -189,10 +189,16 @@ def _title_block(paper: Paper, blocks: list[Para | Grid], labels: Labels,
     if i < len(blocks) and isinstance(blocks[i], Para):
         summary = blocks[i]
         assert isinstance(summary, Para)
-        runs = [c for c in summary.content if isinstance(c, Run)]
-        if runs and runs[0].bold and labels.is_summary(runs[0].text):
-            paper.summary = plain_found([c for c in summary.content[1:]
-                                         if not isinstance(c, Image)]) or None
+        content = [c for c in summary.content if not isinstance(c, Image)]
+        # The label is the bold text it opens with (right-to-left marks may split its runs).
+        bold = 0
+        while bold < len(content) and isinstance(run := content[bold], Run) and run.bold:
+            bold += 1
+        label = plain_found(content[:bold])
+        if bold and labels.is_summary(label):
+            rest = plain_found(content[bold:])
+            paper.summary = (rest if label.endswith(":") else re.sub(r"^:\s*", "", rest)) \
+                or None
             i += 1
     unused = [b for b in blocks[:at] if isinstance(b, Para) and b.text
               and b.text.upper() not in ((paper.organization or "").upper(),)]

@@ -188,6 +188,8 @@ def normalize_link(href: str) -> str:
     must be; front matter links are kept as written)."""
     from markdown_it.common.normalize_url import normalizeLink
 
+    if href.startswith("#"):  # a heading's identifier, kept as text
+        return href
     return str(normalizeLink(href.strip()))
 
 
@@ -223,7 +225,8 @@ def tidy(inlines: Sequence[Inline]) -> Inlines:
     """``inlines`` as the source's parser would give them back: clean text, no empty spans,
     neighbours of one formatting joined, bold, italic and strikethrough never starting or
     ending with white space (Markdown cannot say that; a space's weight does not show), no
-    white space at the paragraph's ends or around a line break, and no break at either end."""
+    white space at the paragraph's ends or around a line break (but in code or a sub- or
+    superscript), and no break at either end."""
     spans = [i for i in inlines if isinstance(i, Span)]
     count = 0  # spans seen so far
     pieces: list[Inline] = []
@@ -232,7 +235,7 @@ def tidy(inlines: Sequence[Inline]) -> Inlines:
             case Span():
                 count += 1
                 text = clean_text(item.text)
-                if item.code or not (item.bold or item.italic or item.strike):
+                if item.code or item.script or not (item.bold or item.italic or item.strike):
                     pieces.append(replace(item, text=text))
                     continue
                 # White space where bold, italic or strikethrough begins or ends keeps only
@@ -262,7 +265,7 @@ def tidy(inlines: Sequence[Inline]) -> Inlines:
         kept.pop()
     while kept:  # the last line ends with text, never white space (code keeps its spaces)
         last = kept[-1][-1]
-        if not isinstance(last, Span) or last.code:
+        if not isinstance(last, Span) or last.code or last.script:
             break
         if text := last.text.rstrip():
             kept[-1][-1] = replace(last, text=text)
@@ -301,7 +304,8 @@ def _strip_line(items: list[Span | FootnoteRef]) -> list[Span | FootnoteRef]:
             merged[-1] = replace(last, text=last.text + item.text)
         else:
             merged.append(item)
-    while merged and isinstance(first := merged[0], Span) and not first.code:
+    while merged and isinstance(first := merged[0], Span) and not first.code \
+            and not first.script:  # a sub/superscript keeps its (escaped) spaces
         if text := first.text.lstrip():
             merged[0] = replace(first, text=text)
             break

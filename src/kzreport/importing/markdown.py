@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import assert_never
 
@@ -21,6 +22,7 @@ from kzreport.model import (
     Heading,
     Inline,
     Inlines,
+    KeyPoint,
     KeyPoints,
     LineBreak,
     ListBlock,
@@ -58,8 +60,11 @@ def write_source(meta: Metadata, blocks: Blocks, folder: Path,
     source will be written)."""
     writer = _Writer(folder, note_labels(footnotes), explicit_anchors(blocks))
     body = writer.blocks(blocks)
-    for note in footnotes:
-        body += ["", *writer.footnote(note)]
+    defined: set[str] = set()
+    for note in footnotes:  # a label referred to twice is two notes of one definition
+        if writer.labels[note.number] not in defined:
+            defined.add(writer.labels[note.number])
+            body += ["", *writer.footnote(note)]
     return "---\n" + front_matter(meta) + "---\n\n" + "\n".join(body) + "\n"
 
 
@@ -141,10 +146,16 @@ def _code(text: str) -> str:
 
 
 def inline_text(inlines: Inlines, marks: tuple[str, str] = _MARKS[0],
-                breakable: bool = False, labels: Mapping[int, str] | None = None) -> str:
+                breakable: bool = False, labels: Mapping[int, str] | None = None,
+                links: str = "outside") -> str:
     """``inlines`` as Markdown on one logical line (hard breaks as a backslash and a newline,
     a footnote reference as ``[^label]``, its label from ``labels``, else its number);
-    ``breakable`` marks single spaces of plain text where wrapping may break the line."""
+    ``breakable`` marks single spaces of plain text where wrapping may break the line.
+    Formatting that goes on longest opens first; between two that go on as long, a link opens
+    first (``links="outside"``) or last (``"inside"``); ``"first"`` opens a link before any
+    other formatting, closing and opening again what goes on past it; ``"notes"`` keeps a
+    footnote reference inside the formatting before it; ``"split"`` closes everything where
+    the formatting changes and opens it again, a link first."""
     # Each run: its open formatting (bold, italic, strike, one link) and its Markdown; None
     # for a break or a note, which keep open what goes on after them.
     runs: list[tuple[frozenset[str] | None, str]] = []
@@ -164,6 +175,8 @@ def inline_text(inlines: Inlines, marks: tuple[str, str] = _MARKS[0],
                                          ) + mark
                 else:
                     text = escape(item.text)
+                    if runs and runs[-1][1].startswith("[^") and text.startswith((":", "(")):
+                        text = "\\" + text  # else a note's definition or a link's address
                     if breakable:
                         text = re.sub(r"(?<=\S) (?=\S)", _BREAKABLE, text)
                 runs.append((frozenset(attrs), text))
@@ -194,16 +207,22 @@ def inline_text(inlines: Inlines, marks: tuple[str, str] = _MARKS[0],
     out: list[str] = []
     stack: list[str] = []
     for index, (wanted, text) in enumerate(runs):
-        if wanted is None:  # a break or note: close what does not go on after it, here
+        if wanted is None and links == "notes" and text.startswith("[^"):
+            wanted = frozenset(stack)  # a note inside the formatting before it
+        elif wanted is None:  # a break or note: close what does not go on after it, here
             wanted = next((w for w, _ in runs[index + 1:] if w is not None), frozenset())
         keep = 0
-        while keep < len(stack) and stack[keep] in wanted:
+        while keep < len(stack) and stack[keep] in wanted and (
+                links != "split" or wanted == frozenset(stack)):
             keep += 1
         out.extend(delimiter(a, False) for a in reversed(stack[keep:]))
         del stack[keep:]
         if runs[index][0] is not None:
             opening = sorted((a for a in wanted if a not in stack),
-                             key=lambda a: (-reach(index, a), not a.startswith("link:"), a))
+                             key=lambda a: (links in ("first", "split")
+                                            and not a.startswith("link:"),
+                                            -reach(index, a),
+                                            a.startswith("link:") != (links != "inside"), a))
             if any(a.startswith("link:") for a in opening) and out and out[-1].endswith("!"):
                 out[-1] = out[-1][:-1] + "\\!"  # else '![' would open an image
             out.extend(delimiter(a, True) for a in opening)
@@ -222,16 +241,35 @@ def _reads_back(text: str, expected: Inlines) -> bool:
 
 
 def _unnumbered(inlines: Inlines) -> Inlines:
-    return tuple(FootnoteRef(0) if isinstance(i, FootnoteRef) else i for i in inlines)
+    """``inlines`` as the parser gives them back, footnote numbers aside: neighbouring spans
+    of one formatting joined, empty ones dropped."""
+    out: list[Inline] = []
+    for item in inlines:
+        last = out[-1] if out else None
+        if isinstance(item, FootnoteRef):
+            out.append(FootnoteRef(0))
+        elif isinstance(item, Span) and not item.text:
+            continue
+        elif isinstance(item, Span) and isinstance(last, Span) and \
+                replace(last, text="") == replace(item, text=""):
+            out[-1] = replace(last, text=last.text + item.text)
+        else:
+            out.append(item)
+    return tuple(out)
 
 
 def paragraph_lines(inlines: Inlines, width: int = WIDTH,
                     labels: Mapping[int, str] | None = None) -> list[str]:
     """A paragraph of ``inlines`` wrapped at ``width``, in the first choice of delimiters
-    that reads back as ``inlines`` (the first choice when none does)."""
-    choices = [_wrapped(inline_text(inlines, marks, True, labels), width) for marks in _MARKS]
-    return next((lines for lines in choices if _reads_back("\n".join(lines), inlines)),
-                choices[0])
+    (and of links outside or inside emphasis) that reads back as ``inlines`` (the first choice
+    when none does)."""
+    choices = (_wrapped(inline_text(inlines, marks, True, labels, order), width)
+               for order in ("outside", "inside", "first", "notes", "split")
+               for marks in _MARKS)
+    first = next(choices)
+    if _reads_back("\n".join(first), inlines):
+        return first
+    return next((lines for lines in choices if _reads_back("\n".join(lines), inlines)), first)
 
 
 def _wrapped(text: str, width: int) -> list[str]:
@@ -299,10 +337,15 @@ class _Writer:
     def paragraph(self, inlines: Inlines, width: int) -> list[str]:
         return paragraph_lines(inlines, width, self.labels)
 
+    def line(self, inlines: Inlines) -> str:
+        """``inlines`` on one line (a heading, a term, a table cell or caption), written as
+        a paragraph of them would be."""
+        return "\n".join(paragraph_lines(inlines, 1 << 30, self.labels))
+
     def block(self, block: Block, previous: str | None) -> list[str]:
         match block:
             case Heading():
-                text = _line_start(inline_text(block.inlines, labels=self.labels))
+                text = self.line(block.inlines)
                 return ["#" * block.level + " " + _closed(text, block.inlines)]
             case Paragraph():
                 return self.paragraph(block.inlines, max(self.width, WIDTH // 2))
@@ -340,7 +383,7 @@ class _Writer:
         for item in block.items:
             if out:
                 out.append("")
-            out.append(_line_start(inline_text(item.term, labels=self.labels)))
+            out.append(self.line(item.term))
             for definition in item.definitions:
                 out += _indented(":   ", self.nested(definition, 4)) if definition else [":"]
         return out
@@ -357,7 +400,7 @@ class _Writer:
 
     def table(self, table: Table) -> list[str]:
         def row(cells: Sequence[Inlines]) -> str:
-            return "| " + " | ".join(inline_text(c, labels=self.labels).replace("\n", " ")
+            return "| " + " | ".join(self.line(c).replace("\n", " ")
                                      for c in cells) + " |"
 
         width = len(table.header)
@@ -366,7 +409,7 @@ class _Writer:
         lines = [row(table.header), rule, *(row(r) for r in table.rows)]
         if table.caption or table.chart:
             # Pandoc's caption after the table; a chart's kind is its class.
-            caption = _closed(inline_text(table.caption, labels=self.labels), table.caption)
+            caption = _closed(self.line(table.caption), table.caption)
             if table.chart is not None:
                 caption += f" {{.chart-{table.chart.kind}}}"
             lines += ["", ": " + caption]
@@ -376,31 +419,47 @@ class _Writer:
         path = Path(os.path.relpath(figure.path, self.folder)).as_posix()
         if re.search(r"[\s()<>\\]", path):
             path = "<" + re.sub(r"([<>\\])", r"\\\1", path) + ">"
-        # The parser keeps the alt text as written: only brackets must balance.
-        alt = figure.alt.rstrip("\\")
-        if alt.count("[") != alt.count("]") or re.search(r"`|\](?=\()", alt):
-            alt = alt.replace("[", "(").replace("]", ")").replace("`", "'")
         caption = ""
         if figure.caption:
             text = _ENTITY.sub(r"\\&", re.sub(r'(["\\])', r"\\\1", figure.caption))
             caption = f' "{text}"'
+        # The parser keeps the alt text as written, so it is written as it is, unless it
+        # would not read back so (brackets that do not pair, a code span hiding one).
+        written = f"![{figure.alt}]({path}{caption})"
+        read = read_body(written, self.folder / "import.md", Problems(self.folder), 0).blocks
+        if len(read) == 1 and isinstance(read[0], Figure) and read[0].alt == figure.alt:
+            return written
+        alt = figure.alt.rstrip("\\").replace("[", "(").replace("]", ")").replace("`", "'")
         return f"![{alt}]({path}{caption})"
 
     def key_points(self, section: KeyPoints, previous: str | None) -> list[str]:
-        from kzreport.importing.found import tidy
-        from kzreport.labels import headline_separator
-
-        items = []
-        for point in section.points:
-            inlines: Sequence[Inline] = point.inlines
-            if point.headline:
-                inlines = (Span(point.headline, bold=True), Span(headline_separator(point)),
-                           *inlines)
-            details = ["", *self.nested(point.details, 2)] if point.details else []
-            items.append([*self.paragraph(tidy(inlines), WIDTH - 2), *details])
+        items = [[*self.key_point(point), *(["", *self.nested(point.details, 2)]
+                                            if point.details else [])]
+                 for point in section.points]
         self.marker = "-"  # after a heading: nothing before it to join
         return ["## " + _closed(escape(section.title), (Span(section.title),)), "",
                 *_list(items, 1, self.marker)]
+
+    def key_point(self, point: KeyPoint) -> list[str]:
+        """A key point's paragraph: its bold headline, the separator the outputs print (or a
+        space, where text after the headline would join it), its text."""
+        from kzreport.body import split_headline
+        from kzreport.labels import headline_separator
+
+        if not point.headline:
+            return self.paragraph(point.inlines, WIDTH - 2)
+        written: list[list[str]] = []
+        for separator in dict.fromkeys((headline_separator(point), " ")):
+            lines = self.paragraph((Span(point.headline, bold=True), Span(separator),
+                                    *point.inlines), WIDTH - 2)
+            read = read_body("\n".join(lines), Path("import.md"), Problems(Path("import.md")),
+                             0).blocks
+            if len(read) == 1 and isinstance(read[0], Paragraph):
+                headline, rest = split_headline(read[0].inlines)
+                if (headline, _unnumbered(rest)) == (point.headline, _unnumbered(point.inlines)):
+                    return lines
+            written.append(lines)
+        return written[0]
 
 
 def _closed(text: str, inlines: Inlines) -> str:

@@ -66,6 +66,8 @@ def known_labels(cwd: Path, layout: Layout | None) -> Labels:
             layouts.append(load_layout(str(folder), cwd))
         except KzreportError:
             continue  # a broken project layout says nothing about the brief
+    # Each layout's words in every language it has some for (an Arabic paper's summary label).
+    layouts = [one for x in layouts for one in (x, *(x.for_language(t) for t in x.languages))]
     summary = {_key(w) for w in _SUMMARY_WORDS} | {_key(x.labels.summary) for x in layouts}
     further = {_key(w) for w in _FURTHER_WORDS} | {
         _key(x.labels.further_reading) for x in layouts}
