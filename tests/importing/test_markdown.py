@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, SEED
+from kzreport.errors import SourceError
 from kzreport.importing.found import tidy
 from kzreport.importing.markdown import WIDTH, escape, paragraph_lines, write_source
 from kzreport.importing.roundtrip import content
-from kzreport.errors import SourceError
 from kzreport.model import LineBreak, Span, inline_contents, internal_target, spans, walk
 from kzreport.source import parse_source, read_source
 from test_source_properties import (  # noqa: F401 (folder is a fixture)

@@ -101,9 +101,9 @@ def _references(paper: Paper, word: WordDocument, notes: list[Footnote],
     from kzreport.importing.references import linked_headings, numbered
 
     bookmarks = {b.number: b.bookmarks for b in word.blocks if isinstance(b, Para)}
-    blocks = linked_headings(tuple(paper.blocks), bookmarks,
-                             lambda line, message: report(line, "", message))
-    numbered_blocks, paper.footnotes = numbered(blocks, notes)
+    blocks, linked_notes = linked_headings(tuple(paper.blocks), notes, bookmarks,
+                                           lambda line, message: report(line, "", message))
+    numbered_blocks, paper.footnotes = numbered(blocks, linked_notes)
     paper.blocks = list(numbered_blocks)
 
 
@@ -318,9 +318,10 @@ class _Body:
         return depth if self.depth_of(following) >= depth else 0
 
     def depth_of(self, para: Para) -> int:
-        """How many list levels in ``para`` sits, by its numbering or its indent."""
+        """How many list levels in ``para`` sits, by its numbering level or its indent (the
+        level a brief gives it)."""
         if para.numbering is not None and para.kind not in ("quote", "caption"):
-            return para.numbering[1] + 1
+            return para.numbering[1]
         return round(para.indent / self.indent_unit)
 
     def definition_list(self, blocks: Sequence[Para | Grid], n: int) -> int:

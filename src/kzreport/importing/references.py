@@ -46,13 +46,14 @@ def numbered(blocks: Blocks, notes: Sequence[Footnote]) -> tuple[Blocks, tuple[F
     return _mapped(blocks, renumber), tuple(order)
 
 
-def linked_headings(blocks: Blocks, bookmarks: Mapping[int, Sequence[str]],
-                    warn: Warn) -> Blocks:
+def linked_headings(blocks: Blocks, notes: Sequence[Footnote],
+                    bookmarks: Mapping[int, Sequence[str]],
+                    warn: Warn) -> tuple[Blocks, tuple[Footnote, ...]]:
     """``blocks`` with each heading's identifier set, and every link to a bookmark (``#name``)
-    pointing at the identifier of the heading the bookmark is on. A heading keeps Pandoc's
-    automatic identifier when its bookmark is that (as a brief's is); else a bookmark that
-    can be an identifier is written as one (a brief's explicit ``{#id}``; Word's hidden
-    ``_Toc`` bookmarks only when a link goes to them). A link to any other bookmark is kept as
+    in them and in ``notes`` pointing at the identifier of the heading the bookmark is on. A
+    heading keeps Pandoc's automatic identifier when its bookmark is that (as a brief's is);
+    else a bookmark that can be an identifier is written as one (a brief's explicit ``{#id}``;
+    Word's hidden ``_Toc`` bookmarks only when a link goes to them). A link to any other bookmark is kept as
     text, with a warning: the source links to headings only."""
     linked: set[str] = set()
 
@@ -61,7 +62,7 @@ def linked_headings(blocks: Blocks, bookmarks: Mapping[int, Sequence[str]],
             linked.add(item.href[1:])
         return item
 
-    _mapped(blocks, collect)
+    _mapped((blocks, tuple(notes)), collect)
     headings = [n for n, b in enumerate(blocks) if isinstance(b, Heading | KeyPoints)]
     explicit: dict[int, str] = {}
     while True:
@@ -101,4 +102,4 @@ def linked_headings(blocks: Blocks, bookmarks: Mapping[int, Sequence[str]],
              "links to headings only")
         return dataclasses.replace(item, href=None)
 
-    return _mapped(result, retarget)
+    return _mapped(result, retarget), _mapped(tuple(notes), retarget)
