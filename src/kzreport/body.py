@@ -21,7 +21,7 @@ from mdit_py_plugins.superscript import superscript_plugin
 
 from kzreport.anchors import EXPLICIT_ID, anchored
 from kzreport.assets import image_problem
-from kzreport.body_notes import Notes
+from kzreport.body_notes import Notes, trimmed
 from kzreport.literal_syntax import TASK_BOX, lookalikes
 from kzreport.model import (
     Block,
@@ -342,7 +342,7 @@ class _Body:
         inline = Token("inline", "", 0, content=note.get("content", ""),
                        children=note.get("tokens", []))
         self.in_footnote, outer = True, self.in_footnote
-        paragraph = Paragraph(_trimmed(self.inlines(inline, line)), line)
+        paragraph = Paragraph(trimmed(self.inlines(inline, line)), line)
         self.in_footnote = outer
         return self.notes.refer(None, line, (paragraph,))
 
@@ -559,19 +559,6 @@ def _merge_spans(inlines: list[Inline]) -> Inlines:
             case _:
                 assert_never(item)
     return tuple(merged)
-
-
-def _trimmed(inlines: Inlines) -> Inlines:
-    """``inlines`` without white space at either end, as a paragraph's text is read (an
-    inline note's text, ``^[ like this ]``, comes untrimmed from markdown-it)."""
-    out = list(inlines)
-    for at, strip in ((0, str.lstrip), (-1, str.rstrip)):
-        while out and isinstance(end := out[at], Span) and not end.code and not end.script:
-            if text := strip(end.text):
-                out[at] = replace(end, text=text)
-                break
-            out.pop(at)
-    return tuple(out)
 
 
 def _formatting(span: Span) -> Span:

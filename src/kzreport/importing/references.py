@@ -1,5 +1,4 @@
-"""An imported paper's footnotes numbered in reading order, and its links to bookmarks made
-links to the headings' identifiers."""
+"""An imported paper's footnotes in reading order, and its links to bookmarks made heading links."""
 
 from __future__ import annotations
 
@@ -53,8 +52,8 @@ def linked_headings(blocks: Blocks, notes: Sequence[Footnote],
     in them and in ``notes`` pointing at the identifier of the heading the bookmark is on. A
     heading keeps Pandoc's automatic identifier when its bookmark is that (as a brief's is);
     else a bookmark that can be an identifier is written as one (a brief's explicit ``{#id}``;
-    Word's hidden ``_Toc`` bookmarks only when a link goes to them). A link to any other bookmark is kept as
-    text, with a warning: the source links to headings only."""
+    Word's hidden ``_Toc`` bookmarks only when a link goes to them). A link to any other
+    bookmark is kept as text, with a warning: the source links to headings only."""
     linked: set[str] = set()
 
     def collect(item: object, line: int) -> object:
