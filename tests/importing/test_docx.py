@@ -19,9 +19,11 @@ from kzreport.model import (
     Inlines,
     KeyPoints,
     ListBlock,
+    PageBreak,
     Paragraph,
     Quote,
     inline_contents,
+    links,
     plain_text,
 )
 from kzreport.source import read_source
@@ -98,14 +100,8 @@ FOREIGN = {
                  ["The paragraph after the drop cap."]),
     "equation": ('<w:p><w:r><w:t xml:space="preserve">Energy </w:t></w:r><m:oMath><m:r>'
                  '<m:t>E=mc2</m:t></m:r></m:oMath></w:p>', ["Energy E=mc2"]),
-    "footnote": ('<w:p><w:r><w:t>Claim.</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r>'
-                 '</w:p>', ["Claim. (A source.)"]),
-    "strikethrough": ('<w:p><w:r><w:rPr><w:strike/></w:rPr><w:t>struck</w:t></w:r></w:p>',
-                      ["struck"]),
-    "superscript": ('<w:p><w:r><w:t>E=mc</w:t></w:r><w:r><w:rPr><w:vertAlign '
-                    'w:val="superscript"/></w:rPr><w:t>2</w:t></w:r></w:p>', ["E=mc2"]),
-    "page break": ('<w:p><w:r><w:t>Before.</w:t></w:r><w:r><w:br w:type="page"/></w:r></w:p>',
-                   ["Before."]),
+    "endnote": ('<w:p><w:r><w:t>Claim.</w:t></w:r><w:r><w:endnoteReference w:id="1"/></w:r>'
+                '</w:p>', ["Claim."]),
     "internal link": ('<w:p><w:hyperlink w:anchor="_Toc1"><w:r><w:t>See Annex</w:t></w:r>'
                       '</w:hyperlink></w:p>', ["See Annex"]),
     "chart": ('<w:p><w:r><w:t>Chart here.</w:t></w:r><w:r><w:drawing><wp:inline><wp:docPr '
@@ -117,9 +113,8 @@ FOREIGN = {
 SAYS = {"text box": "text box kept", "comment": "comment 'Check this figure' left out",
         "tracked changes": "deletions dropped", "field": "field DATE kept",
         "drop cap": "drop cap joined", "equation": "equation 'E=mc2' kept",
-        "footnote": "footnote 'A source.' kept in parentheses",
-        "strikethrough": "strikethrough 'struck' kept", "superscript": "superscript '2' kept",
-        "page break": "page break left out", "internal link": "link to '_Toc1'",
+        "endnote": "endnote 'A source.' made a footnote",
+        "internal link": "link to the bookmark '_Toc1' kept as plain text",
         "chart": "chart left out"}
 NOTES = (b'<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
          b'<w:footnote w:type="separator" w:id="-1"><w:p/></w:footnote><w:footnote w:id="1">'
@@ -142,8 +137,9 @@ def test_what_the_source_cannot_hold_is_kept_as_text_and_reported(tmp_path: Path
                   '<w:numId w:val="1"/></w:numPr></w:pPr></w:style></w:styles>')
         _, warnings = imported(
             folder, body, styles=styles, numbering=BULLETS,
-            parts={"word/footnotes.xml": NOTES, "word/comments.xml": COMMENTS},
-            rels=(("rNotes", REL + "footnotes", "footnotes.xml", False),
+            parts={"word/endnotes.xml": NOTES.replace(b"footnote", b"endnote"),
+                   "word/comments.xml": COMMENTS},
+            rels=(("rNotes", REL + "endnotes", "endnotes.xml", False),
                   ("rComments", REL + "comments", "comments.xml", False)))
         document = read_source(folder / "source" / "paper.md")
         paragraphs = [plain_text(b.inlines) for b in document.blocks if isinstance(b, Paragraph)]
@@ -151,6 +147,71 @@ def test_what_the_source_cannot_hold_is_kept_as_text_and_reported(tmp_path: Path
         located = [w.message for w in warnings if w.line in (4, 5)]
         assert len(located) == 1 and SAYS[name] in located[0], (name, warnings)
         assert located[0].startswith(("paragraph 4 (", "paragraph 5 (")), located
+
+
+def test_footnotes_strike_scripts_page_breaks_and_links_to_headings_are_kept(
+        tmp_path: Path) -> None:
+    """What Word has and the source holds now comes through without a warning: a footnote of
+    two paragraphs with a link in it (related from the notes' own part), strikethrough,
+    sub- and superscript, a page break between paragraphs, a link to a heading's bookmark."""
+    notes = (b'<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/'
+             b'main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+             b'relationships"><w:footnote w:type="separator" w:id="-1"><w:p/></w:footnote>'
+             b'<w:footnote w:id="7"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space='
+             b'"preserve"> A source, </w:t></w:r><w:hyperlink r:id="rWeb"><w:r><w:t>online'
+             b'</w:t></w:r></w:hyperlink></w:p><w:p><w:r><w:t>Second part.</w:t></w:r></w:p>'
+             b'</w:footnote></w:footnotes>')
+    notes_rels = (b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                  b'relationships"><Relationship Id="rWeb" Type="http://schemas.openxmlformats'
+                  b'.org/officeDocument/2006/relationships/hyperlink" Target="https://example.'
+                  b'org/src" TargetMode="External"/></Relationships>')
+    body = (p("A title", "Title") + p("By: A. Author") + p("2022-06-03")
+            + '<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:bookmarkStart w:id="0" '
+              'w:name="_Toc9"/><w:r><w:t>Water Data</w:t></w:r><w:bookmarkEnd w:id="0"/></w:p>'
+            + '<w:p><w:r><w:t>Claim</w:t></w:r><w:r><w:footnoteReference w:id="7"/></w:r>'
+              '<w:r><w:t xml:space="preserve"> with </w:t></w:r><w:r><w:rPr><w:strike/></w:rPr>'
+              '<w:t>old</w:t></w:r><w:r><w:t xml:space="preserve"> H</w:t></w:r><w:r><w:rPr>'
+              '<w:vertAlign w:val="subscript"/></w:rPr><w:t>2</w:t></w:r><w:r><w:t>O, km</w:t>'
+              '</w:r><w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:t>3</w:t></w:r>'
+              '<w:r><w:br w:type="page"/></w:r><w:r><w:t xml:space="preserve">See </w:t></w:r>'
+              '<w:hyperlink w:anchor="_Toc9"><w:r><w:t>the data</w:t></w:r></w:hyperlink>'
+              '<w:r><w:t>.</w:t></w:r></w:p>'
+            + p("Key Points", "Heading1") + p("A point.", "ListBullet"))
+    styles = ('<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/'
+              'main"><w:style w:styleId="Title"><w:name w:val="Title"/></w:style>'
+              '<w:style w:styleId="Heading1"><w:name w:val="heading 1"/></w:style>'
+              '<w:style w:styleId="ListBullet"><w:name w:val="List Bullet"/><w:pPr><w:numPr>'
+              '<w:numId w:val="1"/></w:numPr></w:pPr></w:style></w:styles>')
+    text, warnings = imported(
+        tmp_path, body, styles=styles, numbering=BULLETS,
+        parts={"word/footnotes.xml": notes, "word/_rels/footnotes.xml.rels": notes_rels},
+        rels=(("rNotes", REL + "footnotes", "footnotes.xml", False),))
+    assert not [w for w in warnings if w.line not in (None, 1)], warnings
+    assert "Claim[^1] with ~~old~~ H~2~O, km^3^\n\n\\newpage\n\nSee [the data](#water-data)." \
+        in text, text
+    document = read_source(tmp_path / "source" / "paper.md")
+    (note,) = document.footnotes
+    assert [plain_text(p.inlines) for p in note.paragraphs] == ["A source, online",
+                                                                 "Second part."]
+    assert ("online", "https://example.org/src") in links(note.paragraphs[0].inlines)
+    assert any(isinstance(b, PageBreak) for b in document.blocks)
+
+
+def test_a_bookmark_that_is_not_the_automatic_identifier_is_written_as_the_heading_id(
+        tmp_path: Path) -> None:
+    body = (p("A title", "Title") + p("By: A. Author") + p("2022-06-03")
+            + '<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:bookmarkStart w:id="0" '
+              'w:name="method"/><w:r><w:t>How we worked</w:t></w:r><w:bookmarkEnd w:id="0"/>'
+              '</w:p>' + '<w:p><w:r><w:t xml:space="preserve">See </w:t></w:r><w:hyperlink '
+              'w:anchor="method"><w:r><w:t>the method</w:t></w:r></w:hyperlink></w:p>'
+            + p("Key Points", "Heading1") + p("A point.", "ListBullet"))
+    styles = ('<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/'
+              'main"><w:style w:styleId="Title"><w:name w:val="Title"/></w:style>'
+              '<w:style w:styleId="Heading1"><w:name w:val="heading 1"/></w:style>'
+              '<w:style w:styleId="ListBullet"><w:name w:val="List Bullet"/><w:pPr><w:numPr>'
+              '<w:numId w:val="1"/></w:numPr></w:pPr></w:style></w:styles>')
+    text, _ = imported(tmp_path, body, styles=styles, numbering=BULLETS)
+    assert "## How we worked {#method}" in text and "[the method](#method)" in text, text
 
 
 def test_figures_keep_alt_text_and_caption(tmp_path: Path) -> None:

@@ -58,6 +58,7 @@ TEXT = st.text(string.ascii_letters + "Қә ,.;!?’-()*_~^[]#{}:$&<>|`\\", min_
 TARGETS = st.sampled_from(["#sec", "#sec-1", "#data-2", "#ключ", "#key-points", "#own.id",
                            "https://example.org/a_(b)", "mailto:a@b.org"])
 NOTES = ("a", "b", "1", "n-2")
+PUNCTUATION = ",.;!?’-()*_[]#{}:$&<>|\\"
 
 
 @st.composite
@@ -83,9 +84,11 @@ def words(draw: st.DrawFn, depth: int = 0, notes: bool = True) -> str:
         return escape(draw(TEXT))
     if kind == 7 and depth == 0:  # a break between words, not alone inside a link
         return "\\\n"
-    # (formatting that starts or ends with white space is what Markdown cannot always write
-    # back, as the link around it may have to split it: Markdown's limit)
-    inner = draw(words(depth + 1, notes).filter(lambda t: t.strip() == t and t))
+    # (formatting that starts or ends with white space, or punctuation that touches a letter
+    # outside it, is what Markdown cannot always write back, as the delimiters would not
+    # open or close there: Markdown's limit)
+    inner = draw(words(depth + 1, notes).filter(
+        lambda t: t.strip() == t and t and t[0] not in PUNCTUATION and t[-1] not in PUNCTUATION))
     return {8: f"**{inner}**", 9: f"*{inner}*", 10: f"~~{inner}~~",
             11: f"[{inner}]({draw(TARGETS)})", 12: f"{inner} {draw(words(depth + 1, notes))}"
             }[kind]

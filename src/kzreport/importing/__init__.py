@@ -183,11 +183,15 @@ def _written(meta: Metadata, blocks: Blocks, footnotes: tuple[Footnote, ...], st
              warnings: Warnings) -> tuple[str, list[Problem]]:
     """The source text, and the problems of parsing it back; a part that reads back
     differently from what was meant is a warning."""
+    from kzreport.anchors import anchored
     from kzreport.importing.found import with_normalized_links
     from kzreport.importing.markdown import write_source
     from kzreport.importing.roundtrip import differences
     from kzreport.source import parse_source
+    from kzreport.source_checks import Problems
 
+    # Headings without an identifier get the automatic one, as the parser will give them.
+    blocks = anchored(blocks, (), Problems(staged))
     blocks, footnotes = with_normalized_links((blocks, footnotes))
     text = write_source(meta, blocks, staged.parent, footnotes)
     try:

@@ -101,8 +101,7 @@ def _references(paper: Paper, word: WordDocument, notes: list[Footnote],
     from kzreport.importing.references import linked_headings, numbered
 
     bookmarks = {b.number: b.bookmarks for b in word.blocks if isinstance(b, Para)}
-    blocks, linked_notes = linked_headings(tuple(paper.blocks), notes, bookmarks,
-                                           lambda line, message: report(line, "", message))
+    blocks, linked_notes = linked_headings(tuple(paper.blocks), notes, bookmarks, report)
     numbered_blocks, paper.footnotes = numbered(blocks, linked_notes)
     paper.blocks = list(numbered_blocks)
 

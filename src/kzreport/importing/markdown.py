@@ -84,9 +84,9 @@ def explicit_anchors(blocks: Blocks) -> set[int]:
     while True:
         used = {b.anchor for n, b in headings if n in explicit}
         missed = set()
-        for n, block in headings:
-            if n not in explicit and unique(auto_identifier(_heading_text(block)), used) != \
-                    block.anchor:
+        for n, block in headings:  # (no identifier yet: the automatic one, whatever it is)
+            if n not in explicit and block.anchor and \
+                    unique(auto_identifier(_heading_text(block)), used) != block.anchor:
                 missed.add(n)
         if not missed:
             return explicit

@@ -12,8 +12,8 @@ from kzreport.model import Blocks, Footnote, FootnoteRef, Heading, KeyPoints, Sp
 from kzreport.source_checks import Problems
 
 _T = TypeVar("_T")
-#: Receives a warning about the block on ``line`` (a paragraph number).
-Warn = Callable[[int, str], None]
+#: Receives a warning about the block on ``line`` (a paragraph number), ``text`` in it.
+Warn = Callable[[int, str, str], None]
 
 
 def _mapped(value: _T, change: Callable[[object, int], object], line: int = 0) -> _T:
@@ -52,16 +52,9 @@ def linked_headings(blocks: Blocks, notes: Sequence[Footnote],
     in them and in ``notes`` pointing at the identifier of the heading the bookmark is on. A
     heading keeps Pandoc's automatic identifier when its bookmark is that (as a brief's is);
     else a bookmark that can be an identifier is written as one (a brief's explicit ``{#id}``;
-    Word's hidden ``_Toc`` bookmarks only when a link goes to them). A link to any other
-    bookmark is kept as text, with a warning: the source links to headings only."""
-    linked: set[str] = set()
-
-    def collect(item: object, line: int) -> object:
-        if isinstance(item, Span) and item.href is not None and item.href.startswith("#"):
-            linked.add(item.href[1:])
-        return item
-
-    _mapped((blocks, tuple(notes)), collect)
+    never Word's hidden ``_Toc`` ones: links to them go to the automatic identifier). A link
+    to any other bookmark is kept as text, with a warning: the source links to headings
+    only."""
     headings = [n for n, b in enumerate(blocks) if isinstance(b, Heading | KeyPoints)]
     explicit: dict[int, str] = {}
     while True:
@@ -77,8 +70,8 @@ def linked_headings(blocks: Blocks, notes: Sequence[Footnote],
                     bookmark_name(heading.anchor) in names:
                 continue
             choice = next((name for name in names if EXPLICIT_ID.fullmatch(name)
-                           and (name in linked or not name.startswith("_"))
-                           and name not in explicit.values()), None)
+                           and not name.startswith("_") and name not in explicit.values()),
+                          None)
             if choice is not None:
                 explicit[n] = choice
                 added = True
@@ -97,8 +90,8 @@ def linked_headings(blocks: Blocks, notes: Sequence[Footnote],
         name = item.href[1:]
         if name in targets:
             return dataclasses.replace(item, href="#" + targets[name])
-        warn(line, f"link to the bookmark '{name[:40]}' kept as plain text — the source "
-             "links to headings only")
+        warn(line, item.text, f"link to the bookmark '{name[:40]}' kept as plain text — the "
+             "source links to headings only")
         return dataclasses.replace(item, href=None)
 
     return _mapped(result, retarget), _mapped(tuple(notes), retarget)
