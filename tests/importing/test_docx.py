@@ -149,6 +149,14 @@ def test_what_the_source_cannot_hold_is_kept_as_text_and_reported(tmp_path: Path
         assert located[0].startswith(("paragraph 4 (", "paragraph 5 (")), located
 
 
+#: Title, Heading 1 and List Bullet (numbered by BULLETS), by their built-in names.
+ENGLISH_STYLES = ('<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/'
+                  'main"><w:style w:styleId="Title"><w:name w:val="Title"/></w:style>'
+                  '<w:style w:styleId="Heading1"><w:name w:val="heading 1"/></w:style>'
+                  '<w:style w:styleId="ListBullet"><w:name w:val="List Bullet"/><w:pPr>'
+                  '<w:numPr><w:numId w:val="1"/></w:numPr></w:pPr></w:style></w:styles>')
+
+
 def test_footnotes_strike_scripts_page_breaks_and_links_to_headings_are_kept(
         tmp_path: Path) -> None:
     """What Word has and the source holds now comes through without a warning: a footnote of
@@ -177,13 +185,8 @@ def test_footnotes_strike_scripts_page_breaks_and_links_to_headings_are_kept(
               '<w:hyperlink w:anchor="_Toc9"><w:r><w:t>the data</w:t></w:r></w:hyperlink>'
               '<w:r><w:t>.</w:t></w:r></w:p>'
             + p("Key Points", "Heading1") + p("A point.", "ListBullet"))
-    styles = ('<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/'
-              'main"><w:style w:styleId="Title"><w:name w:val="Title"/></w:style>'
-              '<w:style w:styleId="Heading1"><w:name w:val="heading 1"/></w:style>'
-              '<w:style w:styleId="ListBullet"><w:name w:val="List Bullet"/><w:pPr><w:numPr>'
-              '<w:numId w:val="1"/></w:numPr></w:pPr></w:style></w:styles>')
     text, warnings = imported(
-        tmp_path, body, styles=styles, numbering=BULLETS,
+        tmp_path, body, styles=ENGLISH_STYLES, numbering=BULLETS,
         parts={"word/footnotes.xml": notes, "word/_rels/footnotes.xml.rels": notes_rels},
         rels=(("rNotes", REL + "footnotes", "footnotes.xml", False),))
     assert not [w for w in warnings if w.line not in (None, 1)], warnings
@@ -205,12 +208,7 @@ def test_a_bookmark_that_is_not_the_automatic_identifier_is_written_as_the_headi
               '</w:p>' + '<w:p><w:r><w:t xml:space="preserve">See </w:t></w:r><w:hyperlink '
               'w:anchor="method"><w:r><w:t>the method</w:t></w:r></w:hyperlink></w:p>'
             + p("Key Points", "Heading1") + p("A point.", "ListBullet"))
-    styles = ('<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/'
-              'main"><w:style w:styleId="Title"><w:name w:val="Title"/></w:style>'
-              '<w:style w:styleId="Heading1"><w:name w:val="heading 1"/></w:style>'
-              '<w:style w:styleId="ListBullet"><w:name w:val="List Bullet"/><w:pPr><w:numPr>'
-              '<w:numId w:val="1"/></w:numPr></w:pPr></w:style></w:styles>')
-    text, _ = imported(tmp_path, body, styles=styles, numbering=BULLETS)
+    text, _ = imported(tmp_path, body, styles=ENGLISH_STYLES, numbering=BULLETS)
     assert "## How we worked {#method}" in text and "[the method](#method)" in text, text
 
 
