@@ -244,3 +244,27 @@ def test_build_leaves_garbage_collection_on_however_it_ends(tmp_path: Path,
     result = run(*args, *([str(SEED)] if "no-such.md" not in args else []), "-o",
                  str(tmp_path / "out"))
     assert result.exit_code in (0, 1) and gc.isenabled()
+
+
+def test_import_writes_a_source_warns_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    text = FIXTURES / "import" / "kazakhstan-position.txt"
+    out = tmp_path / "paper.md"
+    result = CliRunner().invoke(cli, ["import", str(text), "-o", str(out)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0 and result.stdout == f"imported {out}\n"
+    assert_problem_lines(result.stderr, text)  # the two placeholder links, located
+    assert run("check", str(out)).exit_code == 0
+    again = CliRunner().invoke(cli, ["import", str(text), "-o", str(out)])
+    assert again.exit_code == 1
+    assert_problem_lines(again.stderr, out)
+    assert CliRunner().invoke(cli, ["import", str(text), "-o", str(out), "--force"]
+                              ).exit_code == 0
+
+
+def test_import_refuses_a_file_that_is_not_a_paper(tmp_path: Path) -> None:
+    bad = tmp_path / "paper.docx"
+    bad.write_bytes(b"%PDF-1.7")
+    result = CliRunner().invoke(cli, ["import", str(bad), "-o", str(tmp_path / "p.md")])
+    assert result.exit_code == 1
+    assert len(assert_problem_lines(result.stderr, bad)) == 1
+    assert run("import", str(tmp_path / "missing.docx")).exit_code == 2

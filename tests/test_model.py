@@ -73,10 +73,12 @@ MUST_NAME = {
     "ProbeBlock": {
         "model.py", "source.py", "body.py", "lint.py", "glyphs.py", "expectations.py",
         "renderers/docx.py", "renderers/_pdf_story.py", "renderers/_deck_notes.py",
+        "importing/markdown.py",
     },
     "ProbeInline": {
         "model.py", "body.py",
         "renderers/docx.py", "renderers/_pdf_markup.py", "renderers/_deck_text.py",
+        "importing/markdown.py", "importing/found.py",
     },
 }
 

@@ -140,7 +140,8 @@ def front_matter(draw: st.DrawFn) -> str:
 
 URLS = st.sampled_from(["https://example.org/a", "http://x.org", "mailto:a@b.org", "mailto:x",
                         "javascript:alert(1)", "file:///etc/passwd", "data:,x", "ftp://x",
-                        "relative.html", "#anchor", "", "https://", "http://[::1", "<>",
+                        "relative.html", "#anchor", "#key-points", "#section", "#section-1",
+                        "#sec", "", "https://", "http://[::1", "<>",
                         "a b", "%00", "https://ex.org/%ZZ"])
 IMAGE_SOURCES = st.sampled_from(["pixel.png", "img/grey.jpg", "damaged.png", "missing.png",
                                  "../pixel.png", "/etc/hosts", "https://example.org/a.png",
@@ -152,10 +153,19 @@ PLAIN = WORDS | st.text(CLEAN, max_size=15)
 
 @st.composite
 def inline(draw: st.DrawFn, depth: int = 0) -> str:
-    kind = draw(st.integers(0, 12 if depth < 2 else 1))
+    kind = draw(st.integers(0, 17 if depth < 2 else 1))
     if kind <= 1:
         return draw(PLAIN)
+    if kind == 16:  # a sub- or superscript holds plain text, spaces escaped
+        mark = draw(st.sampled_from(["~", "^"]))
+        return mark + draw(st.text(string.ascii_letters + "0-9+\\ ~^", min_size=1,
+                                   max_size=4)) + mark
+    if kind == 17:
+        return draw(st.sampled_from(["[^a]", "[^b]", "[^1]", "[^zz]", "^[inline *note*]",
+                                     "\\[^a]", "[^a]:"]))
     inner = draw(inline(depth + 1))
+    if kind in (13, 14, 15):
+        return f"~~{inner}~~"
     return {
         2: f"**{inner}**", 3: f"*{inner}*", 4: f"_{inner}_", 5: f"`{inner}`",
         6: f"[{inner}]({draw(URLS)})", 7: f"![{inner}]({draw(IMAGE_SOURCES)})",
@@ -210,7 +220,36 @@ def block(draw: st.DrawFn, depth: int = 0) -> str:
     if kind == 12:
         items = draw(st.lists(paragraph(), min_size=0, max_size=3))
         return "## Key Points\n\n" + "".join("- " + item for item in items)
+    if kind == 13:
+        return draw(pandoc_block(depth))
     return draw(st.text(CLEAN, max_size=80))
+
+
+@st.composite
+def pandoc_block(draw: st.DrawFn, depth: int) -> str:
+    """Issue 17's blocks: footnote definitions, definition lists, page breaks, headings with
+    identifiers."""
+    kind = draw(st.integers(0, 3))
+    if kind == 0:
+        label = draw(st.sampled_from(["a", "b", "1", "zz"]))
+        paragraphs = draw(st.lists(paragraph(), min_size=0, max_size=2))
+        return f"[^{label}]: " + "\n".join(p.replace("\n", "\n    ") for p in paragraphs) + "\n"
+    if kind == 1:
+        items = []
+        for _ in range(draw(st.integers(1, 3))):
+            term = draw(inline(2)).replace("\n", " ")
+            definitions = draw(st.lists(block(depth + 1), min_size=1, max_size=2))
+            marker = draw(st.sampled_from([":   ", "~   ", ": "]))
+            items.append(term + "\n" + "".join(
+                marker + d.replace("\n", "\n    ") + "\n" for d in definitions))
+        return "\n".join(items)
+    if kind == 2:
+        return draw(st.sampled_from(["\\newpage\n", "\\pagebreak\n", "{{< pagebreak >}}\n",
+                                     "x \\newpage\n"]))
+    heading = draw(st.sampled_from(["## Sec", "## Section", "### Section", "## 2. Sec",
+                                    "## Key Points", "## Sec {#sec}", "## A {#section}",
+                                    "## B {#sec .x}", "## C {#1bad}", "## D {-}", "## E }"]))
+    return heading + "\n"
 
 
 @st.composite

@@ -21,7 +21,7 @@ from mdit_py_plugins.superscript import superscript_plugin
 
 from kzreport.anchors import EXPLICIT_ID, anchored
 from kzreport.assets import image_problem
-from kzreport.body_notes import Notes
+from kzreport.body_notes import Notes, trimmed
 from kzreport.literal_syntax import TASK_BOX, lookalikes
 from kzreport.model import (
     Block,
@@ -53,7 +53,12 @@ from kzreport.model import (
 from kzreport.source_checks import Problems, check_length, url_problem
 from kzreport.table_captions import attach_captions
 
-KEY_POINTS_HEADING = re.compile(r"key\s+points\s*:?", re.IGNORECASE)
+#: The Key Points heading in the languages papers are written in (English first).
+KEY_POINTS_HEADING = re.compile(
+    r"(key\s+points|kernpunkte|kernaussagen|points\s+clés|puntos\s+clave|punti\s+chiave|"
+    r"ключевые\s+(?:моменты|тезисы|положения|выводы)|основные\s+(?:тезисы|положения|выводы)|"
+    r"негізгі\s+(?:тұжырымдар|тезистер|қорытындылар)|ключові\s+(?:моменти|тези))\s*:?",
+    re.IGNORECASE)
 #: markdown-it stops reading, silently dropping the rest of the paper, once blocks nest this
 #: deep; ``MAX_NESTING_LEVEL`` refuses papers well before that.
 _PARSER_NESTING = 100
@@ -337,7 +342,7 @@ class _Body:
         inline = Token("inline", "", 0, content=note.get("content", ""),
                        children=note.get("tokens", []))
         self.in_footnote, outer = True, self.in_footnote
-        paragraph = Paragraph(self.inlines(inline, line), line)
+        paragraph = Paragraph(trimmed(self.inlines(inline, line)), line)
         self.in_footnote = outer
         return self.notes.refer(None, line, (paragraph,))
 
@@ -432,6 +437,8 @@ class _Body:
                 out.append(self.footnote_reference(child, line))
             elif kind == "link_open":
                 href = str(child.attrs.get("href", ""))
+                if href.startswith("#"):  # markdown-it percent-encodes it; identifiers are text
+                    href = "#" + unquote(href[1:])
                 target = internal_target(href)
                 problem = url_problem(href) if target is None else None
                 if target is not None:
@@ -498,7 +505,7 @@ class _Body:
                 self.problems.add(item.line, "key point has no text",
                                   "start each key point with a sentence")
                 continue
-            headline, rest = _split_headline(first.inlines)
+            headline, rest = split_headline(first.inlines)
             points.append(KeyPoint(headline, rest, item.blocks[1:], item.line))
         section = KeyPoints(plain_text(heading.inlines).strip().rstrip(":").strip(),
                             tuple(points), heading.line, heading.anchor)
@@ -581,7 +588,7 @@ def _lstripped(item: Inline) -> Inline:
             assert_never(item)
 
 
-def _split_headline(inlines: Inlines) -> tuple[str | None, Inlines]:
+def split_headline(inlines: Inlines) -> tuple[str | None, Inlines]:
     """A leading bold phrase becomes the headline; the rest is the key point's text."""
     count = len(list(takewhile(_is_bold, inlines)))
     headline = plain_text(inlines[:count]).strip()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kzreport.anchors import nearest
-from kzreport.model import Footnote, FootnoteRef, Paragraph
+from kzreport.model import Footnote, FootnoteRef, Inlines, Paragraph, Span
 from kzreport.source_checks import Problems
 
 
@@ -68,3 +68,16 @@ class Notes:
                 self.problems.warn(line, f"footnote [^{label}] is never referenced",
                                    f"refer to it with [^{label}] in the text, or delete it")
         return tuple(notes)
+
+
+def trimmed(inlines: Inlines) -> Inlines:
+    """``inlines`` without white space at either end, as a paragraph's text is read (an
+    inline note's text, ``^[ like this ]``, comes untrimmed from markdown-it)."""
+    out = list(inlines)
+    for at, strip in ((0, str.lstrip), (-1, str.rstrip)):
+        while out and isinstance(end := out[at], Span) and not end.code and not end.script:
+            if text := strip(end.text):
+                out[at] = replace(end, text=text)
+                break
+            out.pop(at)
+    return tuple(out)

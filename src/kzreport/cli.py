@@ -243,6 +243,28 @@ def verify(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
     sys.exit(1 if report.failed else 0)
 
 
+@cli.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("-o", "--out", "out", type=click.Path(path_type=Path, dir_okay=False),
+              help="Source to write (default: source/<FILE's name>.md).")
+@click.option("-l", "--layout", "layout", metavar="NAME|PATH",
+              help="Layout the brief was built with (its labels and date format are read; "
+                   "written as the source's layout).")
+@click.option("--force", is_flag=True, help="Replace the output if it exists.")
+def import_(file: Path, out: Path | None, layout: str | None, force: bool) -> None:
+    """Write a paper's source from a Word document (.docx) or published plain text."""
+    from kzreport.importing import import_paper
+
+    target = out or Path("source") / f"{file.stem}.md"
+    try:
+        warnings = import_paper(file, target, layout, Path.cwd(), force)
+    except KzreportError as exc:
+        _echo_problems(exc.problems)
+        sys.exit(1)
+    _echo_problems(warnings)
+    click.echo(f"imported {target}")
+
+
 @cli.group(invoke_without_command=True)
 @click.pass_context
 def layouts(ctx: click.Context) -> None:

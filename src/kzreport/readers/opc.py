@@ -34,13 +34,19 @@ def relationships(package: zipfile.ZipFile, part: str) -> list[Rel]:
         return []
     out = []
     for rel in parse(package, name).iter(f"{_PKG}Relationship"):
-        target = rel.get("Target", "")
         external = rel.get("TargetMode") == "External"
-        if not external:
-            target = (target.lstrip("/") if target.startswith("/")
-                      else posixpath.normpath(posixpath.join(folder, target)))
-        out.append(Rel(rel.get("Id", ""), rel.get("Type", ""), target, external))
+        out.append(Rel(rel.get("Id", ""), rel.get("Type", ""),
+                       part_name(folder, rel.get("Target", ""), external), external))
     return out
+
+
+def part_name(folder: str, target: str, external: bool) -> str:
+    """A relationship's target as a part name (relative to the ``folder`` of the part the
+    relationship is of), or as written when it is external."""
+    if external:
+        return target
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+        posixpath.join(folder, target))
 
 
 def target(package: zipfile.ZipFile, part: str, kind: str) -> str | None:

@@ -1,0 +1,50 @@
+"""Published plain text, as the example paper first came: the import differs from the paper's
+source only in what the text does not carry (organization, keywords, the links' addresses)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from conftest import FIXTURES, SEED
+from kzreport.importing import import_paper
+from kzreport.importing.roundtrip import content
+from kzreport.importing.text import PLACEHOLDER_URL
+from kzreport.model import Link
+from kzreport.source import read_source
+
+TEXT = FIXTURES / "import" / "kazakhstan-position.txt"
+
+
+def test_the_example_paper_from_its_published_text(tmp_path: Path) -> None:
+    out = tmp_path / "source" / "kazakhstan-position.md"
+    warnings = import_paper(TEXT, out, None, tmp_path)
+    imported, original = read_source(out), read_source(SEED)
+    placeholders = [PLACEHOLDER_URL.format(n=n) for n in (1, 2)]
+    assert [link.url for link in imported.meta.links] == placeholders
+    # Each placeholder is reported on its line, to be filled in.
+    assert [(w.line, placeholders[n] in w.message) for n, w in enumerate(warnings)] == [
+        (22, True), (24, True)]
+    assert all(w.message.startswith(f"line {w.line} (") for w in warnings)
+    expected = dataclasses.replace(
+        original.meta, organization=None, keywords=(),
+        links=tuple(Link(link.label, url) for link, url in zip(original.meta.links,
+                                                               placeholders, strict=True)))
+    assert content(imported) == content(dataclasses.replace(original, meta=expected))
+
+
+def test_hard_wrapped_text_with_nested_bullets_and_a_heading(tmp_path: Path) -> None:
+    text = tmp_path / "paper.txt"
+    text.write_text("A Title\nBy: Jane Doe; John Roe, Staff\n2024-02-29\n\nBackground\n\n"
+                    "A paragraph of published text, hard-wrapped as e-mail is,\n"
+                    "over two lines.\n\nKey Points:\n\n• First point\n"
+                    "  ◦ a detail\n• Second point\n\nFull text: https://example.org/p\n",
+                    encoding="utf-8")
+    out = tmp_path / "paper.md"
+    assert import_paper(text, out, None, tmp_path) == []
+    document = read_source(out)
+    assert [(a.name, a.affiliation) for a in document.meta.authors] == [
+        ("Jane Doe", None), ("John Roe", "Staff")]
+    assert document.meta.links == (Link("Full text", "https://example.org/p"),)
+    assert [len(p.details) for p in document.key_points.points] == [1, 0]
+    assert "hard-wrapped as e-mail is, over two lines." in out.read_text(encoding="utf-8")
