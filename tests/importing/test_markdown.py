@@ -223,3 +223,10 @@ def test_formatting_that_touches_punctuation_reads_back() -> None:
 def test_escape_leaves_ordinary_text_alone() -> None:
     assert escape("Kazakhstan’s position, 2022.") == "Kazakhstan’s position, 2022."
     assert escape("a*b_c") == "a\\*b\\_c"
+
+
+def test_a_hard_break_that_ends_a_link_at_the_paragraphs_end_stays_in_it(tmp_path: Path) -> None:
+    # Found by the property test: written after the link, the break ends the paragraph and is
+    # dropped; inside the link it is text of the link, as the source had it.
+    assert_rewrites_alike(VALID_FRONT + "## Key Points\n\n- **Head.** Point.\n\n"
+                          "[;\\\n](https://example.org/a)\n", tmp_path / "paper.md")
