@@ -127,9 +127,11 @@ class Colors:
 
 @dataclass(frozen=True)
 class Charts:
-    """How tables marked as charts are drawn: their series colours, in order."""
+    """How tables marked as charts are drawn: their series colours, in order, and whether
+    the brief and the PDF print the chart's data table under it."""
 
     palette: tuple[str, ...] = ()
+    data_table: bool = True
 
 
 @dataclass(frozen=True)

@@ -386,7 +386,7 @@ def label_problem(template: str, allowed: set[str]) -> tuple[str, str] | None:
 
 
 def _charts(read: _Reader) -> Charts:
-    """The ``[charts]`` table: its palette of series colours."""
+    """The ``[charts]`` table: its palette of series colours, and the data table switch."""
     read.known_keys("charts", _fields(Charts))
     palette: tuple[str, ...] = ()
     raw = read.value("charts.palette", list, [])
@@ -396,7 +396,7 @@ def _charts(read: _Reader) -> Charts:
         else:
             read.problem("charts.palette", "'charts.palette' must list colours",
                          'write palette = ["#1B365D", "#B5892E", ...]')
-    return Charts(palette)
+    return Charts(palette, read.value("charts.data_table", bool, True) is not False)
 
 
 def _fields(cls: type) -> set[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, cast
+from typing import Any
 
 from kzreport.labels import (
     CAPTION_ALIGNMENT,
@@ -25,8 +25,15 @@ from kzreport.renderers._drawingml import (
     write,
     write_paragraphs,
 )
+from kzreport.renderers._office_charts import (
+    chart_data,
+    chart_type,
+    rgb,
+    style_chart,
+    unsigned_axis_ids,
+)
 from kzreport.renderers._package import restamped_workbook
-from kzreport.renderers._pptx_internals import cell_text_body
+from kzreport.renderers._pptx_internals import cell_text_body, chart_space
 from kzreport.renderers._proportions import share_columns
 
 #: The space between a caption and its picture, table or chart.
@@ -37,11 +44,8 @@ CHART_MAX_ASPECT = 2.0
 CELL_PAD = (0.4, 0.15)
 #: Taken off a cell's measured width for the rounding of its margins and column widths.
 _HAIR = 0.01
-#: python-pptx's chart types by the source's chart kind: bars run across, columns stand up.
 #: DrawingML's paragraph alignments by the names ``labels`` gives them.
 _ALIGNMENTS = {"left": "l", "center": "ctr", "right": "r"}
-_CHART_TYPES = {"bar": "BAR_CLUSTERED", "column": "COLUMN_CLUSTERED", "line": "LINE_MARKERS",
-                "pie": "PIE"}
 
 
 @dataclass(frozen=True)
@@ -129,17 +133,10 @@ def _chart(deck: Deck, chart: Chart, caption: str, area: Box, par: Par,
     left = area.left + (area.width - width) / 2  # centred in its share, like a figure
 
     def draw(slide: Any) -> None:
-        from pptx.chart.data import CategoryChartData
-        from pptx.enum.chart import XL_CHART_TYPE
-
-        data: Any = cast(Any, CategoryChartData)()  # python-pptx leaves it untyped
-        data.categories = chart.categories
-        for series in chart.series:
-            data.add_series(series.name, series.values)
-        frame = slide.shapes.add_chart(getattr(XL_CHART_TYPE, _CHART_TYPES[chart.kind]),
-                                       emu(left), emu(area.top), emu(width),
-                                       emu(area.height), data)
-        style_chart(frame.chart, chart, deck)
+        frame = slide.shapes.add_chart(chart_type(chart), emu(left), emu(area.top),
+                                       emu(width), emu(area.height), chart_data(chart))
+        style_chart(frame.chart, chart, deck.layout, deck.layout.slides.body_min)
+        unsigned_axis_ids(chart_space(frame.chart))
         workbook = frame.chart_part.chart_workbook
         if workbook.xlsx_part is not None:
             workbook.update_from_xlsx_blob(restamped_workbook(
@@ -148,54 +145,6 @@ def _chart(deck: Deck, chart: Chart, caption: str, area: Box, par: Par,
         _caption(deck, slide, Box(left, caption_box.top, width, caption_box.height), par)
 
     return Placed(width * area.height, draw)
-
-
-def style_chart(target: Any, chart: Chart, deck: Deck) -> None:
-    """Give python-pptx chart ``target`` the layout's look: series (or a pie's slices) in the
-    palette's colours in order, text in the body font at the smallest slide size, a legend
-    when there is more than one series or a pie, and no title (the caption is the title)."""
-    from pptx.enum.chart import XL_LEGEND_POSITION
-    from pptx.util import Pt
-
-    layout = deck.layout
-    palette = layout.chart_colors
-    target.has_title = False
-    target.font.size = Pt(layout.slides.body_min)
-    target.font.name = layout.fonts.body.name
-    target.font.color.rgb = rgb(layout.colors.text)
-    target.has_legend = len(chart.series) > 1 or chart.kind == "pie"
-    if target.has_legend:
-        target.legend.position = XL_LEGEND_POSITION.BOTTOM
-        target.legend.include_in_layout = False
-    plot = target.plots[0]
-    if chart.kind == "pie":
-        for index, point in enumerate(plot.series[0].points):
-            point.format.fill.solid()
-            point.format.fill.fore_color.rgb = rgb(palette[index % len(palette)])
-        return
-    for index, series in enumerate(plot.series):
-        color = rgb(palette[index % len(palette)])
-        if chart.kind == "line":
-            series.smooth = False
-            series.format.line.color.rgb = color
-            series.format.line.width = Pt(2.5)
-            series.marker.format.fill.solid()
-            series.marker.format.fill.fore_color.rgb = color
-            series.marker.format.line.color.rgb = color
-        else:
-            series.format.fill.solid()
-            series.format.fill.fore_color.rgb = color
-    if chart.kind == "bar":  # bars list the first category on top, as the table does
-        target.category_axis.reverse_order = True
-    gridlines = target.value_axis.major_gridlines.format.line
-    gridlines.color.rgb = rgb(layout.colors.rule)
-
-
-def rgb(color: str) -> Any:
-    """Layout colour ``RRGGBB`` as python-pptx's ``RGBColor``."""
-    from pptx.dml.color import RGBColor
-
-    return cast(Any, RGBColor)(*bytes.fromhex(color))  # its constructor is untyped
 
 
 # ---------------------------------------------------------------- tables

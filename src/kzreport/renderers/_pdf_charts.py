@@ -16,9 +16,8 @@ from kzreport.labels import number_text
 from kzreport.layout import Layout
 from kzreport.model import Chart
 from kzreport.renderers._pdf_styles import color
+from kzreport.renderers._proportions import CHART_ASPECT
 
-#: A chart is this share of the frame width tall, so the three formats look alike.
-CHART_ASPECT = 0.5
 #: Room for the category labels (across the bottom, or down the left of a bar chart) and the
 #: value labels, in multiples of the text size; the legend's row height likewise.
 LABEL_ROOM = 2.2

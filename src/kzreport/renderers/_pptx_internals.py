@@ -151,3 +151,21 @@ def cell_text_body(cell: Any) -> XmlElement:
     slide text (explicit sizes and exact line spacing): the cell's text frame hides it."""
     body: XmlElement = cell._tc.get_or_add_txBody()
     return body
+
+
+def detached_chart(xml: bytes) -> tuple[XmlElement, Any]:
+    """A ``c:chartSpace`` parsed from ``xml`` (python-pptx's chart XML writer's output) and
+    python-pptx's ``Chart`` over it, to style a chart that lives in no deck (the brief's):
+    ``Chart`` is only made by a deck's chart part, and styling never reaches that part."""
+    from pptx.chart.chart import Chart
+    from pptx.oxml import parse_xml
+
+    element: XmlElement = parse_xml(xml)
+    return element, cast(Any, Chart)(element, None)  # its constructor is untyped
+
+
+def chart_space(chart: Any) -> XmlElement:
+    """A deck chart's ``c:chartSpace``: its axis ids need writing (``_office_charts``) and
+    python-pptx has no API for them."""
+    element: XmlElement = chart._chartSpace
+    return element

@@ -65,6 +65,8 @@ FOOTER_GAP = 0.5
 #: A figure is at most this share of the frame height, leaving room for its caption (as in
 #: the Word brief).
 FIGURE_MAX_HEIGHT = 0.6
+#: A chart in the brief and the PDF is this share of its width tall, so they look alike.
+CHART_ASPECT = 0.5
 #: A PDF footnote's text starts this many of its own sizes in from its number; the short
 #: rule above a page's notes is this share of the text column, and the notes may take at
 #: most this share of a page's text area before a long note continues on the next page.

@@ -14,6 +14,7 @@ from kzreport.layout import Layout
 from kzreport.model import (
     Block,
     Blocks,
+    Chart,
     CodeBlock,
     DefinitionList,
     Document,
@@ -31,6 +32,7 @@ from kzreport.model import (
     Span,
     Table,
     internal_target,
+    plain_text,
 )
 from kzreport.renderers import register
 from kzreport.renderers._brief_front import page_furniture, title_block
@@ -404,6 +406,10 @@ class _BriefWriter:
                   "right": WD_ALIGN_PARAGRAPH.RIGHT}
         if block.caption:  # above the table, as Pandoc and Word place table captions
             self._paragraph(block.caption, "Caption").paragraph_format.keep_with_next = True
+        if block.chart is not None:  # the chart, then (a layout setting) its data table
+            self._chart(block.chart, block.caption)
+            if not self.layout.charts.data_table:
+                return
         table = self.word.add_table(rows=1 + len(block.rows), cols=len(block.header))
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table_borders(table_properties(table), colors.rule, self.metrics)
@@ -445,6 +451,17 @@ class _BriefWriter:
                     shade(tc_pr, colors.table_stripe)
         spacer = self.word.add_paragraph()
         spacer.paragraph_format.space_after = pt(0)
+
+    def _chart(self, chart: Chart, caption: Inlines) -> None:
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+        from kzreport.renderers._brief_charts import add_chart
+
+        page = self.layout.page
+        paragraph = self.word.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        add_chart(self.word, paragraph, self.doc, self.layout, chart, plain_text(caption),
+                  page.width - page.margin_left - page.margin_right)
 
     def _figure(self, figure: Figure) -> None:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
