@@ -180,11 +180,9 @@ def _visuals(point: Point, slide: Slide, number: int) -> Iterator[str]:
                  for cell in row]
         in_notes = all(cell in notes for cell in cells)
         if visual.chart is not None:
-            chart = visual.chart
-            wanted = ChartData(chart.kind, chart.categories,
-                               tuple((s.name, s.values) for s in chart.series))
+            wanted = chart_data(visual)
             if wanted not in got.charts and not in_notes:
-                yield (f"the {chart.kind} chart of {where} is not on slide {number} with the "
+                yield (f"the {wanted.kind} chart of {where} is not on slide {number} with the "
                        f"table's data in order, nor in its notes")
             continue
         shown = [[normalize(cell) for row in table for cell in row] for table in got.tables]
@@ -278,6 +276,33 @@ def _footnotes(expected: Expected, got: Extraction, flow: str | None) -> Iterato
             yield f'{_quote(chunk)} is missing or out of order: "{excerpt(chunk.text)}"'
 
 
+def chart_data(table: Table) -> ChartData:
+    """What a chart of ``table`` must read back as: its kind, categories and named series."""
+    assert table.chart is not None
+    chart = table.chart
+    return ChartData(chart.kind, chart.categories, tuple((s.name, s.values)
+                                                         for s in chart.series))
+
+
+def _charts(expected: Expected, got: Extraction) -> Iterator[str]:
+    """Each chart of a flowing document (the brief) at its place with the table's kind,
+    categories, series and values in order, and no chart the source does not have."""
+    if got.charts is None:
+        return
+    for number, table in enumerate(expected.charts, 1):
+        wanted = chart_data(table)
+        if number > len(got.charts):
+            yield f"the {wanted.kind} chart of the table at line {table.line} is missing"
+        elif got.charts[number - 1] != wanted:
+            shown = got.charts[number - 1]
+            yield (f"chart {number} is a {shown.kind} chart of other data, not the "
+                   f"{wanted.kind} chart of the table at line {table.line} with its data in "
+                   f"order")
+    if len(got.charts) > len(expected.charts):
+        yield (f"the output has {len(got.charts)} chart(s), the source "
+               f"{len(expected.charts)}")
+
+
 def _directions(expected: Expected, got: Extraction) -> Iterator[str]:
     """Each paragraph of the source that runs right to left must be marked so where the
     output shows it (a paragraph the output lacks is the text comparison's to report), and
@@ -317,6 +342,7 @@ def compare(expected: Expected, got: Extraction) -> list[str]:
         out.extend(_deck(expected, got.slides, got.links))
         out.extend(_outside(got))
     out.extend(_directions(expected, got))
+    out.extend(_charts(expected, got))
     out.extend(problem for problem in (overflow(f, expected.layout) for f in got.frames)
                if problem is not None)
     if got.slides is None:

@@ -163,13 +163,19 @@ class Expected:
     furniture: Furniture
     #: Every footnote, in the order of its reference.
     notes: tuple[Note, ...] = ()
+    #: The tables drawn as charts, in reading order (key points' details included).
+    charts: tuple[Table, ...] = ()
 
 
 class _Chunker:
     """Turns blocks into chunks in reading order, numbering each kind from 1."""
 
-    def __init__(self, notes: tuple[Note, ...], detail_bullets: bool = True) -> None:
+    def __init__(self, notes: tuple[Note, ...], detail_bullets: bool = True,
+                 data_tables: bool = True) -> None:
         self.notes = notes
+        self.charts: list[Table] = []
+        #: Whether a chart's data table is printed (``[charts] data_table``).
+        self._data_tables = data_tables
         self.chunks: list[Chunk] = []
         self.points: list[Point] = []
         self._counts: dict[str, int] = {}
@@ -214,6 +220,10 @@ class _Chunker:
                 if block.caption:
                     self.add("table caption", block.line, block.caption,
                              f"the caption of table {self._tables}")
+                if block.chart is not None:
+                    self.charts.append(block)
+                    if not self._data_tables:  # the chart alone: its data is checked as such
+                        return
                 for row_number, row in enumerate((block.header, *block.rows), 1):
                     for column, cell in enumerate(row, 1):
                         self.add("table cell", block.line, cell,
@@ -301,7 +311,7 @@ def expect(document: Document, layout: Layout) -> Expected:
     notes = tuple(Note(note.number, note.line,
                        "\n".join(plain_text(p.inlines) for p in note.paragraphs))
                   for note in document.footnotes)
-    chunker = _Chunker(notes, layout.slides.detail_bullets)
+    chunker = _Chunker(notes, layout.slides.detail_bullets, layout.charts.data_table)
     chunker.blocks(document.blocks)
     further = {link.url for link in document.meta.links if _is_link(link.url)}
     # The deck shows the key points, their details in the notes, and the further reading.
@@ -314,4 +324,4 @@ def expect(document: Document, layout: Layout) -> Expected:
     return Expected(document, layout, tuple(chunker.chunks), tuple(chunker.points), date,
                     frozenset(_link_targets(everything) | further),
                     frozenset(deck | further), _title_block(document, date),
-                    _furniture(document, layout), notes)
+                    _furniture(document, layout), notes, tuple(chunker.charts))

@@ -149,3 +149,5 @@ class Extraction:
     directions: tuple[tuple[str, bool], ...] | None = None
     #: Right-to-left text in runs the output does not mark right-to-left (Word's ``w:rtl``).
     unmarked_runs: tuple[str, ...] = ()
+    #: The charts a flowing document shows, in reading order (None: the reader reads none).
+    charts: tuple[ChartData, ...] | None = None

@@ -7,13 +7,15 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kzreport.extraction import Extraction, PagePart, field_mark
+from kzreport.extraction import ChartData, Extraction, PagePart, field_mark
 from kzreport.layout import Layout
+from kzreport.readers.charts import read_chart
 from kzreport.readers.opc import core_properties, hyperlinks, parse, relationships, target
 from kzreport.scripts import has_rtl
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 #: The parts beside the body whose text a reader sees (running heads, page footers, notes).
 FURNITURE_PARTS = ("/header", "/footer", "/footnotes", "/endnotes")
@@ -157,10 +159,11 @@ def read_docx(path: Path, layout: Layout) -> Extraction:
         links = hyperlinks(package)
         notes = footnotes(package, main)
         marked, unmarked = directions(document)
+        charts = body_charts(package, main, document)
     flow = "\n".join(body)
     return Extraction("\n".join([flow, *furniture]), title, author, links, flow=flow,
                       page_parts=tuple(parts), notes=notes, directions=tuple(marked),
-                      unmarked_runs=tuple(unmarked))
+                      unmarked_runs=tuple(unmarked), charts=charts)
 
 
 def footnotes(package: zipfile.ZipFile, main: str) -> tuple[str, ...]:
@@ -173,3 +176,16 @@ def footnotes(package: zipfile.ZipFile, main: str) -> tuple[str, ...]:
         for note in parse(package, part).iter(f"{_W}footnote"):
             texts[note.get(f"{_W}id", "")] = "\n".join(paragraphs(note))
     return tuple(texts.get(note_id, "") for note_id in order)
+
+
+def body_charts(package: zipfile.ZipFile, main: str,
+                document: ET.Element) -> tuple[ChartData, ...]:
+    """The data of every chart the body shows, in document order (a chart whose part is
+    missing or holds no plot kzreport writes reads as an empty chart of kind "unknown")."""
+    targets = {rel.id: rel.target for rel in relationships(package, main)}
+    out = []
+    for chart in document.iter(f"{_C}chart"):
+        part = targets.get(chart.get(f"{_R}id", ""))
+        data = read_chart(parse(package, part)) if part in package.namelist() else None
+        out.append(data or ChartData("unknown", (), ()))
+    return tuple(out)

@@ -394,6 +394,8 @@ class StoryBuilder:
         chart = []
         if block.chart is not None:  # the chart first, its data table after it
             chart = self.chart(block, block.chart, nesting, parent)
+            if not self.layout.charts.data_table:  # a layout setting
+                return chart
         element = parent.add("Table")
         caption = None
         if block.caption and not chart:  # above the table, the Table element's first child
