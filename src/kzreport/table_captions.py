@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from pathlib import Path
 
 from kzreport.literal_syntax import ATTRIBUTES
 from kzreport.model import (
@@ -137,3 +138,11 @@ def parse_number(text: str) -> float | None:
         return None
     plain = re.sub(r"[, \u00a0\u202f%]", "", text.replace("\u2212", "-"))
     return float(plain)
+
+
+def table_chart(table: Table, kind: ChartKind) -> tuple[Chart | None, str]:
+    """``table`` drawn as a ``kind`` chart, else None and why not: for tables that come from
+    elsewhere than a source (an imported Word chart)."""
+    problems = Problems(Path("table"))
+    chart = _chart(table, kind, problems, table.line)
+    return chart, (problems.items[0].message if problems.items else "")

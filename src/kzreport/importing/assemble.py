@@ -10,6 +10,7 @@ from pathlib import Path
 
 from kzreport.body import KEY_POINTS_HEADING, split_headline
 from kzreport.front_matter import LANGUAGE_TAG, MARKING
+from kzreport.importing.charts import charted, merge_charts
 from kzreport.importing.docx import Grid, Para, WordDocument, created_date
 from kzreport.importing.found import (
     Break,
@@ -80,7 +81,7 @@ def assemble(word: WordDocument, labels: Labels, report: Report, save: SaveImage
     cannot hold is reported."""
     paper = Paper()
     props = word.properties
-    blocks = list(word.blocks)
+    blocks = merge_charts(list(word.blocks))
     for block in blocks:
         for note in block.notes:
             report(block.number, _text(block), note)
@@ -471,9 +472,10 @@ class _Body:
                                if isinstance(s, Span) and s.href is None and s.text.strip()):
             header = [_unbold(cell) for cell in header]
         aligns = (grid.alignments + [None] * width)[:width]
-        return Table(tuple(header), tuple(tuple(r) for r in rows[1:]),
-                     tuple(a if a in ("left", "center", "right") else None  # type: ignore[misc]
-                           for a in aligns), grid.number, caption)
+        table = Table(tuple(header), tuple(tuple(r) for r in rows[1:]),
+                      tuple(a if a in ("left", "center", "right") else None  # type: ignore[misc]
+                            for a in aligns), grid.number, caption)
+        return table if grid.chart is None else charted(table, grid.chart, warn)
 
 
 def _text_only(content: Sequence[Found | Image]) -> list[Found]:

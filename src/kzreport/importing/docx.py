@@ -14,6 +14,7 @@ from kzreport.importing.wordml import Numbering, RunLook, Styles, W, on
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 _WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 _M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
 _V = "{urn:schemas-microsoft-com:vml}"
@@ -63,6 +64,8 @@ class Grid:
     header: bool
     alignments: list[str | None]
     notes: list[str] = field(default_factory=list)
+    #: The chart kind (bar, column, line, pie) when the table is a chart's data.
+    chart: str | None = None
 
 
 @dataclass
@@ -471,7 +474,16 @@ class _Reader:
                             "SmartArt kept as its text — the source has no diagrams"))
             return
         if uri.endswith("/chart"):
-            _note(para, "chart left out — paste it as a picture to keep it")
+            from kzreport.importing.charts import chart_grid
+
+            ref = data.find(f"{_C}chart") if data is not None else None
+            rel = self.rels.get(ref.get(f"{_R}id", "")) if ref is not None else None
+            grid = chart_grid(self.package.xml(rel.target), para.number) \
+                if rel is not None and not rel.external else None
+            if grid is None:
+                _note(para, "chart left out — paste it as a picture to keep it")
+            else:
+                extra.append(grid)
             return
         if node.tag == f"{W}object":
             _note(para, "embedded object left out — paste it as a picture to keep it")
