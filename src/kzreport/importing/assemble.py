@@ -178,14 +178,16 @@ def _title_block(paper: Paper, blocks: list[Para | Grid], labels: Labels,
             subtitles.append(text)
         elif paper.date is None and (date := parse_date(text, labels, hint)) is not None:
             paper.date = date
-        elif BYLINE.match(text) or (band is not None and block.fill == band and block.kind
-                                    == "body" and paper.date is None):
+        elif BYLINE.match(text) or block.kind == "author" or (
+                band is not None and block.fill == band and block.kind == "body"
+                and paper.date is None):
             bylines.append(_byline(block))
         else:
             break
         i += 1
     paper.subtitle = " ".join(subtitles) or None
     paper.authors = byline_authors(bylines)
+    i = _abstract(paper, blocks, i)
     if i < len(blocks) and isinstance(blocks[i], Para):
         summary = blocks[i]
         assert isinstance(summary, Para)
@@ -203,6 +205,21 @@ def _title_block(paper: Paper, blocks: list[Para | Grid], labels: Labels,
     unused = [b for b in blocks[:at] if isinstance(b, Para) and b.text
               and b.text.upper() not in ((paper.organization or "").upper(),)]
     return [*unused, *blocks[i:]]
+
+
+def _abstract(paper: Paper, blocks: list[Para | Grid], i: int) -> int:
+    """An abstract (as Pandoc writes one: an Abstract Title, then Abstract paragraphs) at
+    ``blocks[i]`` as the summary; where the blocks after it start."""
+    if i < len(blocks) and isinstance(title := blocks[i], Para) and \
+            title.kind == "abstract title":
+        i += 1
+    texts = []
+    while i < len(blocks) and isinstance(block := blocks[i], Para) and block.kind == "abstract":
+        texts.append(block.text)
+        i += 1
+    if texts:
+        paper.summary = " ".join(" ".join(texts).split()) or None
+    return i
 
 
 def _byline(para: Para) -> tuple[str, str]:
@@ -308,6 +325,9 @@ class _Body:
         """How deep the definitions under ``para`` sit when it is a definition list's term (a
         bold paragraph kept with the indented ones after it, as a brief writes a term), else
         0."""
+        if para.kind == "term" and isinstance(following, Para) and para.text \
+                and following.kind == "definition":  # Pandoc's styles say it
+            return round(para.indent / self.indent_unit) + 1
         if para.kind != "body" or not para.keep_next or para.numbering is not None \
                 or not para.text or not isinstance(following, Para):
             return 0
@@ -322,7 +342,8 @@ class _Body:
         level a brief gives it)."""
         if para.numbering is not None and para.kind not in ("quote", "caption"):
             return para.numbering[1]
-        return round(para.indent / self.indent_unit)
+        # Pandoc's Definition style indents by the style, not the paragraph.
+        return round(para.indent / self.indent_unit) + (para.kind == "definition")
 
     def definition_list(self, blocks: Sequence[Para | Grid], n: int) -> int:
         """Read the definition list whose first term is ``blocks[n]``; return where it ends.

@@ -26,6 +26,14 @@ _KINDS = {
     "caption": ("caption", "image caption", "table caption", "beschriftung", "légende",
                 "epígrafe", "didascalia", "название объекта", "подпись"),
     "toc": ("toc heading", "inhaltsverzeichnisüberschrift", "заголовок оглавления"),
+    # The title block and definition lists as Pandoc writes them (its Author and Date styles
+    # are based on Title, so they must be known by name before the chain reaches it).
+    "author": ("author",),
+    "date": ("date",),
+    "abstract title": ("abstract title",),
+    "abstract": ("abstract",),
+    "term": ("definition term",),
+    "definition": ("definition",),
 }
 _BY_NAME = {name: kind for kind, names in _KINDS.items() for name in names}
 _HEADING_NAME = re.compile(r"(heading|überschrift|titre|título|titolo|заголовок|тақырып)\s*(\d)")
