@@ -7,8 +7,19 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from kzreport.anchors import anchored, auto_identifier, bookmark_name, nearest, unique
+from kzreport.anchors import (
+    MAX_BOOKMARK,
+    anchored,
+    auto_identifier,
+    bookmark_name,
+    nearest,
+    note_bookmark,
+    note_label,
+    unique,
+)
 from kzreport.model import Heading, KeyPoints, Span
 from kzreport.source_checks import Problems
 
@@ -69,3 +80,26 @@ def test_an_identifier_given_twice_is_an_error() -> None:
              problems)
     [problem] = problems.items
     assert problem.line == 5 and "used twice" in problem.message
+
+
+@pytest.mark.parametrize("label", ["usage", "1", "my-note", "a_b", "ж", "note.2", "x_41_y"])
+def test_a_footnote_label_reads_back_from_its_bookmark(label: str) -> None:
+    for occurrence in (0, 1, 12):
+        name = note_bookmark(label, occurrence)
+        assert name is not None and name.startswith("_Note") and len(name) <= MAX_BOOKMARK
+        assert re.fullmatch(r"\w+", name)  # letters, digits and underscores only
+        assert note_label(name) == label
+    assert note_bookmark(label, 0) != note_bookmark(label, 1)
+
+
+def test_a_label_too_long_for_a_bookmark_gets_none_and_other_bookmarks_carry_none() -> None:
+    assert note_bookmark("a" * 40, 0) is None
+    assert note_bookmark("", 0) is None
+    assert [note_label(n) for n in ("_Toc123", "usage", "_Note", "h_Note_x")] == [None] * 4
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs", "Zs", "Cc")), min_size=1, max_size=12),
+       st.integers(0, 99))
+def test_every_label_that_fits_reads_back(label: str, occurrence: int) -> None:
+    name = note_bookmark(label, occurrence)
+    assert name is None or note_label(name) == label

@@ -87,3 +87,25 @@ def anchored(blocks: Blocks, links: Iterable[tuple[int, str]], problems: Problem
                          "link to a heading's identifier: its text in lower case, words "
                          "joined by '-' (or the '{#id}' written after it)")
     return tuple(out)
+
+
+#: How the brief names the hidden bookmark that carries a footnote's label back to an import.
+NOTE_BOOKMARK = re.compile(r"_Note(\d*)_(.+)")
+
+
+def note_bookmark(label: str, occurrence: int) -> str | None:
+    """The hidden bookmark (a leading ``_``, as Word's own ``_Toc`` ones) that carries footnote
+    ``label`` on its ``occurrence``-th reference (0 for the first): letters and digits as
+    they are, any other character as ``_HEX_``, so the label reads back exactly; None when
+    the name would pass Word's 40 characters (that note comes back numbered)."""
+    encoded = "".join(c if c.isalnum() else f"_{ord(c):x}_" for c in label)
+    name = f"_Note{occurrence or ''}_{encoded}"
+    return name if label and len(name) <= MAX_BOOKMARK else None
+
+
+def note_label(bookmark: str) -> str | None:
+    """The footnote label ``bookmark`` carries (see ``note_bookmark``), None for any other."""
+    found = NOTE_BOOKMARK.fullmatch(bookmark)
+    if found is None:
+        return None
+    return re.sub(r"_([0-9a-f]+)_", lambda m: chr(int(m.group(1), 16)), found.group(2))

@@ -77,7 +77,12 @@ def round_trip(source: Path, work: Path, layout: str, formats: tuple[str, ...] =
 @pytest.mark.parametrize("source", PAPERS, ids=lambda p: p.name)
 def test_build_import_gives_the_same_paper(source: Path, layout: str, tmp_path: Path) -> None:
     imported, _ = round_trip(source, tmp_path, layout)
-    assert content(imported) == content(read_source(source))
+    original = read_source(source)
+    assert content(imported) == content(original)
+    # Footnote labels come back too (an inline note has none, and comes back numbered).
+    assert [(n.number, n.label) for n in imported.footnotes if n.label and
+            original.footnotes[n.number - 1].label] == [
+        (n.number, n.label) for n in original.footnotes if n.label]
 
 
 @pytest.mark.parametrize("source", [FIXTURES / "rich.md", FIXTURES / "pandoc-constructs.md",

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
+from kzreport.anchors import note_label
 from kzreport.importing.found import Break, Found, Image, Kept, Note, PageBreak, Run, plain_found
 from kzreport.importing.package import Package, PackageProblem, Rel
 from kzreport.importing.wordml import Numbering, RunLook, Styles, W, on
@@ -173,6 +174,8 @@ class _Reader:
         self.fields: list[list[str | bool]] = []
         self.mono: frozenset[str] = frozenset()
         self.toc_warned = False
+        #: The label a brief's bookmark gave the next footnote reference (``anchors``).
+        self.note_label: str | None = None
 
     # ------------------------------------------------------------ parts beside the body
 
@@ -389,6 +392,9 @@ class _Reader:
                 if tag == f"{_MC}AlternateContent":
                     child = next(iter(child.findall(f"{_MC}Choice")), child)
                 self.inline(child, out, extra, para, depth + 1, href, anchor)
+            elif tag == f"{W}bookmarkStart" and (
+                    label := note_label(child.get(f"{W}name", ""))) is not None:
+                self.note_label = label  # a brief's footnote label, on its reference
             elif tag == f"{W}commentRangeStart":
                 text = self.comments.get(child.get(f"{W}id", ""), "")
                 _note(para, f"comment '{text[:60]}' left out — comments are not part of the "
@@ -433,7 +439,8 @@ class _Reader:
             elif tag in (f"{W}footnoteReference", f"{W}endnoteReference"):
                 kind = "footnote" if tag == f"{W}footnoteReference" else "endnote"
                 out.append(Note(kind, self.notes.get(kind + "s", {}).get(
-                    child.get(f"{W}id", ""), ())))
+                    child.get(f"{W}id", ""), ()), self.note_label or ""))
+                self.note_label = None
             elif tag in (f"{W}drawing", f"{W}pict", f"{W}object"):
                 self.drawing(child, out, extra, para, depth)
             elif tag == f"{_MC}AlternateContent" and depth < MAX_DEPTH:

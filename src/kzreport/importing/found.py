@@ -59,6 +59,8 @@ class Note:
 
     kind: str
     paragraphs: tuple[tuple[Found, ...], ...]
+    #: The source's label, when the brief carried it (a bookmark on the reference).
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ class Notes:
         if not paragraphs:
             warn(f"an empty {note.kind} left out")
             return None
-        self.notes.append(Footnote(len(self.notes) + 1, "", paragraphs, 0))
+        self.notes.append(Footnote(len(self.notes) + 1, note.label, paragraphs, 0))
         return FootnoteRef(len(self.notes))
 
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, assert_never, cast
 
-from kzreport.anchors import bookmark_name
+from kzreport.anchors import bookmark_name, note_bookmark
 from kzreport.errors import Problem
 from kzreport.extraction import Extraction
 from kzreport.labels import figure_label, figure_numbers, headline_separator
@@ -220,9 +220,16 @@ class _BriefWriter:
         if self.footnotes is None:
             self.footnotes = Footnotes(self.word)
         reference = self.style_ids["footnote reference"]
+        label = note_bookmark(self.doc.footnote(ref).label, self._label_uses(ref))
+        if label is not None:  # the source's label, for an import to bring back
+            self.bookmarks += 1
+            paragraph_element(paragraph).append(element("w:bookmarkStart",
+                                                         id=str(self.bookmarks), name=label))
         run = paragraph.add_run()
         run.element.get_or_add_rPr().style = reference
         run.element.append(element("w:footnoteReference", id=str(ref.number)))
+        if label is not None:
+            paragraph_element(paragraph).append(element("w:bookmarkEnd", id=str(self.bookmarks)))
         for n, note_paragraph in enumerate(self.doc.footnote(ref).paragraphs):
             text = self.footnotes.paragraph(ref.number)
             paragraph_properties(text).style = self.style_ids["footnote text"]
@@ -232,6 +239,12 @@ class _BriefWriter:
                 mark.element.append(element("w:footnoteRef"))
                 add_run(text, " ")
             self._runs(text, note_paragraph.inlines)
+
+    def _label_uses(self, ref: FootnoteRef) -> int:
+        """How many references before ``ref`` carry its note's label (a label referred to
+        twice is two notes of one definition): each bookmark needs a name of its own."""
+        label = self.doc.footnote(ref).label
+        return sum(1 for note in self.doc.footnotes[:ref.number - 1] if note.label == label)
 
     def add_paragraph(self, text: str = "", style: str | None = None,
                       container: Any = None) -> WordParagraph:
