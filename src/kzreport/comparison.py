@@ -180,7 +180,7 @@ def _visuals(point: Point, slide: Slide, number: int) -> Iterator[str]:
                  for cell in row]
         in_notes = all(cell in notes for cell in cells)
         if visual.chart is not None:
-            wanted = chart_data(visual)
+            wanted = wanted_chart(visual)
             if wanted not in got.charts and not in_notes:
                 yield (f"the {wanted.kind} chart of {where} is not on slide {number} with the "
                        f"table's data in order, nor in its notes")
@@ -276,7 +276,7 @@ def _footnotes(expected: Expected, got: Extraction, flow: str | None) -> Iterato
             yield f'{_quote(chunk)} is missing or out of order: "{excerpt(chunk.text)}"'
 
 
-def chart_data(table: Table) -> ChartData:
+def wanted_chart(table: Table) -> ChartData:
     """What a chart of ``table`` must read back as: its kind, categories and named series."""
     assert table.chart is not None
     chart = table.chart
@@ -290,7 +290,7 @@ def _charts(expected: Expected, got: Extraction) -> Iterator[str]:
     if got.charts is None:
         return
     for number, table in enumerate(expected.charts, 1):
-        wanted = chart_data(table)
+        wanted = wanted_chart(table)
         if number > len(got.charts):
             yield f"the {wanted.kind} chart of the table at line {table.line} is missing"
         elif got.charts[number - 1] != wanted:

@@ -248,3 +248,10 @@ def test_a_footnote_that_ends_a_paragraph_after_a_link_stays_after_it(tmp_path: 
                           tmp_path / "a" / "paper.md")
     assert inline_text((Span("A", href="https://example.org/a"), FootnoteRef(1))) == \
         "[A](https://example.org/a)[^1]"
+
+
+def test_a_list_item_that_is_a_rule_stays_an_item(tmp_path: Path) -> None:
+    # Found by the property test: "- ---" is one thematic break, not an item holding one.
+    (tmp_path / "b").mkdir()
+    assert_rewrites_alike(VALID_FRONT + "## Key Points\n\n- **Head.** Point.\n\n- ***\n",
+                          tmp_path / "b" / "paper.md")

@@ -16,7 +16,7 @@ import pytest
 
 from conftest import FIXTURES, ROOT, assert_valid_ooxml, libreoffice_to_pdf, require_tool
 from kzreport.build import Options, build
-from kzreport.comparison import chart_data, compare
+from kzreport.comparison import compare, wanted_chart
 from kzreport.expectations import expect
 from kzreport.layout import Layout
 from kzreport.layout_loader import load_layout
@@ -99,7 +99,7 @@ def test_the_brief_shows_the_decks_chart(brief: Path, tmp_path: Path, layout: La
     document = read_source(PAPER)
     got = [read_chart(ET.fromstring(zipfile.ZipFile(brief).read(f"word/charts/chart{n}.xml")))
            for n in range(1, 6)]
-    assert got == [chart_data(t) for t in expect(document, layout).charts]
+    assert got == [wanted_chart(t) for t in expect(document, layout).charts]
     # The line chart's two series (each line and its markers) in the palette's order.
     colors = re.findall(r'srgbClr val="(\w+)"', line)
     assert list(dict.fromkeys(colors))[:2] == list(layout.chart_colors[:2])

@@ -498,6 +498,7 @@ def _list(items: list[list[str]], start: int, kind: str) -> list[str]:
             out.append(marker.rstrip())
             continue
         indent = " " * len(marker)
-        out.append(marker + lines[0])
+        # A rule opening an item: "- ---" would read as one longer rule, not an item.
+        out.append(marker + ("***" if lines[0] == "---" and kind == "-" else lines[0]))
         out.extend(indent + line if line else "" for line in lines[1:])
     return out
