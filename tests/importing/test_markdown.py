@@ -253,5 +253,5 @@ def test_a_footnote_that_ends_a_paragraph_after_a_link_stays_after_it(tmp_path: 
 def test_a_list_item_that_is_a_rule_stays_an_item(tmp_path: Path) -> None:
     # Found by the property test: "- ---" is one thematic break, not an item holding one.
     (tmp_path / "b").mkdir()
-    assert_rewrites_alike(VALID_FRONT + "## Key Points\n\n- **Head.** Point.\n\n- ***\n",
+    assert_rewrites_alike(VALID_FRONT + "## Key Points\n\n- **Head.** Point.\n\n---\n\n- ***\n",
                           tmp_path / "b" / "paper.md")
