@@ -1,5 +1,4 @@
-"""A table's chart as a native Office chart (DrawingML chart part and its workbook), shared by
-the deck and the brief so both show the same series, order and palette."""
+"""A table's chart as a native Office chart and workbook, alike in the deck and the brief."""
 
 from __future__ import annotations
 
