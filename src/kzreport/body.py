@@ -22,11 +22,13 @@ from mdit_py_plugins.superscript import superscript_plugin
 from kzreport.anchors import EXPLICIT_ID, anchored
 from kzreport.assets import image_problem
 from kzreport.body_notes import Notes, trimmed
+from kzreport.crossrefs import References
 from kzreport.literal_syntax import TASK_BOX, lookalikes
 from kzreport.model import (
     Block,
     Blocks,
     CodeBlock,
+    CrossRef,
     Definition,
     DefinitionList,
     Figure,
@@ -81,6 +83,7 @@ class Body:
 
     blocks: Blocks
     footnotes: tuple[Footnote, ...]
+    references: bool = False
 
 
 def read_body(text: str, path: Path, problems: Problems, offset: int) -> Body:
@@ -116,6 +119,7 @@ class _Body:
         self.in_footnote = False
         #: Links inside the paper: (line, target identifier), checked once headings are known.
         self.internal_links: list[tuple[int, str]] = []
+        self.references = References(problems, [])
 
     def line(self, token: Token) -> int:
         return self.offset + (token.map[0] if token.map else 0) + 1
@@ -132,8 +136,9 @@ class _Body:
         blocks, _ = self.blocks(tokens, 0, None, top=True)
         # The last line holding text, or the closing '---' when the body is empty.
         last_line = self.offset + (body.rstrip().count("\n") + 1 if body.strip() else 0)
-        return Body(anchored(self.key_points(blocks, last_line), self.internal_links,
-                             self.problems), self.notes.resolve())
+        return Body(*self.references.resolve(anchored(
+            self.key_points(blocks, last_line), self.internal_links, self.problems),
+            self.notes.resolve()), bool(self.references.found))
 
     def blocks(self, tokens: list[Token], i: int, close: str | None,
                top: bool = False) -> tuple[list[Block], int]:
@@ -222,6 +227,11 @@ class _Body:
                     if not (c.type == "text" and not c.content.strip())]
         if len(children) == 1 and children[0].type == "image":
             return self.figure(children[0], line), i + 3
+        if len(children) == 2 and children[0].type == "image" and children[1].type == "text" \
+                and children[1].content.lstrip().startswith("{"):  # ![…](…){#fig-map}
+            figure = self.figure(children[0], line)
+            label = self.references.figure_label(children[1].content, line)
+            return (replace(figure, anchor=label) if figure and label else figure), i + 3
         if inline.content.strip() in PAGE_BREAKS:
             return PageBreak(line), i + 3
         return Paragraph(self.inlines(inline, line), line), i + 3
@@ -414,7 +424,8 @@ class _Body:
                                       "made it", "write the intended character itself")
                 if kind == "text":  # not escaped: may look like syntax by accident
                     self.lookalikes(child.content, line)
-                out.append(span(child.content))
+                out.extend(self.references.split(child.content, line, span)
+                           if kind == "text" and href is None else [span(child.content)])
             elif kind == "code_inline":
                 out.append(span(child.content, code=True))
             elif kind == "softbreak":
@@ -554,7 +565,7 @@ def _merge_spans(inlines: list[Inline]) -> Inlines:
                     merged[-1] = replace(last, text=last.text + item.text)
                 else:
                     merged.append(item)
-            case LineBreak() | FootnoteRef():
+            case LineBreak() | FootnoteRef() | CrossRef():
                 merged.append(item)
             case _:
                 assert_never(item)
@@ -571,7 +582,7 @@ def _is_bold(item: Inline) -> bool:
     match item:
         case Span():
             return item.bold
-        case LineBreak() | FootnoteRef():
+        case LineBreak() | FootnoteRef() | CrossRef():
             return False
         case _:
             assert_never(item)
@@ -582,7 +593,7 @@ def _lstripped(item: Inline) -> Inline:
     match item:
         case Span():
             return replace(item, text=item.text.lstrip())
-        case LineBreak() | FootnoteRef():
+        case LineBreak() | FootnoteRef() | CrossRef():
             return item
         case _:
             assert_never(item)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -300,6 +301,16 @@ def _directions(expected: Expected, got: Extraction) -> Iterator[str]:
                + (f" (and {more} more)" if more else ""))
 
 
+def _fields(wanted: Sequence[str], got: Sequence[str]) -> Iterator[str]:
+    """Word's own fields for the contents, caption numbers and cross-references: as many of
+    each as the source asks for (typed text never passes for one)."""
+    missing, extra = Counter(wanted) - Counter(got), Counter(got) - Counter(wanted)
+    for instruction, count in sorted(missing.items()):
+        yield f'the field "{instruction}" is missing {count} time(s) from the body'
+    for instruction, count in sorted(extra.items()):
+        yield f'the field "{instruction}" is in the body {count} time(s) more than the source asks'
+
+
 def compare(expected: Expected, got: Extraction) -> list[str]:
     """Every way ``got`` differs from what its source says, one message each."""
     meta = expected.document.meta
@@ -317,6 +328,8 @@ def compare(expected: Expected, got: Extraction) -> list[str]:
         out.extend(_deck(expected, got.slides, got.links))
         out.extend(_outside(got))
     out.extend(_directions(expected, got))
+    if got.fields is not None:
+        out.extend(_fields(expected.fields, got.fields))
     out.extend(problem for problem in (overflow(f, expected.layout) for f in got.frames)
                if problem is not None)
     if got.slides is None:

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import assert_never
 from urllib.parse import urlsplit
 
-from kzreport.labels import fill_label
+from kzreport.apparatus import Entry, acronym_blocks, contents
+from kzreport.labels import (
+    figure_label,
+    figure_numbers,
+    fill_label,
+    table_label,
+    table_numbers,
+)
 from kzreport.layout import Layout
 from kzreport.model import (
     LINK_SCHEMES,
     Block,
     Blocks,
     CodeBlock,
+    CrossRef,
     DefinitionList,
     Document,
     Figure,
@@ -26,13 +35,16 @@ from kzreport.model import (
     Paragraph,
     Quote,
     Rule,
+    Span,
     Table,
     footnote_paragraphs,
     inline_contents,
     is_plain_list,
     links,
     plain_text,
+    walk,
 )
+from kzreport.renderers._brief_fields import SEQUENCES, TOC_INSTRUCTION, reference_bookmark
 
 #: Characters that carry no text: soft hyphens and zero-width marks a writer may insert.
 INVISIBLE = frozenset(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
@@ -163,18 +175,22 @@ class Expected:
     furniture: Furniture
     #: Every footnote, in the order of its reference.
     notes: tuple[Note, ...] = ()
+    #: The brief's contents, caption-number and cross-reference fields (their instructions,
+    #: in any order).
+    fields: tuple[str, ...] = ()
 
 
 class _Chunker:
     """Turns blocks into chunks in reading order, numbering each kind from 1."""
 
-    def __init__(self, notes: tuple[Note, ...], detail_bullets: bool = True) -> None:
+    def __init__(self, document: Document, layout: Layout, notes: tuple[Note, ...]) -> None:
+        self.document, self.layout = document, layout
         self.notes = notes
         self.chunks: list[Chunk] = []
         self.points: list[Point] = []
         self._counts: dict[str, int] = {}
         self._tables = 0
-        self._detail_bullets = detail_bullets
+        self._detail_bullets = layout.slides.detail_bullets
         #: The chunks being added may show on a key point's slide.
         self._on_slide = False
 
@@ -212,7 +228,8 @@ class _Chunker:
             case Table():
                 self._tables += 1
                 if block.caption:
-                    self.add("table caption", block.line, block.caption,
+                    label = table_label(self.layout, table_numbers(self.document)[block])
+                    self.add("table caption", block.line, (Span(label + " "), *block.caption),
                              f"the caption of table {self._tables}")
                 for row_number, row in enumerate((block.header, *block.rows), 1):
                     for column, cell in enumerate(row, 1):
@@ -247,11 +264,13 @@ class _Chunker:
                     self.add("term", term.line, term.term)
                     for definition in term.definitions:
                         self.blocks(definition)
-            case Rule() | Figure() | PageBreak():
-                # Nothing to find in the flow: a rule has no text; a figure's alt text is the
-                # image's description, which the readers do not read, and its caption is left
-                # unchecked.
-                pass
+            case Figure():
+                # The alt text is the image's description, which the readers do not read.
+                if block.caption and not self._on_slide:  # a slide may shorten its caption
+                    label = figure_label(self.layout, figure_numbers(self.document)[block])
+                    self.add("figure caption", block.line, f"{label} {block.caption}")
+            case Rule() | PageBreak():
+                pass  # no text
             case _:
                 assert_never(block)
 
@@ -301,8 +320,14 @@ def expect(document: Document, layout: Layout) -> Expected:
     notes = tuple(Note(note.number, note.line,
                        "\n".join(plain_text(p.inlines) for p in note.paragraphs))
                   for note in document.footnotes)
-    chunker = _Chunker(notes, layout.slides.detail_bullets)
+    chunker = _Chunker(document, layout, notes)
+    entries = contents(document, layout)
+    if entries:
+        chunker.add("contents", 1, layout.labels.contents, "the contents' heading")
+        for entry in entries:
+            chunker.add("contents entry", 1, entry.text)
     chunker.blocks(document.blocks)
+    chunker.blocks(acronym_blocks(document, layout))
     further = {link.url for link in document.meta.links if _is_link(link.url)}
     # The deck shows the key points, their details in the notes, and the further reading.
     # The deck's notes of a key point hold its footnotes, links and all.
@@ -314,4 +339,18 @@ def expect(document: Document, layout: Layout) -> Expected:
     return Expected(document, layout, tuple(chunker.chunks), tuple(chunker.points), date,
                     frozenset(_link_targets(everything) | further),
                     frozenset(deck | further), _title_block(document, date),
-                    _furniture(document, layout), notes)
+                    _furniture(document, layout), notes, tuple(_fields(document, entries)))
+
+
+def _fields(document: Document, entries: tuple[Entry, ...]) -> Iterator[str]:
+    """The instructions of the brief's contents, caption-number and cross-reference fields
+    (the body's: a footnote's references are in the notes part)."""
+    if entries:
+        yield " ".join(TOC_INSTRUCTION.split())
+    for block in walk(document.blocks):
+        if isinstance(block, Figure | Table) and block.caption:
+            yield f"SEQ {SEQUENCES['fig' if isinstance(block, Figure) else 'tbl']} \\* ARABIC"
+    for _, inlines in inline_contents(document.blocks):
+        for item in inlines:
+            if isinstance(item, CrossRef) and item.kind != "sec":
+                yield f"REF {reference_bookmark(item.target)} \\h"

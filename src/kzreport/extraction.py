@@ -149,3 +149,6 @@ class Extraction:
     directions: tuple[tuple[str, bool], ...] | None = None
     #: Right-to-left text in runs the output does not mark right-to-left (Word's ``w:rtl``).
     unmarked_runs: tuple[str, ...] = ()
+    #: The instructions of the caption-number and cross-reference fields of a Word body, in
+    #: order (None: not a Word file).
+    fields: tuple[str, ...] | None = None

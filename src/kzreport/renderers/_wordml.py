@@ -125,8 +125,10 @@ def add_run(paragraph: WordParagraph, text: str) -> Any:
     return run
 
 
-def add_field(paragraph: WordParagraph, instruction: str) -> None:
-    """Add a complex field (e.g. ``PAGE``) with a cached value of 1 until Word updates it."""
+def add_field(paragraph: WordParagraph, instruction: str, value: str = "1") -> Any:
+    """Add a complex field (e.g. ``PAGE``) showing ``value`` until Word updates it; the run
+    of that value, for the caller to format."""
+    shown = None
     for kind in ("begin", "instr", "separate", "value", "end"):
         run = paragraph.add_run()
         if kind == "instr":
@@ -135,9 +137,11 @@ def add_field(paragraph: WordParagraph, instruction: str) -> None:
             text.text = f" {instruction} "
             run.element.append(text)
         elif kind == "value":
-            run.text = "1"
+            run.text = value
+            shown = run
         else:
             run.element.append(element("w:fldChar", fldCharType=kind))
+    return shown
 
 
 def indent_paragraph(paragraph: WordParagraph, level: int) -> None:

@@ -7,14 +7,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, assert_never, cast
 
 from kzreport.anchors import bookmark_name
+from kzreport.apparatus import acronym_blocks
 from kzreport.errors import Problem
 from kzreport.extraction import Extraction
-from kzreport.labels import figure_label, figure_numbers, headline_separator
+from kzreport.labels import figure_numbers, headline_separator, table_numbers
 from kzreport.layout import Layout
 from kzreport.model import (
     Block,
     Blocks,
     CodeBlock,
+    CrossRef,
     DefinitionList,
     Document,
     Figure,
@@ -33,6 +35,7 @@ from kzreport.model import (
     internal_target,
 )
 from kzreport.renderers import register
+from kzreport.renderers._brief_fields import caption, reference, table_of_contents
 from kzreport.renderers._brief_front import page_furniture, title_block
 from kzreport.renderers._brief_notes import Footnotes
 from kzreport.renderers._brief_template import styled_template
@@ -120,6 +123,9 @@ class _BriefWriter:
         self.style_ids = template.style_ids
         self.bullet_abstract, self.number_abstract = template.list_definitions
         self.figures = figure_numbers(document)
+        self.tables = table_numbers(document)
+        #: Pictures so far, which name them.
+        self.pictures = 0
         #: Spacing in points, from the layout's sizes by the proportions the PDF shares.
         self.metrics = Metrics.of(layout)
         self.footer_gap = FOOTER_GAP * layout.sizes.small
@@ -157,6 +163,9 @@ class _BriefWriter:
                     link = None
                 case FootnoteRef():
                     self._footnote(paragraph, item)
+                    link = None
+                case CrossRef():
+                    reference(self, paragraph, item)
                     link = None
                 case Span():
                     run = self._span(paragraph, item)
@@ -254,7 +263,9 @@ class _BriefWriter:
         self._properties()
         page_furniture(self)
         title_block(self)
+        table_of_contents(self)
         self._blocks(self.doc.blocks, level=0)
+        self._blocks(acronym_blocks(self.doc, self.layout), level=0)
         self._further_reading()
         self._drop_template_leftovers()
         self._scripts()
@@ -403,7 +414,8 @@ class _BriefWriter:
         aligns = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
                   "right": WD_ALIGN_PARAGRAPH.RIGHT}
         if block.caption:  # above the table, as Pandoc and Word place table captions
-            self._paragraph(block.caption, "Caption").paragraph_format.keep_with_next = True
+            caption(self, "tbl", self.layout.labels.table, self.tables[block], block.anchor,
+                    block.caption).paragraph_format.keep_with_next = True
         table = self.word.add_table(rows=1 + len(block.rows), cols=len(block.header))
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table_borders(table_properties(table), colors.rule, self.metrics)
@@ -460,13 +472,11 @@ class _BriefWriter:
         shape = run.add_picture(str(figure.path), width=pt(width), height=pt(height))
         doc_pr = picture_properties(shape)
         doc_pr.set("descr", xml_safe(figure.alt))
-        number = self.figures[figure]
-        doc_pr.set("name", f"Figure {number}")
+        self.pictures += 1
+        doc_pr.set("name", f"Figure {self.pictures}")
         if figure.caption:
-            label = figure_label(self.layout, number)
-            caption = self.add_paragraph(style="Caption")
-            add_run(caption, label + " ").bold = True
-            add_run(caption, xml_safe(figure.caption))
+            caption(self, "fig", self.layout.labels.figure, self.figures[figure], figure.anchor,
+                    (Span(figure.caption),))
 
 
 
