@@ -56,3 +56,9 @@ def contents(document: Document, layout: Layout) -> tuple[Entry, ...]:
         elif isinstance(block, KeyPoints):
             entries.append(Entry(" ".join(block.title.split()), 2, block.anchor))
     return tuple(entries)
+
+
+def has_agenda(document: Document, layout: Layout) -> bool:
+    """Whether the deck has an agenda slide after its title slide: the paper asks for
+    contents, or the layout for an agenda."""
+    return document.meta.toc or layout.slides.agenda

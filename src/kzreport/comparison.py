@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from kzreport.apparatus import has_agenda
 from kzreport.expectations import Chunk, Expected, Note, Point, excerpt, normalize, slide_count
 from kzreport.extraction import ChartData, Extraction, Slide, TextFrame, TextRun
 from kzreport.labels import footnote_mark
@@ -99,11 +100,12 @@ def _deck(expected: Expected, slides: Sequence[Slide], links: frozenset[str],
           ) -> Iterator[str]:
     """Title slide, optional summary slide, a slide per key point, and the closing slide."""
     meta = expected.document.meta
-    first = 2 if meta.summary else 1
+    first = 1 + has_agenda(expected.document, expected.layout) + bool(meta.summary)
     closing = bool(meta.links or meta.disclaimer)
     wanted = slide_count(expected)
     if len(slides) != wanted:
-        parts = ["a title slide", *(["a summary slide"] if meta.summary else []),
+        parts = ["a title slide", *(["an agenda slide"] if first > 1 + bool(meta.summary)
+                                    else []), *(["a summary slide"] if meta.summary else []),
                  f"{len(expected.points)} key point slide(s)",
                  *(["a closing slide"] if closing else [])]
         yield f"the deck has {len(slides)} slide(s), not {wanted} ({', '.join(parts)})"
@@ -111,8 +113,8 @@ def _deck(expected: Expected, slides: Sequence[Slide], links: frozenset[str],
         return
     yield from _link_labels(expected, "\n".join(slide.face for slide in slides), "in the deck")
     if meta.summary and len(slides) > 1 and normalize(meta.summary) not in normalize(
-            slides[1].face):
-        yield f'the summary "{excerpt(meta.summary)}" is not on slide 2'
+            slides[first - 1].face):
+        yield f'the summary "{excerpt(meta.summary)}" is not on slide {first - 1}'
     for point in expected.points:
         index = first + point.number - 1
         if index >= len(slides):

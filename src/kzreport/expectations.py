@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import assert_never
 from urllib.parse import urlsplit
 
-from kzreport.apparatus import Entry, acronym_blocks, contents
+from kzreport.apparatus import Entry, acronym_blocks, contents, has_agenda
 from kzreport.labels import (
     figure_label,
     figure_numbers,
@@ -292,7 +292,8 @@ def slide_count(expected: Expected) -> int:
     """How many slides the deck has: title, summary (if any), a slide per key point, and the
     closing slide (further reading or the disclaimer, if any)."""
     meta = expected.document.meta
-    return 1 + bool(meta.summary) + len(expected.points) + bool(meta.links or meta.disclaimer)
+    return (1 + has_agenda(expected.document, expected.layout) + bool(meta.summary)
+            + len(expected.points) + bool(meta.links or meta.disclaimer))
 
 
 def _title_block(document: Document, date: str) -> TitleBlock:
