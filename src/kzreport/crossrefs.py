@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import assert_never
+from typing import TYPE_CHECKING, assert_never
 
 from kzreport.anchors import EXPLICIT_ID, nearest
 from kzreport.labels import captioned, reference_text
@@ -38,6 +38,9 @@ from kzreport.model import (
 )
 from kzreport.source_checks import Problems
 
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
 #: A reference: Quarto's prefixes (capitalised too, as Quarto allows), then a label whose
 #: inner punctuation is Pandoc's; never inside a word or an e-mail address.
 REFERENCE = re.compile(r"(?<![\w@])@([Ff]ig|[Tt]bl|[Ss]ec)-(\w+(?:[:./-]\w+)*)")
@@ -45,6 +48,11 @@ REFERENCE = re.compile(r"(?<![\w@])@([Ff]ig|[Tt]bl|[Ss]ec)-(\w+(?:[:./-]\w+)*)")
 KINDS: dict[str, RefKind] = {"fig": "fig", "tbl": "tbl", "sec": "sec"}
 #: Pandoc's attributes after an image (``![…](…){#fig-map}``), on the same line.
 FIGURE_ATTRIBUTES = re.compile(r"\s*\{\s*#([^\s{}]+)\s*\}\s*")
+
+
+def is_attributes(token: Token) -> bool:
+    """Whether markdown-it ``token`` is text opening with a brace: attributes after an image."""
+    return token.type == "text" and token.content.lstrip().startswith("{")
 
 
 def kind_of(label: str) -> RefKind | None:
@@ -75,17 +83,17 @@ class References:
         out.append(span(text[start:]))
         return [item for item in out if not (isinstance(item, Span) and not item.text)]
 
-    def figure_label(self, attributes: str, line: int) -> str | None:
-        """The label of a figure's attributes ``{#fig-map}``, or None (reported) when they
-        are not one."""
+    def labelled(self, figure: Figure | None, attributes: str, line: int) -> Figure | None:
+        """``figure`` labelled by the attributes after its image (``{#fig-map}``); they are
+        reported when they are not one label."""
         match = FIGURE_ATTRIBUTES.fullmatch(attributes)
         label = match.group(1) if match else ""
         if not (match and EXPLICIT_ID.fullmatch(label) and kind_of(label) == "fig"):
             self.problems.add(line, f"figure attributes '{attributes.strip()[:40]}' are not a "
                               "figure label", "write one label such as {#fig-map} right after "
                               "the image, or delete the attributes")
-            return None
-        return label
+            return figure
+        return replace(figure, anchor=label) if figure else None
 
     def resolve(self, blocks: Blocks, footnotes: tuple[Footnote, ...],
                 ) -> tuple[Blocks, tuple[Footnote, ...]]:

@@ -8,11 +8,11 @@ from typing import Any
 
 import pypdf
 import pytest
+from tagged_reading import Node, outline_entries, read_tagged
 
 from conftest import FIXTURES
 from kzreport.build import prepare
 from kzreport.renderers import renderers
-from tagged_reading import Node, outline_entries, read_tagged
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,7 @@ def headings(reader: pypdf.PdfReader) -> dict[str, tuple[int, float]]:
             if isinstance(item, list):
                 visit(item)
             else:
-                found[str(item.title)] = (reader.get_destination_page_number(item) + 1,
+                found[str(item.title)] = ((reader.get_destination_page_number(item) or 0) + 1,
                                           round(float(item.top), 1))
 
     visit(reader.outline)

@@ -6,8 +6,9 @@ import hashlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
+from kzreport.anchors import bookmark_name
 from kzreport.apparatus import contents
-from kzreport.model import CrossRef, Document, Inlines
+from kzreport.model import CrossRef, Document
 from kzreport.renderers._common import xml_safe
 from kzreport.renderers._docx_internals import paragraph_element
 from kzreport.renderers._wordml import add_field, add_run, element, pt, qn, rgb
@@ -38,9 +39,6 @@ class Brief(Protocol):
     def add_paragraph(self, text: str = "", style: str | None = None,
                       container: Any = None) -> WordParagraph: ...
 
-    def _runs(self, paragraph: WordParagraph, inlines: Inlines) -> None: ...
-
-    def _hyperlink(self, paragraph: WordParagraph, href: str) -> XmlElement: ...
 
 
 def reference_bookmark(label: str) -> str:
@@ -49,11 +47,11 @@ def reference_bookmark(label: str) -> str:
     return "_Ref" + str(int(hashlib.sha256(label.encode()).hexdigest()[:8], 16) % 10**9)
 
 
-def caption(brief: Brief, kind: str, template: str, number: int, anchor: str,
-            text: Inlines) -> WordParagraph:
-    """A Caption paragraph: the layout's bold label (``Figure {n}.``) whose number is Word's
-    ``SEQ`` field, the label and number bookmarked when ``anchor`` labels them, then
-    ``text``."""
+def caption(brief: Brief, kind: str, template: str, number: int, anchor: str
+            ) -> WordParagraph:
+    """A Caption paragraph opened by the layout's bold label (``Figure {n}.``), whose number
+    is Word's ``SEQ`` field, the label and number bookmarked when ``anchor`` labels them; the
+    caller adds the caption's text."""
     paragraph = brief.add_paragraph(style="Caption")
     before, found, after = template.partition("{n}")
     start = end = None
@@ -70,8 +68,17 @@ def caption(brief: Brief, kind: str, template: str, number: int, anchor: str,
         if end is not None:
             paragraph_element(paragraph).append(end)
     add_run(paragraph, xml_safe(after) + " ").bold = True
-    brief._runs(paragraph, text)
     return paragraph
+
+
+def internal_link(paragraph: WordParagraph, anchor: str) -> XmlElement:
+    """A new ``w:hyperlink`` at the end of ``paragraph`` to the bookmark of the heading
+    whose identifier is ``anchor``."""
+    link = element("w:hyperlink")
+    link.set(qn("w:anchor"), bookmark_name(anchor))
+    link.set(qn("w:history"), "1")
+    paragraph_element(paragraph).append(link)
+    return link
 
 
 def reference(brief: Brief, paragraph: WordParagraph, ref: CrossRef) -> None:
@@ -80,7 +87,7 @@ def reference(brief: Brief, paragraph: WordParagraph, ref: CrossRef) -> None:
     hyperlink to its heading's bookmark (Word does not number the headings)."""
     text = xml_safe(ref.text or ref.number)
     if ref.kind == "sec":
-        link = brief._hyperlink(paragraph, f"#{ref.target}")
+        link = internal_link(paragraph, ref.target)
         run = add_run(paragraph, text)
         run.element.get_or_add_rPr().style = brief.style_ids["Hyperlink"]
         link.append(run.element)
@@ -115,7 +122,7 @@ def table_of_contents(brief: Brief) -> None:
             text.text = f" {TOC_INSTRUCTION} "
             instruction.element.append(text)
             _field_char(paragraph, "separate")
-        link = brief._hyperlink(paragraph, f"#{entry.anchor}")
+        link = internal_link(paragraph, entry.anchor)
         link.append(add_run(paragraph, xml_safe(entry.text)).element)
         if n == len(entries) - 1:
             _field_char(paragraph, "end")

@@ -35,7 +35,12 @@ from kzreport.model import (
     internal_target,
 )
 from kzreport.renderers import register
-from kzreport.renderers._brief_fields import caption, reference, table_of_contents
+from kzreport.renderers._brief_fields import (
+    caption,
+    internal_link,
+    reference,
+    table_of_contents,
+)
 from kzreport.renderers._brief_front import page_furniture, title_block
 from kzreport.renderers._brief_notes import Footnotes
 from kzreport.renderers._brief_template import styled_template
@@ -201,14 +206,12 @@ class _BriefWriter:
         own part (the body, a header, a footer or the footnotes)."""
         from docx.opc.constants import RELATIONSHIP_TYPE
 
-        link = element("w:hyperlink")
         target = internal_target(href)
         if target is not None:
-            link.set(qn("w:anchor"), bookmark_name(target))
-        else:
-            rel_id = paragraph.part.relate_to(href, RELATIONSHIP_TYPE.HYPERLINK,
-                                              is_external=True)
-            link.set(qn("r:id"), rel_id)
+            return internal_link(paragraph, target)
+        link = element("w:hyperlink")
+        rel_id = paragraph.part.relate_to(href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+        link.set(qn("r:id"), rel_id)
         link.set(qn("w:history"), "1")
         paragraph_element(paragraph).append(link)
         return link
@@ -414,8 +417,10 @@ class _BriefWriter:
         aligns = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
                   "right": WD_ALIGN_PARAGRAPH.RIGHT}
         if block.caption:  # above the table, as Pandoc and Word place table captions
-            caption(self, "tbl", self.layout.labels.table, self.tables[block], block.anchor,
-                    block.caption).paragraph_format.keep_with_next = True
+            label = caption(self, "tbl", self.layout.labels.table, self.tables[block],
+                            block.anchor)
+            self._runs(label, block.caption)
+            label.paragraph_format.keep_with_next = True
         table = self.word.add_table(rows=1 + len(block.rows), cols=len(block.header))
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table_borders(table_properties(table), colors.rule, self.metrics)
@@ -475,8 +480,8 @@ class _BriefWriter:
         self.pictures += 1
         doc_pr.set("name", f"Figure {self.pictures}")
         if figure.caption:
-            caption(self, "fig", self.layout.labels.figure, self.figures[figure], figure.anchor,
-                    (Span(figure.caption),))
+            self._runs(caption(self, "fig", self.layout.labels.figure, self.figures[figure],
+                               figure.anchor), (Span(figure.caption),))
 
 
 
