@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from kzreport.layout import FontFamily, Layout
 from kzreport.model import Figure, Table, plain_text
 from kzreport.placement import placed
 from kzreport.scripts import is_rtl_language, paragraph_is_rtl
+from kzreport.verify_apparatus import contents_pages, fields
 
 #: Office truncates core properties at this length, so a longer title may be cut there.
 PROPERTY_LIMIT = 255
@@ -303,14 +303,27 @@ def _directions(expected: Expected, got: Extraction) -> Iterator[str]:
                + (f" (and {more} more)" if more else ""))
 
 
-def _fields(wanted: Sequence[str], got: Sequence[str]) -> Iterator[str]:
-    """Word's own fields for the contents, caption numbers and cross-references: as many of
-    each as the source asks for (typed text never passes for one)."""
-    missing, extra = Counter(wanted) - Counter(got), Counter(got) - Counter(wanted)
-    for instruction, count in sorted(missing.items()):
-        yield f'the field "{instruction}" is missing {count} time(s) from the body'
-    for instruction, count in sorted(extra.items()):
-        yield f'the field "{instruction}" is in the body {count} time(s) more than the source asks'
+def _agenda(expected: Expected, slides: Sequence[Slide]) -> Iterator[str]:
+    """The agenda slide (slide 2): its title and the key points' headlines, in order."""
+    if not has_agenda(expected.document, expected.layout) or len(slides) < 2:
+        return
+    wanted = [Chunk("the agenda's title", 0, expected.layout.labels.contents),
+              *(Chunk(f"the headline of key point {p.number}", p.line, p.headline)
+                for p in expected.points if p.headline)]
+    for chunk in find_in_order(normalize(slides[1].face), wanted):
+        yield f'{chunk.label} "{excerpt(chunk.text)}" is not on the agenda slide'
+
+
+def _acronyms(expected: Expected, slides: Sequence[Slide]) -> Iterator[str]:
+    """The acronym list at the end of the last slide's notes."""
+    listed = expected.document.meta.acronyms
+    if not listed or not slides:
+        return
+    wanted = [Chunk("the acronyms' label", 0, expected.layout.labels.acronyms),
+              *(Chunk(f'the acronym "{short}"', 0, f"{short} — {long}")
+                for short, long in listed)]
+    for chunk in find_in_order(normalize(slides[-1].notes), wanted):
+        yield f"{chunk.label} is not in the last slide's notes"
 
 
 def compare(expected: Expected, got: Extraction) -> list[str]:
@@ -328,10 +341,13 @@ def compare(expected: Expected, got: Extraction) -> list[str]:
     out.extend(_footnotes(expected, got, flow))
     if got.slides is not None:
         out.extend(_deck(expected, got.slides, got.links))
+        out.extend(_agenda(expected, got.slides))
+        out.extend(_acronyms(expected, got.slides))
         out.extend(_outside(got))
+    out.extend(contents_pages(expected, got.pages))
     out.extend(_directions(expected, got))
     if got.fields is not None:
-        out.extend(_fields(expected.fields, got.fields))
+        out.extend(fields(expected.fields, got.fields))
     out.extend(problem for problem in (overflow(f, expected.layout) for f in got.frames)
                if problem is not None)
     if got.slides is None:
