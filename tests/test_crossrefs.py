@@ -99,3 +99,9 @@ def test_a_table_caption_label_beside_a_chart_class(tmp_path: Path) -> None:
     assert isinstance(document.blocks[1], Paragraph)
     assert document.blocks[1].inlines[1] == CrossRef("tbl-rev", "tbl", "1")
     assert document.blocks[1].inlines[0] == Span("See ")
+
+
+def test_a_repeated_section_label_is_one_error(tmp_path: Path) -> None:
+    body = "\n## A {#sec-a}\n\n## B {#sec-a}\n\nSee @sec-a.\n" + KEY_POINTS
+    problems = problems_of(write(tmp_path, FRONT + body))
+    assert [p.message for p in problems] == ["heading identifier '#sec-a' is used twice"]

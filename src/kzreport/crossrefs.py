@@ -112,48 +112,40 @@ class References:
                                   "({#tbl-…} at the end of its caption) or the heading "
                                   "({#sec-…}) it points at")
 
-        def number(inlines: Inlines) -> Inlines:
-            return tuple(replace(item, number=numbers.get(item.target, "?"))
-                         if isinstance(item, CrossRef) else item for item in inlines)
-
-        notes = tuple(replace(note, paragraphs=tuple(
-            replace(p, inlines=number(p.inlines)) for p in note.paragraphs))
-            for note in footnotes)
-        return map_inlines(blocks, number), notes
+        return each_reference(blocks, footnotes,
+                              lambda ref: replace(ref, number=numbers.get(ref.target, "?")))
 
     def _numbers(self, blocks: Blocks) -> dict[str, str]:
         """Each label's number: figures and tables with captions counted in reading order,
         ``##`` sections by their place among them (``###`` ones as ``3.1``)."""
         numbers: dict[str, str] = {}
         sections = subsections = 0
-        lines: dict[str, int] = {}
+        # Every heading's identifier (a repeated one is anchors.py's error) and its line.
+        lines = {b.anchor: b.line for b in blocks if isinstance(b, Heading | KeyPoints)}
         counted = {id(block): n for kind in (Figure, Table)
                    for n, block in enumerate(captioned(blocks, kind), 1)}
         for block in walk(blocks):
-            label, line, value = "", 0, ""
-            if isinstance(block, Figure) and block.anchor and not block.caption:
-                self.problems.add(block.line, f"figure '{block.anchor}' has no caption, "
-                                  "which its number is printed in", 'add one: '
-                                  '![alt text](image.png "Caption"){#' + block.anchor + "}")
-            if isinstance(block, Figure | Table) and id(block) in counted:
-                label, line, value = block.anchor, block.line, str(counted[id(block)])
-            elif isinstance(block, Heading | KeyPoints):
-                level = block.level if isinstance(block, Heading) else 2
-                if level == 2:
+            if isinstance(block, Heading | KeyPoints):
+                if (block.level if isinstance(block, Heading) else 2) == 2:
                     sections, subsections = sections + 1, 0
                     value = str(sections)
                 else:
                     subsections += 1
                     value = f"{sections}.{subsections}"
-                label, line = (block.anchor if kind_of(block.anchor) == "sec" else ""), block.line
-            if not label:
-                continue
-            if label in numbers:
-                self.problems.add(line, f"label '{label}' is used twice (first on line "
-                                  f"{lines[label]})", "give each figure, table and section "
-                                  "its own label")
-            numbers.setdefault(label, value)
-            lines.setdefault(label, line)
+                if kind_of(block.anchor) == "sec":
+                    numbers[block.anchor] = value
+            elif isinstance(block, Figure) and block.anchor and not block.caption:
+                self.problems.add(block.line, f"figure '{block.anchor}' has no caption, "
+                                  "which its number is printed in", 'add one: '
+                                  '![alt text](image.png "Caption"){#' + block.anchor + "}")
+            elif isinstance(block, Figure | Table) and id(block) in counted and block.anchor:
+                if block.anchor in lines:
+                    self.problems.add(block.line, f"label '{block.anchor}' is used twice "
+                                      f"(first on line {lines[block.anchor]})",
+                                      "give each figure, table and section its own label")
+                    continue
+                numbers[block.anchor] = str(counted[id(block)])
+                lines[block.anchor] = block.line
         return numbers
 
 
@@ -198,11 +190,18 @@ def localized(document: Document, layout: Layout) -> Document:
     if not document.references:
         return document
 
-    def worded(inlines: Inlines) -> Inlines:
-        return tuple(replace(item, text=reference_text(layout, item))
-                     if isinstance(item, CrossRef) else item for item in inlines)
+    blocks, notes = each_reference(document.blocks, document.footnotes,
+                                   lambda ref: replace(ref, text=reference_text(layout, ref)))
+    return replace(document, blocks=blocks, footnotes=notes)
+
+
+def each_reference(blocks: Blocks, footnotes: tuple[Footnote, ...],
+                   change: Callable[[CrossRef], CrossRef],
+                   ) -> tuple[Blocks, tuple[Footnote, ...]]:
+    """``blocks`` and ``footnotes`` with every cross-reference passed through ``change``."""
+    def changed(inlines: Inlines) -> Inlines:
+        return tuple(change(item) if isinstance(item, CrossRef) else item for item in inlines)
 
     notes = tuple(replace(note, paragraphs=tuple(
-        replace(p, inlines=worded(p.inlines)) for p in note.paragraphs))
-        for note in document.footnotes)
-    return replace(document, blocks=map_inlines(document.blocks, worded), footnotes=notes)
+        replace(p, inlines=changed(p.inlines)) for p in note.paragraphs)) for note in footnotes)
+    return map_inlines(blocks, changed), notes

@@ -44,7 +44,6 @@ from kzreport.model import (
     plain_text,
     walk,
 )
-from kzreport.renderers._brief_fields import SEQUENCES, TOC_INSTRUCTION, reference_bookmark
 
 #: Characters that carry no text: soft hyphens and zero-width marks a writer may insert.
 INVISIBLE = frozenset(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
@@ -346,6 +345,9 @@ def expect(document: Document, layout: Layout) -> Expected:
 def _fields(document: Document, entries: tuple[Entry, ...]) -> Iterator[str]:
     """The instructions of the brief's contents, caption-number and cross-reference fields
     (the body's: a footnote's references are in the notes part)."""
+    # The brief's own names for them; its module loads no Word library.
+    from kzreport.renderers._brief_fields import SEQUENCES, TOC_INSTRUCTION, reference_bookmark
+
     if entries:
         yield " ".join(TOC_INSTRUCTION.split())
     for block in walk(document.blocks):

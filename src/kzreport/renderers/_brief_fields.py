@@ -11,7 +11,7 @@ from kzreport.apparatus import contents
 from kzreport.model import CrossRef, Document
 from kzreport.renderers._common import xml_safe
 from kzreport.renderers._docx_internals import paragraph_element
-from kzreport.renderers._wordml import add_field, add_run, element, pt, qn, rgb
+from kzreport.renderers._wordml import add_field, add_run, element, field_part, pt, qn, rgb
 
 if TYPE_CHECKING:
     from docx.text.paragraph import Paragraph as WordParagraph
@@ -22,8 +22,9 @@ if TYPE_CHECKING:
 
 #: Word's sequence names for the two kinds of numbered captions.
 SEQUENCES = {"fig": "Figure", "tbl": "Table"}
-#: Word's own instruction for a table of contents: heading levels 1-3, entries as hyperlinks,
-#: no tab leaders' page numbers in web view, outline levels used.
+#: Word's own instruction for a table of contents: outline levels 1-3 (\o, \u: headings by
+#: their styles' and paragraphs' outline level), entries as hyperlinks (\h), no tab leader
+#: or page number in Web Layout view (\z).
 TOC_INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'
 
 
@@ -40,7 +41,6 @@ class Brief(Protocol):
                       container: Any = None) -> WordParagraph: ...
 
 
-
 def reference_bookmark(label: str) -> str:
     """The hidden bookmark (``_Ref`` and digits, as Word names those it makes for
     cross-references) around a caption's label and number, which REF fields show."""
@@ -54,13 +54,12 @@ def caption(brief: Brief, kind: str, template: str, number: int, anchor: str
     caller adds the caption's text."""
     paragraph = brief.add_paragraph(style="Caption")
     before, found, after = template.partition("{n}")
-    start = end = None
+    end = None
     if anchor and found:
         brief.bookmarks += 1
-        start = element("w:bookmarkStart", id=str(brief.bookmarks),
-                        name=reference_bookmark(anchor))
+        paragraph_element(paragraph).append(element(
+            "w:bookmarkStart", id=str(brief.bookmarks), name=reference_bookmark(anchor)))
         end = element("w:bookmarkEnd", id=str(brief.bookmarks))
-        paragraph_element(paragraph).append(start)
     if before:
         add_run(paragraph, xml_safe(before)).bold = True
     if found:
@@ -114,19 +113,11 @@ def table_of_contents(brief: Brief) -> None:
         paragraph = brief.add_paragraph()
         paragraph.paragraph_format.space_after = pt(metrics.item_gap)
         paragraph.paragraph_format.left_indent = pt((entry.level - 2) * metrics.list_indent)
-        if n == 0:
-            _field_char(paragraph, "begin")
-            instruction = paragraph.add_run()
-            text = element("w:instrText")
-            text.set(qn("xml:space"), "preserve")
-            text.text = f" {TOC_INSTRUCTION} "
-            instruction.element.append(text)
-            _field_char(paragraph, "separate")
+        if n == 0:  # the field opens in the first entry and closes after the last
+            field_part(paragraph, "begin")
+            field_part(paragraph, "instr", TOC_INSTRUCTION)
+            field_part(paragraph, "separate")
         link = internal_link(paragraph, entry.anchor)
         link.append(add_run(paragraph, xml_safe(entry.text)).element)
         if n == len(entries) - 1:
-            _field_char(paragraph, "end")
-
-
-def _field_char(paragraph: WordParagraph, kind: str) -> None:
-    paragraph.add_run().element.append(element("w:fldChar", fldCharType=kind))
+            field_part(paragraph, "end")
