@@ -10,7 +10,7 @@ from kzreport.model import Document, footnote_paragraphs, inline_contents, plain
 
 
 def acronym_warnings(document: Document) -> list[Problem]:
-    """``_warnings`` in the order of the source."""
+    """The warnings about the front matter's acronyms (``_warnings``), top to bottom."""
     return sorted(_warnings(document), key=lambda p: (p.line or 0, p.column or 0))
 
 
@@ -30,8 +30,8 @@ def _warnings(document: Document) -> Iterator[Problem]:
                                                    *footnote_paragraphs(document)))]
     listed = document.lines.get("acronyms")
     for short, long in acronyms:
-        spelled = re.compile(re.escape(long) + r"\s*\(\s*" + re.escape(short) + r"\s*\)",
-                             re.IGNORECASE)
+        spelled = re.compile(r"\s+".join(map(re.escape, long.split())) + r"\s*\(\s*"
+                             + re.escape(short) + r"\s*\)", re.IGNORECASE)
         used = re.compile(r"(?<!\w)" + re.escape(short) + r"(?!\w)")
         first_spelled: int | None = None
         early: tuple[int, int | None] | None = None

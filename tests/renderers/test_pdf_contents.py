@@ -10,7 +10,8 @@ import pypdf
 import pytest
 from tagged_reading import Node, outline_entries, read_tagged
 
-from conftest import FIXTURES
+from conftest import FIXTURES, write_source
+from deck_checks import pdf_words
 from kzreport.build import prepare
 from kzreport.renderers import renderers
 
@@ -83,3 +84,22 @@ def test_the_contents_are_a_toc_of_tocis_and_captions_carry_their_labels(pdf: Pa
     captions = [" ".join(tagged.text_of(node).split()) for node in tagged.find("Caption")]
     assert captions == ["Figure 1. The middle corridor", "Table 1. Freight on the route",
                         "Table 2. Shares of transit revenue"]
+
+
+def test_a_right_to_left_papers_contents_are_mirrored(tmp_path: Path) -> None:
+    front = "title: ممر النقل\nauthors: [أحمد]\ndate: 2024-03-01\nlanguage: ar\ntoc: true"
+    body = "\n## الخلفية\n\nنص.\n\n### Latin heading\n\nنص.\n\n## Key Points\n\n- نقطة.\n"
+    source = write_source(tmp_path, front, body)
+    document, layout = prepare(source, None, tmp_path)
+    path = tmp_path / "paper.pdf"
+    assert renderers()["pdf"].render(document, layout, path) == []
+    words = pdf_words(path)[0]
+    numbers = [box for box, word in words if word == "2" and box.top < layout.page.height / 2]
+    assert len(numbers) == 3
+    # The numbers at the left margin, every line's text ending at the right one, the
+    # subsection's indented from it.
+    assert all(abs(box.left - layout.page.margin_left) < 1 for box in numbers)
+    right = layout.page.width - layout.page.margin_right
+    ends = [right - max(box.right for box, _ in words if box.top == number.top
+                        and box.left > number.right) for number in numbers]
+    assert ends[0] < 1 and ends[2] < 1 and ends[1] > 10

@@ -13,6 +13,7 @@ from kzreport.apparatus import contents
 from kzreport.model import Span
 from kzreport.renderers._pdf_flowables import tagged_paragraph
 from kzreport.renderers._pdf_styles import table_style
+from kzreport.scripts import has_rtl
 
 if TYPE_CHECKING:
     from kzreport.renderers._pdf_story import StoryBuilder
@@ -35,22 +36,32 @@ def contents_page(story: StoryBuilder, parent: Element) -> list[Any]:
                                               None, where=layout.files[0]),
                              styles.heading2, parent.add("P"))
     toc = parent.add("TOC")
-    number_style = ParagraphStyle("contents_number", parent=styles.body, alignment=TA_RIGHT,
-                                  spaceAfter=0)
+    # A right-to-left paper mirrors the lines: the numbers on the left, indents on the right.
+    rtl = story.rtl
+    # Flush with the margin: a number in a right-to-left paper runs right to left, where
+    # BidiParagraph reads "right" as the end of the line, the left.
+    number_style = ParagraphStyle("contents_number", parent=styles.body, spaceAfter=0,
+                                  alignment=TA_RIGHT)
     rows = []
     for entry in entries:
         item = toc.add("TOCI")
+        indent = (entry.level - 2) * metrics.list_indent
         style = ParagraphStyle(f"contents_{entry.level}", parent=styles.body, spaceAfter=0,
-                               leftIndent=(entry.level - 2) * metrics.list_indent)
+                               **({"leftIndent": indent} if not rtl else
+                                  # a right-to-left line starts at the right by itself
+                                  {"rightIndent": indent} if has_rtl(entry.text) else
+                                  {"rightIndent": indent, "alignment": TA_RIGHT}))
         text = story.markup.inlines((Span(entry.text, href=f"#{entry.anchor}"),), style,
                                     "body", None)
         page = story.pages.get(bookmark_name(entry.anchor), 0)
         number = story.markup.run(str(page), styles.body.fontName, None,
                                   where=layout.files[0])
-        rows.append([tagged_paragraph(text, style, item.add("P")),
-                     tagged_paragraph(number, number_style, item.add("P"))])
+        row = [tagged_paragraph(text, style, item.add("P")),
+               tagged_paragraph(number, number_style, item.add("P"))]
+        rows.append(row[::-1] if rtl else row)
     width = NUMBER_WIDTH * layout.sizes.body
-    table = Table(rows, colWidths=[story.frame_width - width, width], hAlign="LEFT",
+    widths = [story.frame_width - width, width]
+    table = Table(rows, colWidths=widths[::-1] if rtl else widths, hAlign="LEFT",
                   spaceAfter=metrics.section_gap)
     table.setStyle(table_style(styles, [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
