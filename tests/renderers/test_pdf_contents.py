@@ -8,10 +8,10 @@ from typing import Any
 
 import pypdf
 import pytest
+from deck_checks import pdf_words
 from tagged_reading import Node, outline_entries, read_tagged
 
 from conftest import FIXTURES, write_source
-from deck_checks import pdf_words
 from kzreport.build import prepare
 from kzreport.renderers import renderers
 
