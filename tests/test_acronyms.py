@@ -56,3 +56,10 @@ def test_acronyms_must_be_a_mapping_of_texts(tmp_path: Path) -> None:
     front = "---\ntitle: T\nauthors: [A]\ndate: 2024-01-01\ntoc: yes please\n---\n"
     problems = problems_of(write(tmp_path, front + KEY_POINTS))
     assert [(p.line, p.message) for p in problems] == [(5, "toc must be true or false")]
+
+
+def test_an_acronym_listed_twice_is_an_error(tmp_path: Path) -> None:
+    front = ("---\ntitle: T\nauthors: [A]\ndate: 2024-01-01\nacronyms:\n  UN: United Nations\n"
+             "  UN: Unione Nazionale\n---\n")
+    problems = problems_of(write(tmp_path, front + KEY_POINTS))
+    assert [(p.line, p.message) for p in problems] == [(7, "acronym 'UN' is listed twice")]

@@ -413,11 +413,11 @@ class _FrontMatter:
             if not short or not check_text(short, self.problems, line, "acronym"):
                 self.problems.add(line, "an acronym must be a word", "write 'ABBR: Long Form'")
                 continue
-            long = self.text(value_node, f"the long form of {short or 'an acronym'}")
-            if short and short in pairs:
+            long = self.text(value_node, f"the long form of {short}")
+            if short in pairs:
                 self.problems.add(line, f"acronym '{short}' is listed twice",
                                   "keep only one of them")
-            elif short and long:
+            elif long:
                 pairs[short] = long
         return tuple(sorted(pairs.items(), key=lambda pair: (pair[0].casefold(), pair[0])))
 
