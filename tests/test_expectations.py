@@ -81,7 +81,8 @@ def test_links_of_the_paper_and_of_the_deck(rich: Document, layout: Layout) -> N
     assert expected.date == layout.format_date(rich.meta.date)
 
 
-def test_rules_figures_and_empty_cells_give_no_chunk(tmp_path: Path, layout: Layout) -> None:
+def test_rules_and_empty_cells_give_no_chunk_and_a_figure_its_caption(tmp_path: Path,
+                                                                      layout: Layout) -> None:
     source = write_source(tmp_path, "title: T\nauthors: [A]\ndate: 2024-01-01", """
 Before.
 
@@ -104,6 +105,7 @@ Before.
     expected = expect(read_source(source), layout)
     assert [(chunk.label, chunk.text) for chunk in expected.chunks] == [
         ("paragraph 1", "Before."),
+        ("figure caption 1", "Figure 1. Caption of the chart"),
         ("cell 1 of row 1 of table 1", "Head"),
         ("cell 2 of row 2 of table 1", "cell"),
         ("list item 1", "quoted item"),

@@ -62,10 +62,11 @@ def test_defaults_are_every_source_and_the_build_folder(project: Path) -> None:
     assert result.stdout.strip() == "6 output(s) verified"
 
 
-@pytest.mark.parametrize("fixture", ["pdf-long.md", "pptx-deck.md"])
+@pytest.mark.parametrize("fixture", ["pdf-long.md", "pptx-deck.md", "crossrefs.md"])
 def test_more_papers_verify(fixture: str, tmp_path: Path) -> None:
     # pdf-long has paragraphs running over page breaks, past the footer of the page before;
-    # pptx-deck has marking banners, a summary slide and details of every kind in the notes.
+    # pptx-deck has marking banners, a summary slide and details of every kind in the notes;
+    # crossrefs has contents, numbered captions, cross-references and acronyms.
     source = FIXTURES / fixture
     outcomes = build([source], Options(out_dir=tmp_path, formats=FORMATS, cwd=tmp_path))
     assert not any(o.failed for o in outcomes)
@@ -396,3 +397,23 @@ def test_a_note_missing_from_the_slide_notes_is_found(noted_project: Path) -> No
         f"{deck}: error: footnote 7 (line 62) of the source, referred to by key point 2, is not "
         'in the notes of slide 4 or out of order: "7Based on station data fo…" — rebuild with '
         f"kzreport build {NOTED}"]
+
+
+def test_a_cross_reference_typed_over_in_the_brief(tmp_path: Path) -> None:
+    from kzreport.renderers._brief_fields import reference_bookmark
+
+    source = FIXTURES / "crossrefs.md"
+    outcomes = build([source], Options(out_dir=tmp_path, formats=("docx",), cwd=tmp_path))
+    assert not any(o.failed for o in outcomes)
+    instruction = f"REF {reference_bookmark('fig-map')} \\h"
+    # The field's text stays ("Figure 1"), but as typed text, which Word never updates.
+    rewrite(tmp_path / "crossrefs.docx", "word/document.xml",
+            lambda xml: re.sub(r'<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r>'
+                               r'<w:instrText xml:space="preserve"> ' + re.escape(instruction)
+                               + r' </w:instrText></w:r><w:r><w:fldChar w:fldCharType='
+                               r'"separate"/></w:r>(.*?)<w:r><w:fldChar w:fldCharType="end"/>'
+                               r"</w:r>", r"\1", xml, count=1))
+    result = verify(str(source), "-o", str(tmp_path), "-f", "docx")
+    assert result.exit_code == 1
+    assert [line.split(": error: ")[1].split(" — ")[0] for line in error_lines(result)] == [
+        f'the field "{instruction}" is missing 1 time(s) from the body']

@@ -6,15 +6,23 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from kzreport.model import Block, Blocks, Heading, KeyPoints, plain_text
 from kzreport.source_checks import Problems
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 #: An identifier written in a heading's attributes (``{#methods}``): Pandoc's own rule is
 #: looser, but these characters survive every format's bookmark names.
 EXPLICIT_ID = re.compile(r"[^\W\d][\w.:-]*")
 #: How far Word lets a bookmark name run.
 MAX_BOOKMARK = 40
+#: A heading's attributes at the end of its line, Pandoc's ``## Methods {#methods}``.
+_HEADING_ATTRIBUTES = re.compile(r"\s*\{([^{}]*)\}\s*$")
+#: Heading classes that need no warning: kzreport never numbers headings anyway.
+_QUIET_CLASSES = {"-", ".unnumbered", ".unlisted"}
 
 
 def auto_identifier(text: str) -> str:
@@ -109,3 +117,26 @@ def note_label(bookmark: str) -> str | None:
     if found is None:
         return None
     return re.sub(r"_([0-9a-f]+)_", lambda m: chr(int(m.group(1), 16)), found.group(2))
+
+
+def heading_attributes(inline: Token, line: int, problems: Problems) -> str:
+    """The identifier given in the attributes ending a heading (``{#methods}``; markdown-it's
+    ``inline`` token), which are taken off its text; "" when it has none. Classes and
+    key-value pairs do nothing in kzreport's outputs, so they are reported."""
+    last = inline.children[-1] if inline.children else None
+    match = _HEADING_ATTRIBUTES.search(last.content) if last and last.type == "text" else None
+    if last is None or match is None:
+        return ""
+    last.content = last.content[:match.start()]
+    anchor = ""
+    for word in match.group(1).split():
+        if word.startswith("#") and EXPLICIT_ID.fullmatch(word[1:]) and not anchor:
+            anchor = word[1:]
+        elif word.startswith("#"):
+            problems.add(line, f"heading identifier '{word}' is not usable",
+                         "give one identifier that starts with a letter and holds "
+                         "letters, digits, '-', '_', '.' or ':'")
+        elif word not in _QUIET_CLASSES:
+            problems.warn(line, f"heading attribute '{word}' has no effect",
+                          "keep only '{#identifier}' at the end of the heading")
+    return anchor

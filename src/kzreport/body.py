@@ -19,14 +19,16 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.subscript import sub_plugin
 from mdit_py_plugins.superscript import superscript_plugin
 
-from kzreport.anchors import EXPLICIT_ID, anchored
+from kzreport.anchors import anchored, heading_attributes
 from kzreport.assets import image_problem
 from kzreport.body_notes import Notes, trimmed
+from kzreport.crossrefs import References, is_attributes
 from kzreport.literal_syntax import TASK_BOX, lookalikes
 from kzreport.model import (
     Block,
     Blocks,
     CodeBlock,
+    CrossRef,
     Definition,
     DefinitionList,
     Figure,
@@ -69,10 +71,6 @@ _CONTAINERS = {"bullet_list_open", "ordered_list_open", "list_item_open", "block
 #: A paragraph holding only one of these is a page break: LaTeX's commands, which Pandoc
 #: passes on and its users write, and Quarto's shortcode.
 PAGE_BREAKS = ("\\newpage", "\\pagebreak", "{{< pagebreak >}}")
-#: A heading's attributes at the end of its line, Pandoc's ``## Methods {#methods}``.
-_HEADING_ATTRIBUTES = re.compile(r"\s*\{([^{}]*)\}\s*$")
-#: Heading classes that need no warning: kzreport never numbers headings anyway.
-_QUIET_CLASSES = {"-", ".unnumbered", ".unlisted"}
 
 
 @dataclass(frozen=True)
@@ -81,6 +79,7 @@ class Body:
 
     blocks: Blocks
     footnotes: tuple[Footnote, ...]
+    references: bool = False
 
 
 def read_body(text: str, path: Path, problems: Problems, offset: int) -> Body:
@@ -116,6 +115,7 @@ class _Body:
         self.in_footnote = False
         #: Links inside the paper: (line, target identifier), checked once headings are known.
         self.internal_links: list[tuple[int, str]] = []
+        self.references = References(problems, [])
 
     def line(self, token: Token) -> int:
         return self.offset + (token.map[0] if token.map else 0) + 1
@@ -132,8 +132,9 @@ class _Body:
         blocks, _ = self.blocks(tokens, 0, None, top=True)
         # The last line holding text, or the closing '---' when the body is empty.
         last_line = self.offset + (body.rstrip().count("\n") + 1 if body.strip() else 0)
-        return Body(anchored(self.key_points(blocks, last_line), self.internal_links,
-                             self.problems), self.notes.resolve())
+        return Body(*self.references.resolve(anchored(
+            self.key_points(blocks, last_line), self.internal_links, self.problems),
+            self.notes.resolve()), bool(self.references.found))
 
     def blocks(self, tokens: list[Token], i: int, close: str | None,
                top: bool = False) -> tuple[list[Block], int]:
@@ -181,7 +182,7 @@ class _Body:
     def heading(self, tokens: list[Token], i: int) -> tuple[Block | None, int]:
         token = tokens[i]
         level = int(token.tag[1])
-        anchor = self.heading_attributes(tokens[i + 1], self.line(token))
+        anchor = heading_attributes(tokens[i + 1], self.line(token), self.problems)
         inlines = self.inlines(tokens[i + 1], self.line(token))
         if level == 1:
             self.problems.add(self.line(token), "level-1 heading in the body",
@@ -193,28 +194,6 @@ class _Body:
             self.problems.add(self.line(token), "empty heading", "give the heading some text")
         return Heading(level, inlines, self.line(token), anchor), i + 3
 
-    def heading_attributes(self, inline: Token, line: int) -> str:
-        """The identifier given in the attributes ending a heading (``{#methods}``), which are
-        taken off its text; "" when it has none. Classes and key-value pairs do nothing in
-        kzreport's outputs, so they are reported."""
-        last = inline.children[-1] if inline.children else None
-        match = _HEADING_ATTRIBUTES.search(last.content) if last and last.type == "text" else None
-        if last is None or match is None:
-            return ""
-        last.content = last.content[:match.start()]
-        anchor = ""
-        for word in match.group(1).split():
-            if word.startswith("#") and EXPLICIT_ID.fullmatch(word[1:]) and not anchor:
-                anchor = word[1:]
-            elif word.startswith("#"):
-                self.problems.add(line, f"heading identifier '{word}' is not usable",
-                                  "give one identifier that starts with a letter and holds "
-                                  "letters, digits, '-', '_', '.' or ':'")
-            elif word not in _QUIET_CLASSES:
-                self.problems.warn(line, f"heading attribute '{word}' has no effect",
-                                   "keep only '{#identifier}' at the end of the heading")
-        return anchor
-
     def paragraph(self, tokens: list[Token], i: int) -> tuple[Block | None, int]:
         line = self.line(tokens[i])
         inline = tokens[i + 1]
@@ -222,6 +201,9 @@ class _Body:
                     if not (c.type == "text" and not c.content.strip())]
         if len(children) == 1 and children[0].type == "image":
             return self.figure(children[0], line), i + 3
+        if len(children) == 2 and children[0].type == "image" and is_attributes(children[1]):
+            return self.references.labelled(self.figure(children[0], line),
+                                            children[1].content, line), i + 3
         if inline.content.strip() in PAGE_BREAKS:
             return PageBreak(line), i + 3
         return Paragraph(self.inlines(inline, line), line), i + 3
@@ -414,7 +396,8 @@ class _Body:
                                       "made it", "write the intended character itself")
                 if kind == "text":  # not escaped: may look like syntax by accident
                     self.lookalikes(child.content, line)
-                out.append(span(child.content))
+                out.extend(self.references.split(child.content, line, span)
+                           if kind == "text" and href is None else [span(child.content)])
             elif kind == "code_inline":
                 out.append(span(child.content, code=True))
             elif kind == "softbreak":
@@ -554,7 +537,7 @@ def _merge_spans(inlines: list[Inline]) -> Inlines:
                     merged[-1] = replace(last, text=last.text + item.text)
                 else:
                     merged.append(item)
-            case LineBreak() | FootnoteRef():
+            case LineBreak() | FootnoteRef() | CrossRef():
                 merged.append(item)
             case _:
                 assert_never(item)
@@ -571,7 +554,7 @@ def _is_bold(item: Inline) -> bool:
     match item:
         case Span():
             return item.bold
-        case LineBreak() | FootnoteRef():
+        case LineBreak() | FootnoteRef() | CrossRef():
             return False
         case _:
             assert_never(item)
@@ -582,7 +565,7 @@ def _lstripped(item: Inline) -> Inline:
     match item:
         case Span():
             return replace(item, text=item.text.lstrip())
-        case LineBreak() | FootnoteRef():
+        case LineBreak() | FootnoteRef() | CrossRef():
             return item
         case _:
             assert_never(item)

@@ -148,10 +148,12 @@ def prepare(source: Path, layout_spec: str | None, cwd: Path,
             loaded: LayoutCache | None = None) -> tuple[Document, Layout]:
     """Parse ``source`` and load its layout (kept in ``loaded``, see ``layout_for``); raise
     ``KzreportError`` listing every problem."""
+    from kzreport.crossrefs import localized
     from kzreport.source import read_source  # the parser's libraries load only when needed
 
     document = read_source(source)
     layout = layout_for(document, layout_spec, cwd, loaded)
+    document = localized(document, layout)  # "Figure 2" in the layout's words
     problems = document_problems(document, layout)
     if problems:
         raise SourceError(problems)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from kzreport.apparatus import has_agenda
 from kzreport.expectations import Chunk, Expected, Note, Point, excerpt, normalize, slide_count
 from kzreport.extraction import ChartData, Extraction, Slide, TextFrame, TextRun
 from kzreport.labels import footnote_mark
@@ -12,6 +13,7 @@ from kzreport.layout import FontFamily, Layout
 from kzreport.model import Figure, Table, plain_text
 from kzreport.placement import placed
 from kzreport.scripts import is_rtl_language, paragraph_is_rtl
+from kzreport.verify_apparatus import contents_pages, fields
 
 #: Office truncates core properties at this length, so a longer title may be cut there.
 PROPERTY_LIMIT = 255
@@ -98,11 +100,12 @@ def _deck(expected: Expected, slides: Sequence[Slide], links: frozenset[str],
           ) -> Iterator[str]:
     """Title slide, optional summary slide, a slide per key point, and the closing slide."""
     meta = expected.document.meta
-    first = 2 if meta.summary else 1
+    first = 1 + has_agenda(expected.document, expected.layout) + bool(meta.summary)
     closing = bool(meta.links or meta.disclaimer)
     wanted = slide_count(expected)
     if len(slides) != wanted:
-        parts = ["a title slide", *(["a summary slide"] if meta.summary else []),
+        parts = ["a title slide", *(["an agenda slide"] if first > 1 + bool(meta.summary)
+                                    else []), *(["a summary slide"] if meta.summary else []),
                  f"{len(expected.points)} key point slide(s)",
                  *(["a closing slide"] if closing else [])]
         yield f"the deck has {len(slides)} slide(s), not {wanted} ({', '.join(parts)})"
@@ -110,8 +113,8 @@ def _deck(expected: Expected, slides: Sequence[Slide], links: frozenset[str],
         return
     yield from _link_labels(expected, "\n".join(slide.face for slide in slides), "in the deck")
     if meta.summary and len(slides) > 1 and normalize(meta.summary) not in normalize(
-            slides[1].face):
-        yield f'the summary "{excerpt(meta.summary)}" is not on slide 2'
+            slides[first - 1].face):
+        yield f'the summary "{excerpt(meta.summary)}" is not on slide {first - 1}'
     for point in expected.points:
         index = first + point.number - 1
         if index >= len(slides):
@@ -325,6 +328,29 @@ def _directions(expected: Expected, got: Extraction) -> Iterator[str]:
                + (f" (and {more} more)" if more else ""))
 
 
+def _agenda(expected: Expected, slides: Sequence[Slide]) -> Iterator[str]:
+    """The agenda slide (slide 2): its title and the key points' headlines, in order."""
+    if not has_agenda(expected.document, expected.layout) or len(slides) < 2:
+        return
+    wanted = [Chunk("the agenda's title", 0, expected.layout.labels.contents),
+              *(Chunk(f"the headline of key point {p.number}", p.line, p.headline)
+                for p in expected.points if p.headline)]
+    for chunk in find_in_order(normalize(slides[1].face), wanted):
+        yield f'{chunk.label} "{excerpt(chunk.text)}" is not on the agenda slide'
+
+
+def _acronyms(expected: Expected, slides: Sequence[Slide]) -> Iterator[str]:
+    """The acronym list at the end of the last slide's notes."""
+    listed = expected.document.meta.acronyms
+    if not listed or not slides:
+        return
+    wanted = [Chunk("the acronyms' label", 0, expected.layout.labels.acronyms),
+              *(Chunk(f'the acronym "{short}"', 0, f"{short} — {long}")
+                for short, long in listed)]
+    for chunk in find_in_order(normalize(slides[-1].notes), wanted):
+        yield f"{chunk.label} is not in the last slide's notes"
+
+
 def compare(expected: Expected, got: Extraction) -> list[str]:
     """Every way ``got`` differs from what its source says, one message each."""
     meta = expected.document.meta
@@ -340,9 +366,14 @@ def compare(expected: Expected, got: Extraction) -> list[str]:
     out.extend(_footnotes(expected, got, flow))
     if got.slides is not None:
         out.extend(_deck(expected, got.slides, got.links))
+        out.extend(_agenda(expected, got.slides))
+        out.extend(_acronyms(expected, got.slides))
         out.extend(_outside(got))
+    out.extend(contents_pages(expected, got.pages))
     out.extend(_directions(expected, got))
     out.extend(_charts(expected, got))
+    if got.fields is not None:
+        out.extend(fields(expected.fields, got.fields))
     out.extend(problem for problem in (overflow(f, expected.layout) for f in got.frames)
                if problem is not None)
     if got.slides is None:

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import assert_never
 from urllib.parse import urlsplit
 
-from kzreport.labels import fill_label
+from kzreport.apparatus import Entry, acronym_blocks, contents, has_agenda
+from kzreport.labels import (
+    figure_label,
+    figure_numbers,
+    fill_label,
+    table_label,
+    table_numbers,
+)
 from kzreport.layout import Layout
 from kzreport.model import (
     LINK_SCHEMES,
     Block,
     Blocks,
     CodeBlock,
+    CrossRef,
     DefinitionList,
     Document,
     Figure,
@@ -26,12 +35,14 @@ from kzreport.model import (
     Paragraph,
     Quote,
     Rule,
+    Span,
     Table,
     footnote_paragraphs,
     inline_contents,
     is_plain_list,
     links,
     plain_text,
+    walk,
 )
 
 #: Characters that carry no text: soft hyphens and zero-width marks a writer may insert.
@@ -165,22 +176,25 @@ class Expected:
     notes: tuple[Note, ...] = ()
     #: The tables drawn as charts, in reading order (key points' details included).
     charts: tuple[Table, ...] = ()
+    #: The brief's contents, caption-number and cross-reference fields (their instructions,
+    #: in any order).
+    fields: tuple[str, ...] = ()
 
 
 class _Chunker:
     """Turns blocks into chunks in reading order, numbering each kind from 1."""
 
-    def __init__(self, notes: tuple[Note, ...], detail_bullets: bool = True,
-                 data_tables: bool = True) -> None:
-        self.notes = notes
+    def __init__(self, document: Document, layout: Layout, notes: tuple[Note, ...]) -> None:
+        self.document, self.layout = document, layout
         self.charts: list[Table] = []
         #: Whether a chart's data table is printed (``[charts] data_table``).
-        self._data_tables = data_tables
+        self._data_tables = layout.charts.data_table
+        self.notes = notes
         self.chunks: list[Chunk] = []
         self.points: list[Point] = []
         self._counts: dict[str, int] = {}
         self._tables = 0
-        self._detail_bullets = detail_bullets
+        self._detail_bullets = layout.slides.detail_bullets
         #: The chunks being added may show on a key point's slide.
         self._on_slide = False
 
@@ -218,7 +232,8 @@ class _Chunker:
             case Table():
                 self._tables += 1
                 if block.caption:
-                    self.add("table caption", block.line, block.caption,
+                    label = table_label(self.layout, table_numbers(self.document)[block])
+                    self.add("table caption", block.line, (Span(label + " "), *block.caption),
                              f"the caption of table {self._tables}")
                 if block.chart is not None:
                     self.charts.append(block)
@@ -257,11 +272,13 @@ class _Chunker:
                     self.add("term", term.line, term.term)
                     for definition in term.definitions:
                         self.blocks(definition)
-            case Rule() | Figure() | PageBreak():
-                # Nothing to find in the flow: a rule has no text; a figure's alt text is the
-                # image's description, which the readers do not read, and its caption is left
-                # unchecked.
-                pass
+            case Figure():
+                # The alt text is the image's description, which the readers do not read.
+                if block.caption and not self._on_slide:  # a slide may shorten its caption
+                    label = figure_label(self.layout, figure_numbers(self.document)[block])
+                    self.add("figure caption", block.line, f"{label} {block.caption}")
+            case Rule() | PageBreak():
+                pass  # no text
             case _:
                 assert_never(block)
 
@@ -283,7 +300,8 @@ def slide_count(expected: Expected) -> int:
     """How many slides the deck has: title, summary (if any), a slide per key point, and the
     closing slide (further reading or the disclaimer, if any)."""
     meta = expected.document.meta
-    return 1 + bool(meta.summary) + len(expected.points) + bool(meta.links or meta.disclaimer)
+    return (1 + has_agenda(expected.document, expected.layout) + bool(meta.summary)
+            + len(expected.points) + bool(meta.links or meta.disclaimer))
 
 
 def _title_block(document: Document, date: str) -> TitleBlock:
@@ -311,8 +329,14 @@ def expect(document: Document, layout: Layout) -> Expected:
     notes = tuple(Note(note.number, note.line,
                        "\n".join(plain_text(p.inlines) for p in note.paragraphs))
                   for note in document.footnotes)
-    chunker = _Chunker(notes, layout.slides.detail_bullets, layout.charts.data_table)
+    chunker = _Chunker(document, layout, notes)
+    entries = contents(document, layout)
+    if entries:
+        chunker.add("contents", 1, layout.labels.contents, "the contents' heading")
+        for entry in entries:
+            chunker.add("contents entry", 1, entry.text)
     chunker.blocks(document.blocks)
+    chunker.blocks(acronym_blocks(document, layout))
     further = {link.url for link in document.meta.links if _is_link(link.url)}
     # The deck shows the key points, their details in the notes, and the further reading.
     # The deck's notes of a key point hold its footnotes, links and all.
@@ -324,4 +348,22 @@ def expect(document: Document, layout: Layout) -> Expected:
     return Expected(document, layout, tuple(chunker.chunks), tuple(chunker.points), date,
                     frozenset(_link_targets(everything) | further),
                     frozenset(deck | further), _title_block(document, date),
-                    _furniture(document, layout), notes, tuple(chunker.charts))
+                    _furniture(document, layout), notes, tuple(chunker.charts),
+                    tuple(_fields(document, entries)))
+
+
+def _fields(document: Document, entries: tuple[Entry, ...]) -> Iterator[str]:
+    """The instructions of the brief's contents, caption-number and cross-reference fields
+    (the body's: a footnote's references are in the notes part)."""
+    # The brief's own names for them; its module loads no Word library.
+    from kzreport.renderers._brief_fields import SEQUENCES, TOC_INSTRUCTION, reference_bookmark
+
+    if entries:
+        yield " ".join(TOC_INSTRUCTION.split())
+    for block in walk(document.blocks):
+        if isinstance(block, Figure | Table) and block.caption:
+            yield f"SEQ {SEQUENCES['fig' if isinstance(block, Figure) else 'tbl']} \\* ARABIC"
+    for _, inlines in inline_contents(document.blocks):
+        for item in inlines:
+            if isinstance(item, CrossRef) and item.kind != "sec":
+                yield f"REF {reference_bookmark(item.target)} \\h"

@@ -151,3 +151,6 @@ class Extraction:
     unmarked_runs: tuple[str, ...] = ()
     #: The charts a flowing document shows, in reading order (None: the reader reads none).
     charts: tuple[ChartData, ...] | None = None
+    #: The instructions of the caption-number and cross-reference fields of a Word body, in
+    #: order (None: not a Word file).
+    fields: tuple[str, ...] | None = None

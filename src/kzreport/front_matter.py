@@ -24,7 +24,7 @@ with compiled_when_used(YAML_NON_PRINTABLE_START):
 MAX_YAML_DEPTH = 10
 FRONT_MATTER_KEYS = (
     "title", "subtitle", "authors", "date", "organization", "summary", "links",
-    "disclaimer", "marking", "language", "keywords", "layout",
+    "disclaimer", "marking", "language", "keywords", "layout", "toc", "acronyms",
 )  # fmt: skip
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 # Capitals and digits of any script (a Kazakh paper may carry a Cyrillic marking), then
@@ -283,7 +283,7 @@ class _FrontMatter:
         title = self.text(fields["title"], "title") if "title" in fields else None
         authors = self.authors(fields["authors"]) if "authors" in fields else ()
         date = self.date(fields["date"]) if "date" in fields else None
-        optional = {k: self.text(fields[k], k, optional=True) for k in
+        optional: dict[str, Any] = {k: self.text(fields[k], k, optional=True) for k in
                     ("subtitle", "organization", "summary", "disclaimer", "marking", "layout")
                     if k in fields}
         marking = optional.get("marking")
@@ -303,6 +303,10 @@ class _FrontMatter:
                                   "write e.g. en-US, kk-KZ or ru")
         keywords = self.strings(fields["keywords"], "keywords") if "keywords" in fields else ()
         links = self.links(fields["links"]) if "links" in fields else ()
+        if "toc" in fields:
+            optional["toc"] = self.flag(fields["toc"], "toc")
+        if "acronyms" in fields:
+            optional["acronyms"] = self.acronyms(fields["acronyms"])
         if len(self.problems.items) > before or title is None or date is None or not authors:
             return None, lines
         return Metadata(title=title, authors=authors, date=date, links=links,
@@ -386,6 +390,36 @@ class _FrontMatter:
             self.problems.add(line, f"date '{shown}' is not a calendar date", hint)
             return None
         return value
+
+    def flag(self, node: yaml.Node, what: str) -> bool:
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
+            return bool(self.scalar(node))
+        self.problems.add(_yaml_line(node.start_mark), f"{what} must be true or false",
+                          f"write '{what}: true'")
+        return False
+
+    def acronyms(self, node: yaml.Node) -> tuple[tuple[str, str], ...]:
+        """``ABBR: long form`` pairs, sorted by abbreviation."""
+        if not isinstance(node, yaml.MappingNode):
+            self.problems.add(_yaml_line(node.start_mark), "acronyms must be a mapping",
+                              "write one 'ABBR: Long Form' line per acronym under 'acronyms:'")
+            return ()
+        pairs: dict[str, str] = {}
+        for key_node, value_node in node.value:
+            line = _yaml_line(key_node.start_mark)
+            # The key as written: YAML would read NO or ON as false and true.
+            short = " ".join(str(key_node.value).split()) \
+                if isinstance(key_node, yaml.ScalarNode) else None
+            if not short or not check_text(short, self.problems, line, "acronym"):
+                self.problems.add(line, "an acronym must be a word", "write 'ABBR: Long Form'")
+                continue
+            long = self.text(value_node, f"the long form of {short}")
+            if short in pairs:
+                self.problems.add(line, f"acronym '{short}' is listed twice",
+                                  "keep only one of them")
+            elif long:
+                pairs[short] = long
+        return tuple(sorted(pairs.items(), key=lambda pair: (pair[0].casefold(), pair[0])))
 
     def strings(self, node: yaml.Node, what: str) -> tuple[str, ...]:
         if not isinstance(node, yaml.SequenceNode):

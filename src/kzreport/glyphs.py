@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import assert_never
 
+from kzreport.apparatus import acronym_blocks
 from kzreport.errors import Problem
 from kzreport.labels import BULLETS, CAPTION_ITALIC, fill_label, list_marker
 from kzreport.layout import FontFamily, Layout
@@ -175,7 +176,11 @@ def drawn_texts(document: Document, layout: Layout) -> Iterator[DrawnText]:
     if meta.summary:
         yield DrawnText(layout.labels.summary + ": ", _HEADING_BOLD, None, layout_file)
         yield DrawnText(meta.summary, _BODY, lines.get("summary"))
+    if meta.toc:  # the contents page: its label, and each heading's page number
+        yield DrawnText(layout.labels.contents, _HEADING_BOLD, None, layout_file)
+        yield DrawnText(DIGITS, _BODY, lines.get("toc"))
     yield from _blocks(document.blocks, layout, depth=0, italic=False)
+    yield from _blocks(acronym_blocks(document, layout), layout, depth=0, italic=False)
     if document.footnotes:
         # Each reference's number (raised, in the text's face) and the notes at the page foot.
         yield DrawnText(DIGITS, _BODY, document.footnotes[0].line)
@@ -214,6 +219,9 @@ def _blocks(blocks: Blocks, layout: Layout, depth: int, italic: bool) -> Iterato
             case CodeBlock():
                 yield DrawnText(block.text.replace("\t", " "), Face("mono"), block.line)
             case Table():
+                if block.caption:
+                    yield DrawnText(layout.labels.table.format(n="") + DIGITS,
+                                    Face("body", True, CAPTION_ITALIC), None, layout.files[0])
                 yield from _inlines(block.caption, "body", block.line, bold=False,
                                    italic=CAPTION_ITALIC)
                 for cell in block.header:

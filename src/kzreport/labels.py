@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 from kzreport.layout import Layout
-from kzreport.model import Chart, Document, Figure, KeyPoint, plain_text, walk
+from kzreport.model import (
+    Blocks,
+    Chart,
+    CrossRef,
+    Document,
+    Figure,
+    KeyPoint,
+    RefKind,
+    Table,
+    plain_text,
+    walk,
+)
 
 #: List markers by nesting depth (deeper lists cycle through them), alike in every format.
 BULLETS = ("•", "◦", "▪")
@@ -84,16 +95,47 @@ def fill_label(template: str, document: Document, layout: Layout) -> str:
     return template.format(**values).strip(" ·|–—-")
 
 
+def captioned(blocks: Blocks, kind: type[Figure] | type[Table]) -> list[Figure | Table]:
+    """The figures (or tables) of ``blocks`` that have a caption, in reading order (those in
+    lists, quotes and key-point details included): only they are numbered, as Word's
+    ``SEQ`` fields in their captions count them."""
+    return [block for block in walk(blocks) if isinstance(block, kind) and block.caption]
+
+
 def figure_numbers(document: Document) -> dict[Figure, int]:
-    """Each figure's number, counting from 1 in reading order (figures in lists, quotes and
-    key-point details included), so every format numbers them alike."""
-    figures = [block for block in walk(document.blocks) if isinstance(block, Figure)]
-    return {figure: n for n, figure in enumerate(figures, 1)}
+    """Each captioned figure's number, counting from 1 in reading order, alike in every
+    format."""
+    return {figure: n for n, figure in enumerate(captioned(document.blocks, Figure), 1)
+            if isinstance(figure, Figure)}
+
+
+def table_numbers(document: Document) -> dict[Table, int]:
+    """Each captioned table's number (charts included), counting from 1 in reading order."""
+    return {table: n for n, table in enumerate(captioned(document.blocks, Table), 1)
+            if isinstance(table, Table)}
 
 
 def figure_label(layout: Layout, n: int) -> str:
     """The label that opens a figure caption, e.g. ``Figure 2.``."""
     return layout.labels.figure.format(n=n)
+
+
+def table_label(layout: Layout, n: int) -> str:
+    """The label that opens a table caption, e.g. ``Table 1.``."""
+    return layout.labels.table.format(n=n)
+
+
+def reference_template(layout: Layout, kind: RefKind) -> str:
+    """What a reference of ``kind`` prints, ``{n}`` standing for the number: a caption's
+    label up to its number (``Figure {n}.`` gives ``Figure {n}``), the section label whole."""
+    labels = layout.labels
+    template = {"fig": labels.figure, "tbl": labels.table, "sec": labels.section}[kind]
+    return template[:template.index("{n}") + 3] if "{n}" in template else template.rstrip(" .:")
+
+
+def reference_text(layout: Layout, ref: CrossRef) -> str:
+    """What cross-reference ``ref`` prints, e.g. ``Figure 2``, alike in every format."""
+    return reference_template(layout, ref.kind).format(n=ref.number)
 
 
 def footnote_mark(number: int) -> str:

@@ -89,6 +89,9 @@ class Slides:
     detail_bullets: bool = True
     #: A key point without a bold headline is titled by its first sentence when that fits.
     action_titles: bool = True
+    #: An agenda slide listing the key points after the title slide (``toc: true`` in a
+    #: paper shows one too).
+    agenda: bool = False
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,14 @@ class Labels:
     figure: str
     running_header: str
     slide_footer: str
+    #: A table caption's label; a reference to a table (``@tbl-x``) prints it up to ``{n}``.
+    table: str = "Table {n}."
+    #: What a reference to a section (``@sec-x``) prints.
+    section: str = "Section {n}"
+    #: The table of contents' heading (``toc: true``).
+    contents: str = "Contents"
+    #: The heading of the list of the front matter's ``acronyms``.
+    acronyms: str = "Acronyms"
 
 
 @dataclass(frozen=True)

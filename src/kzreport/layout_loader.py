@@ -352,12 +352,17 @@ _ROLES = ("body", "heading", "mono")
 MIN_TEXT_SHARE = 0.4
 #: Labels added after layouts were first written: a standalone layout that predates one still
 #: loads, with this wording.
-LABEL_DEFAULTS = {"disclaimer": "Disclaimer"}
+LABEL_DEFAULTS = {"disclaimer": "Disclaimer", "table": "Table {n}.", "section": "Section {n}",
+                  "contents": "Contents", "acronyms": "Acronyms"}
 #: The fields each label may use.
 LABEL_FIELDS = {
     "page": {"page", "pages"},
     "key_point": {"n", "total"},
     "figure": {"n"},
+    "table": {"n"},
+    "section": {"n"},
+    "contents": set(),
+    "acronyms": set(),
     "running_header": {"title", "short_title", "date", "organization", "marking"},
     "slide_footer": {"title", "short_title", "date", "organization", "marking"},
 }
@@ -460,7 +465,8 @@ def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout",
                     body_min, title_max, title_min,
                     footnote_line=read.value("slides.footnote_line", bool, True) is not False,
                     detail_bullets=read.value("slides.detail_bullets", bool, True) is not False,
-                    action_titles=read.value("slides.action_titles", bool, True) is not False)
+                    action_titles=read.value("slides.action_titles", bool, True) is not False,
+                    agenda=read.value("slides.agenda", bool, False) is True)
     if slides.body_min > slides.body_max or slides.title_min > slides.title_max:
         read.problem("slides.body_min", "a minimum text size is above its maximum",
                      "make body_min <= body_max and title_min <= title_max")

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import assert_never
 
+from kzreport.acronyms import acronym_warnings
 from kzreport.errors import Problem
 from kzreport.model import (
     CodeBlock,
@@ -60,6 +61,7 @@ def accessibility_warnings(document: Document) -> list[Problem]:
         if problem:
             warnings.append(_warning(document, document.lines.get("links"), problem, describe))
     warnings.extend(_block_warnings(document))
+    warnings.extend(acronym_warnings(document))
     if "language" not in document.lines:
         warnings.append(_warning(document, 2, "the paper does not declare its language",
                                  "add 'language: en-US' (or the paper's BCP 47 tag) to the "

@@ -12,7 +12,7 @@ ATTRIBUTES = "Pandoc attributes, which kzreport reads only at the end of a headi
 _LOOKALIKES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"\[(?:TOC|toc|\[_TOC_\])\]"),
      "a table of contents marker, which kzreport does not fill in",
-     "delete it (the PDF's bookmarks and Word's navigation pane list the headings), or write "
+     "delete it and write 'toc: true' in the front matter for a table of contents, or write "
      "\\[TOC] to print it"),
     (re.compile(r"\$\$[^$]+\$\$|(?<![\w$\\])\$(?=[^\s$])[^$\n]*(?<=[^\s$\\])\$(?!\d)"),
      "TeX math, which kzreport does not typeset",

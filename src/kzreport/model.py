@@ -48,7 +48,24 @@ class FootnoteRef:
     number: int
 
 
-Inline = Span | LineBreak | FootnoteRef
+#: What a cross-reference points at: a figure, a table or a section (Quarto's prefixes).
+RefKind = Literal["fig", "tbl", "sec"]
+
+
+@dataclass(frozen=True)
+class CrossRef:
+    """A cross-reference (``@fig-map``) to the figure, table or section labelled ``target``:
+    its ``number`` ("2", or "3.1" for a subsection) is found when the paper is read, its
+    ``text`` ("Figure 2", the layout's label for ``kind``) once its layout is known
+    (``crossrefs.localized``); every format prints the text as a link to the target."""
+
+    target: str
+    kind: RefKind
+    number: str
+    text: str = ""
+
+
+Inline = Span | LineBreak | FootnoteRef | CrossRef
 Inlines = tuple[Inline, ...]
 
 
@@ -74,6 +91,8 @@ def spans(inlines: Inlines) -> Iterator[Span]:
                 yield _NEWLINE
             case FootnoteRef():
                 pass  # the note's number is the writer's; its text is in Document.footnotes
+            case CrossRef():
+                yield Span(inline.text or inline.number, href=f"#{inline.target}")
             case _:
                 assert_never(inline)
 
@@ -197,6 +216,8 @@ class Table:
     line: int
     caption: Inlines = ()
     chart: Chart | None = None
+    #: The caption's cross-reference label (``{#tbl-trade}``), "" when it has none.
+    anchor: str = ""
 
 
 @dataclass(frozen=True)
@@ -207,6 +228,8 @@ class Figure:
     alt: str
     caption: str
     line: int
+    #: The cross-reference label (``![…](…){#fig-map}``), "" when it has none.
+    anchor: str = ""
 
 
 @dataclass(frozen=True)
@@ -303,6 +326,10 @@ class Metadata:
     language: str = "en-US"
     keywords: tuple[str, ...] = ()
     layout: str | None = None
+    #: ``toc: true``: a table of contents (an agenda slide in the deck).
+    toc: bool = False
+    #: ``acronyms:`` (abbreviation, long form) pairs, sorted by abbreviation.
+    acronyms: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -319,6 +346,8 @@ class Document:
     footnotes: tuple[Footnote, ...] = ()
     #: What the parser found valid but likely unintended (text that looks like syntax).
     warnings: tuple[Problem, ...] = ()
+    #: Whether the paper holds cross-references (``@fig-map``, ``CrossRef``).
+    references: bool = False
 
     def footnote(self, ref: FootnoteRef) -> Footnote:
         """The note ``ref`` refers to."""

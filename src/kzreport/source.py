@@ -116,7 +116,8 @@ def parse_source(text: str, path: Path) -> Document:
     assert meta is not None
     assets = tuple(sorted(_figure_paths(body.blocks)))
     return Document(meta=meta, blocks=body.blocks, source=path, assets=assets, lines=lines_of,
-                    footnotes=body.footnotes, warnings=tuple(problems.warnings))
+                    footnotes=body.footnotes, warnings=tuple(problems.warnings),
+                    references=body.references)
 
 
 def _figure_paths(blocks: Blocks) -> set[Path]:

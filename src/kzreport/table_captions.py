@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+from kzreport.anchors import EXPLICIT_ID
 from kzreport.literal_syntax import ATTRIBUTES
 from kzreport.model import (
     CHART_KINDS,
@@ -81,15 +82,20 @@ def _captioned(table: Table, paragraph: Paragraph, problems: Problems) -> Table:
         _read_attributes(problems, paragraph.line, found.group().strip())
     caption: Inlines = tuple(i for i in inlines if not (isinstance(i, Span) and not i.text))
     kind: ChartKind | None = None
+    anchor = ""
     for attribute in attributes.split():
         if attribute in _CLASSES and kind is None:
             kind = _CLASSES[attribute]
             continue
+        if attribute.startswith("#tbl-") and EXPLICIT_ID.fullmatch(attribute[1:]) \
+                and not anchor:
+            anchor = attribute[1:]
+            continue
         problems.add(paragraph.line, f"table caption attribute '{attribute}' is not supported",
-                     "mark a chart with one of " + ", ".join(f"{{.chart-{k}}}"
-                                                            for k in CHART_KINDS))
+                     "label the table with {#tbl-NAME}; mark a chart with one of "
+                     + ", ".join(f"{{.chart-{k}}}" for k in CHART_KINDS))
     chart = _chart(table, kind, problems, paragraph.line) if kind else None
-    return replace(table, caption=caption, chart=chart)
+    return replace(table, caption=caption, chart=chart, anchor=anchor)
 
 
 def _read_attributes(problems: Problems, line: int, attributes: str) -> None:

@@ -52,7 +52,9 @@ from kzreport.model import (
 from kzreport.source import parse_source, read_source
 from kzreport.verify import verify
 
-PAPERS = [*sorted(FIXTURES.glob("*.md")), SEED]
+# crossrefs.md is left out: its cross-references, contents and acronym list come back as
+# their text (docs/import.md).
+PAPERS = [*sorted(p for p in FIXTURES.glob("*.md") if p.name != "crossrefs.md"), SEED]
 
 
 def round_trip(source: Path, work: Path, layout: str, formats: tuple[str, ...] = ("docx",)

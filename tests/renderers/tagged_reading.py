@@ -14,6 +14,7 @@ import pytest
 from pdf_reading import paper_pdf
 from pypdf.generic import ArrayObject, ContentStream, DictionaryObject
 
+from kzreport.apparatus import acronym_blocks
 from kzreport.labels import (
     BULLETS,
     chart_description,
@@ -21,6 +22,8 @@ from kzreport.labels import (
     figure_numbers,
     footnote_mark,
     list_marker,
+    table_label,
+    table_numbers,
 )
 from kzreport.layout import Layout
 from kzreport.model import (
@@ -262,7 +265,7 @@ def expected_leaves(document: Document, layout: Layout) -> list[tuple[str, str]]
     """The elements holding text, in reading order, with their text, as the source gives
     them: the renderer's mapping of the model to structure types, written out again."""
     meta = document.meta
-    figures = figure_numbers(document)
+    figures, tables = figure_numbers(document), table_numbers(document)
     out: list[tuple[str, str]] = []
     if meta.organization:
         out.append(("P", meta.organization.upper()))
@@ -311,7 +314,7 @@ def expected_leaves(document: Document, layout: Layout) -> list[tuple[str, str]]
                 out.append(("P", item.text))
             case Table():
                 if item.caption:  # the chart's caption, or the table's first child
-                    text("Caption", item.caption)
+                    text("Caption", item.caption, table_label(layout, tables[item]) + " ")
                 if item.chart is not None:
                     out.append(("Figure", chart_description(item.chart,
                                                             plain_text(item.caption))))
@@ -342,6 +345,7 @@ def expected_leaves(document: Document, layout: Layout) -> list[tuple[str, str]]
                 assert_never(item)
 
     blocks(document.blocks, 0)
+    blocks(acronym_blocks(document, layout), 0)
     if meta.links:
         out.append(("H2", layout.labels.further_reading))
         for link in meta.links:

@@ -205,3 +205,20 @@ def test_definition_lists_and_page_breaks_in_notes() -> None:
     lines = [(depth, plain_text(inlines), bold)
              for depth, _, inlines, bold in note_lines(blocks, 0, lambda figure: "")]
     assert lines == [(0, "IWRM", True), (1, "Water as one system.", False)]
+
+
+def test_acronyms_go_to_the_last_slides_notes_and_table_captions_to_notes(
+        tmp_path: Path) -> None:
+    from conftest import FIXTURES
+    from kzreport.build import prepare
+
+    document, layout = prepare(FIXTURES / "crossrefs.md", None, tmp_path)
+    path, _ = render(document, layout, tmp_path)
+    last = Presentation(str(path)).slides[-1]
+    assert notes(last).split("\n")[-4:] == [
+        "Acronyms", "BRI — Belt and Road Initiative", "EAEU — Eurasian Economic Union",
+        "TITR — Trans-Caspian International Transport Route"]
+    table = Table(((Span("A"),),), (((Span("1"),),),), (None,), 3, caption=(Span("Cap"),))
+    lines = [plain_text(inlines) for _, _, inlines, _ in
+             note_lines((table,), 0, lambda visual: "Table 7.")]
+    assert lines == ["[Table 7. Cap]", "A", "1"]

@@ -279,3 +279,32 @@ def test_many_authors_keep_every_name_and_affiliation_on_the_title_slide(
     for n in range(count):
         assert f"Author Number {n}" in title_slide
         assert f"Department {n} of a Ministry, City" in title_slide
+
+
+def test_an_agenda_slide_lists_the_key_points_when_the_paper_asks_for_contents(
+        tmp_path: Path) -> None:
+    from kzreport.build import prepare
+
+    document, layout = prepare(FIXTURES / "crossrefs.md", None, tmp_path)
+    path, problems = render(document, layout, tmp_path)
+    assert problems == []
+    prs = Presentation(str(path))
+    agenda = prs.slides[1]
+    assert title_of(agenda) == "Contents"
+    assert [t for t in texts(agenda) if "route" in t or "Tariffs" in t] == [
+        "1. The route is growing\n2. Tariffs decide"]
+    # Cross-references are plain text on the slides: the deck has no captions to go to.
+    assert ": Table 1 shows the tonnage tripled in two years." in texts(prs.slides[2])
+    check_render(path, tmp_path)
+
+
+def test_the_layout_may_ask_for_an_agenda_on_its_own(seed: Document, layout: Layout,
+                                                     tmp_path: Path) -> None:
+    plain, _ = render(seed, layout, tmp_path)
+    agenda = replace(layout, slides=replace(layout.slides, agenda=True))
+    (tmp_path / "with").mkdir()
+    path, _ = render(seed, agenda, tmp_path / "with")
+    before, after = Presentation(str(plain)).slides, Presentation(str(path)).slides
+    assert len(after) == len(before) + 1
+    assert title_of(after[1]) == agenda.labels.contents
+    assert [title_of(slide) for slide in after][2:] == [title_of(slide) for slide in before][1:]

@@ -99,7 +99,7 @@ def test_a_chart_is_native_with_the_tables_data_and_the_palette(
         "Pie chart: Cargo share by route, 2023. Middle Corridor: Share (%) 62; "
         "Northern route: Share (%) 30; Other: Share (%) 8.")
     # The caption keeps its footnote's number; the note is in the line at the slide's foot.
-    assert "Cargo share by route, 20233" in texts(slide)
+    assert "Table 2. Cargo share by route, 20233" in texts(slide)
     assert "3 Shares of tonnage, not of value." in texts(slide)
 
 

@@ -37,6 +37,7 @@ from kzreport.model import (
     Figure,
     Footnote,
     Heading,
+    Inline,
     Inlines,
     KeyPoint,
     KeyPoints,
@@ -484,6 +485,7 @@ class _Body:
         if self.caption is not None:
             caption = _no_breaks(self.inlines(_text_only(self.caption.content),
                                               self.warn_for(self.caption)))
+            caption = _after(caption, self.labels.table_label_length(plain_text(caption)))
             self.caption = None
         rows = [[_no_breaks(self.inlines(c, warn)) for c in r] + [()] * (width - len(r))
                 for r in grid.rows]
@@ -497,6 +499,20 @@ class _Body:
                       tuple(a if a in ("left", "center", "right") else None  # type: ignore[misc]
                             for a in aligns), grid.number, caption)
         return table if grid.chart is None else charted(table, grid.chart, warn)
+
+
+def _after(inlines: Inlines, length: int) -> Inlines:
+    """``inlines`` without their first ``length`` characters of text (a caption's label)."""
+    out: list[Inline] = []
+    for item in inlines:
+        if length > 0 and isinstance(item, Span):
+            kept = item.text[length:]
+            length -= len(item.text) - len(kept)
+            if kept:
+                out.append(replace(item, text=kept))
+        else:
+            out.append(item)
+    return tuple(out)
 
 
 def _text_only(content: Sequence[Found | Image]) -> list[Found]:

@@ -11,6 +11,7 @@ from typing import TypeVar, assert_never
 
 from kzreport.model import (
     LINK_SCHEMES,
+    CrossRef,
     Footnote,
     FootnoteRef,
     Inline,
@@ -249,12 +250,12 @@ def tidy(inlines: Sequence[Inline]) -> Inlines:
                 trail = text[len(text.rstrip()):] if core else ""
                 pieces += [_kept(replace(item, text=lead), before), replace(item, text=core),
                            _kept(replace(item, text=trail), after)]
-            case LineBreak() | FootnoteRef():
+            case LineBreak() | FootnoteRef() | CrossRef():
                 pieces.append(item)
             case _:
                 assert_never(item)
     # White space after a break or at either end of the paragraph does not survive Markdown.
-    lines: list[list[Span | FootnoteRef]] = [[]]
+    lines: list[list[Span | FootnoteRef | CrossRef]] = [[]]
     for item in pieces:
         if isinstance(item, LineBreak):
             lines.append([])
@@ -293,10 +294,13 @@ def _kept(span: Span, neighbour: Span | None) -> Span:
                    strike=span.strike and neighbour.strike)
 
 
-def _strip_line(items: list[Span | FootnoteRef]) -> list[Span | FootnoteRef]:
+_Piece = Span | FootnoteRef | CrossRef
+
+
+def _strip_line(items: list[_Piece]) -> list[_Piece]:
     """``items`` with spans joined where their formatting agrees, without empty ones or white
     space at the start (code keeps its spaces)."""
-    merged: list[Span | FootnoteRef] = []
+    merged: list[_Piece] = []
     for item in items:
         if isinstance(item, Span) and not item.text:
             continue

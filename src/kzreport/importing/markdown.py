@@ -11,10 +11,12 @@ from typing import assert_never
 
 from kzreport.anchors import auto_identifier, unique
 from kzreport.body import read_body
+from kzreport.crossrefs import REFERENCE
 from kzreport.model import (
     Block,
     Blocks,
     CodeBlock,
+    CrossRef,
     DefinitionList,
     Figure,
     Footnote,
@@ -119,13 +121,19 @@ def front_matter(meta: Metadata) -> str:
         data["disclaimer"] = meta.disclaimer
     if meta.layout:
         data["layout"] = meta.layout
+    if meta.toc:
+        data["toc"] = True
+    if meta.acronyms:
+        data["acronyms"] = dict(meta.acronyms)
     return str(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=WIDTH,
                               default_flow_style=False))
 
 
 def escape(text: str) -> str:
     """``text`` with every character Markdown would read as syntax escaped."""
-    return _ENTITY.sub(r"\\&", _SPECIAL.sub(r"\\\1", text))
+    escaped = _ENTITY.sub(r"\\&", _SPECIAL.sub(r"\\\1", text))
+    # An '@' that would start a cross-reference (@fig-map) stays text.
+    return REFERENCE.sub(lambda m: "\\" + m.group(), escaped) if "@" in escaped else escaped
 
 
 def _line_start(line: str) -> str:
@@ -185,6 +193,8 @@ def inline_text(inlines: Inlines, marks: tuple[str, str] = _MARKS[0],
             case FootnoteRef():
                 label = (labels or {}).get(item.number, str(item.number))
                 runs.append((None, f"[^{label}]"))
+            case CrossRef():
+                runs.append((None, f"@{item.target}"))
             case _:
                 assert_never(item)
     bold, italic = marks
@@ -413,8 +423,11 @@ class _Writer:
         if table.caption or table.chart:
             # Pandoc's caption after the table; a chart's kind is its class.
             caption = _closed(self.line(table.caption), table.caption)
+            attributes = [f"#{table.anchor}"] if table.anchor else []
             if table.chart is not None:
-                caption += f" {{.chart-{table.chart.kind}}}"
+                attributes.append(f".chart-{table.chart.kind}")
+            if attributes:
+                caption += " {" + " ".join(attributes) + "}"
             lines += ["", ": " + caption]
         return lines
 
@@ -430,10 +443,11 @@ class _Writer:
         # would not read back so (brackets that do not pair, a code span hiding one).
         written = f"![{figure.alt}]({path}{caption})"
         read = read_body(written, self.folder / "import.md", Problems(self.folder), 0).blocks
+        label = f"{{#{figure.anchor}}}" if figure.anchor else ""
         if len(read) == 1 and isinstance(read[0], Figure) and read[0].alt == figure.alt:
-            return written
+            return written + label
         alt = figure.alt.rstrip("\\").replace("[", "(").replace("]", ")").replace("`", "'")
-        return f"![{alt}]({path}{caption})"
+        return f"![{alt}]({path}{caption})" + label
 
     def key_points(self, section: KeyPoints, previous: str | None) -> list[str]:
         items = [[*self.key_point(point), *(["", *self.nested(point.details, 2)]

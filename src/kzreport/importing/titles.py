@@ -36,6 +36,7 @@ class Labels:
     date_formats: tuple[tuple[str, tuple[str, ...]], ...]
     #: The layouts' monospaced font families: runs set in them are code.
     mono: frozenset[str]
+    table: tuple[re.Pattern[str], ...] = ()
 
     def is_summary(self, text: str) -> bool:
         return _key(text) in self.summary
@@ -49,6 +50,14 @@ class Labels:
             if match := pattern.match(caption):
                 return caption[match.end():].strip()
         return caption.strip()
+
+
+    def table_label_length(self, caption: str) -> int:
+        """How long the "Table 2." a brief or Word put before ``caption`` is (0: none)."""
+        for pattern in self.table:
+            if match := pattern.match(caption):
+                return match.end()
+        return 0
 
 
 def _key(text: str) -> str:
@@ -71,14 +80,18 @@ def known_labels(cwd: Path, layout: Layout | None) -> Labels:
     summary = {_key(w) for w in _SUMMARY_WORDS} | {_key(x.labels.summary) for x in layouts}
     further = {_key(w) for w in _FURTHER_WORDS} | {
         _key(x.labels.further_reading) for x in layouts}
-    figures = [re.compile(re.escape(x.labels.figure).replace(r"\{n\}", r"\d+") + r"\s*")
-               for x in layouts if "{n}" in x.labels.figure]
+    figures, tables = ([re.compile(re.escape(label).replace(r"\{n\}", r"\d+") + r"\s*")
+                        for label in labels if "{n}" in label]
+                       for labels in ([x.labels.figure for x in layouts],
+                                      [x.labels.table for x in layouts]))
     # Word's own: "Figure 3: ...", "Рисунок 3 – ...", "Abbildung 3. ..."
     figures.append(re.compile(r"\w+\s+\d+(\.\d+)*\s*[.:–—-]\s*"))
+    tables.append(figures[-1])
     formats = [(x.date_format, x.month_names) for x in layouts]
     formats += [(f, MONTHS) for f in _DATE_FORMATS]
     return Labels(frozenset(summary), frozenset(further), tuple(figures),
-                  tuple(dict.fromkeys(formats)), frozenset(x.fonts.mono.name for x in layouts))
+                  tuple(dict.fromkeys(formats)), frozenset(x.fonts.mono.name for x in layouts),
+                  tuple(tables))
 
 
 def _date_pattern(pattern: str, months: tuple[str, ...]) -> re.Pattern[str]:

@@ -29,10 +29,23 @@ class _Field:
     separated: bool = False
 
 
-def paragraphs(root: ET.Element) -> list[str]:
+#: Fields read as the result Word shows: a caption's number (``SEQ``), a cross-reference
+#: (``REF``) and the contents (``TOC``) are the paper's content; ``shown_fields`` lists their
+#: instructions to check.
+SHOWN_FIELDS = ("SEQ", "REF", "TOC")
+
+
+def _shown(field: _Field) -> bool:
+    words = "".join(field.instruction).split()
+    return bool(words) and words[0].upper() in SHOWN_FIELDS
+
+
+def paragraphs(root: ET.Element, shown_fields: list[str] | None = None) -> list[str]:
     """The text of every Word paragraph under ``root`` in document order; a paragraph nested in
     another (a text box) is its own entry, Fallback copies of content are skipped, and a field
-    is written as ``field_mark(its instruction)`` in place of the result Word last showed."""
+    is written as ``field_mark(its instruction)`` in place of the result Word last showed,
+    but for ``SHOWN_FIELDS``, whose result is read (and instruction added to
+    ``shown_fields``)."""
     out: list[str] = []
 
     def paragraph(element: ET.Element) -> None:
@@ -46,7 +59,10 @@ def paragraphs(root: ET.Element) -> list[str]:
                 fields.append(_Field())
             elif fields and kind == "separate":
                 fields[-1].separated = True
-                if len(fields) == 1:  # a field inside another is part of its instruction
+                if len(fields) == 1 and _shown(fields[0]):
+                    if shown_fields is not None:
+                        shown_fields.append(" ".join("".join(fields[0].instruction).split()))
+                elif len(fields) == 1:  # a field inside another is part of its instruction
                     parts.append(field_mark("".join(fields[0].instruction)))
             elif fields and kind == "end":
                 closed = fields.pop()
@@ -64,6 +80,9 @@ def paragraphs(root: ET.Element) -> list[str]:
                 elif child.tag == f"{_W}instrText":
                     if fields:
                         fields[-1].instruction.append(child.text or "")
+                elif fields and child.tag == f"{_W}t" and len(fields) == 1 \
+                        and fields[0].separated and _shown(fields[0]):
+                    parts.append(child.text or "")
                 elif fields:  # a field's instruction or its last result: not text
                     collect(child)
                 elif child.tag == f"{_W}fldSimple":
@@ -150,7 +169,8 @@ def read_docx(path: Path, layout: Layout) -> Extraction:
         if main is None:
             raise ValueError("no main document part")
         document = parse(package, main)
-        body = paragraphs(document)
+        shown: list[str] = []
+        body = paragraphs(document, shown)
         furniture = [text for rel in relationships(package, main)
                      if rel.type.endswith(FURNITURE_PARTS)
                      for text in paragraphs(parse(package, rel.target))]
@@ -163,7 +183,7 @@ def read_docx(path: Path, layout: Layout) -> Extraction:
     flow = "\n".join(body)
     return Extraction("\n".join([flow, *furniture]), title, author, links, flow=flow,
                       page_parts=tuple(parts), notes=notes, directions=tuple(marked),
-                      unmarked_runs=tuple(unmarked), charts=charts)
+                      unmarked_runs=tuple(unmarked), charts=charts, fields=tuple(shown))
 
 
 def footnotes(package: zipfile.ZipFile, main: str) -> tuple[str, ...]:

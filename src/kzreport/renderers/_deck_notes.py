@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, assert_never
 
-from kzreport.labels import figure_label, figure_numbers, footnote_mark, list_marker
+from kzreport.labels import (
+    figure_label,
+    figure_numbers,
+    footnote_mark,
+    list_marker,
+    table_label,
+    table_numbers,
+)
 from kzreport.model import (
     Blocks,
     CodeBlock,
@@ -53,10 +60,12 @@ def write_notes(deck: Deck, slide: Any, details: Blocks, footnotes: list[Footnot
     notes = slide.notes_slide
     body = notes_text_body(notes)
     clear_paragraphs(body)
-    figures = figure_numbers(deck.document)
+    figures, tables = figure_numbers(deck.document), table_numbers(deck.document)
 
-    def label(figure: Figure) -> str:
-        return figure_label(deck.layout, figures[figure]) if figure in figures else ""
+    def label(visual: Figure | Table) -> str:
+        if isinstance(visual, Figure):
+            return figure_label(deck.layout, figures[visual]) if visual in figures else ""
+        return table_label(deck.layout, tables[visual]) if visual in tables else ""
 
     footnote_lines = [(0, f"{footnote_mark(note.number)} " if n == 0 else "", paragraph.inlines,
                        False)
@@ -74,10 +83,11 @@ def write_notes(deck: Deck, slide: Any, details: Blocks, footnotes: list[Footnot
         child(body, "p")
 
 
-def note_lines(blocks: Blocks, depth: int, label: Callable[[Figure], str], lists: int = 1,
+def note_lines(blocks: Blocks, depth: int, label: Callable[[Figure | Table], str],
+               lists: int = 1,
                ) -> Iterator[tuple[int, str, Inlines, bool]]:
     """``(depth, marker, inlines, bold)`` for every line of notes ``blocks`` make; ``label``
-    gives a figure its ``Figure N.`` label. ``lists`` is how many lists deep the blocks sit,
+    gives a figure or a table its label. ``lists`` is how many lists deep the blocks sit,
     for their markers: a key point's details are one deep, as in the brief and the PDF."""
     for block in blocks:
         match block:
@@ -101,6 +111,9 @@ def note_lines(blocks: Blocks, depth: int, label: Callable[[Figure], str], lists
                 for text in block.text.splitlines() or [""]:
                     yield depth, "", (Span(text, code=True),), False
             case Table():
+                if block.caption:
+                    yield depth, "", (Span(f"[{label(block)} ", italic=True), *block.caption,
+                                      Span("]", italic=True)), False
                 for row in (block.header, *block.rows):
                     cells = [plain_text(cell).strip() for cell in row]
                     yield depth, "", (Span(" | ".join(cells)),), False
@@ -122,3 +135,17 @@ def note_lines(blocks: Blocks, depth: int, label: Callable[[Figure], str], lists
                 pass
             case _:
                 assert_never(block)
+
+
+def append_acronyms(deck: Deck, slide: Any) -> None:
+    """The front matter's acronyms at the end of ``slide``'s notes (the deck's last slide):
+    the layout's label, then one ``ABBR — long form`` line each."""
+    body = notes_text_body(slide.notes_slide)
+    lines = [(Run(deck.layout.labels.acronyms, bold=True),),
+             *((Run(short, bold=True), Run(f" — {long}")) for short, long
+               in deck.document.meta.acronyms)]
+    for line in lines:
+        paragraph = child(body, "p")
+        for run in line:
+            add_run(deck, paragraph, slide.notes_slide.part, run, round(NOTES_PT * 100),
+                    deck.layout.fonts.body, deck.layout.colors.text)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from kzreport.errors import Problem, RenderError
-from kzreport.labels import fill_label
+from kzreport.labels import fill_label, list_marker
 from kzreport.layout import Logo
 from kzreport.renderers import _fit as fit
 from kzreport.renderers._deck_geometry import (
@@ -209,6 +209,25 @@ def summary_slide(deck: Deck, slide: Any, title: str) -> None:
                behind=True)
     shape = body_shape(slide, box)
     write(deck, slide, shape, box, pars, result.size, inset=(inset_x, inset_y), anchor="m")
+
+
+def agenda_slide(titles: Sequence[str]) -> Callable[[Deck, Any, str], None]:
+    """The agenda (``toc: true``, or the layout's ``slides.agenda``): the key points' titles,
+    numbered, after the title slide."""
+    def build(deck: Deck, slide: Any, title: str) -> None:
+        g, layout = deck.geometry, deck.layout
+        top = _content_title(deck, slide, title, None)
+        pars = [Par((Run(f"{list_marker(True, 0, n)} {clean(text)}"),), layout.colors.text,
+                    layout.fonts.body, space_before=PARAGRAPH_SPACE if n > 1 else 0.0)
+                for n, text in enumerate(titles, 1)]
+        area = Box(g.margin, top, g.content_width, g.content_bottom - top)
+        box, size = fit_body(deck, pars, area, area, None,
+                             f"the agenda does not fit on its slide at "
+                             f"{layout.slides.body_min:g} pt", "shorten the key points' titles")
+        shape = placeholder(slide, ("BODY", "OBJECT"))
+        write(deck, slide, shape if shape is not None else textbox(slide, box), box, pars, size)
+
+    return build
 
 
 def closing_slide(deck: Deck, slide: Any, title: str) -> None:

@@ -12,6 +12,8 @@ from kzreport.labels import (
     chart_description,
     figure_label,
     figure_numbers,
+    table_label,
+    table_numbers,
 )
 from kzreport.model import Chart, Figure, Table, plain_text
 from kzreport.renderers import _fit as fit
@@ -62,15 +64,18 @@ Visual = Figure | Table
 
 def caption_text(deck: Deck, block: Visual) -> tuple[Run, ...]:
     """The caption a visual shows, as in the brief and the PDF (``labels``' caption style):
-    ``Figure N.`` and the caption for a figure that has one, the table's own caption (if any)
-    for a table or chart."""
+    ``Figure N.`` or ``Table N.`` and the caption, for a visual that has one."""
     if isinstance(block, Figure):
         if not block.caption:
             return ()
         label = figure_label(deck.layout, figure_numbers(deck.document)[block])
         return (Run(label, bold=True, italic=CAPTION_ITALIC),
                 Run(" " + clean(block.caption), italic=CAPTION_ITALIC))
-    return tuple(replace(run, italic=run.italic or CAPTION_ITALIC) for run in runs(block.caption))
+    if not block.caption:
+        return ()
+    label = table_label(deck.layout, table_numbers(deck.document)[block])
+    return (Run(label + " ", bold=True, italic=CAPTION_ITALIC),
+            *(replace(run, italic=run.italic or CAPTION_ITALIC) for run in runs(block.caption)))
 
 
 def place(deck: Deck, block: Visual, box: Box) -> Placed | None:

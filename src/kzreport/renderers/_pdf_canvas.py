@@ -59,6 +59,8 @@ class TaggingCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
         self._untagged_annotations = 0
         #: Why the file does not claim PDF/UA (set by ``save``; empty when it does).
         self.pdfua_problems: list[str] = []
+        #: The page each heading's bookmark is on, by key: the contents' page numbers.
+        self.heading_pages: dict[str, int] = {}
         # PDF/UA-1 is defined on PDF 1.7 (and /Tabs needs 1.5).
         kwargs["pdfVersion"] = (1, 7)
         super().__init__(*args, **kwargs)

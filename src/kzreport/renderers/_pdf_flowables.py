@@ -192,6 +192,7 @@ class TaggedParagraph(PdfParagraph):  # type: ignore[misc]  # reportlab is untyp
         self._drawn = True
         if tags.outline is not None:
             canvas.bookmarkHorizontal(tags.outline.key, 0, self.height)
+            canvas.heading_pages[tags.outline.key] = canvas.getPageNumber()
             canvas.addOutlineEntry(tags.outline.title, tags.outline.key, tags.outline.level,
                                    closed=False)
         note = tags.note if tags.label is not None else None

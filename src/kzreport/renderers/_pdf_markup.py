@@ -10,7 +10,15 @@ from reportlab.lib.styles import ParagraphStyle
 
 from kzreport.anchors import bookmark_name
 from kzreport.labels import footnote_mark
-from kzreport.model import LINK_SCHEMES, FootnoteRef, Inlines, LineBreak, Span, internal_target
+from kzreport.model import (
+    LINK_SCHEMES,
+    CrossRef,
+    FootnoteRef,
+    Inlines,
+    LineBreak,
+    Span,
+    internal_target,
+)
 from kzreport.renderers._common import xml_attribute, xml_escape, xml_safe
 from kzreport.renderers._pdf_styles import GlyphCheck, PdfStyles, Role
 
@@ -100,7 +108,10 @@ class Markup:
                     parts.append(f'<a name="{reference_destination(item.number)}"/>'
                                  f'<a href="#{note_destination(item.number)}" '
                                  f'color="{self.styles.link_color}"><super>{mark}</super></a>')
-                case Span():
+                case Span() | CrossRef():
+                    if isinstance(item, CrossRef):  # a link to the label's destination
+                        item = Span(item.text or item.number, bold=bold, italic=italic,
+                                    href=f"#{item.target}")
                     href = _target(item)
                     if href != open_link:
                         if open_link is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from typing import Any
@@ -285,9 +286,24 @@ def write_pdf(document: Document, layout: Layout, path: Path) -> list[Problem]:
         producer=f"kzreport {__version__} (ReportLab {reportlab.Version})",
         created=build_timestamp(document),
     )
+    pages: dict[str, int] | None = None
+    if document.meta.toc:  # laid out once to learn the pages the contents list
+        pages = _lay_out(io.BytesIO(), document, layout, styles, markup, furniture, info,
+                         {}, glyphs).heading_pages
+    canvas = _lay_out(str(path), document, layout, styles, markup, furniture, info, pages,
+                      glyphs)
+    return [Problem(document.source, None, f"the PDF does not claim PDF/UA: {problem}",
+                    severity="warning") for problem in canvas.pdfua_problems]
+
+
+def _lay_out(target: Any, document: Document, layout: Layout, styles: PdfStyles,
+             markup: Markup, furniture: PageFurniture, info: DocumentInfo,
+             pages: dict[str, int] | None, glyphs: GlyphCheck) -> ReportCanvas:
+    """Build the story and lay it out into ``target``; the canvas that saved it. ``pages``
+    are the contents' page numbers (empty: a placeholder for each, one line either way)."""
     tree = StructureTree()
     builder = StoryBuilder(document, layout, styles, markup, furniture.frame_width,
-                           furniture.frame_height, tree)
+                           furniture.frame_height, tree, pages)
     story = builder.story()
     x, bottom, width, _ = furniture.later_frame
     notes = PageNotes(x, bottom, width, NOTES_MAX_SHARE * furniture.frame_height,
@@ -304,13 +320,12 @@ def write_pdf(document: Document, layout: Layout, path: Path) -> list[Problem]:
                                  **kwargs))
         return made[-1]
 
-    _build(_template(str(path), document, layout, fonts, furniture, info, notes), story,
+    _build(_template(target, document, layout, styles.fonts, furniture, info, notes), story,
            canvasmaker, document)
-    return [Problem(document.source, None, f"the PDF does not claim PDF/UA: {problem}",
-                    severity="warning") for problem in made[-1].pdfua_problems]
+    return made[-1]
 
 
-def _template(target: str, document: Document, layout: Layout, fonts: PdfFonts,
+def _template(target: Any, document: Document, layout: Layout, fonts: PdfFonts,
               furniture: PageFurniture, info: DocumentInfo, notes: PageNotes) -> Any:
     """The document template, its pages framed clear of the furniture."""
     page = layout.page

@@ -14,6 +14,7 @@ from reportlab.platypus import PageBreak as PdfPageBreak
 from reportlab.platypus.doctemplate import Indenter
 
 from kzreport.anchors import bookmark_name
+from kzreport.apparatus import acronym_blocks
 from kzreport.labels import (
     BULLETS,
     CAPTION_ITALIC,
@@ -24,6 +25,8 @@ from kzreport.labels import (
     footnote_mark,
     headline_separator,
     list_marker,
+    table_label,
+    table_numbers,
 )
 from kzreport.layout import Layout
 from kzreport.model import (
@@ -54,6 +57,7 @@ from kzreport.renderers._common import (
     xml_safe,
 )
 from kzreport.renderers._pdf_charts import chart_drawing
+from kzreport.renderers._pdf_contents import contents_page
 from kzreport.renderers._pdf_flowables import (
     BarredFlowable,
     BarSegment,
@@ -101,8 +105,11 @@ class StoryBuilder:
 
     def __init__(self, document: Document, layout: Layout, styles: PdfStyles, markup: Markup,
                  frame_width: float, frame_height: float,
-                 tree: StructureTree | None = None) -> None:
+                 tree: StructureTree | None = None,
+                 pages: dict[str, int] | None = None) -> None:
         self.document = document
+        #: The page each heading's bookmark is on, for the contents (None: no contents).
+        self.pages = pages
         self.layout = layout
         self.styles = styles
         self.metrics = styles.metrics
@@ -111,6 +118,7 @@ class StoryBuilder:
         self.frame_width = frame_width
         self.frame_height = frame_height
         self.figures = figure_numbers(document)
+        self.tables = table_numbers(document)
         self._bulleted: dict[tuple[str, float], ParagraphStyle] = {}
         self.tree = tree if tree is not None else StructureTree()
         self._bookmarks: list[OutlineEntry] = []
@@ -127,7 +135,9 @@ class StoryBuilder:
         """Title block, summary, body with Key Points, further reading."""
         root = self.tree.root
         return [*title_block(self, root), *summary_block(self, root),
-                *self.blocks(self.document.blocks, TOP, root), *self.further_reading(root)]
+                *contents_page(self, root), *self.blocks(self.document.blocks, TOP, root),
+                *self.blocks(acronym_blocks(self.document, self.layout), TOP, root),
+                *self.further_reading(root)]
 
     def outline(self, title: str, level: int, anchor: str = "") -> OutlineEntry:
         """The bookmark of a level-``level`` heading (the title is level 1): named by the
@@ -399,9 +409,8 @@ class StoryBuilder:
         element = parent.add("Table")
         caption = None
         if block.caption and not chart:  # above the table, the Table element's first child
-            caption = tagged_paragraph(
-                self.markup.inlines(block.caption, self.styles.caption, "body", block.line),
-                self.styles.caption, element.add("Caption"))
+            caption = tagged_paragraph(self.table_caption(block), self.styles.caption,
+                                       element.add("Caption"))
             self._noted(caption)
             caption.keepWithNext = 1
         header_row = element.add("TR")
@@ -457,9 +466,8 @@ class StoryBuilder:
         every value, under its caption."""
         heading = None
         if block.caption:  # its element first: the tree's order is the reading order
-            heading = tagged_paragraph(
-                self.markup.inlines(block.caption, self.styles.caption, "body", block.line),
-                self.styles.caption, parent.add("Caption"))
+            heading = tagged_paragraph(self.table_caption(block), self.styles.caption,
+                                       parent.add("Caption"))
             self._noted(heading)
             heading.keepWithNext = 1
         element = parent.add("Figure", alt=" ".join(xml_safe(
@@ -489,13 +497,24 @@ class StoryBuilder:
         # keepWithNext rather than KeepTogether: reportlab keeps a heading with a following
         # chain of keepWithNext flowables, but never with a KeepTogether group.
         image.keepWithNext = 1
-        label = self.markup.run(figure_label(self.layout, self.figures[block]) + " ",
-                                self.fonts.name("body", True, CAPTION_ITALIC), None,
-                                where=self.layout.files[0])
+        label = self.caption_label(figure_label(self.layout, self.figures[block]), block.anchor)
         caption = self.markup.run(block.caption, self.styles.caption.fontName, block.line)
         return [self._leaf(image, nesting),
                 self._leaf(tagged_paragraph(label + caption, self.styles.caption,
                                             parent.add("Caption")), nesting)]
+
+    def caption_label(self, label: str, anchor: str) -> str:
+        """A caption's bold label (``Figure 2.``) as markup, the destination of references
+        to ``anchor`` when it labels the caption."""
+        destination = f'<a name="{bookmark_name(anchor)}"/>' if anchor else ""
+        return destination + self.markup.run(label + " ", self.fonts.name(
+            "body", True, CAPTION_ITALIC), None, where=self.layout.files[0])
+
+    def table_caption(self, block: TableBlock) -> str:
+        """A table's (or chart's) caption as markup: ``Table 1.`` and its text."""
+        return self.caption_label(table_label(self.layout, self.tables[block]), block.anchor) \
+            + self.markup.inlines(block.caption, self.styles.caption, "body", block.line,
+                                  italic=CAPTION_ITALIC)
 
     # ------------------------------------------------------------ helpers
 

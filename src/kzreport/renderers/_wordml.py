@@ -125,19 +125,28 @@ def add_run(paragraph: WordParagraph, text: str) -> Any:
     return run
 
 
-def add_field(paragraph: WordParagraph, instruction: str) -> None:
-    """Add a complex field (e.g. ``PAGE``) with a cached value of 1 until Word updates it."""
-    for kind in ("begin", "instr", "separate", "value", "end"):
-        run = paragraph.add_run()
-        if kind == "instr":
-            text = element("w:instrText")
-            text.set(qn("xml:space"), "preserve")
-            text.text = f" {instruction} "
-            run.element.append(text)
-        elif kind == "value":
-            run.text = "1"
-        else:
-            run.element.append(element("w:fldChar", fldCharType=kind))
+def add_field(paragraph: WordParagraph, instruction: str, value: str = "1") -> Any:
+    """Add a complex field (e.g. ``PAGE``) showing ``value`` until Word updates it; the run
+    of that value, for the caller to format."""
+    field_part(paragraph, "begin")
+    field_part(paragraph, "instr", instruction)
+    field_part(paragraph, "separate")
+    shown = paragraph.add_run(value)
+    field_part(paragraph, "end")
+    return shown
+
+
+def field_part(paragraph: WordParagraph, kind: str, instruction: str = "") -> None:
+    """One run of a complex field: its ``begin``, ``instr`` (``instruction``), ``separate``
+    or ``end`` (a field may span paragraphs, as a table of contents does)."""
+    run = paragraph.add_run()
+    if kind == "instr":
+        text = element("w:instrText")
+        text.set(qn("xml:space"), "preserve")
+        text.text = f" {instruction} "
+        run.element.append(text)
+    else:
+        run.element.append(element("w:fldChar", fldCharType=kind))
 
 
 def indent_paragraph(paragraph: WordParagraph, level: int) -> None:

@@ -7,15 +7,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, assert_never, cast
 
 from kzreport.anchors import bookmark_name, note_bookmark
+from kzreport.apparatus import acronym_blocks
 from kzreport.errors import Problem
 from kzreport.extraction import Extraction
-from kzreport.labels import figure_label, figure_numbers, headline_separator
+from kzreport.labels import figure_numbers, headline_separator, table_numbers
 from kzreport.layout import Layout
 from kzreport.model import (
     Block,
     Blocks,
     Chart,
     CodeBlock,
+    CrossRef,
     DefinitionList,
     Document,
     Figure,
@@ -35,6 +37,12 @@ from kzreport.model import (
     plain_text,
 )
 from kzreport.renderers import register
+from kzreport.renderers._brief_fields import (
+    caption,
+    internal_link,
+    reference,
+    table_of_contents,
+)
 from kzreport.renderers._brief_front import page_furniture, title_block
 from kzreport.renderers._brief_notes import Footnotes
 from kzreport.renderers._brief_template import styled_template
@@ -122,6 +130,9 @@ class _BriefWriter:
         self.style_ids = template.style_ids
         self.bullet_abstract, self.number_abstract = template.list_definitions
         self.figures = figure_numbers(document)
+        self.tables = table_numbers(document)
+        #: Pictures so far, which name them.
+        self.pictures = 0
         #: Spacing in points, from the layout's sizes by the proportions the PDF shares.
         self.metrics = Metrics.of(layout)
         self.footer_gap = FOOTER_GAP * layout.sizes.small
@@ -160,6 +171,9 @@ class _BriefWriter:
                 case FootnoteRef():
                     self._footnote(paragraph, item)
                     link = None
+                case CrossRef():
+                    reference(self, paragraph, item)
+                    link = None
                 case Span():
                     run = self._span(paragraph, item)
                     if item.href is None:
@@ -194,14 +208,12 @@ class _BriefWriter:
         own part (the body, a header, a footer or the footnotes)."""
         from docx.opc.constants import RELATIONSHIP_TYPE
 
-        link = element("w:hyperlink")
         target = internal_target(href)
         if target is not None:
-            link.set(qn("w:anchor"), bookmark_name(target))
-        else:
-            rel_id = paragraph.part.relate_to(href, RELATIONSHIP_TYPE.HYPERLINK,
-                                              is_external=True)
-            link.set(qn("r:id"), rel_id)
+            return internal_link(paragraph, target)
+        link = element("w:hyperlink")
+        rel_id = paragraph.part.relate_to(href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+        link.set(qn("r:id"), rel_id)
         link.set(qn("w:history"), "1")
         paragraph_element(paragraph).append(link)
         return link
@@ -269,7 +281,9 @@ class _BriefWriter:
         self._properties()
         page_furniture(self)
         title_block(self)
+        table_of_contents(self)
         self._blocks(self.doc.blocks, level=0)
+        self._blocks(acronym_blocks(self.doc, self.layout), level=0)
         self._further_reading()
         self._drop_template_leftovers()
         self._scripts()
@@ -418,7 +432,10 @@ class _BriefWriter:
         aligns = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
                   "right": WD_ALIGN_PARAGRAPH.RIGHT}
         if block.caption:  # above the table, as Pandoc and Word place table captions
-            self._paragraph(block.caption, "Caption").paragraph_format.keep_with_next = True
+            label = caption(self, "tbl", self.layout.labels.table, self.tables[block],
+                            block.anchor)
+            self._runs(label, block.caption)
+            label.paragraph_format.keep_with_next = True
         if block.chart is not None:  # the chart, then (a layout setting) its data table
             self._chart(block.chart, block.caption)
             if not self.layout.charts.data_table:
@@ -490,13 +507,11 @@ class _BriefWriter:
         shape = run.add_picture(str(figure.path), width=pt(width), height=pt(height))
         doc_pr = picture_properties(shape)
         doc_pr.set("descr", xml_safe(figure.alt))
-        number = self.figures[figure]
-        doc_pr.set("name", f"Figure {number}")
+        self.pictures += 1
+        doc_pr.set("name", f"Figure {self.pictures}")
         if figure.caption:
-            label = figure_label(self.layout, number)
-            caption = self.add_paragraph(style="Caption")
-            add_run(caption, label + " ").bold = True
-            add_run(caption, xml_safe(figure.caption))
+            self._runs(caption(self, "fig", self.layout.labels.figure, self.figures[figure],
+                               figure.anchor), (Span(figure.caption),))
 
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from kzreport.apparatus import has_agenda
 from kzreport.errors import Problem
 from kzreport.extraction import Extraction
 from kzreport.layout import Layout
@@ -14,9 +15,11 @@ from kzreport.renderers import register
 from kzreport.renderers._common import EMU_PER_PT, build_timestamp
 from kzreport.renderers._deck_geometry import BANNER, BANNER_MIN_PT, Geometry
 from kzreport.renderers._deck_key_point import key_point_slide, plan_key_point
+from kzreport.renderers._deck_notes import append_acronyms
 from kzreport.renderers._deck_points import PointTitle, plan_point
 from kzreport.renderers._deck_slides import (
     SlideBuilder,
+    agenda_slide,
     closing_slide,
     marking_banners,
     slide_footer,
@@ -106,6 +109,8 @@ def render_deck(document: Document, layout: Layout, path: Path,
         if document.meta.marking:
             marking_banners(deck, slide, document.meta.marking)
 
+    if document.meta.acronyms:  # the acronym list goes to the last slide's notes
+        append_acronyms(deck, prs.slides[len(plan) - 1])
     _properties(deck)
     write_package(_parts(prs), path, build_timestamp(document))
     return deck.problems
@@ -129,6 +134,8 @@ def _slides(deck: Deck, headings: list[PointTitle]) -> list[tuple[str, SlideBuil
     what builds it; ``headings`` are the key points' titles."""
     document, layout = deck.document, deck.layout
     plan: list[tuple[str, SlideBuilder]] = [(document.meta.title, title_slide)]
+    if has_agenda(document, layout):
+        plan.append((layout.labels.contents, agenda_slide([h.title for h in headings])))
     if document.meta.summary:
         plan.append((layout.labels.summary, summary_slide))
     for number, (point, heading) in enumerate(

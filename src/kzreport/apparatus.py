@@ -1,0 +1,64 @@
+"""The sections every paged format adds around the paper: contents and the acronym list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kzreport.layout import Layout
+from kzreport.model import (
+    Blocks,
+    Definition,
+    DefinitionList,
+    Document,
+    Heading,
+    KeyPoints,
+    Paragraph,
+    Span,
+    plain_text,
+)
+
+#: The identifier of the acronym list's heading (its bookmark in the paged formats).
+ACRONYMS_ANCHOR = "kzreport-acronyms"
+
+
+def acronym_blocks(document: Document, layout: Layout) -> Blocks:
+    """The "Acronyms" section the brief and the PDF end the body with: a heading (the
+    layout's label) and a definition list sorted by abbreviation; empty without acronyms."""
+    acronyms = document.meta.acronyms
+    if not acronyms:
+        return ()
+    line = document.lines.get("acronyms", 1)
+    items = tuple(Definition((Span(short),), ((Paragraph((Span(long),), line),),), line)
+                  for short, long in acronyms)
+    heading = Heading(2, (Span(layout.labels.acronyms),), line, ACRONYMS_ANCHOR)
+    return (heading, DefinitionList(items, line))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the table of contents: a heading's text, level (2 or 3) and identifier."""
+
+    text: str
+    level: int
+    anchor: str
+
+
+def contents(document: Document, layout: Layout) -> tuple[Entry, ...]:
+    """The table of contents (``toc: true``): every ``##`` and ``###`` heading, the Key Points
+    and the acronym list in reading order; empty when the paper asks for none."""
+    if not document.meta.toc:
+        return ()
+    entries = []
+    for block in (*document.blocks, *acronym_blocks(document, layout)):
+        if isinstance(block, Heading):
+            entries.append(Entry(" ".join(plain_text(block.inlines).split()), block.level,
+                                 block.anchor))
+        elif isinstance(block, KeyPoints):
+            entries.append(Entry(" ".join(block.title.split()), 2, block.anchor))
+    return tuple(entries)
+
+
+def has_agenda(document: Document, layout: Layout) -> bool:
+    """Whether the deck has an agenda slide after its title slide: the paper asks for
+    contents, or the layout for an agenda."""
+    return document.meta.toc or layout.slides.agenda
