@@ -22,10 +22,12 @@ from mdit_py_plugins.superscript import superscript_plugin
 from kzreport.anchors import EXPLICIT_ID, anchored
 from kzreport.assets import image_problem
 from kzreport.body_notes import Notes, trimmed
+from kzreport.citations import Citer
 from kzreport.literal_syntax import TASK_BOX, lookalikes
 from kzreport.model import (
     Block,
     Blocks,
+    Citation,
     CodeBlock,
     Definition,
     DefinitionList,
@@ -50,7 +52,7 @@ from kzreport.model import (
     internal_target,
     plain_text,
 )
-from kzreport.source_checks import Problems, check_length, url_problem
+from kzreport.source_checks import Problems, a_block_named, check_length, url_problem
 from kzreport.table_captions import attach_captions
 
 #: The Key Points heading in the languages papers are written in (English first).
@@ -83,17 +85,17 @@ class Body:
     footnotes: tuple[Footnote, ...]
 
 
-def read_body(text: str, path: Path, problems: Problems, offset: int) -> Body:
+def read_body(text: str, path: Path, problems: Problems, offset: int, cite: Citer) -> Body:
     """The blocks and footnotes of body ``text``, which starts after line ``offset`` of the
-    file at ``path``."""
-    return _Body(path, problems, offset).parse(text)
+    file at ``path``; ``cite`` finds and formats its citations."""
+    return _Body(path, problems, offset, cite).parse(text)
 
 
 class _Body:
     """Converts markdown-it tokens into model blocks, reporting problems at their source line."""
 
-    def __init__(self, path: Path, problems: Problems, offset: int) -> None:
-        self.path = path
+    def __init__(self, path: Path, problems: Problems, offset: int, cite: Citer) -> None:
+        self.path, self.cite = path, cite
         self.problems = problems
         self.offset = offset
         self.folder = path.resolve().parent
@@ -112,7 +114,7 @@ class _Body:
         self.md.validateLink = lambda url: True  # type: ignore[method-assign]
         self.env: dict[str, Any] = {}
         self.lines: list[str] = []
-        self.notes = Notes(problems)
+        self.notes: Notes = cite.footnotes  # a notes style's citations are notes too
         self.in_footnote = False
         #: Links inside the paper: (line, target identifier), checked once headings are known.
         self.internal_links: list[tuple[int, str]] = []
@@ -325,7 +327,7 @@ class _Body:
         if len(paragraphs) < len(blocks):
             other = next(b for b in blocks if not isinstance(b, Paragraph))
             self.problems.add(other.line, f"footnote [^{label}] holds "
-                              f"{_a_block_named(other)}", "a footnote holds paragraphs only; "
+                              f"{a_block_named(other)}", "a footnote holds paragraphs only; "
                               "move the rest into the text")
         self.notes.define(label, line, paragraphs)
         return None, i
@@ -414,7 +416,7 @@ class _Body:
                                       "made it", "write the intended character itself")
                 if kind == "text":  # not escaped: may look like syntax by accident
                     self.lookalikes(child.content, line)
-                out.append(span(child.content))
+                out.extend(self.cite.split(child.content, line, self.in_footnote, span))
             elif kind == "code_inline":
                 out.append(span(child.content, code=True))
             elif kind == "softbreak":
@@ -495,7 +497,7 @@ class _Body:
                                   "put '- ' items right under '## Key Points'")
                 return tuple(blocks)
             self.problems.add(following.line, "the Key Points section starts with "
-                              f"{_a_block_named(following)}, not a bullet list",
+                              f"{a_block_named(following)}, not a bullet list",
                               "put '- ' items right under '## Key Points'")
             return tuple(blocks)
         points = []
@@ -512,35 +514,6 @@ class _Body:
         return (*blocks[:at], section, *blocks[at + 2:])
 
 
-def _a_block_named(block: Block) -> str:
-    """What ``block`` is called in a message: "a paragraph", "a table"."""
-    match block:
-        case Paragraph():
-            return "a paragraph"
-        case Heading():
-            return "a heading"
-        case Quote():
-            return "a quote"
-        case CodeBlock():
-            return "a code block"
-        case Table():
-            return "a table"
-        case Figure():
-            return "a figure"
-        case Rule():
-            return "a rule"
-        case ListBlock():
-            return "a list"
-        case KeyPoints():
-            return "a Key Points section"
-        case DefinitionList():
-            return "a definition list"
-        case PageBreak():
-            return "a page break"
-        case _:
-            assert_never(block)
-
-
 def _merge_spans(inlines: list[Inline]) -> Inlines:
     """Join neighbouring spans of identical formatting."""
     merged: list[Inline] = []
@@ -554,7 +527,7 @@ def _merge_spans(inlines: list[Inline]) -> Inlines:
                     merged[-1] = replace(last, text=last.text + item.text)
                 else:
                     merged.append(item)
-            case LineBreak() | FootnoteRef():
+            case LineBreak() | FootnoteRef() | Citation():
                 merged.append(item)
             case _:
                 assert_never(item)
@@ -571,7 +544,7 @@ def _is_bold(item: Inline) -> bool:
     match item:
         case Span():
             return item.bold
-        case LineBreak() | FootnoteRef():
+        case LineBreak() | FootnoteRef() | Citation():
             return False
         case _:
             assert_never(item)
@@ -582,7 +555,7 @@ def _lstripped(item: Inline) -> Inline:
     match item:
         case Span():
             return replace(item, text=item.text.lstrip())
-        case LineBreak() | FootnoteRef():
+        case LineBreak() | FootnoteRef() | Citation():
             return item
         case _:
             assert_never(item)

@@ -32,6 +32,8 @@ from kzreport.model import (
     is_plain_list,
     links,
     plain_text,
+    source_line,
+    source_paragraphs,
 )
 
 #: Characters that carry no text: soft hyphens and zero-width marks a writer may insert.
@@ -271,9 +273,10 @@ def _link_targets(blocks: Blocks) -> set[str]:
 
 def slide_count(expected: Expected) -> int:
     """How many slides the deck has: title, summary (if any), a slide per key point, and the
-    closing slide (further reading or the disclaimer, if any)."""
+    closing slide (further reading, the disclaimer or sources, if any)."""
     meta = expected.document.meta
-    return 1 + bool(meta.summary) + len(expected.points) + bool(meta.links or meta.disclaimer)
+    return 1 + bool(meta.summary) + len(expected.points) + bool(
+        meta.links or meta.disclaimer or expected.document.sources)
 
 
 def _title_block(document: Document, date: str) -> TitleBlock:
@@ -303,13 +306,19 @@ def expect(document: Document, layout: Layout) -> Expected:
                   for note in document.footnotes)
     chunker = _Chunker(notes, layout.slides.detail_bullets)
     chunker.blocks(document.blocks)
+    if document.sources:  # the Sources section closes the brief's and the PDF's body
+        line = source_line(document)
+        chunker.add("heading", line, layout.labels.sources, "the Sources heading")
+        for number, source in enumerate(document.sources, 1):
+            chunker.add("source", line, source.inlines, f"source {number} ('{source.key}')")
     further = {link.url for link in document.meta.links if _is_link(link.url)}
     # The deck shows the key points, their details in the notes, and the further reading.
     # The deck's notes of a key point hold its footnotes, links and all.
     deck_notes = tuple(paragraph for point in chunker.points for note in point.notes
                        for paragraph in document.footnotes[note.number - 1].paragraphs)
-    deck = _link_targets((document.key_points, *deck_notes))
-    everything = (*document.blocks, *footnote_paragraphs(document))
+    sources = source_paragraphs(document)
+    deck = _link_targets((document.key_points, *deck_notes, *sources))
+    everything = (*document.blocks, *footnote_paragraphs(document), *sources)
     date = layout.format_date(document.meta.date)
     return Expected(document, layout, tuple(chunker.chunks), tuple(chunker.points), date,
                     frozenset(_link_targets(everything) | further),

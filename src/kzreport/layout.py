@@ -144,6 +144,8 @@ class Labels:
     figure: str
     running_header: str
     slide_footer: str
+    #: The heading of the list of sources a paper cites.
+    sources: str = "Sources"
 
 
 @dataclass(frozen=True)

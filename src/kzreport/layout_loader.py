@@ -352,7 +352,7 @@ _ROLES = ("body", "heading", "mono")
 MIN_TEXT_SHARE = 0.4
 #: Labels added after layouts were first written: a standalone layout that predates one still
 #: loads, with this wording.
-LABEL_DEFAULTS = {"disclaimer": "Disclaimer"}
+LABEL_DEFAULTS = {"disclaimer": "Disclaimer", "sources": "Sources"}
 #: The fields each label may use.
 LABEL_FIELDS = {
     "page": {"page", "pages"},

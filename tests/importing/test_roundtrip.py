@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from conftest import FIXTURES, SEED
+from conftest import FIXTURES, SEED, as_printed
 from kzreport.build import Options, build
 from kzreport.errors import SourceError
 from kzreport.importing import import_paper
@@ -25,6 +25,7 @@ from kzreport.model import (
     Alignment,
     Author,
     Block,
+    Blocks,
     CodeBlock,
     Definition,
     DefinitionList,
@@ -48,6 +49,7 @@ from kzreport.model import (
     Script,
     Span,
     Table,
+    source_line,
     walk,
 )
 from kzreport.source import parse_source, read_source
@@ -76,7 +78,14 @@ def round_trip(source: Path, work: Path, layout: str, formats: tuple[str, ...] =
 
 def as_the_brief_carries(document: Document) -> Document:
     """``document`` without what its brief cannot carry back (docs/import.md): a table's
-    chart class, as the brief prints the chart's data table only."""
+    chart class, as the brief prints the chart's data table only; citations, as it prints
+    their formatted text and the Sources section (a heading and paragraphs)."""
+    if document.sources:
+        printed = as_printed(document)
+        line = source_line(document)
+        sources: Blocks = (Heading(2, (Span("Sources"),), line, "sources"),
+                           *(Paragraph(source.inlines, line) for source in document.sources))
+        document = dataclasses.replace(printed, blocks=(*printed.blocks, *sources))
     def unchart(block: Block) -> Block:
         return dataclasses.replace(block, chart=None) if isinstance(block, Table) else block
 
@@ -93,12 +102,13 @@ def test_build_import_gives_the_same_paper(source: Path, layout: str, tmp_path: 
     assert content(imported) == content(as_the_brief_carries(read_source(source)))
 
 
-def test_only_charts_are_taken_out_of_the_comparison() -> None:
-    """The one exclusion changes only the fixtures with charts, and only their charts."""
+def test_only_charts_and_citations_are_taken_out_of_the_comparison() -> None:
+    """The exclusions change only the fixtures with charts or citations."""
     for path in PAPERS:
         document = read_source(path)
         charted = any(isinstance(b, Table) and b.chart for b in walk(document.blocks))
-        assert (content(as_the_brief_carries(document)) != content(document)) == charted
+        assert (content(as_the_brief_carries(document)) != content(document)) == (
+            charted or bool(document.sources))
 
 
 # deck-visuals.md is left out: its rebuilt outputs have data tables where its charts were.

@@ -11,7 +11,16 @@ from typing import Any, assert_never
 from kzreport.errors import Problem
 from kzreport.labels import footnote_mark
 from kzreport.layout import FontFamily, Layout
-from kzreport.model import Document, FootnoteRef, Inlines, LineBreak, Script, Span, internal_target
+from kzreport.model import (
+    Citation,
+    Document,
+    FootnoteRef,
+    Inlines,
+    LineBreak,
+    Script,
+    Span,
+    internal_target,
+)
 from kzreport.renderers import _fit as fit
 from kzreport.renderers._common import xml_safe
 from kzreport.renderers._deck_geometry import Geometry
@@ -111,6 +120,8 @@ def runs(inlines: Inlines, bold: bool = False) -> tuple[Run, ...]:
                 out.append(Run("\n"))
             case FootnoteRef():
                 out.append(Run(footnote_mark(item.number), bold=bold, script="super"))
+            case Citation():
+                pass  # a marker: the formatted citation follows as spans or a note
             case Span():
                 # Code keeps its spacing (indented lines in notes); prose has its soft breaks
                 # and runs of spaces folded, as Markdown renders them.

@@ -10,7 +10,15 @@ from reportlab.lib.styles import ParagraphStyle
 
 from kzreport.anchors import bookmark_name
 from kzreport.labels import footnote_mark
-from kzreport.model import LINK_SCHEMES, FootnoteRef, Inlines, LineBreak, Span, internal_target
+from kzreport.model import (
+    LINK_SCHEMES,
+    Citation,
+    FootnoteRef,
+    Inlines,
+    LineBreak,
+    Span,
+    internal_target,
+)
 from kzreport.renderers._common import xml_attribute, xml_escape, xml_safe
 from kzreport.renderers._pdf_styles import GlyphCheck, PdfStyles, Role
 
@@ -100,6 +108,8 @@ class Markup:
                     parts.append(f'<a name="{reference_destination(item.number)}"/>'
                                  f'<a href="#{note_destination(item.number)}" '
                                  f'color="{self.styles.link_color}"><super>{mark}</super></a>')
+                case Citation():
+                    pass  # a marker: the formatted citation follows as spans or a note
                 case Span():
                     href = _target(item)
                     if href != open_link:

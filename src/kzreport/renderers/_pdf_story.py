@@ -45,6 +45,7 @@ from kzreport.model import (
     Rule,
     Span,
     plain_text,
+    source_line,
 )
 from kzreport.model import Table as TableBlock
 from kzreport.renderers._common import (
@@ -124,10 +125,11 @@ class StoryBuilder:
         self.rtl = styles.rtl
 
     def story(self) -> list[Any]:
-        """Title block, summary, body with Key Points, further reading."""
+        """Title block, summary, body with Key Points, sources, further reading."""
         root = self.tree.root
         return [*title_block(self, root), *summary_block(self, root),
-                *self.blocks(self.document.blocks, TOP, root), *self.further_reading(root)]
+                *self.blocks(self.document.blocks, TOP, root), *self.sources(root),
+                *self.further_reading(root)]
 
     def outline(self, title: str, level: int, anchor: str = "") -> OutlineEntry:
         """The bookmark of a level-``level`` heading (the title is level 1): named by the
@@ -182,6 +184,20 @@ class StoryBuilder:
         # The short closing list stays together, with its heading (a longer one splits).
         return [KeepTogether([*self.heading(heading, parent, where=self.layout.files[0]),
                               *self.list_block(ListBlock(False, items, line), TOP, parent)])]
+
+    def sources(self, parent: Element) -> list[Any]:
+        """The entries the paper cites, under the layout's Sources heading, each paragraph
+        hanging by a list indent (as in the brief)."""
+        if not self.document.sources:
+            return []
+        line = source_line(self.document)
+        heading = Heading(2, (Span(self.layout.labels.sources),), line)
+        indent = self.metrics.list_indent
+        style = ParagraphStyle("source", parent=self.styles.list_item, leftIndent=indent,
+                               firstLineIndent=-indent)
+        entries = [self.paragraph(source.inlines, line, TOP, parent.add("P"), style=style)
+                   for source in self.document.sources]
+        return [*self.heading(heading, parent, where=self.layout.files[0]), *entries]
 
     # ------------------------------------------------------------ body
 
