@@ -193,7 +193,7 @@ class StoryBuilder:
         line = source_line(self.document)
         heading = Heading(2, (Span(self.layout.labels.sources),), line)
         indent = self.metrics.list_indent
-        style = ParagraphStyle("source", parent=self.styles.list_item, leftIndent=indent,
+        style = ParagraphStyle("source", parent=self.styles.body, leftIndent=indent,
                                firstLineIndent=-indent)
         entries = [self.paragraph(source.inlines, line, TOP, parent.add("P"), style=style)
                    for source in self.document.sources]
