@@ -139,7 +139,8 @@ class Citer:
         #: matter did not parse, and citations are checked once it does.
         self.language = language
         self.formatter: Formatter | None = None
-        self.missing_reported = False
+        #: citeproc-py is missing or the style cannot be read (reported once).
+        self.unusable = False
 
     def split(self, text: str, line: int, in_note: bool,
               span: Callable[[str], Span]) -> list[Inline]:
@@ -158,9 +159,10 @@ class Citer:
             if found.start < at:
                 continue
             keys = tuple(item.key for item in found.items)
-            formatted = self.cite(found, line, column_of, in_note)
-            if formatted is None:
+            cited = self.cite(found, line, column_of, in_note)
+            if cited is None:
                 continue  # text, or a problem reported
+            author, formatted = cited
             before = text[at:found.start]
             end = found.end
             if not in_note and self.notes and not found.narrative:
@@ -168,12 +170,12 @@ class Citer:
                 while end < len(text) and text[end] in NOTE_PUNCTUATION:
                     end += 1
                 before += text[found.end:end]
-            elif in_note and self.notes and text[end:end + 1] in tuple(NOTE_PUNCTUATION):
-                formatted = _without_period(formatted)
+            elif in_note and self.notes and text[end:].strip():
+                formatted = _without_period(formatted)  # the note's own text goes on
             if before:
                 out.append(span(before))
             out.append(Citation(keys))
-            out.extend(self.placed(formatted, found, line, in_note, span))
+            out.extend(self.placed(author, formatted, line, in_note, span))
             at = end
         if at < len(text):
             out.append(span(text[at:]))
@@ -183,22 +185,22 @@ class Citer:
     def notes(self) -> bool:
         return self.bibliography is not None and self.bibliography.notes
 
-    def placed(self, formatted: tuple[Span, ...], found: Found, line: int, in_note: bool,
-               span: Callable[[str], Span]) -> list[Inline]:
-        """A formatted citation where it goes: in place, or in a note of its own."""
-        author: tuple[Span, ...] = ()
-        if found.narrative and self.formatter is not None:
-            author = self.formatter.author(found.items[0].key)
+    def placed(self, author: tuple[Span, ...], formatted: tuple[Span, ...], line: int,
+               in_note: bool, span: Callable[[str], Span]) -> list[Inline]:
+        """A formatted citation where it goes, after the author a narrative one names: in
+        place, or in a note of its own."""
         if not self.notes or in_note:
-            # "Cooley (2012, 14)": the author, then the citation without them
+            # "Cooley (2012, 14)": the author, then the citation without them; in a note, the
+            # notes style's citation names the author itself
             author = (*author, Span(" ")) if author else ()
             return [_styled(s, span) for s in (*author, *formatted)]
         ref = self.footnotes.refer(None, line, (Paragraph(_capitalised(formatted), line),))
         return [*(_styled(s, span) for s in author), ref]
 
     def cite(self, found: Found, line: int, column_of: Callable[[str], int | None],
-             in_note: bool) -> tuple[Span, ...] | None:
-        """The citation ``found`` formatted; None when it is text or has a problem."""
+             in_note: bool) -> tuple[tuple[Span, ...], tuple[Span, ...]] | None:
+        """The author a narrative citation names in the text (or nothing) and the citation
+        ``found`` formatted; None when it is text or has a problem."""
         if self.language is None:
             return None
         first = found.items[0].key
@@ -226,7 +228,10 @@ class Citer:
         if formatter is None:
             return None
         try:
-            return formatter.citation(found, in_note or not self.notes)
+            author: tuple[Span, ...] = ()
+            if found.narrative and not (self.notes and in_note):
+                author = formatter.author(first)
+            return author, formatter.citation(found, in_note or not self.notes)
         except Exception as exc:  # citeproc-py fails on entries it cannot read
             self.problems.add(line, f"citation of '{first}' could not be formatted: {exc}",
                               "check the entry's fields in the bibliography", column_of(first))
@@ -235,16 +240,21 @@ class Citer:
     def formatter_or_report(self, line: int, column: int | None) -> Formatter | None:
         """The citation formatter, made on first use; None (reported once) when citeproc-py
         is not installed."""
-        if self.formatter is None and not self.missing_reported:
+        if self.formatter is None and not self.unusable:
             try:
                 from kzreport.citeproc_format import Formatter
             except ImportError:
-                self.missing_reported = True
+                self.unusable = True
                 self.problems.add(line, "citations need citeproc-py, which is not installed",
                                   INSTALL_HINT, column)
                 return None
             assert self.bibliography is not None and self.language is not None
-            self.formatter = Formatter(self.bibliography, self.language)
+            try:
+                self.formatter = Formatter(self.bibliography, self.language)
+            except Exception as exc:  # a style citeproc-py cannot read (lxml, CSL model)
+                self.unusable = True
+                self.problems.add(line, f"citation style '{self.bibliography.style.name}' "
+                                  f"cannot be used: {exc}", "use another CSL style", column)
         return self.formatter
 
     def sources(self) -> tuple[Source, ...]:

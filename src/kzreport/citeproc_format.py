@@ -41,6 +41,7 @@ class Formatter:
         #: citeproc-py folds keys to lower case; Pandoc's keys are case-sensitive, so each
         #: entry goes in under an id of its own.
         self.ids = {key: f"k{n}" for n, key in enumerate(bibliography.items)}
+        self.notes = bibliography.notes
         self.keys = {id_: key for key, id_ in self.ids.items()}
         self.items = [{**item, "id": self.ids[key]} for key, item in bibliography.items.items()]
         locale = language if (LOCALES / f"locales-{language}.xml").is_file() else (
@@ -64,7 +65,10 @@ class Formatter:
 
     def citation(self, found: Found, in_text: bool) -> tuple[Span, ...]:
         """``found`` formatted: as a note's text, or (``in_text``) as printed in the text."""
-        suppressed = [item for item in found.items if item.suppress_author or found.narrative]
+        # A narrative citation's author is in the sentence; in a notes style its note (or a
+        # note it is written in) names them anyway.
+        suppressed = [item for item in found.items
+                      if item.suppress_author or (found.narrative and not self.notes)]
         citation = self._citation(found.items)
         self.bibliography.register(citation)
         html = self.bibliography.cite(citation, _ignore)
