@@ -35,7 +35,8 @@ REAL_WORLD = r"""
 }
 
 @comment{ a note that mentions @misc{ghost} }
-@misc{eia, title = {X}, date = {2023-03-01}, urldate = {2024-01-05}}
+@misc{eia, title = {X}, date = {2023-03-01}, urldate = {2024-01-05},
+      howpublished = {\url{https://www.eia.gov/x\_y}}}
 @phdthesis{t1, author = {Nurlan Abdrakhmanov}, title = {Essays}, school = {KIMEP}, year = 2019}
 """
 
@@ -69,6 +70,7 @@ def test_real_world_entries_become_csl_items() -> None:
     misc = entries["eia"][1]
     assert misc["issued"] == {"date-parts": [[2023, 3, 1]]}
     assert misc["accessed"] == {"date-parts": [[2024, 1, 5]]}
+    assert misc["URL"] == "https://www.eia.gov/x_y"
     thesis = entries["t1"][1]
     assert (thesis["type"], thesis["publisher"], thesis["genre"]) == ("thesis", "KIMEP",
                                                                        "PhD diss.")

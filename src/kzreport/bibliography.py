@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kzreport.bibtex import BibtexError, read_bibtex
 from kzreport.errors import Problem
 from kzreport.model import Metadata
 from kzreport.source_checks import Problems
@@ -36,10 +35,8 @@ class Bibliography:
 
 def load_bibliography(meta: Metadata, source: Path, lines: Mapping[str, int],
                       problems: Problems) -> Bibliography | None:
-    """The bibliography of the paper at ``source`` (None when it names none, or on problems,
-    each reported: at the front matter's line, or in the bibliography file at its own)."""
-    if not (meta.bibliography or meta.references or meta.csl):
-        return None
+    """The bibliography of the paper at ``source`` (None on problems, each reported: at the
+    front matter's line, or in the bibliography file at its own)."""
     folder = source.resolve().parent
     before = len(problems.items)
     items: dict[str, Mapping[str, Any]] = {}
@@ -102,6 +99,7 @@ def _entries(path: Path, problems: Problems) -> list[tuple[int, Mapping[str, Any
         return fail(None, f"cannot read bibliography: {exc}", "save it as UTF-8 text")
     suffix = path.suffix.lower()
     if suffix == ".bib":
+        from kzreport.bibtex import BibtexError, read_bibtex
         try:
             return [(line, item) for line, item in read_bibtex(text)]
         except BibtexError as exc:

@@ -299,6 +299,10 @@ def _csl(kind: str, key: str, fields: dict[str, str]) -> dict[str, Any]:
             item[name] = names(value)
         elif name in ("url", "doi"):
             item[name.upper()] = _address(value)
+        elif name == "howpublished" and (url := re.search(r"\\url\{([^{}]*)\}", value)):
+            item.setdefault("URL", _address(url.group(1)))  # BibTeX's way to give a web page
+        elif name == "howpublished" and text:
+            item.setdefault("publisher", text)
         elif name in TEXT_FIELDS and text:
             item[TEXT_FIELDS[name]] = text
         elif name == "booktitle" and text:

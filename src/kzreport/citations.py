@@ -9,21 +9,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kzreport.bibliography import Bibliography
 from kzreport.body_notes import Notes
 from kzreport.model import Citation, Inline, Paragraph, Source, Span
 from kzreport.source_checks import Problems
 
 if TYPE_CHECKING:
+    from kzreport.bibliography import Bibliography
     from kzreport.citeproc_format import Formatter
 
 #: A citation key (Pandoc's rule): a letter, digit or ``_``, then those and punctuation
 #: inside the key (``smith:2004.a``), or anything but braces in ``@{...}``.
 KEY = r"(?:\{(?P<braced>[^{}]+)\}|(?P<key>\w(?:\w|[:.#$%&\-+?<>~/](?=\w))*))"
 #: ``@key`` not preceded by a word character: ``me@example.com`` is an address, not a citation.
-NARRATIVE = re.compile(r"(?<![\w@])@" + KEY + r"(?:\s\[(?P<locator>[^\[\]@]*)\])?")
-BRACKETED = re.compile(r"\[(?P<body>[^\[\]]*@[^\[\]]*)\]")
-ITEM = re.compile(r"(?P<prefix>(?:.*?[\s(])?)(?P<minus>-?)@" + KEY + r"(?P<rest>.*)", re.S)
+#: (The patterns are compiled on first use, by ``re``'s cache: most papers cite nothing, and
+#: their parse should not pay for it.)
+NARRATIVE = r"(?<![\w@])@" + KEY + r"(?:\s\[(?P<locator>[^\[\]@]*)\])?"
+BRACKETED = r"\[(?P<body>[^\[\]]*@[^\[\]]*)\]"
+ITEM = r"(?s)(?P<prefix>(?:.*?[\s(])?)(?P<minus>-?)@" + KEY + r"(?P<rest>.*)"
 #: Locator labels as Pandoc reads them (English abbreviations and words), by CSL locator type.
 LOCATOR_LABELS = {
     "page": "p. pp. page pages", "chapter": "ch. chap. chaps. chapter chapters",
@@ -39,8 +41,8 @@ _LABEL = {word: kind for kind, words in LOCATOR_LABELS.items() for word in words
 _LABELS = "|".join(re.escape(w) for w in sorted(_LABEL, key=len, reverse=True))
 #: A locator: an optional label, then numbers (Arabic or Roman), ranges and lists of them.
 _NUMBER = r"(?:\d+|[ivxlcdm]+)[a-z]?(?:\s*[-–—]\s*(?:\d+|[ivxlcdm]+)[a-z]?)?"
-LOCATOR = re.compile(rf"\s*,?\s*(?:(?P<label>{_LABELS})\s*)?(?P<value>{_NUMBER}"
-                     rf"(?:\s*,\s*{_NUMBER})*)(?=$|[\s,;.)])", re.I)
+LOCATOR = (rf"(?i)\s*,?\s*(?:(?P<label>{_LABELS})\s*)?(?P<value>{_NUMBER}"
+           rf"(?:\s*,\s*{_NUMBER})*)(?=$|[\s,;.)])")
 INSTALL_HINT = "install it with: pip install 'kzreport[citations]'"
 
 
@@ -71,12 +73,12 @@ def find_citations(text: str) -> list[Found]:
     """Every citation in ``text`` in order: bracketed groups, then narrative keys outside them."""
     found: list[Found] = []
     taken: list[tuple[int, int]] = []
-    for match in BRACKETED.finditer(text):
+    for match in re.finditer(BRACKETED, text):
         items = _group(match.group("body"))
         if items:
             found.append(Found(match.start(), match.end(), items))
             taken.append(match.span())
-    for match in NARRATIVE.finditer(text):
+    for match in re.finditer(NARRATIVE, text):
         if any(start <= match.start() < end for start, end in taken):
             continue
         label, locator, suffix = _locator(match.group("locator") or "")
@@ -100,7 +102,7 @@ def _group(body: str) -> tuple[CiteItem, ...]:
     brackets are text, as in Pandoc)."""
     items = []
     for part in body.split(";"):
-        match = ITEM.fullmatch(part.strip())
+        match = re.fullmatch(ITEM, part.strip())
         if not match:
             return ()
         label, locator, suffix = _locator(match.group("rest"))
@@ -111,7 +113,7 @@ def _group(body: str) -> tuple[CiteItem, ...]:
 
 def _locator(rest: str) -> tuple[str, str, str]:
     """The locator's label and value at the start of ``rest`` and the suffix after it."""
-    match = LOCATOR.match(rest)
+    match = re.match(LOCATOR, rest)
     if not match or not (match.group("label") or rest.lstrip(" ,")[:1].isdigit()):
         return "", "", rest
     label = _LABEL.get((match.group("label") or "p.").lower(), "page")

@@ -9,7 +9,6 @@ import functools
 import re
 from typing import Any
 
-from kzreport.bibliography import csl_item, item_problem
 from kzreport.lazy_imports import compiled_when_used
 from kzreport.model import Author, Link, Metadata
 from kzreport.source_checks import Problems, check_length, check_text, url_problem
@@ -323,6 +322,7 @@ class _FrontMatter:
         if "csl" in fields:
             out["csl"] = self.text(fields["csl"], "csl")
         if "references" in fields:
+            from kzreport.bibliography import csl_item, item_problem
             node = fields["references"]
             if not isinstance(node, yaml.SequenceNode):
                 self.problems.add(_yaml_line(node.start_mark), "references must be a list",

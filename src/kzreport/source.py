@@ -7,7 +7,6 @@ import unicodedata
 from pathlib import Path
 from typing import assert_never
 
-from kzreport.bibliography import load_bibliography
 from kzreport.body import read_body
 from kzreport.citations import Citer
 from kzreport.errors import Problem, SourceError
@@ -112,7 +111,10 @@ def parse_source(text: str, path: Path) -> Document:
         raise AssertionError("unreachable")
     meta, lines_of = read_front_matter("\n".join(lines[1:end]), problems)
     before = len(problems.items)
-    bibliography = load_bibliography(meta, path, lines_of, problems) if meta else None
+    bibliography = None
+    if meta and (meta.bibliography or meta.references or meta.csl):
+        from kzreport.bibliography import load_bibliography
+        bibliography = load_bibliography(meta, path, lines_of, problems)
     # Citations are checked against a bibliography that was read (else they would all be
     # unknown keys), and are left alone when the front matter has problems.
     language = meta.language if meta and len(problems.items) == before else None
