@@ -218,3 +218,13 @@ def test_parse_source_keeps_citations_unchecked_when_the_front_matter_fails(
         parse_source(text, tmp_path / "p.md")
     assert [p.message for p in caught.value.problems] == [
         "authors must be a list, not a single text"]
+
+
+def test_an_entry_citeproc_cannot_read_is_a_located_error(tmp_path: Path) -> None:
+    (tmp_path / "odd.json").write_text(json.dumps([{"id": "a", "type": "book", "title": "T",
+                                                    "author": [{"family": 5}]}]),
+                                       encoding="utf-8")
+    path = paper(tmp_path, "Text [@a].", "bibliography: odd.json\n")
+    found = problems(path)
+    assert found[0].startswith(f"{path}:10:7: error: citation of 'a' could not be formatted: ")
+    assert "check the entry's fields in the bibliography" in found[0]

@@ -124,8 +124,6 @@ def _entries(path: Path, problems: Problems) -> list[tuple[int, Mapping[str, Any
             return fail(None, f"invalid YAML: {exc}", "fix the YAML syntax")
         if isinstance(data, dict) and "references" in data:
             data = data["references"]
-        if isinstance(data, list):
-            data = [csl_item(item) for item in data]
         return _csl_items(data, path, problems, lambda item: 1 + text.count(
             "\n", 0, max(text.find(str(item.get("id"))), 0)))
     return fail(None, f"bibliography format '{suffix or path.name}' is not read",
@@ -140,7 +138,7 @@ def _csl_items(data: Any, path: Path, problems: Problems,
                                       "write [ {\"id\": ..., \"type\": ...}, ... ]"))
         return []
     out = []
-    for item in data:
+    for item in map(csl_item, data):
         problem = item_problem(item)
         if problem:
             line = line_of(item) if isinstance(item, dict) else 1
@@ -151,8 +149,8 @@ def _csl_items(data: Any, path: Path, problems: Problems,
 
 
 def csl_item(item: Any) -> Any:
-    """A CSL YAML entry (Pandoc's ``references:``) as CSL JSON: dates written as text, numbers
-    or YAML dates become date parts, names written as text become literal names."""
+    """A CSL entry as citeproc-py reads it: dates written as text, numbers or YAML dates (CSL
+    YAML, Pandoc's ``references:``) become date parts, names written as text literal names."""
     if not isinstance(item, dict):
         return item
     out = {str(k): v for k, v in item.items()}

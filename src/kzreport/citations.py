@@ -255,13 +255,21 @@ class Citer:
                 self.formatter = Formatter(self.bibliography, self.language)
             except Exception as exc:  # a style citeproc-py cannot read (lxml, CSL model)
                 self.unusable = True
-                self.problems.add(line, f"citation style '{self.bibliography.style.name}' "
-                                  f"cannot be used: {exc}", "use another CSL style", column)
+                self.problems.add(line, f"citation style '{self.bibliography.style.name}' or "
+                                  f"the bibliography cannot be used: {exc}",
+                                  "check the style file and the entries' fields", column)
         return self.formatter
 
     def sources(self) -> tuple[Source, ...]:
         """The entries cited, formatted for the Sources section in the style's order."""
-        return () if self.formatter is None else self.formatter.sources()
+        if self.formatter is None:
+            return ()
+        try:
+            return self.formatter.sources()
+        except Exception as exc:  # citeproc-py fails on entries it cannot read
+            self.problems.add(None, f"the list of sources could not be formatted: {exc}",
+                              "check the cited entries' fields in the bibliography")
+            return ()
 
 
 def _styled(span: Span, outer: Callable[[str], Span]) -> Span:
