@@ -1,5 +1,4 @@
-"""A paper's bibliography: its files (CSL JSON, BibTeX, YAML) and citation style, read with
-located errors."""
+"""A paper's bibliography files (CSL JSON, BibTeX, CSL YAML) and citation style, read."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Pandoc's citation syntax in a paragraph's text (``[see @key, p. 12; @b]``, ``[-@key]``,
-``@key``), each citation checked against the bibliography and formatted in place."""
+"""Pandoc's citations in a paper's text (``[@key, p. 12]``, ``@key``), checked and formatted."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Citations and source entries formatted by citeproc-py (imported only by papers that cite),
-turned into the model's spans with DOIs and URLs as links."""
+"""Citations and sources formatted by citeproc-py (loaded only by citing papers), as spans."""
 
 from __future__ import annotations
 
