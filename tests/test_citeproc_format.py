@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kzreport.citeproc_format import html_inlines
+from kzreport.citeproc_format import csl_locale, html_inlines
 from kzreport.model import Span
 
 
@@ -19,3 +19,8 @@ def test_formatting_and_addresses_become_spans() -> None:
 def test_small_capitals_and_white_space() -> None:
     assert html_inlines('<span style="font-variant:small-caps;">Smith</span>\n  and  X') == (
         Span("Smith and X"),)
+
+
+def test_the_locale_of_a_papers_language() -> None:
+    assert [csl_locale(tag) for tag in ("en-GB", "en", "ru", "kk-KZ", "xx-YY", "de-CH")] == [
+        "en-GB", "en-US", "ru-RU", "en-US", "en-US", "de-CH"]

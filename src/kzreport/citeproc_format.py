@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import warnings
 from html.parser import HTMLParser
@@ -43,13 +44,10 @@ class Formatter:
         self.notes = bibliography.notes
         self.keys = {id_: key for key, id_ in self.ids.items()}
         self.items = [{**item, "id": self.ids[key]} for key, item in bibliography.items.items()]
-        locale = language if (LOCALES / f"locales-{language}.xml").is_file() else (
-            next((p.stem.removeprefix("locales-") for p in sorted(LOCALES.glob(
-                f"locales-{language.split('-')[0]}-*.xml"))), "en-US"))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # citeproc-py warns about schema details
-            self.style = CitationStylesStyle(str(bibliography.style), locale=locale,
-                                             validate=False)
+            self.style = CitationStylesStyle(str(bibliography.style), validate=False,
+                                             locale=csl_locale(language))
         self.bibliography = self._bibliography(self.items)
 
     def _bibliography(self, items: list[dict[str, Any]]) -> Any:
@@ -113,6 +111,16 @@ class Formatter:
         return tuple(Source(self.keys[id_], html_inlines(str(entry)))
                      for id_, entry in zip(self.bibliography.keys,
                                            self.bibliography.bibliography(), strict=True))
+
+
+def csl_locale(language: str) -> str:
+    """The CSL locale citeproc-py has for a paper in ``language`` (a BCP 47 tag): the tag
+    itself, else its language's primary dialect (``en`` → ``en-US``), else US English."""
+    if (LOCALES / f"locales-{language}.xml").is_file():
+        return language
+    dialects = json.loads((LOCALES / "locales.json").read_text(encoding="utf-8"))
+    dialect = dialects["primary-dialects"].get(language.split("-")[0].lower(), "en-US")
+    return str(dialect) if (LOCALES / f"locales-{dialect}.xml").is_file() else "en-US"
 
 
 def _ignore(item: Any) -> None:
