@@ -228,3 +228,16 @@ def test_an_entry_citeproc_cannot_read_is_a_located_error(tmp_path: Path) -> Non
     found = problems(path)
     assert found[0].startswith(f"{path}:10:7: error: citation of 'a' could not be formatted: ")
     assert "check the entry's fields in the bibliography" in found[0]
+
+
+def test_a_list_of_sources_citeproc_cannot_sort_is_a_problem(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kzreport.citeproc_format import Formatter
+
+    def broken(self: Formatter) -> None:
+        raise ValueError("cannot sort")
+
+    monkeypatch.setattr(Formatter, "sources", broken)
+    path = paper(tmp_path, "Text [@eia2023].")
+    assert problems(path) == [f"{path}: error: the list of sources could not be formatted: "
+                              "cannot sort — check the cited entries' fields in the bibliography"]

@@ -120,6 +120,7 @@ def parse_source(text: str, path: Path) -> Document:
     language = meta.language if meta and len(problems.items) == before else None
     cite = Citer(bibliography, problems, language, lines)
     body = read_body("\n".join(lines[end + 1:]), path, problems, end + 1, cite)
+    sources = cite.sources()  # formatting them may find a problem too
     if meta is None and not problems.items:  # every path to None reports why; be safe anyway
         problems.add(1, "front matter could not be read", "check title, authors and date")
     problems.raise_if_any()
@@ -128,7 +129,7 @@ def parse_source(text: str, path: Path) -> Document:
                           | set(bibliography.files if bibliography else ())))
     return Document(meta=meta, blocks=body.blocks, source=path, assets=assets, lines=lines_of,
                     footnotes=body.footnotes, warnings=tuple(problems.warnings),
-                    sources=cite.sources())
+                    sources=sources)
 
 
 def _figure_paths(blocks: Blocks) -> set[Path]:
