@@ -14,15 +14,16 @@ import subprocess
 import tempfile
 import zipfile
 from collections.abc import Mapping
+from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
 from types import ModuleType
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
 
 from kzreport.layout import Layout
 from kzreport.layout_loader import load_layout
-from kzreport.model import Document
+from kzreport.model import Citation, Document, Span
 from kzreport.source import read_source
 
 # The suite's prepared templates go to a cache of its own (every worker and subprocess the
@@ -190,3 +191,30 @@ def seed() -> Document:
 def rich() -> Document:
     """A paper using every construct, with Kazakh Cyrillic in every field."""
     return read_source(FIXTURES / "rich.md")
+
+
+def as_printed(document: Document) -> Document:
+    """``document`` as its outputs print it, which is what the writer writes of a paper that
+    cites: the citations' formatted text and notes, without their markers or bibliography."""
+    def unmarked(value: Any) -> Any:
+        if isinstance(value, tuple):
+            items = [unmarked(v) for v in value if not isinstance(v, Citation)]
+            merged: list[Any] = []
+            for item in items:
+                last = merged[-1] if merged else None
+                if isinstance(item, Span) and isinstance(last, Span) and \
+                        replace(last, text="") == replace(item, text=""):
+                    merged[-1] = replace(last, text=last.text + item.text)
+                else:
+                    merged.append(item)
+            return tuple(merged)
+        if is_dataclass(value) and not isinstance(value, type):
+            return replace(value, **{f.name: unmarked(getattr(value, f.name))
+                                     for f in fields(value) if f.name != "meta"})
+        return value
+
+    meta = replace(document.meta, bibliography=(), csl=None, references=())
+    printed: Document = unmarked(document)
+    return replace(printed, meta=meta, sources=())
+
+

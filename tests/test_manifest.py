@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import SEED
+from conftest import FIXTURES, SEED
 from kzreport import __version__
 from kzreport.layout import Layout
 from kzreport.manifest import (
@@ -23,6 +24,7 @@ from kzreport.manifest import (
     sha256_of,
 )
 from kzreport.model import Document
+from kzreport.source import read_source
 
 
 def test_a_file_is_hashed_again_once_it_changes(tmp_path: Path) -> None:
@@ -93,3 +95,20 @@ def _umask() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return umask
+
+
+def test_a_papers_bibliography_and_style_files_are_inputs(layout: Layout,
+                                                           tmp_path: Path) -> None:
+    names = {f.name for f in input_files(read_source(FIXTURES / "citations.md"), layout)}
+    assert {"citations.md", "refs.bib", "refs.json"} <= names
+    shutil.copytree(FIXTURES / "citations", tmp_path / "citations")
+    (tmp_path / "mine.csl").write_bytes(
+        (Path(__file__).parents[1] / "src/kzreport/csl/chicago-author-date.csl").read_bytes())
+    paper = tmp_path / "paper.md"
+    paper.write_text((FIXTURES / "citations.md").read_text(encoding="utf-8").replace(
+        "date: 2024-05-01\n", "date: 2024-05-01\ncsl: mine.csl\n"), encoding="utf-8")
+    before = input_digest(read_source(paper), layout, "pdf")
+    assert "mine.csl" in {f.name for f in input_files(read_source(paper), layout)}
+    with (tmp_path / "citations/refs.bib").open("a", encoding="utf-8") as bib:
+        bib.write("\n@misc{unused, title = {Not cited}}\n")
+    assert input_digest(read_source(paper), layout, "pdf") != before

@@ -22,11 +22,13 @@ from mdit_py_plugins.superscript import superscript_plugin
 from kzreport.anchors import anchored, heading_attributes
 from kzreport.assets import image_problem
 from kzreport.body_notes import Notes, trimmed
+from kzreport.citations import Citer
 from kzreport.crossrefs import References, is_attributes
 from kzreport.literal_syntax import TASK_BOX, lookalikes
 from kzreport.model import (
     Block,
     Blocks,
+    Citation,
     CodeBlock,
     CrossRef,
     Definition,
@@ -52,7 +54,7 @@ from kzreport.model import (
     internal_target,
     plain_text,
 )
-from kzreport.source_checks import Problems, check_length, url_problem
+from kzreport.source_checks import Problems, a_block_named, check_length, url_problem
 from kzreport.table_captions import attach_captions
 
 #: The Key Points heading in the languages papers are written in (English first).
@@ -82,17 +84,17 @@ class Body:
     references: bool = False
 
 
-def read_body(text: str, path: Path, problems: Problems, offset: int) -> Body:
+def read_body(text: str, path: Path, problems: Problems, offset: int, cite: Citer) -> Body:
     """The blocks and footnotes of body ``text``, which starts after line ``offset`` of the
-    file at ``path``."""
-    return _Body(path, problems, offset).parse(text)
+    file at ``path``; ``cite`` finds and formats its citations."""
+    return _Body(path, problems, offset, cite).parse(text)
 
 
 class _Body:
     """Converts markdown-it tokens into model blocks, reporting problems at their source line."""
 
-    def __init__(self, path: Path, problems: Problems, offset: int) -> None:
-        self.path = path
+    def __init__(self, path: Path, problems: Problems, offset: int, cite: Citer) -> None:
+        self.path, self.cite = path, cite
         self.problems = problems
         self.offset = offset
         self.folder = path.resolve().parent
@@ -111,7 +113,7 @@ class _Body:
         self.md.validateLink = lambda url: True  # type: ignore[method-assign]
         self.env: dict[str, Any] = {}
         self.lines: list[str] = []
-        self.notes = Notes(problems)
+        self.notes: Notes = cite.footnotes  # a notes style's citations are notes too
         self.in_footnote = False
         #: Links inside the paper: (line, target identifier), checked once headings are known.
         self.internal_links: list[tuple[int, str]] = []
@@ -307,7 +309,7 @@ class _Body:
         if len(paragraphs) < len(blocks):
             other = next(b for b in blocks if not isinstance(b, Paragraph))
             self.problems.add(other.line, f"footnote [^{label}] holds "
-                              f"{_a_block_named(other)}", "a footnote holds paragraphs only; "
+                              f"{a_block_named(other)}", "a footnote holds paragraphs only; "
                               "move the rest into the text")
         self.notes.define(label, line, paragraphs)
         return None, i
@@ -396,8 +398,11 @@ class _Body:
                                       "made it", "write the intended character itself")
                 if kind == "text":  # not escaped: may look like syntax by accident
                     self.lookalikes(child.content, line)
-                out.extend(self.references.split(child.content, line, span)
-                           if kind == "text" and href is None else [span(child.content)])
+                pieces = (self.references.split(child.content, line, span)
+                          if kind == "text" and href is None else [span(child.content)])
+                for piece in pieces:  # cross-references first: '@fig-map' is not a citation
+                    out.extend(self.cite.split(piece.text, line, self.in_footnote, span)
+                               if isinstance(piece, Span) else [piece])
             elif kind == "code_inline":
                 out.append(span(child.content, code=True))
             elif kind == "softbreak":
@@ -478,7 +483,7 @@ class _Body:
                                   "put '- ' items right under '## Key Points'")
                 return tuple(blocks)
             self.problems.add(following.line, "the Key Points section starts with "
-                              f"{_a_block_named(following)}, not a bullet list",
+                              f"{a_block_named(following)}, not a bullet list",
                               "put '- ' items right under '## Key Points'")
             return tuple(blocks)
         points = []
@@ -495,35 +500,6 @@ class _Body:
         return (*blocks[:at], section, *blocks[at + 2:])
 
 
-def _a_block_named(block: Block) -> str:
-    """What ``block`` is called in a message: "a paragraph", "a table"."""
-    match block:
-        case Paragraph():
-            return "a paragraph"
-        case Heading():
-            return "a heading"
-        case Quote():
-            return "a quote"
-        case CodeBlock():
-            return "a code block"
-        case Table():
-            return "a table"
-        case Figure():
-            return "a figure"
-        case Rule():
-            return "a rule"
-        case ListBlock():
-            return "a list"
-        case KeyPoints():
-            return "a Key Points section"
-        case DefinitionList():
-            return "a definition list"
-        case PageBreak():
-            return "a page break"
-        case _:
-            assert_never(block)
-
-
 def _merge_spans(inlines: list[Inline]) -> Inlines:
     """Join neighbouring spans of identical formatting."""
     merged: list[Inline] = []
@@ -537,7 +513,7 @@ def _merge_spans(inlines: list[Inline]) -> Inlines:
                     merged[-1] = replace(last, text=last.text + item.text)
                 else:
                     merged.append(item)
-            case LineBreak() | FootnoteRef() | CrossRef():
+            case LineBreak() | FootnoteRef() | CrossRef() | Citation():
                 merged.append(item)
             case _:
                 assert_never(item)
@@ -554,7 +530,7 @@ def _is_bold(item: Inline) -> bool:
     match item:
         case Span():
             return item.bold
-        case LineBreak() | FootnoteRef() | CrossRef():
+        case LineBreak() | FootnoteRef() | CrossRef() | Citation():
             return False
         case _:
             assert_never(item)
@@ -565,7 +541,7 @@ def _lstripped(item: Inline) -> Inline:
     match item:
         case Span():
             return replace(item, text=item.text.lstrip())
-        case LineBreak() | FootnoteRef() | CrossRef():
+        case LineBreak() | FootnoteRef() | CrossRef() | Citation():
             return item
         case _:
             assert_never(item)

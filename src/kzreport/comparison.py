@@ -10,7 +10,7 @@ from kzreport.expectations import Chunk, Expected, Note, Point, excerpt, normali
 from kzreport.extraction import ChartData, Extraction, Slide, TextFrame, TextRun
 from kzreport.labels import footnote_mark
 from kzreport.layout import FontFamily, Layout
-from kzreport.model import Figure, Table, plain_text
+from kzreport.model import Figure, KeyPoint, Table, cited_sources, plain_text, source_line
 from kzreport.placement import placed
 from kzreport.scripts import is_rtl_language, paragraph_is_rtl
 from kzreport.verify_apparatus import contents_pages, fields
@@ -101,7 +101,7 @@ def _deck(expected: Expected, slides: Sequence[Slide], links: frozenset[str],
     """Title slide, optional summary slide, a slide per key point, and the closing slide."""
     meta = expected.document.meta
     first = 1 + has_agenda(expected.document, expected.layout) + bool(meta.summary)
-    closing = bool(meta.links or meta.disclaimer)
+    closing = bool(meta.links or meta.disclaimer or expected.document.sources)
     wanted = slide_count(expected)
     if len(slides) != wanted:
         parts = ["a title slide", *(["an agenda slide"] if first > 1 + bool(meta.summary)
@@ -133,6 +133,10 @@ def _deck(expected: Expected, slides: Sequence[Slide], links: frozenset[str],
         for chunk in find_in_order(notes, [_note_chunk(note) for note in point.notes]):
             yield (f"{_quote(chunk)}, referred to by key point {point.number}, is not in the "
                    f'notes of slide {number} or out of order: "{excerpt(chunk.text)}"')
+        key_point = expected.document.key_points.points[point.number - 1]
+        for chunk in find_in_order(notes, _source_chunks(expected, key_point)):
+            yield (f"{chunk.label}, cited by key point {point.number}, is not in the notes of "
+                   f'slide {number} or out of order: "{excerpt(chunk.text)}"')
         # A chart's cells are its data, which _visuals compares as numbers.
         charts = {v.line for v in point.visuals if isinstance(v, Table) and v.chart}
         for chunk in point.details:
@@ -154,6 +158,11 @@ def _deck(expected: Expected, slides: Sequence[Slide], links: frozenset[str],
     if meta.disclaimer and index < len(slides) and normalize(meta.disclaimer) not in normalize(
             slides[index].face):
         yield f'the disclaimer "{excerpt(meta.disclaimer)}" is not on slide {index + 1}'
+    if expected.document.sources and index < len(slides):
+        notes = normalize(slides[index].notes)
+        for chunk in find_in_order(notes, _source_chunks(expected)):
+            yield (f'{chunk.label} is not in the notes of slide {index + 1} or out of order: '
+                   f'"{excerpt(chunk.text)}"')
     if meta.links and index < len(slides):
         slide, number = slides[index], index + 1
         face = normalize(slide.face)
@@ -164,6 +173,15 @@ def _deck(expected: Expected, slides: Sequence[Slide], links: frozenset[str],
             # A target missing from the whole deck is reported once, with the deck's links.
             elif link.url not in slide.links and link.url in links:
                 yield f"further-reading link {link.url} is not a link on slide {number}"
+
+
+def _source_chunks(expected: Expected, point: KeyPoint | None = None) -> list[Chunk]:
+    """The Sources section's entries (those ``point`` cites, when given) as chunks."""
+    document = expected.document
+    line = source_line(document)
+    return [Chunk(f"source '{source.key}' (line {line})", line, plain_text(source.inlines))
+            for source in (document.sources if point is None else
+                           cited_sources(document, point))]
 
 
 def _visuals(point: Point, slide: Slide, number: int) -> Iterator[str]:

@@ -42,6 +42,8 @@ from kzreport.model import (
     is_plain_list,
     links,
     plain_text,
+    source_line,
+    source_paragraphs,
     walk,
 )
 
@@ -298,10 +300,11 @@ def _link_targets(blocks: Blocks) -> set[str]:
 
 def slide_count(expected: Expected) -> int:
     """How many slides the deck has: title, summary (if any), a slide per key point, and the
-    closing slide (further reading or the disclaimer, if any)."""
+    closing slide (further reading, the disclaimer or sources, if any)."""
     meta = expected.document.meta
     return (1 + has_agenda(expected.document, expected.layout) + bool(meta.summary)
-            + len(expected.points) + bool(meta.links or meta.disclaimer))
+            + len(expected.points) + bool(
+                meta.links or meta.disclaimer or expected.document.sources))
 
 
 def _title_block(document: Document, date: str) -> TitleBlock:
@@ -337,13 +340,19 @@ def expect(document: Document, layout: Layout) -> Expected:
             chunker.add("contents entry", 1, entry.text)
     chunker.blocks(document.blocks)
     chunker.blocks(acronym_blocks(document, layout))
+    if document.sources:  # the Sources section closes the brief's and the PDF's body
+        line = source_line(document)
+        chunker.add("heading", line, layout.labels.sources, "the Sources heading")
+        for number, source in enumerate(document.sources, 1):
+            chunker.add("source", line, source.inlines, f"source {number} ('{source.key}')")
     further = {link.url for link in document.meta.links if _is_link(link.url)}
     # The deck shows the key points, their details in the notes, and the further reading.
     # The deck's notes of a key point hold its footnotes, links and all.
     deck_notes = tuple(paragraph for point in chunker.points for note in point.notes
                        for paragraph in document.footnotes[note.number - 1].paragraphs)
-    deck = _link_targets((document.key_points, *deck_notes))
-    everything = (*document.blocks, *footnote_paragraphs(document))
+    sources = source_paragraphs(document)
+    deck = _link_targets((document.key_points, *deck_notes, *sources))
+    everything = (*document.blocks, *footnote_paragraphs(document), *sources)
     date = layout.format_date(document.meta.date)
     return Expected(document, layout, tuple(chunker.chunks), tuple(chunker.points), date,
                     frozenset(_link_targets(everything) | further),

@@ -25,6 +25,8 @@ MAX_YAML_DEPTH = 10
 FRONT_MATTER_KEYS = (
     "title", "subtitle", "authors", "date", "organization", "summary", "links",
     "disclaimer", "marking", "language", "keywords", "layout", "toc", "acronyms",
+    "disclaimer", "marking", "language", "keywords", "layout",
+    "bibliography", "csl", "references",
 )  # fmt: skip
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 # Capitals and digits of any script (a Kazakh paper may carry a Cyrillic marking), then
@@ -307,10 +309,40 @@ class _FrontMatter:
             optional["toc"] = self.flag(fields["toc"], "toc")
         if "acronyms" in fields:
             optional["acronyms"] = self.acronyms(fields["acronyms"])
+        citing = self.citing(fields)
         if len(self.problems.items) > before or title is None or date is None or not authors:
             return None, lines
         return Metadata(title=title, authors=authors, date=date, links=links,
-                        keywords=keywords, language=language, **optional), lines
+                        keywords=keywords, language=language, **optional, **citing), lines
+
+    def citing(self, fields: dict[str, yaml.Node]) -> dict[str, Any]:
+        """``bibliography`` (a file or a list of them), ``csl`` and inline ``references``."""
+        out: dict[str, Any] = {}
+        if "bibliography" in fields:
+            node = fields["bibliography"]
+            files = (self.strings(node, "bibliography files")
+                     if isinstance(node, yaml.SequenceNode) else
+                     (self.text(node, "bibliography"),))
+            out["bibliography"] = tuple(f for f in files if f)
+        if "csl" in fields:
+            out["csl"] = self.text(fields["csl"], "csl")
+        if "references" in fields:
+            from kzreport.bibliography import csl_item, item_problem
+            node = fields["references"]
+            if not isinstance(node, yaml.SequenceNode):
+                self.problems.add(_yaml_line(node.start_mark), "references must be a list",
+                                  "write one '- id: key' entry (CSL YAML) per source")
+                return out
+            items = []
+            for item in node.value:
+                entry = csl_item(self.scalar(item))
+                problem = item_problem(entry)
+                if problem:
+                    self.problems.add(_yaml_line(item.start_mark), *problem)
+                else:
+                    items.append(entry)
+            out["references"] = tuple(items)
+        return out
 
     def authors(self, node: yaml.Node) -> tuple[Author, ...]:
         line = _yaml_line(node.start_mark)

@@ -27,6 +27,7 @@ from kzreport.model import (
     Quote,
     Rule,
     Table,
+    source_paragraphs,
     spans,
 )
 from kzreport.scripts import FontChain, script_of
@@ -186,6 +187,9 @@ def drawn_texts(document: Document, layout: Layout) -> Iterator[DrawnText]:
         yield DrawnText(DIGITS, _BODY, document.footnotes[0].line)
         for note in document.footnotes:
             yield from _blocks(note.paragraphs, layout, depth=0, italic=False)
+    if document.sources:
+        yield DrawnText(layout.labels.sources, _HEADING_BOLD, None, layout_file)
+        yield from _blocks(source_paragraphs(document), layout, depth=0, italic=False)
     if meta.links:
         yield DrawnText(layout.labels.further_reading, _HEADING_BOLD, None, layout_file)
         line = lines.get("links")

@@ -157,6 +157,8 @@ class Labels:
     contents: str = "Contents"
     #: The heading of the list of the front matter's ``acronyms``.
     acronyms: str = "Acronyms"
+    #: The heading of the list of sources a paper cites.
+    sources: str = "Sources"
 
 
 @dataclass(frozen=True)

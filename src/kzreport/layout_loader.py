@@ -353,7 +353,8 @@ MIN_TEXT_SHARE = 0.4
 #: Labels added after layouts were first written: a standalone layout that predates one still
 #: loads, with this wording.
 LABEL_DEFAULTS = {"disclaimer": "Disclaimer", "table": "Table {n}.", "section": "Section {n}",
-                  "contents": "Contents", "acronyms": "Acronyms"}
+                  "contents": "Contents", "acronyms": "Acronyms",
+                  "sources": "Sources"}
 #: The fields each label may use.
 LABEL_FIELDS = {
     "page": {"page", "pages"},

@@ -25,6 +25,7 @@ from kzreport.model import (
     inline_contents,
     links,
     plain_text,
+    source_paragraphs,
     walk,
 )
 
@@ -51,9 +52,12 @@ def accessibility_warnings(document: Document) -> list[Problem]:
     """Warnings for link text, alt text, heading levels, table headers and language."""
     warnings: list[Problem] = []
     describe = "write what the link leads to, e.g. 'the full report (PDF)'"
+    # A source's address, printed bare by the citation style, is how bibliographies show it.
+    cited = {href for _, inlines in inline_contents(source_paragraphs(document))
+             for _, href in links(inlines)}
     for line, inlines in inline_contents((*document.blocks, *footnote_paragraphs(document))):
-        for text, _href in links(inlines):
-            problem = _link_problem(text)
+        for text, href in links(inlines):
+            problem = _link_problem(text) if href not in cited else None
             if problem:
                 warnings.append(_warning(document, line, problem, describe))
     for link in document.meta.links:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, assert_never
+from typing import Any, Literal, assert_never
 
 from kzreport.errors import Problem
 
@@ -65,7 +65,17 @@ class CrossRef:
     text: str = ""
 
 
-Inline = Span | LineBreak | FootnoteRef | CrossRef
+@dataclass(frozen=True)
+class Citation:
+    """Where the paper cites bibliography entries ``keys`` (``[@key]``, ``@key``): a marker that
+    prints nothing itself. The parser puts the citation as the paper's style formats it right
+    after it, as ordinary inlines: the author-date style's text (spans), or the notes style's
+    ``FootnoteRef`` to a note holding it; the deck gathers a key point's sources by the keys."""
+
+    keys: tuple[str, ...]
+
+
+Inline = Span | LineBreak | FootnoteRef | CrossRef | Citation
 Inlines = tuple[Inline, ...]
 
 
@@ -93,6 +103,8 @@ def spans(inlines: Inlines) -> Iterator[Span]:
                 pass  # the note's number is the writer's; its text is in Document.footnotes
             case CrossRef():
                 yield Span(inline.text or inline.number, href=f"#{inline.target}")
+            case Citation():
+                pass  # a marker: the formatted citation follows it as spans or a note
             case _:
                 assert_never(inline)
 
@@ -291,6 +303,15 @@ class Footnote:
     line: int
 
 
+@dataclass(frozen=True)
+class Source:
+    """One entry of the paper's list of sources: the key it is cited by and its text as the
+    citation style formats it (DOIs and URLs as links)."""
+
+    key: str
+    inlines: Inlines
+
+
 # ---------------------------------------------------------------- metadata
 
 
@@ -330,6 +351,11 @@ class Metadata:
     toc: bool = False
     #: ``acronyms:`` (abbreviation, long form) pairs, sorted by abbreviation.
     acronyms: tuple[tuple[str, str], ...] = ()
+    #: Bibliography files as written (relative to the paper), the citation style (a shipped
+    #: name or a .csl file) and the front matter's own entries (CSL JSON).
+    bibliography: tuple[str, ...] = ()
+    csl: str | None = None
+    references: tuple[Mapping[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -348,6 +374,8 @@ class Document:
     warnings: tuple[Problem, ...] = ()
     #: Whether the paper holds cross-references (``@fig-map``, ``CrossRef``).
     references: bool = False
+    #: The bibliography entries the paper cites, in the style's order (the Sources section).
+    sources: tuple[Source, ...] = ()
 
     def footnote(self, ref: FootnoteRef) -> Footnote:
         """The note ``ref`` refers to."""
@@ -394,6 +422,29 @@ def footnote_paragraphs(document: Document) -> Blocks:
     """The paragraphs of every footnote, in the order of their numbers: the walks that check
     all of a paper's text (lint, glyphs) read them after ``document.blocks``."""
     return tuple(paragraph for note in document.footnotes for paragraph in note.paragraphs)
+
+
+def source_line(document: Document) -> int:
+    """The line the Sources section is reported at: where the front matter names the
+    bibliography (or holds its entries)."""
+    lines = document.lines
+    return lines.get("bibliography", lines.get("references", lines.get("csl", 1)))
+
+
+def source_paragraphs(document: Document) -> Blocks:
+    """The Sources section's entries as paragraphs (at ``source_line``): the walks that check
+    all of a paper's text read them after its notes."""
+    return tuple(Paragraph(source.inlines, source_line(document))
+                 for source in document.sources)
+
+
+def cited_sources(document: Document, point: KeyPoint) -> tuple[Source, ...]:
+    """The entries of the Sources section key point ``point`` cites (in its text or its
+    details), in the section's order: the deck gives them in the point's speaker notes."""
+    keys = {key for _, inlines in inline_contents((Paragraph(point.inlines, point.line),
+                                                   *point.details))
+            for item in inlines if isinstance(item, Citation) for key in item.keys}
+    return tuple(source for source in document.sources if source.key in keys)
 
 
 def is_plain_list(block: ListBlock) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import assert_never
 
 from kzreport.body import read_body
+from kzreport.citations import Citer
 from kzreport.errors import Problem, SourceError
 from kzreport.front_matter import read_front_matter
 from kzreport.model import (
@@ -109,15 +110,26 @@ def parse_source(text: str, path: Path) -> Document:
         problems.raise_if_any()
         raise AssertionError("unreachable")
     meta, lines_of = read_front_matter("\n".join(lines[1:end]), problems)
-    body = read_body("\n".join(lines[end + 1:]), path, problems, end + 1)
+    before = len(problems.items)
+    bibliography = None
+    if meta and (meta.bibliography or meta.references or meta.csl):
+        from kzreport.bibliography import load_bibliography
+        bibliography = load_bibliography(meta, path, lines_of, problems)
+    # Citations are checked against a bibliography that was read (else they would all be
+    # unknown keys), and are left alone when the front matter has problems.
+    language = meta.language if meta and len(problems.items) == before else None
+    cite = Citer(bibliography, problems, language, lines)
+    body = read_body("\n".join(lines[end + 1:]), path, problems, end + 1, cite)
+    sources = cite.sources()  # formatting them may find a problem too
     if meta is None and not problems.items:  # every path to None reports why; be safe anyway
         problems.add(1, "front matter could not be read", "check title, authors and date")
     problems.raise_if_any()
     assert meta is not None
-    assets = tuple(sorted(_figure_paths(body.blocks)))
+    assets = tuple(sorted(_figure_paths(body.blocks)
+                          | set(bibliography.files if bibliography else ())))
     return Document(meta=meta, blocks=body.blocks, source=path, assets=assets, lines=lines_of,
                     footnotes=body.footnotes, warnings=tuple(problems.warnings),
-                    references=body.references)
+                    references=body.references, sources=sources)
 
 
 def _figure_paths(blocks: Blocks) -> set[Path]:

@@ -4,10 +4,25 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import assert_never
 from urllib.parse import urlsplit
 
 from kzreport.errors import Problem, SourceError
-from kzreport.model import LINK_SCHEMES
+from kzreport.model import (
+    LINK_SCHEMES,
+    Block,
+    CodeBlock,
+    DefinitionList,
+    Figure,
+    Heading,
+    KeyPoints,
+    ListBlock,
+    PageBreak,
+    Paragraph,
+    Quote,
+    Rule,
+    Table,
+)
 
 #: At most this many problems are listed for one file, so output stays bounded.
 MAX_PROBLEMS = 20
@@ -109,3 +124,32 @@ def url_problem(url: str) -> tuple[str, str] | None:
     if any(c.isspace() for c in url):
         return f"link '{url[:80]}' contains spaces", "percent-encode them as %20"
     return None
+
+
+def a_block_named(block: Block) -> str:
+    """What ``block`` is called in a message: "a paragraph", "a table"."""
+    match block:
+        case Paragraph():
+            return "a paragraph"
+        case Heading():
+            return "a heading"
+        case Quote():
+            return "a quote"
+        case CodeBlock():
+            return "a code block"
+        case Table():
+            return "a table"
+        case Figure():
+            return "a figure"
+        case Rule():
+            return "a rule"
+        case ListBlock():
+            return "a list"
+        case KeyPoints():
+            return "a Key Points section"
+        case DefinitionList():
+            return "a definition list"
+        case PageBreak():
+            return "a page break"
+        case _:
+            assert_never(block)

@@ -11,6 +11,7 @@ from typing import TypeVar, assert_never
 
 from kzreport.model import (
     LINK_SCHEMES,
+    Citation,
     CrossRef,
     Footnote,
     FootnoteRef,
@@ -252,6 +253,8 @@ def tidy(inlines: Sequence[Inline]) -> Inlines:
                            _kept(replace(item, text=trail), after)]
             case LineBreak() | FootnoteRef() | CrossRef():
                 pieces.append(item)
+            case Citation():
+                pass  # a marker only, and import never makes one (a brief's are their text)
             case _:
                 assert_never(item)
     # White space after a break or at either end of the paragraph does not survive Markdown.
@@ -259,7 +262,7 @@ def tidy(inlines: Sequence[Inline]) -> Inlines:
     for item in pieces:
         if isinstance(item, LineBreak):
             lines.append([])
-        else:
+        elif not isinstance(item, Citation):
             lines[-1].append(item)
     kept = [_strip_line(line) for line in lines]
     while kept and not kept[0]:

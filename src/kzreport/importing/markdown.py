@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import assert_never
 
 from kzreport.anchors import auto_identifier, unique
-from kzreport.body import read_body
-from kzreport.crossrefs import REFERENCE
+from kzreport.body import Body, read_body
+from kzreport.citations import Citer
 from kzreport.model import (
     Block,
     Blocks,
+    Citation,
     CodeBlock,
     CrossRef,
     DefinitionList,
@@ -44,6 +45,8 @@ WIDTH = 100
 #: Characters that mean something in Markdown text (and ``~ ^ :``, which Pandoc's Markdown
 #: uses for strikethrough, sub/superscript and definition lists): always escaped in text.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~^])")
+#: An '@' that would start a citation (Pandoc's ``@key``); an address's stays as it is.
+_CITATION = re.compile(r"(?<![\w@])@(?=[\w{])")
 #: An ``&`` that would start a character reference.
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 #: A line that would start a block (heading, list, quote, rule, setext underline, table, ...).
@@ -131,9 +134,7 @@ def front_matter(meta: Metadata) -> str:
 
 def escape(text: str) -> str:
     """``text`` with every character Markdown would read as syntax escaped."""
-    escaped = _ENTITY.sub(r"\\&", _SPECIAL.sub(r"\\\1", text))
-    # An '@' that would start a cross-reference (@fig-map) stays text.
-    return REFERENCE.sub(lambda m: "\\" + m.group(), escaped) if "@" in escaped else escaped
+    return _CITATION.sub(r"\\@", _ENTITY.sub(r"\\&", _SPECIAL.sub(r"\\\1", text)))
 
 
 def _line_start(line: str) -> str:
@@ -195,6 +196,8 @@ def inline_text(inlines: Inlines, marks: tuple[str, str] = _MARKS[0],
                 runs.append((None, f"[^{label}]"))
             case CrossRef():
                 runs.append((None, f"@{item.target}"))
+            case Citation():
+                pass  # a marker: its formatted text follows it, and is written as such
             case _:
                 assert_never(item)
     bold, italic = marks
@@ -245,10 +248,16 @@ def inline_text(inlines: Inlines, marks: tuple[str, str] = _MARKS[0],
     return "".join(out)
 
 
+def _read_back(text: str, path: Path = Path("import.md")) -> Body:
+    """``text`` read as a paper's body (citations as a paper without a bibliography)."""
+    problems = Problems(path)
+    return read_body(text, path, problems, 0, Citer(None, problems, "en-US"))
+
+
 def _reads_back(text: str, expected: Inlines) -> bool:
     """Whether the paragraph ``text`` parses to exactly ``expected`` (footnote references
     in the same places: the paragraph alone has no definitions, and numbers its own)."""
-    blocks = read_body(text, Path("import.md"), Problems(Path("import.md")), 0).blocks
+    blocks = _read_back(text).blocks
     return len(blocks) == 1 and isinstance(blocks[0], Paragraph) and \
         _unnumbered(blocks[0].inlines) == _unnumbered(expected)
 
@@ -442,7 +451,7 @@ class _Writer:
         # The parser keeps the alt text as written, so it is written as it is, unless it
         # would not read back so (brackets that do not pair, a code span hiding one).
         written = f"![{figure.alt}]({path}{caption})"
-        read = read_body(written, self.folder / "import.md", Problems(self.folder), 0).blocks
+        read = _read_back(written, self.folder / "import.md").blocks
         label = f"{{#{figure.anchor}}}" if figure.anchor else ""
         if len(read) == 1 and isinstance(read[0], Figure) and read[0].alt == figure.alt:
             return written + label
@@ -469,8 +478,7 @@ class _Writer:
         for separator in dict.fromkeys((headline_separator(point), " ")):
             lines = self.paragraph((Span(point.headline, bold=True), Span(separator),
                                     *point.inlines), WIDTH - 2)
-            read = read_body("\n".join(lines), Path("import.md"), Problems(Path("import.md")),
-                             0).blocks
+            read = _read_back("\n".join(lines)).blocks
             if len(read) == 1 and isinstance(read[0], Paragraph):
                 headline, rest = split_headline(read[0].inlines)
                 if (headline, _unnumbered(rest)) == (point.headline, _unnumbered(point.inlines)):

@@ -14,6 +14,7 @@ from kzreport.model import (
     Inlines,
     KeyPoint,
     ListBlock,
+    cited_sources,
     inline_contents,
     plain_text,
 )
@@ -170,7 +171,8 @@ def key_point_slide(number: int, point: KeyPoint, heading: PointTitle) -> SlideB
         for placed in plan.visuals:
             placed.draw(slide)
         footnotes = point_notes(deck.document, point)
-        if plan.notes or footnotes:
-            write_notes(deck, slide, plan.notes, footnotes)
+        sources = cited_sources(deck.document, point)
+        if plan.notes or footnotes or sources:
+            write_notes(deck, slide, plan.notes, footnotes, sources)
 
     return build

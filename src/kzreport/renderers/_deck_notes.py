@@ -1,8 +1,8 @@
-"""Speaker notes: a key point's details (bullets and numbers kept), then its footnotes."""
+"""Speaker notes: a key point's details (bullets and numbers kept), its footnotes, its sources."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, assert_never
 
 from kzreport.labels import (
@@ -30,6 +30,7 @@ from kzreport.model import (
     Paragraph,
     Quote,
     Rule,
+    Source,
     Span,
     Table,
     inline_contents,
@@ -54,9 +55,11 @@ def footnotes_of(document: Document, contents: Iterable[Inlines]) -> list[Footno
             if isinstance(item, FootnoteRef)]
 
 
-def write_notes(deck: Deck, slide: Any, details: Blocks, footnotes: list[Footnote]) -> None:
+def write_notes(deck: Deck, slide: Any, details: Blocks, footnotes: list[Footnote],
+                sources: Sequence[Source] = ()) -> None:
     """Write a key point's details as its speaker notes: paragraphs, ``• `` and ``1. `` items,
-    nested items indented a level deeper; then its footnotes, each opened by its number."""
+    nested items indented a level deeper; then its footnotes, each opened by its number; then
+    the ``sources`` it cites under the layout's Sources label."""
     notes = slide.notes_slide
     body = notes_text_body(notes)
     clear_paragraphs(body)
@@ -70,7 +73,11 @@ def write_notes(deck: Deck, slide: Any, details: Blocks, footnotes: list[Footnot
     footnote_lines = [(0, f"{footnote_mark(note.number)} " if n == 0 else "", paragraph.inlines,
                        False)
                       for note in footnotes for n, paragraph in enumerate(note.paragraphs)]
-    for depth, marker, inlines, bold in [*note_lines(details, 0, label), *footnote_lines]:
+    source_lines: list[tuple[int, str, Inlines, bool]] = (
+        [(0, "", (Span(deck.layout.labels.sources),), True)] if sources else [])
+    source_lines += [(0, "", source.inlines, False) for source in sources]
+    for depth, marker, inlines, bold in [*note_lines(details, 0, label), *footnote_lines,
+                                         *source_lines]:
         paragraph = child(body, "p")
         indent = {"lvl": str(min(depth, 8))} if depth else {}
         child(paragraph, "pPr", indent,

@@ -42,6 +42,7 @@ from kzreport.renderers._deck_geometry import (
     TITLE_SLIDE_SCALE,
     Box,
 )
+from kzreport.renderers._deck_notes import write_notes
 from kzreport.renderers._deck_text import Deck, Par, Run, clean, paragraphs
 from kzreport.renderers._drawingml import (
     body_shape,
@@ -271,6 +272,8 @@ def closing_slide(deck: Deck, slide: Any, title: str) -> None:
         write(deck, slide, shape if shape is not None else textbox(slide, box), box, pars, size)
     elif shape is not None:
         remove(shape)
+    if deck.document.sources:  # every source the paper cites, for the speaker
+        write_notes(deck, slide, (), [], deck.document.sources)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from kzreport.errors import Problem
 from kzreport.labels import footnote_mark
 from kzreport.layout import FontFamily, Layout
 from kzreport.model import (
+    Citation,
     CrossRef,
     Document,
     FootnoteRef,
@@ -122,6 +123,8 @@ def runs(inlines: Inlines, bold: bool = False) -> tuple[Run, ...]:
                 out.append(Run(footnote_mark(item.number), bold=bold, script="super"))
             case CrossRef():  # plain text, as links inside the paper are
                 out.append(Run(item.text or item.number, bold=bold))
+            case Citation():
+                pass  # a marker: the formatted citation follows as spans or a note
             case Span():
                 # Code keeps its spacing (indented lines in notes); prose has its soft breaks
                 # and runs of spaces folded, as Markdown renders them.

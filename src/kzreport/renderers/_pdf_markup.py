@@ -12,6 +12,7 @@ from kzreport.anchors import bookmark_name
 from kzreport.labels import footnote_mark
 from kzreport.model import (
     LINK_SCHEMES,
+    Citation,
     CrossRef,
     FootnoteRef,
     Inlines,
@@ -108,6 +109,8 @@ class Markup:
                     parts.append(f'<a name="{reference_destination(item.number)}"/>'
                                  f'<a href="#{note_destination(item.number)}" '
                                  f'color="{self.styles.link_color}"><super>{mark}</super></a>')
+                case Citation():
+                    pass  # a marker: the formatted citation follows as spans or a note
                 case Span() | CrossRef():
                     if isinstance(item, CrossRef):  # a link to the label's destination
                         item = Span(item.text or item.number, bold=bold, italic=italic,

@@ -48,6 +48,7 @@ from kzreport.model import (
     Rule,
     Span,
     plain_text,
+    source_line,
 )
 from kzreport.model import Table as TableBlock
 from kzreport.renderers._common import (
@@ -132,11 +133,12 @@ class StoryBuilder:
         self.rtl = styles.rtl
 
     def story(self) -> list[Any]:
-        """Title block, summary, body with Key Points, further reading."""
+        """Title block, summary, body with Key Points, sources, further reading."""
         root = self.tree.root
         return [*title_block(self, root), *summary_block(self, root),
                 *contents_page(self, root), *self.blocks(self.document.blocks, TOP, root),
                 *self.blocks(acronym_blocks(self.document, self.layout), TOP, root),
+                *self.sources(root),
                 *self.further_reading(root)]
 
     def outline(self, title: str, level: int, anchor: str = "") -> OutlineEntry:
@@ -192,6 +194,20 @@ class StoryBuilder:
         # The short closing list stays together, with its heading (a longer one splits).
         return [KeepTogether([*self.heading(heading, parent, where=self.layout.files[0]),
                               *self.list_block(ListBlock(False, items, line), TOP, parent)])]
+
+    def sources(self, parent: Element) -> list[Any]:
+        """The entries the paper cites, under the layout's Sources heading, each paragraph
+        hanging by a list indent (as in the brief)."""
+        if not self.document.sources:
+            return []
+        line = source_line(self.document)
+        heading = Heading(2, (Span(self.layout.labels.sources),), line)
+        indent = self.metrics.list_indent
+        style = ParagraphStyle("source", parent=self.styles.body, leftIndent=indent,
+                               firstLineIndent=-indent)
+        entries = [self.paragraph(source.inlines, line, TOP, parent.add("P"), style=style)
+                   for source in self.document.sources]
+        return [*self.heading(heading, parent, where=self.layout.files[0]), *entries]
 
     # ------------------------------------------------------------ body
 

@@ -16,6 +16,7 @@ from kzreport.model import (
     Block,
     Blocks,
     Chart,
+    Citation,
     CodeBlock,
     CrossRef,
     DefinitionList,
@@ -68,6 +69,7 @@ from kzreport.renderers._proportions import (
     FIGURE_MAX_HEIGHT,
     FOOTER_GAP,
     KEY_POINT_GAP,
+    LIST_INDENT,
     Metrics,
     fit_table,
 )
@@ -174,6 +176,8 @@ class _BriefWriter:
                 case CrossRef():
                     reference(self, paragraph, item)
                     link = None
+                case Citation():
+                    pass  # a marker: the formatted citation follows as spans or a note
                 case Span():
                     run = self._span(paragraph, item)
                     if item.href is None:
@@ -284,6 +288,7 @@ class _BriefWriter:
         table_of_contents(self)
         self._blocks(self.doc.blocks, level=0)
         self._blocks(acronym_blocks(self.doc, self.layout), level=0)
+        self._sources()
         self._further_reading()
         self._drop_template_leftovers()
         self._scripts()
@@ -423,6 +428,18 @@ class _BriefWriter:
             number_paragraph(paragraph, num_id, 0)
             # The short closing list stays together, with its heading.
             paragraph.paragraph_format.keep_with_next = n < len(links)
+
+    def _sources(self) -> None:
+        """The entries the paper cites under the layout's Sources heading, each paragraph
+        hanging by a list indent (as in the PDF)."""
+        if not self.doc.sources:
+            return
+        self.add_paragraph(self.layout.labels.sources, "Heading 2")
+        indent = pt(LIST_INDENT * self.layout.sizes.body)
+        for source in self.doc.sources:
+            paragraph = self._paragraph(source.inlines)
+            paragraph.paragraph_format.left_indent = indent
+            paragraph.paragraph_format.first_line_indent = -indent
 
     def _table(self, block: Table) -> None:
         from docx.enum.table import WD_TABLE_ALIGNMENT

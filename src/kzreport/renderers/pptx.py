@@ -141,9 +141,10 @@ def _slides(deck: Deck, headings: list[PointTitle]) -> list[tuple[str, SlideBuil
     for number, (point, heading) in enumerate(
             zip(document.key_points.points, headings, strict=True), 1):
         plan.append((heading.title, key_point_slide(number, point, heading)))
-    if document.meta.links or document.meta.disclaimer:
+    if document.meta.links or document.meta.disclaimer or document.sources:
         closing = (layout.labels.further_reading if document.meta.links
-                   else layout.labels.disclaimer)
+                   else layout.labels.disclaimer if document.meta.disclaimer
+                   else layout.labels.sources)
         plan.append((closing, closing_slide))
     return plan
 

@@ -1,0 +1,69 @@
+"""verify reads citations and the Sources list back from each format: the brief's and PDF's
+Sources section and notes, the deck's key-point and closing notes; one missing fails."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+from verify_helpers import built_project, copied_project, error_lines, rewrite, verify
+
+PAPERS = [FIXTURES / "citations.md", FIXTURES / "citations-author-date.md"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return built_project(tmp_path_factory.mktemp("cited"), PAPERS, FIXTURES / "citations")
+
+
+@pytest.fixture
+def project(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return copied_project(built, tmp_path, monkeypatch)
+
+
+def test_fresh_builds_of_both_styles_verify(project: Path) -> None:
+    result = verify("-o", "build")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "6 output(s) verified"
+
+
+def test_a_source_changed_after_the_build_fails_in_every_format(project: Path) -> None:
+    refs = Path("source/citations/refs.json")
+    entries = json.loads(refs.read_text(encoding="utf-8"))
+    entries[0]["title"] = "Kazakhstan Country Brief"
+    refs.write_text(json.dumps(entries), encoding="utf-8")
+    result = verify("source/citations.md")
+    assert result.exit_code == 1
+    lines = error_lines(result)
+    for output in ("build/citations.docx", "build/citations.pdf"):
+        assert any(line.startswith(f"{output}: error: source 4 ('eia2023') (line 6) of the "
+                                   "source is missing or out of order") for line in lines), lines
+        # ... and the notes that cite it (the notes style's citations are footnotes)
+        assert any((line.startswith(f"{output}: error:") and "footnote" in line and
+                   "reference 7" in line) or "footnote 7" in line for line in lines), lines
+    assert "build/citations.pptx: error: source 'eia2023' (line 6), cited by key point 2, is " \
+           "not in the notes of slide 3 or out of order" in result.stderr
+    assert "build/citations.pptx: error: source 'eia2023' (line 6) is not in the notes of " \
+           "slide 4 or out of order" in result.stderr
+
+
+def test_a_sources_entry_taken_out_of_the_brief(project: Path) -> None:
+    brief = Path("build/citations-author-date.docx")
+    rewrite(brief, "word/document.xml",
+            lambda xml: xml.replace("Address to the People of Kazakhstan", "Another Address"))
+    result = verify("source/citations-author-date.md")
+    assert result.exit_code == 1
+    (line,) = error_lines(result)
+    assert line.startswith(f"{brief}: error: source 3 ('tokayev2022') (line 7) of the source "
+                           'is missing or out of order: "Tokayev, Kassym-Jomart. 2…"'), line
+
+
+def test_a_citation_taken_out_of_the_author_date_text(project: Path) -> None:
+    brief = Path("build/citations-author-date.docx")
+    rewrite(brief, "word/document.xml", lambda xml: xml.replace("(Cooley 2012, 12)", ""))
+    result = verify("source/citations-author-date.md")
+    assert result.exit_code == 1
+    assert "paragraph 1 (line 22) of the source is missing or out of order" in result.stderr
