@@ -445,7 +445,7 @@ class StoryBuilder:
             ("TOPPADDING", (0, 0), (-1, -1), self.metrics.cell_padding_y),
             ("BOTTOMPADDING", (0, 0), (-1, -1), self.metrics.cell_padding_y),
         ]))
-        # A table's notes go on the page it starts on (its pieces do not tell them apart).
+        # Split across pages, each piece takes the notes of its rows (see share_notes).
         table.footnotes = tuple(notes)
         return [*chart, *(self._leaf(f, nesting) for f in (caption, table) if f is not None)]
 
