@@ -220,6 +220,20 @@ def test_the_pdfs_notes_are_found_numbered_and_in_order(noted: Expected) -> None
         'data fo…"']
 
 
+def test_each_pdf_note_starts_on_the_page_of_its_reference(noted: Expected) -> None:
+    notes = [f"{note.number} {note.text}" for note in noted.notes]
+    same = tuple((1, 1) for _ in noted.notes)
+    assert compare(noted, dataclasses.replace(paged(noted, notes), note_pages=same)) == []
+    moved = ((1, 1), (1, 2), *same[2:])
+    assert compare(noted, dataclasses.replace(paged(noted, notes), note_pages=moved)) == [
+        "footnote 2 (line 18) starts on page 2, its reference is on page 1"]
+    untagged = ((None, 1), *same[1:])
+    assert compare(noted, dataclasses.replace(paged(noted, notes), note_pages=untagged)) == [
+        "footnote 1 (line 17) has no reference tagged as a Link before its Note"]
+    assert compare(noted, dataclasses.replace(paged(noted, notes), note_pages=same[1:])) == [
+        "the PDF tags 6 footnote(s) after their references, the source has 7"]
+
+
 def test_word_notes_are_compared_by_reference(noted: Expected) -> None:
     got = paged(noted, [])
     word = dataclasses.replace(got, flow=brief(noted).flow, pages=(),

@@ -276,6 +276,24 @@ def _footnotes(expected: Expected, got: Extraction, flow: str | None) -> Iterato
     elif got.slides is None and flow is not None:
         for chunk in find_in_order(flow, [_note_chunk(note) for note in expected.notes]):
             yield f'{_quote(chunk)} is missing or out of order: "{excerpt(chunk.text)}"'
+        yield from _note_pages(expected, got)
+
+
+def _note_pages(expected: Expected, got: Extraction) -> Iterator[str]:
+    """Each of a tagged PDF's footnotes starts on the page of its reference."""
+    if not got.note_pages:
+        return
+    if len(got.note_pages) != len(expected.notes):
+        yield (f"the PDF tags {len(got.note_pages)} footnote(s) after their references, the "
+               f"source has {len(expected.notes)}")
+        return
+    for note, (reference, page) in zip(expected.notes, got.note_pages, strict=True):
+        if reference is None:
+            yield (f"footnote {note.number} (line {note.line}) has no reference tagged as a "
+                   f"Link before its Note")
+        elif reference != page:
+            yield (f"footnote {note.number} (line {note.line}) starts on page {page}, its "
+                   f"reference is on page {reference}")
 
 
 def _directions(expected: Expected, got: Extraction) -> Iterator[str]:

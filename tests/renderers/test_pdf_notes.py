@@ -13,6 +13,7 @@ from tagged_reading import Node, Tagged, paper_tagged
 
 from conftest import write_source
 from kzreport.layout import Layout
+from kzreport.readers.pdf import read_pdf
 from kzreport.source import read_source
 
 
@@ -120,11 +121,13 @@ def test_a_long_tables_notes_go_on_the_page_of_their_row(layout: Layout, tmp_pat
             "[^head]: HEADNOTE.\n\n[^late]: LATENOTE.\n\n## Key Points\n\n- One.")
     document = read_source(write_source(tmp_path, "title: Notes\nauthors: [X]\n"
                                         "date: 2024-01-01", body))
-    reader = pypdf.PdfReader(render(document, layout, tmp_path))
-    texts = [page.extract_text() for page in reader.pages]
+    pdf = render(document, layout, tmp_path)
+    texts = [page.extract_text() for page in pypdf.PdfReader(pdf).pages]
     late = next(n for n, text in enumerate(texts) if "value110" in text)
     assert late > 0, "the table should run over a page"
     assert "HEADNOTE" in texts[0] and "LATENOTE" in texts[late]
     assert all("LATENOTE" not in text for n, text in enumerate(texts) if n != late)
     # The header row repeated on later pages does not take its note again.
     assert sum("HEADNOTE" in text for text in texts) == 1
+    # verify's reader finds each note on its reference's page.
+    assert read_pdf(pdf, layout).note_pages == ((1, 1), (late + 1, late + 1))
