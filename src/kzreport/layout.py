@@ -14,6 +14,11 @@ PAGE_SIZES_PT = {"A4": (595.2756, 841.8898), "LETTER": (612.0, 792.0), "LEGAL": 
                  "A5": (419.5276, 595.2756)}
 ORIENTATIONS = ("portrait", "landscape")
 POINTS_PER_UNIT = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
+#: The brief's styles a reference document may set (``[files] reference_styles`` names those it
+#: does): not the title block's nor the running header's and footer's, which the layout always
+#: sets, so that they stay legible whatever the reference document's styles are.
+TEMPLATE_STYLES = ("Normal", "Heading 2", "Heading 3", "Quote", "Caption", "List Paragraph",
+                   "Code Block", "footnote text", "footnote reference", "Hyperlink")
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
@@ -192,6 +197,8 @@ class Layout:
     markings: Mapping[str, MarkingStyle]
     #: A Word document whose styles, theme and page setup the brief starts from.
     reference_docx: Path | None = None
+    #: The styles whose own definition in ``reference_docx`` wins over the layout's.
+    reference_styles: tuple[str, ...] = ()
     #: A PowerPoint file whose masters, layouts and theme the deck starts from.
     template_pptx: Path | None = None
     logo: Logo | None = None

@@ -22,6 +22,7 @@ from kzreport.layout import (
     ORIENTATIONS,
     PAGE_SIZES_PT,
     POINTS_PER_UNIT,
+    TEMPLATE_STYLES,
     Charts,
     Colors,
     FontFamily,
@@ -475,8 +476,12 @@ def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout",
 
     languages = _languages(read, labels, date_format)
 
-    read.known_keys("files", {"reference_docx", "template_pptx"})
+    read.known_keys("files", {"reference_docx", "template_pptx", "reference_styles"})
     reference_docx = read.asset("files.reference_docx", ".docx")
+    reference_styles = tuple(str(n) for n in read.value("files.reference_styles", list, []))
+    for name in (n for n in reference_styles if n not in TEMPLATE_STYLES):  # never the furniture
+        read.problem("files.reference_styles", f"a reference document may not set style "
+                     f"'{name}'", "name some of: " + ", ".join(f'"{s}"' for s in TEMPLATE_STYLES))
     template_pptx = read.asset("files.template_pptx", ".pptx")
     logo = None
     if "logo" in data:
@@ -516,6 +521,7 @@ def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout",
         labels=labels,
         markings=markings,
         reference_docx=reference_docx,
+        reference_styles=reference_styles,
         template_pptx=template_pptx,
         logo=logo,
         charts=charts,
@@ -590,3 +596,4 @@ def _languages(read: _Reader, labels: Labels, date_format: str) -> dict[str, Lan
                                                                  list(MONTHS)) or MONTHS),
             own_format)
     return languages
+
