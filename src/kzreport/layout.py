@@ -109,6 +109,8 @@ class Sizes:
     caption: float
     small: float
     code: float
+    #: The smallest a wide table's text is set before a word may break in its cells.
+    table_minimum: float
 
 
 @dataclass(frozen=True)

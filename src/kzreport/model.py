@@ -197,6 +197,10 @@ class Table:
     line: int
     caption: Inlines = ()
     chart: Chart | None = None
+    #: Set on a page of its own turned to landscape (the caption's ``{.landscape}`` class).
+    landscape: bool = False
+    #: Relative column widths the caption's ``{widths="1 3 2"}`` asks for (else content-fitted).
+    widths: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
