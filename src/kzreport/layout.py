@@ -76,6 +76,13 @@ class Page:
     #: ``portrait`` or ``landscape``: width and height are already swapped for landscape.
     orientation: str = "portrait"
 
+    def landscape(self) -> Page:
+        """This page turned to landscape (itself when it is already), each margin kept at its
+        edge: the page a portrait paper's wide table is set on."""
+        if self.orientation == "landscape":
+            return self
+        return replace(self, width=self.height, height=self.width, orientation="landscape")
+
 
 @dataclass(frozen=True)
 class Slides:

@@ -473,7 +473,7 @@ class _Body:
         aligns = (grid.alignments + [None] * width)[:width]
         return Table(tuple(header), tuple(tuple(r) for r in rows[1:]),
                      tuple(a if a in ("left", "center", "right") else None  # type: ignore[misc]
-                           for a in aligns), grid.number, caption)
+                           for a in aligns), grid.number, caption, landscape=grid.landscape)
 
 
 def _text_only(content: Sequence[Found | Image]) -> list[Found]:

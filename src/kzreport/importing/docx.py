@@ -63,6 +63,8 @@ class Grid:
     header: bool
     alignments: list[str | None]
     notes: list[str] = field(default_factory=list)
+    #: On a landscape page among portrait ones (a kzreport brief's ``{.landscape}`` table).
+    landscape: bool = False
 
 
 @dataclass
@@ -98,6 +100,7 @@ def read_word(package: Package, mono: frozenset[str] = frozenset()) -> WordDocum
     reader.mono = mono
     reader.notes = {kind: reader.note_texts(kind) for kind in ("footnotes", "endnotes")}
     reader.comments = reader.comment_texts()
+    reader.turned = _landscape_tables(body)
     blocks = reader.blocks(body, 0)
     headers: list[str] = []
     footers: list[tuple[str, bool]] = []
@@ -119,6 +122,35 @@ def read_word(package: Package, mono: frozenset[str] = frozenset()) -> WordDocum
     return WordDocument(blocks, _properties(package), headers, footers,
                         Numbering.read(_related_xml(package, main, "/numbering")), styles,
                         reader.images)
+
+
+def _landscape_tables(body: ET.Element) -> set[ET.Element]:
+    """The body's tables in sections of landscape pages, when its first pages are portrait
+    (a section's page size is in the properties that end it: its last paragraph's, or the
+    body's own)."""
+    sections: list[tuple[list[ET.Element], bool]] = []
+    tables: list[ET.Element] = []
+    for child in body:
+        if child.tag == f"{W}tbl":
+            tables.append(child)
+        ending = child if child.tag == f"{W}sectPr" else child.find(f"{W}pPr/{W}sectPr")
+        if ending is not None:
+            size = ending.find(f"{W}pgSz")
+            landscape = size is not None and (size.get(f"{W}orient") == "landscape" or _length(
+                size.get(f"{W}w")) > _length(size.get(f"{W}h")))
+            sections.append((tables, landscape))
+            tables = []
+    if not sections or sections[0][1]:
+        return set()
+    return {table for tables, landscape in sections if landscape for table in tables}
+
+
+def _length(value: str | None) -> float:
+    """A page size attribute's length (0 when it is none: a file may hold anything)."""
+    try:
+        return float(value or 0)
+    except ValueError:
+        return 0.0
 
 
 def _related_xml(package: Package, part: str, kind: str) -> ET.Element | None:
@@ -170,6 +202,8 @@ class _Reader:
         self.fields: list[list[str | bool]] = []
         self.mono: frozenset[str] = frozenset()
         self.toc_warned = False
+        #: The tables on landscape pages among portrait ones.
+        self.turned: set[ET.Element] = set()
 
     # ------------------------------------------------------------ parts beside the body
 
@@ -281,7 +315,7 @@ class _Reader:
 
     def table(self, tbl: ET.Element, depth: int) -> Grid:
         self.count += 1
-        grid = Grid(self.count, [], False, [])
+        grid = Grid(self.count, [], False, [], landscape=tbl in self.turned)
         for n, tr in enumerate(tbl.findall(f"{W}tr")):
             if n == 0:
                 grid.header = on(tr.find(f"{W}trPr/{W}tblHeader")) is True

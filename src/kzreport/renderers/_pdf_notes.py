@@ -109,6 +109,9 @@ class PageNotes:
         self.heights: dict[int, float] = {}
         self.placed: set[int] = set()
         self.carry: list[Any] = []
+        #: Where a page's text area ends, when its frame's differs from ``bottom`` (a
+        #: landscape page's footer may wrap its disclaimer in fewer lines).
+        self.bottoms: dict[int, float] = {}
 
     def height_of(self, part: Any, canvas: Any) -> float:
         _, height = part.wrapOn(canvas, self.width, self.max_height)
@@ -168,7 +171,7 @@ class PageNotes:
         placed = self.pages.get(page)
         if not placed:
             return
-        top = self.bottom + self.heights[page]
+        top = self.bottoms.get(page, self.bottom) + self.heights[page]
         rule(canvas, self.x, top - self.separator / 2)
         y = top - self.separator
         for part, height in placed:
@@ -195,6 +198,7 @@ class NotesFrame(Frame):  # type: ignore[misc]  # reportlab is untyped
         page = canvas.getPageNumber()
         if page != self.page:  # a new page: only its continued notes are in the way yet
             self.page = page
+            self.notes.bottoms[page] = self.base
             set_frame_bottom(self, self.base + self.notes.begin_page(page, canvas))
 
     def note_parts(self, numbers: tuple[int, ...]) -> list[Any]:

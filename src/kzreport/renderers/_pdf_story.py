@@ -11,7 +11,7 @@ from typing import Any, assert_never
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import HRFlowable, KeepTogether, Spacer, Table
 from reportlab.platypus import PageBreak as PdfPageBreak
-from reportlab.platypus.doctemplate import Indenter
+from reportlab.platypus.doctemplate import Indenter, NextPageTemplate
 
 from kzreport.anchors import bookmark_name
 from kzreport.labels import (
@@ -49,6 +49,7 @@ from kzreport.model import (
 from kzreport.model import Table as TableBlock
 from kzreport.renderers._common import (
     fitted_size,
+    on_landscape_pages,
     outline_level,
     xml_escape,
     xml_safe,
@@ -70,6 +71,8 @@ from kzreport.renderers._pdf_structure import Element, OutlineEntry, StructureTr
 from kzreport.renderers._pdf_styles import PdfStyles, color, table_style
 from kzreport.renderers._proportions import FIGURE_MAX_HEIGHT, fit_table
 
+#: The page templates of the pages after the first, portrait and landscape.
+LATER_PAGES, LANDSCAPE_PAGES = "later", "landscape"
 #: Two or more spaces in code; all but the first become no-break spaces so they survive.
 _SPACE_RUN = re.compile(" {2,}")
 #: Spaces in code before tabs are expanded to this many columns.
@@ -101,7 +104,8 @@ class StoryBuilder:
 
     def __init__(self, document: Document, layout: Layout, styles: PdfStyles, markup: Markup,
                  frame_width: float, frame_height: float,
-                 tree: StructureTree | None = None) -> None:
+                 tree: StructureTree | None = None,
+                 landscape_frame: tuple[float, float] | None = None) -> None:
         self.document = document
         self.layout = layout
         self.styles = styles
@@ -110,6 +114,8 @@ class StoryBuilder:
         self.fonts = styles.fonts
         self.frame_width = frame_width
         self.frame_height = frame_height
+        #: The width and height of a landscape page's frame, for a wide table's pages.
+        self.landscape_frame = landscape_frame
         self.figures = figure_numbers(document)
         self._bulleted: dict[tuple[str, float], ParagraphStyle] = {}
         self.tree = tree if tree is not None else StructureTree()
@@ -127,7 +133,31 @@ class StoryBuilder:
         """Title block, summary, body with Key Points, further reading."""
         root = self.tree.root
         return [*title_block(self, root), *summary_block(self, root),
-                *self.blocks(self.document.blocks, TOP, root), *self.further_reading(root)]
+                *self.body(root, bool(self.document.meta.links)), *self.further_reading(root)]
+
+    def body(self, root: Element, followed: bool) -> list[Any]:
+        """The paper's blocks, those ``on_landscape_pages`` names on pages of the
+        ``landscape`` page template (framed ``landscape_frame``), each run of them from a new
+        page to a new page (unless nothing is ``followed`` after the blocks)."""
+        blocks = self.document.blocks
+        turned = on_landscape_pages(blocks, self.layout) if self.landscape_frame else ()
+        if not any(turned):
+            return self.blocks(blocks, TOP, root)
+        assert self.landscape_frame is not None
+        portrait = (self.frame_width, self.frame_height)
+        out: list[Any] = []
+        landscape = False
+        for block, wide in zip(blocks, turned, strict=True):
+            if wide != landscape:
+                out += [NextPageTemplate(LANDSCAPE_PAGES if wide else LATER_PAGES),
+                        PdfPageBreak()]
+                landscape = wide
+            self.frame_width, self.frame_height = self.landscape_frame if wide else portrait
+            out += self.block(block, TOP, root)
+        self.frame_width, self.frame_height = portrait
+        if landscape and followed:
+            out += [NextPageTemplate(LATER_PAGES), PdfPageBreak()]
+        return out
 
     def outline(self, title: str, level: int, anchor: str = "") -> OutlineEntry:
         """The bookmark of a level-``level`` heading (the title is level 1): named by the
