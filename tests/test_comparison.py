@@ -248,3 +248,20 @@ def test_text_is_expected_in_pieces_between_footnote_references(noted: Expected)
     pieces = [chunk.text for chunk in noted.chunks if chunk.label == "paragraph 1"]
     assert pieces[:2] == ["Water withdrawals in the Aral basin peaked in the 1980s,",
                           " and the sea lost most of its volume."]
+
+
+def test_a_wide_table_must_be_on_landscape_pages(layout: Layout) -> None:
+    from conftest import FIXTURES
+    from kzreport.source import read_source
+
+    wide = expect(read_source(FIXTURES / "wide-table.md"), layout)
+    got = dataclasses.replace(brief(wide), notes=tuple(note.text for note in wide.notes))
+    assert got.flow is not None
+    assert compare(wide, dataclasses.replace(got, landscape=got.flow)) == []
+    assert compare(wide, dataclasses.replace(got, landscape="")) == [
+        "the table at line 18 is not on landscape pages"]
+    assert compare(wide, dataclasses.replace(got, landscape=None)) == []  # a deck: no pages
+    plain = expect(read_source(FIXTURES / "one-look.md"), layout)
+    shown = brief(plain)
+    assert compare(plain, dataclasses.replace(shown, landscape="Steps")) == [
+        'the output has landscape pages the source does not ask for: "Steps"']

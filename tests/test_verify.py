@@ -396,3 +396,17 @@ def test_a_note_missing_from_the_slide_notes_is_found(noted_project: Path) -> No
         f"{deck}: error: footnote 7 (line 62) of the source, referred to by key point 2, is not "
         'in the notes of slide 4 or out of order: "7Based on station data fo…" — rebuild with '
         f"kzreport build {NOTED}"]
+
+
+def test_a_wide_table_off_its_landscape_pages_is_found(tmp_path: Path) -> None:
+    project = built_project(tmp_path, [FIXTURES / "wide-table.md"])
+    brief = project / "build" / "wide-table.docx"
+    rewrite(brief, "word/document.xml", lambda xml: xml.replace(
+        '<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/>',
+        '<w:pgSz w:w="11906" w:h="16838"/>'))
+    result = verify(str(project / "source" / "wide-table.md"), "-o", str(project / "build"),
+                    "-f", "docx")
+    assert result.exit_code == 1
+    assert error_lines(result) == [
+        f"{brief}: error: the table at line 18 is not on landscape pages — rebuild with "
+        f"kzreport build {project / 'source' / 'wide-table.md'} -o {project / 'build'}"]

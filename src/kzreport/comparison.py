@@ -5,12 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from kzreport.expectations import Chunk, Expected, Note, Point, excerpt, normalize, slide_count
+from kzreport.expectations import (
+    Chunk,
+    Expected,
+    Note,
+    Point,
+    excerpt,
+    normalize,
+    pieces,
+    slide_count,
+)
 from kzreport.extraction import ChartData, Extraction, Slide, TextFrame, TextRun
 from kzreport.labels import footnote_mark
 from kzreport.layout import FontFamily, Layout
 from kzreport.model import Figure, Table, plain_text
 from kzreport.placement import placed
+from kzreport.renderers._common import on_landscape_pages
 from kzreport.scripts import is_rtl_language, paragraph_is_rtl
 
 #: Office truncates core properties at this length, so a longer title may be cut there.
@@ -296,6 +306,23 @@ def _note_pages(expected: Expected, got: Extraction) -> Iterator[str]:
                    f"reference is on page {reference}")
 
 
+def _landscape(expected: Expected, got: Extraction) -> Iterator[str]:
+    """Each table the source sets on landscape pages is on them (its header and last row),
+    and a paper that asks for none has none."""
+    if got.landscape is None:
+        return
+    blocks = expected.document.blocks
+    turned = on_landscape_pages(blocks, expected.layout)
+    shown = normalize(got.landscape)
+    if not any(turned) and shown:
+        yield f'the output has landscape pages the source does not ask for: "{excerpt(shown)}"'
+    for block, landscape in zip(blocks, turned, strict=True):
+        if isinstance(block, Table) and landscape and not all(
+                normalize(piece) in shown for row in (block.header, *block.rows[-1:])
+                for cell in row for piece in pieces(cell)):
+            yield f"the table at line {block.line} is not on landscape pages"
+
+
 def _directions(expected: Expected, got: Extraction) -> Iterator[str]:
     """Each paragraph of the source that runs right to left must be marked so where the
     output shows it (a paragraph the output lacks is the text comparison's to report), and
@@ -334,6 +361,7 @@ def compare(expected: Expected, got: Extraction) -> list[str]:
     if got.slides is not None:
         out.extend(_deck(expected, got.slides, got.links))
         out.extend(_outside(got))
+    out.extend(_landscape(expected, got))
     out.extend(_directions(expected, got))
     out.extend(problem for problem in (overflow(f, expected.layout) for f in got.frames)
                if problem is not None)

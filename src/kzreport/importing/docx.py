@@ -10,6 +10,7 @@ from xml.etree import ElementTree as ET
 from kzreport.importing.found import Break, Found, Image, Kept, Note, PageBreak, Run, plain_found
 from kzreport.importing.package import Package, PackageProblem, Rel
 from kzreport.importing.wordml import Numbering, RunLook, Styles, W, on
+from kzreport.readers.docx import landscape_sections
 
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -100,7 +101,8 @@ def read_word(package: Package, mono: frozenset[str] = frozenset()) -> WordDocum
     reader.mono = mono
     reader.notes = {kind: reader.note_texts(kind) for kind in ("footnotes", "endnotes")}
     reader.comments = reader.comment_texts()
-    reader.turned = _landscape_tables(body)
+    reader.turned = {e for section in landscape_sections(body) for e in section
+                     if e.tag == f"{W}tbl"}
     blocks = reader.blocks(body, 0)
     headers: list[str] = []
     footers: list[tuple[str, bool]] = []
@@ -122,35 +124,6 @@ def read_word(package: Package, mono: frozenset[str] = frozenset()) -> WordDocum
     return WordDocument(blocks, _properties(package), headers, footers,
                         Numbering.read(_related_xml(package, main, "/numbering")), styles,
                         reader.images)
-
-
-def _landscape_tables(body: ET.Element) -> set[ET.Element]:
-    """The body's tables in sections of landscape pages, when its first pages are portrait
-    (a section's page size is in the properties that end it: its last paragraph's, or the
-    body's own)."""
-    sections: list[tuple[list[ET.Element], bool]] = []
-    tables: list[ET.Element] = []
-    for child in body:
-        if child.tag == f"{W}tbl":
-            tables.append(child)
-        ending = child if child.tag == f"{W}sectPr" else child.find(f"{W}pPr/{W}sectPr")
-        if ending is not None:
-            size = ending.find(f"{W}pgSz")
-            landscape = size is not None and (size.get(f"{W}orient") == "landscape" or _length(
-                size.get(f"{W}w")) > _length(size.get(f"{W}h")))
-            sections.append((tables, landscape))
-            tables = []
-    if not sections or sections[0][1]:
-        return set()
-    return {table for tables, landscape in sections if landscape for table in tables}
-
-
-def _length(value: str | None) -> float:
-    """A page size attribute's length (0 when it is none: a file may hold anything)."""
-    try:
-        return float(value or 0)
-    except ValueError:
-        return 0.0
 
 
 def _related_xml(package: Package, part: str, kind: str) -> ET.Element | None:

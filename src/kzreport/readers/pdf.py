@@ -72,8 +72,10 @@ def read_pdf(path: Path, layout: Layout) -> Extraction:
     reader = PdfReader(str(path))
     pages: list[Page] = []
     links: set[str] = set()
+    turned: list[bool] = []
     for page in reader.pages:
         pages.append(read_page(page))
+        turned.append(float(page.mediabox.width) > float(page.mediabox.height))
         annotations = page.get("/Annots")
         for reference in annotations.get_object() if annotations is not None else []:
             annotation = reference.get_object()
@@ -91,8 +93,11 @@ def read_pdf(path: Path, layout: Layout) -> Extraction:
     info = reader.metadata
     title = str(info["/Title"]) if info is not None and "/Title" in info else None
     author = str(info["/Author"]) if info is not None and "/Author" in info else None
+    # The body text of landscape pages, when the first is portrait (a paper's wide tables).
+    landscape = [page.body for page, wide in zip(pages, turned, strict=True)
+                 if wide and not turned[0]]
     return Extraction("\n".join(p.text for p in pages), title, author, frozenset(links),
-                      pages=tuple(pages), note_pages=note_pages)
+                      pages=tuple(pages), note_pages=note_pages, landscape="\n".join(landscape))
 
 
 def _kids(element: Any) -> list[Any]:
