@@ -428,7 +428,8 @@ class StoryBuilder:
         caption = None
         if block.caption and not chart:  # above the table, the Table element's first child
             caption = tagged_paragraph(
-                self.markup.inlines(block.caption, self.styles.caption, "body", block.line),
+                self.markup.inlines(block.caption, self.styles.caption, "body", block.line,
+                                   italic=CAPTION_ITALIC),
                 self.styles.caption, element.add("Caption"))
             self._noted(caption)
             caption.keepWithNext = 1
@@ -486,7 +487,8 @@ class StoryBuilder:
         heading = None
         if block.caption:  # its element first: the tree's order is the reading order
             heading = tagged_paragraph(
-                self.markup.inlines(block.caption, self.styles.caption, "body", block.line),
+                self.markup.inlines(block.caption, self.styles.caption, "body", block.line,
+                                   italic=CAPTION_ITALIC),
                 self.styles.caption, parent.add("Caption"))
             self._noted(heading)
             heading.keepWithNext = 1
