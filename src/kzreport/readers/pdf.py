@@ -107,23 +107,30 @@ def _kids(element: Any) -> list[Any]:
     return [kid.get_object() for kid in (kids if isinstance(kids, list) else [kids])]
 
 
-def _first_page(element: Any, pages: dict[int, int]) -> int | None:
+#: How deep the structure tree is read: a damaged file may loop.
+_MAX_DEPTH = 64
+
+
+def _first_page(element: Any, pages: dict[int, int], depth: int = 0) -> int | None:
     """The number of the page that shows the first content of a structure element (or of a
     marked-content or object reference): its own /Pg, else its first kid's."""
-    if not hasattr(element, "get"):
+    if not hasattr(element, "get") or depth > _MAX_DEPTH:
         return None
     if "/Pg" in element:
-        return pages.get(element.raw_get("/Pg").idnum)
+        return pages.get(getattr(element.raw_get("/Pg"), "idnum", -1))
     for kid in _kids(element):
-        page = _first_page(kid, pages)
+        page = _first_page(kid, pages, depth + 1)
         if page is not None:
             return page
     return None
 
 
-def _note_pages(element: Any, pages: dict[int, int]) -> Iterator[tuple[int | None, int | None]]:
+def _note_pages(element: Any, pages: dict[int, int],
+                depth: int = 0) -> Iterator[tuple[int | None, int | None]]:
     """For each Note of the structure tree, in reading order: the page of the reference (the
     Link right before it, as the PDF tags a footnote) and the page its text starts on."""
+    if depth > _MAX_DEPTH:
+        return
     kids = _kids(element)
     for index, kid in enumerate(kids):
         if not hasattr(kid, "get"):
@@ -134,4 +141,4 @@ def _note_pages(element: Any, pages: dict[int, int]) -> Iterator[tuple[int | Non
                 if hasattr(before, "get") and before.get("/S") == "/Link" else None
             yield reference, _first_page(kid, pages)
         else:
-            yield from _note_pages(kid, pages)
+            yield from _note_pages(kid, pages, depth + 1)

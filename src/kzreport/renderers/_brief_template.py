@@ -255,7 +255,8 @@ class _StyledTemplate:
         if self.layout.reference_docx is None or name in self.layout.reference_styles:
             return True
         self.word.styles.element.remove(style.element)
-        del self.styles[name]
+        for alias in [key for key, value in self.styles.items() if value is style]:
+            del self.styles[alias]
         return False
 
     def _define_numbering(self) -> tuple[str, str]:

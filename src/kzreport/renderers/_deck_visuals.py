@@ -257,8 +257,8 @@ def _columns(cells: list[list[fit.Measured]], size: float, width: float, pad: fl
     if sum(least) > width:
         return None  # a smaller size may fit; the deck breaks no word
     columns = share_columns(natural, least, width, hints)
-    if any(column < word for column, word in zip(columns, least, strict=True)):
-        return None
+    if hints and any(column < word for column, word in zip(columns, least, strict=True)):
+        return None  # a column the paper made narrow: its longest word needs a smaller size
     return tuple(columns)
 
 
