@@ -97,11 +97,13 @@ def fit_table(table: Table, layout: Layout, available: float, padding: float) ->
     body = layout.sizes.body
     natural, longest = _measure(table, layout, body, padding)
     widths = share_columns(natural, longest, available, table.widths)
-    # Text widths scale with the size; the padding does not.
-    ratio = min(((w - padding) / (m - padding) for w, m in zip(widths, longest, strict=True)
-                 if m > padding), default=1.0) if table.widths else \
-        (available - padding * len(longest)) / (sum(longest) - padding * len(longest)) \
-        if sum(longest) > available else 1.0
+    # How much smaller the text must be (its widths scale with the size; the padding does not)
+    # for each longest word to fit its given column, or for all of them to fit side by side.
+    ratio = 1.0
+    if table.widths:
+        ratio = min((w - padding) / (m - padding) for w, m in zip(widths, longest, strict=True))
+    elif sum(longest) > available:
+        ratio = (available - padding * len(longest)) / (sum(longest) - padding * len(longest))
     if ratio >= 1:
         return TableFit(tuple(widths), body)
     size = max(layout.sizes.table_minimum, min(body, body * ratio))
