@@ -352,6 +352,7 @@ def _template(target: str, document: Document, layout: Layout, fonts: PdfFonts,
         invariant=1,
         pageCompression=1,
     )
+
     def furnished(chosen: PageFurniture) -> Any:
         return lambda canvas, _document: canvas.use_furniture(chosen)
 
