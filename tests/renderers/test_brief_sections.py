@@ -68,7 +68,13 @@ def test_a_paper_ending_on_a_landscape_table_ends_there(layout: Layout, tmp_path
 
 
 def test_landscape_tables_in_a_row_share_their_pages(layout: Layout, tmp_path: Path) -> None:
+    # A page break where the pages turn is the turn's own: no page is left blank.
     document = read_source(write_source(
         tmp_path, "title: T\nauthors: [A]\ndate: 2024-01-02\nlanguage: en-US",
-        f"Text.\n\n{TABLE}\n{TABLE}\nMore text.\n\n## Key Points\n\n- One.\n"))
-    assert len(sections(render(document, layout, tmp_path))) == 3
+        f"Text.\n\n\\newpage\n\n{TABLE}\n{TABLE}\n\\newpage\n\nMore text.\n\n"
+        "## Key Points\n\n- One.\n"))
+    brief = render(document, layout, tmp_path)
+    assert len(sections(brief)) == 3
+    pages = pypdf.PdfReader(libreoffice_to_pdf(brief, tmp_path)).pages
+    assert [float(p.mediabox.width) > float(p.mediabox.height) for p in pages] == [
+        False, True, False]

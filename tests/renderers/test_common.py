@@ -9,8 +9,13 @@ from xml.sax.saxutils import escape
 import pytest
 
 from kzreport.layout import Layout
-from kzreport.model import Heading, Paragraph, Span, Table
-from kzreport.renderers._common import on_landscape_pages, xml_attribute, xml_escape
+from kzreport.model import Heading, PageBreak, Paragraph, Span, Table
+from kzreport.renderers._common import (
+    breaks_in_turns,
+    on_landscape_pages,
+    xml_attribute,
+    xml_escape,
+)
 
 AWKWARD_TEXTS = ["plain", "a & b < c > d", "&amp; stays escaped", "quotes \" and '",
                  "tab\tnew\nline\rreturn", "  edges  ", "", "Ünïcödé – ½"]
@@ -35,3 +40,11 @@ def test_a_landscape_table_turns_with_the_headings_before_it(layout: Layout) -> 
     assert on_landscape_pages(blocks, wide) == (False,) * 6
     assert wide.page.landscape() is wide.page
     assert (wide.page.width, wide.page.height) == (layout.page.height, layout.page.width)
+
+
+def test_a_page_break_where_the_pages_turn_is_the_turns_own(layout: Layout) -> None:
+    table = Table(((Span("A"),),), (), (None,), 3, landscape=True)
+    text, page_break = Paragraph((Span("Text"),), 1), PageBreak(2)
+    blocks = (text, page_break, table, page_break, text, page_break, text)
+    turned = on_landscape_pages(blocks, layout)
+    assert breaks_in_turns(blocks, turned) == {1, 3}

@@ -231,9 +231,11 @@ def test_a_paper_ending_on_a_landscape_table_ends_there(layout: Layout, tmp_path
 
 
 def test_landscape_tables_in_a_row_share_their_pages(layout: Layout, tmp_path: Path) -> None:
+    # A page break where the pages turn is the turn's own: no page is left blank.
     document = read_source(write_source(
         tmp_path, "title: T\nauthors: [A]\ndate: 2024-01-02\nlanguage: en-US",
-        f"Text.\n\n{WIDE_TABLE}\n{WIDE_TABLE}\nMore text.\n\n## Key Points\n\n- One.\n"))
+        f"Text.\n\n\\newpage\n\n{WIDE_TABLE}\n{WIDE_TABLE}\n\\newpage\n\nMore text.\n\n"
+        "## Key Points\n\n- One.\n"))
     pages = pypdf.PdfReader(render(document, layout, tmp_path)).pages
     assert [float(p.mediabox.width) > float(p.mediabox.height) for p in pages] == [
         False, True, False]

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from kzreport.layout import Layout
-from kzreport.model import Blocks, Document, Heading, Table
+from kzreport.model import Blocks, Document, Heading, PageBreak, Table
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 #: English Metric Units per point: the unit of every length in an Office package.
@@ -83,3 +83,12 @@ def on_landscape_pages(blocks: Blocks, layout: Layout) -> tuple[bool, ...]:
         if isinstance(blocks[index], Heading) and turned[index + 1]:
             turned[index] = True
     return tuple(turned)
+
+
+def breaks_in_turns(blocks: Blocks, turned: tuple[bool, ...]) -> frozenset[int]:
+    """The indexes of the page breaks (``\\newpage``) right where the pages turn, to or from
+    landscape: the turn starts a new page already, so writing them too would leave a page
+    blank."""
+    return frozenset(index for index, block in enumerate(blocks) if isinstance(block, PageBreak)
+                     and ((index + 1 < len(blocks) and turned[index + 1])
+                          or (index > 0 and turned[index - 1])))

@@ -48,6 +48,7 @@ from kzreport.model import (
 )
 from kzreport.model import Table as TableBlock
 from kzreport.renderers._common import (
+    breaks_in_turns,
     fitted_size,
     on_landscape_pages,
     outline_level,
@@ -147,7 +148,10 @@ class StoryBuilder:
         portrait = (self.frame_width, self.frame_height)
         out: list[Any] = []
         landscape = False
-        for block, wide in zip(blocks, turned, strict=True):
+        skipped = breaks_in_turns(blocks, turned)
+        for index, (block, wide) in enumerate(zip(blocks, turned, strict=True)):
+            if index in skipped:
+                continue
             if wide != landscape:
                 out += [NextPageTemplate(LANDSCAPE_PAGES if wide else LATER_PAGES),
                         PdfPageBreak()]

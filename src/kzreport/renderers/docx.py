@@ -38,6 +38,7 @@ from kzreport.renderers._brief_notes import Footnotes
 from kzreport.renderers._brief_sections import Sections
 from kzreport.renderers._brief_template import styled_template
 from kzreport.renderers._common import (
+    breaks_in_turns,
     build_timestamp,
     fitted_size,
     on_landscape_pages,
@@ -311,7 +312,10 @@ class _BriefWriter:
             self._blocks(self.doc.blocks, level=0)
             return
         sections = Sections(self.word)
-        for block, landscape in zip(self.doc.blocks, turned, strict=True):
+        skipped = breaks_in_turns(self.doc.blocks, turned)
+        for index, (block, landscape) in enumerate(zip(self.doc.blocks, turned, strict=True)):
+            if index in skipped:
+                continue
             sections.turn(landscape)
             self.landscape = landscape
             self._block(block, level=0)
