@@ -13,9 +13,23 @@ from hypothesis import strategies as st
 from conftest import FIXTURES, SEED
 from kzreport.errors import SourceError
 from kzreport.importing.found import tidy
-from kzreport.importing.markdown import WIDTH, escape, paragraph_lines, write_source
+from kzreport.importing.markdown import (
+    WIDTH,
+    escape,
+    inline_text,
+    paragraph_lines,
+    write_source,
+)
 from kzreport.importing.roundtrip import content
-from kzreport.model import LineBreak, Span, inline_contents, internal_target, spans, walk
+from kzreport.model import (
+    FootnoteRef,
+    LineBreak,
+    Span,
+    inline_contents,
+    internal_target,
+    spans,
+    walk,
+)
 from kzreport.source import parse_source, read_source
 from test_source_properties import (  # noqa: F401 (folder is a fixture)
     SETTINGS,
@@ -230,3 +244,10 @@ def test_a_hard_break_that_ends_a_link_at_the_paragraphs_end_stays_in_it(tmp_pat
     # dropped; inside the link it is text of the link, as the source had it.
     assert_rewrites_alike(VALID_FRONT + "## Key Points\n\n- **Head.** Point.\n\n"
                           "[;\\\n](https://example.org/a)\n", tmp_path / "paper.md")
+
+
+def test_a_note_after_a_link_at_the_end_is_written_after_it() -> None:
+    # Found by the property test above: inside the link's text the note read as text.
+    assert inline_text((Span("A", href="#sec"), FootnoteRef(1))) == "[A](#sec)[^1]"
+    # A last break stays inside the link: after it, it would end the paragraph and be lost.
+    assert inline_text((Span("A", href="#sec"), LineBreak())) == "[A\\\n](#sec)"

@@ -210,8 +210,10 @@ def inline_text(inlines: Inlines, marks: tuple[str, str] = _MARKS[0],
         if wanted is None and links == "notes" and text.startswith("[^"):
             wanted = frozenset(stack)  # a note inside the formatting before it
         elif wanted is None:  # a break or note: close what does not go on after it, here;
-            # at the very end, keep it open: a paragraph's last break lives only inside a link
-            wanted = next((w for w, _ in runs[index + 1:] if w is not None), frozenset(stack))
+            # at the very end, keep it open for a break (a paragraph's last break lives only
+            # inside a link), not for a note (inside a link's text it reads as text)
+            wanted = next((w for w, _ in runs[index + 1:] if w is not None),
+                          frozenset(stack) if text == "\\\n" else frozenset())
         keep = 0
         while keep < len(stack) and stack[keep] in wanted and (
                 links != "split" or wanted == frozenset(stack)):
