@@ -220,6 +220,20 @@ def test_the_pdfs_notes_are_found_numbered_and_in_order(noted: Expected) -> None
         'data fo…"']
 
 
+def test_each_pdf_note_starts_on_the_page_of_its_reference(noted: Expected) -> None:
+    notes = [f"{note.number} {note.text}" for note in noted.notes]
+    same = tuple((1, 1) for _ in noted.notes)
+    assert compare(noted, dataclasses.replace(paged(noted, notes), note_pages=same)) == []
+    moved = ((1, 1), (1, 2), *same[2:])
+    assert compare(noted, dataclasses.replace(paged(noted, notes), note_pages=moved)) == [
+        "footnote 2 (line 18) starts on page 2, its reference is on page 1"]
+    untagged = ((None, 1), *same[1:])
+    assert compare(noted, dataclasses.replace(paged(noted, notes), note_pages=untagged)) == [
+        "footnote 1 (line 17) has no reference tagged as a Link before its Note"]
+    assert compare(noted, dataclasses.replace(paged(noted, notes), note_pages=same[1:])) == [
+        "the PDF tags 6 footnote(s) after their references, the source has 7"]
+
+
 def test_word_notes_are_compared_by_reference(noted: Expected) -> None:
     got = paged(noted, [])
     word = dataclasses.replace(got, flow=brief(noted).flow, pages=(),
@@ -234,3 +248,20 @@ def test_text_is_expected_in_pieces_between_footnote_references(noted: Expected)
     pieces = [chunk.text for chunk in noted.chunks if chunk.label == "paragraph 1"]
     assert pieces[:2] == ["Water withdrawals in the Aral basin peaked in the 1980s,",
                           " and the sea lost most of its volume."]
+
+
+def test_a_wide_table_must_be_on_landscape_pages(layout: Layout) -> None:
+    from conftest import FIXTURES
+    from kzreport.source import read_source
+
+    wide = expect(read_source(FIXTURES / "wide-table.md"), layout)
+    got = dataclasses.replace(brief(wide), notes=tuple(note.text for note in wide.notes))
+    assert got.flow is not None
+    assert compare(wide, dataclasses.replace(got, landscape=got.flow)) == []
+    assert compare(wide, dataclasses.replace(got, landscape="")) == [
+        "the table at line 18 is not on landscape pages"]
+    assert compare(wide, dataclasses.replace(got, landscape=None)) == []  # a deck: no pages
+    plain = expect(read_source(FIXTURES / "one-look.md"), layout)
+    shown = brief(plain)
+    assert compare(plain, dataclasses.replace(shown, landscape="Steps")) == [
+        'the output has landscape pages the source does not ask for: "Steps"']

@@ -93,3 +93,13 @@ def test_links_in_footnotes_are_checked_too(tmp_path: Path) -> None:
     found = warnings_for("A claim.[^a]\n\n[^a]: See [here](https://example.org/).\n", tmp_path)
     assert len(found) == 1
     assert found[0].startswith(f"{tmp_path / 'paper.md'}:9: warning: link text 'here'")
+
+
+def test_a_landscape_table_must_be_at_the_top_level(tmp_path: Path) -> None:
+    table = "| A | B |\n|---|---|\n| 1 | 2 |\n\n: Wide {.landscape}\n"
+    assert warnings_for(table, tmp_path) == []
+    nested = "- An item.\n\n" + "".join(f"  {line}\n" if line else "\n"
+                                        for line in table.splitlines())
+    (warning,) = warnings_for(nested, tmp_path)
+    assert ":9: warning: a {.landscape} table inside a list, quote or key point stays on a " \
+        "portrait page — move the table out to the paper's top level" in warning

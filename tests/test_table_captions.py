@@ -85,6 +85,35 @@ def test_charts_the_data_cannot_make_are_refused(tmp_path: Path, caption: str,
     assert problem.line == 13 and problem.message == message
 
 
+@pytest.mark.parametrize(("caption", "landscape", "widths"), [
+    (": Cargo {.landscape}", True, ()),
+    (': Cargo {widths="1 3 2"}', False, (1.0, 3.0, 2.0)),
+    (": Cargo {.landscape widths='1 2.5 1'}", True, (1.0, 2.5, 1.0)),
+    (": Cargo {widths=2,1,1 .landscape}", True, ()),  # refused: see below
+])
+def test_a_wide_tables_landscape_page_and_column_widths(tmp_path: Path, caption: str,
+                                                        landscape: bool,
+                                                        widths: tuple[float, ...]) -> None:
+    path = write(tmp_path, FRONT + f"\n{TABLE}\n{caption}\n" + KEY_POINTS)
+    if "," in caption:
+        assert the_problem(path).message == (
+            'widths="2,1,1" does not give the table\'s 3 columns each a positive width')
+        return
+    (table,) = tables(tmp_path, f"\n{TABLE}\n{caption}\n")
+    assert (table.landscape, table.widths, plain_text(table.caption)) == (landscape, widths,
+                                                                           "Cargo")
+
+
+@pytest.mark.parametrize("widths", ["1 2", "1 0 1", "1 -2 1", "a b c", "1 2 3 4", "1 inf 1"])
+def test_widths_that_do_not_fit_the_table_are_refused(tmp_path: Path, widths: str) -> None:
+    problem = the_problem(write(tmp_path, FRONT + f'\n{TABLE}\n: Cargo {{widths="{widths}"}}\n'
+                                + KEY_POINTS))
+    assert problem.line == 13
+    assert problem.message == (f'widths="{widths}" does not give the table\'s 3 columns each '
+                               "a positive width")
+    assert problem.hint == 'write 3 numbers, e.g. widths="1 1 1"'
+
+
 def test_a_cell_that_is_not_a_number_is_refused_at_the_caption(tmp_path: Path) -> None:
     table = "| Year | Rail |\n|---|---|\n| 2021 | n/a |\n"
     problem = the_problem(write(tmp_path, FRONT + f"\n{table}\n: Rail {{.chart-line}}\n"

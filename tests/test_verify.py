@@ -417,3 +417,17 @@ def test_a_cross_reference_typed_over_in_the_brief(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert [line.split(": error: ")[1].split(" — ")[0] for line in error_lines(result)] == [
         f'the field "{instruction}" is missing 1 time(s) from the body']
+
+
+def test_a_wide_table_off_its_landscape_pages_is_found(tmp_path: Path) -> None:
+    project = built_project(tmp_path, [FIXTURES / "wide-table.md"])
+    brief = project / "build" / "wide-table.docx"
+    rewrite(brief, "word/document.xml", lambda xml: xml.replace(
+        '<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/>',
+        '<w:pgSz w:w="11906" w:h="16838"/>'))
+    result = verify(str(project / "source" / "wide-table.md"), "-o", str(project / "build"),
+                    "-f", "docx")
+    assert result.exit_code == 1
+    assert error_lines(result) == [
+        f"{brief}: error: the table at line 18 is not on landscape pages — rebuild with "
+        f"kzreport build {project / 'source' / 'wide-table.md'} -o {project / 'build'}"]

@@ -1,7 +1,8 @@
-"""Checks of the files that outputs embed (images, TrueType fonts), light enough for ``check``."""
+"""Checks of the files outputs embed or build from (images, fonts, Office templates)."""
 
 from __future__ import annotations
 
+import re
 import struct
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -193,3 +194,35 @@ def _format_12(data: bytes, start: int) -> dict[int, int]:
             if glyph + code - first:
                 glyphs[code] = glyph + code - first
     return glyphs
+
+
+#: Parts that carry code or foreign content; a template holding any of them is refused.
+UNSAFE_PARTS = re.compile(r"(vbaProject|vbaData|activeX|oleObject|/embeddings/|macrosheets|"
+                          r"customUI|attachedTemplate)", re.IGNORECASE)
+HYPERLINK_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+
+
+def office_package_problem(path: Path) -> str | None:
+    """Why the Office file at ``path`` is unsafe to build from (macros, embedded objects,
+    external relationships other than web links), or None when it is clean."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    try:
+        with zipfile.ZipFile(path) as package:
+            names = package.namelist()
+            for name in names:
+                if UNSAFE_PARTS.search(name):
+                    return f"contains macros or embedded objects ({name})"
+            for name in (n for n in names if n.endswith(".rels")):
+                root = ElementTree.fromstring(package.read(name))
+                for rel in root:
+                    if rel.get("TargetMode") == "External" and rel.get("Type") != HYPERLINK_REL:
+                        return f"links to an external resource ({rel.get('Target', '')[:80]})"
+                    target = rel.get("Target", "")
+                    if rel.get("Type") == HYPERLINK_REL and not re.match(
+                            r"(https?|mailto):|#", target, re.IGNORECASE):
+                        return f"has a hyperlink to a non-web target ({target[:80]})"
+    except (zipfile.BadZipFile, OSError, ElementTree.ParseError, KeyError):
+        return "is not a readable Office file"
+    return None

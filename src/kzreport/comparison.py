@@ -6,12 +6,22 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from kzreport.apparatus import has_agenda
-from kzreport.expectations import Chunk, Expected, Note, Point, excerpt, normalize, slide_count
+from kzreport.expectations import (
+    Chunk,
+    Expected,
+    Note,
+    Point,
+    excerpt,
+    normalize,
+    pieces,
+    slide_count,
+)
 from kzreport.extraction import ChartData, Extraction, Slide, TextFrame, TextRun
 from kzreport.labels import footnote_mark
 from kzreport.layout import FontFamily, Layout
 from kzreport.model import Figure, KeyPoint, Table, cited_sources, plain_text, source_line
 from kzreport.placement import placed
+from kzreport.renderers._common import on_landscape_pages
 from kzreport.scripts import is_rtl_language, paragraph_is_rtl
 from kzreport.verify_apparatus import contents_pages, fields
 
@@ -295,6 +305,41 @@ def _footnotes(expected: Expected, got: Extraction, flow: str | None) -> Iterato
     elif got.slides is None and flow is not None:
         for chunk in find_in_order(flow, [_note_chunk(note) for note in expected.notes]):
             yield f'{_quote(chunk)} is missing or out of order: "{excerpt(chunk.text)}"'
+        yield from _note_pages(expected, got)
+
+
+def _note_pages(expected: Expected, got: Extraction) -> Iterator[str]:
+    """Each of a tagged PDF's footnotes starts on the page of its reference."""
+    if not got.note_pages:
+        return
+    if len(got.note_pages) != len(expected.notes):
+        yield (f"the PDF tags {len(got.note_pages)} footnote(s) after their references, the "
+               f"source has {len(expected.notes)}")
+        return
+    for note, (reference, page) in zip(expected.notes, got.note_pages, strict=True):
+        if reference is None:
+            yield (f"footnote {note.number} (line {note.line}) has no reference tagged as a "
+                   f"Link before its Note")
+        elif reference != page:
+            yield (f"footnote {note.number} (line {note.line}) starts on page {page}, its "
+                   f"reference is on page {reference}")
+
+
+def _landscape(expected: Expected, got: Extraction) -> Iterator[str]:
+    """Each table the source sets on landscape pages is on them (its header and last row),
+    and a paper that asks for none has none."""
+    if got.landscape is None:
+        return
+    blocks = expected.document.blocks
+    turned = on_landscape_pages(blocks, expected.layout)
+    shown = normalize(got.landscape)
+    if not any(turned) and shown:
+        yield f'the output has landscape pages the source does not ask for: "{excerpt(shown)}"'
+    for block, landscape in zip(blocks, turned, strict=True):
+        if isinstance(block, Table) and landscape and not all(
+                normalize(piece) in shown for row in (block.header, *block.rows[-1:])
+                for cell in row for piece in pieces(cell)):
+            yield f"the table at line {block.line} is not on landscape pages"
 
 
 def wanted_chart(table: Table) -> ChartData:
@@ -388,6 +433,7 @@ def compare(expected: Expected, got: Extraction) -> list[str]:
         out.extend(_acronyms(expected, got.slides))
         out.extend(_outside(got))
     out.extend(contents_pages(expected, got.pages))
+    out.extend(_landscape(expected, got))
     out.extend(_directions(expected, got))
     out.extend(_charts(expected, got))
     if got.fields is not None:

@@ -143,6 +143,12 @@ class Extraction:
     #: The footnotes' texts in the order of their references, for formats that keep notes
     #: apart from the text (None: the notes are in the pages' or the slides' text).
     notes: tuple[str, ...] | None = None
+    #: For each footnote a tagged PDF holds, in reading order: the page of its reference and
+    #: the page its text starts on (None where the structure tree does not tell).
+    note_pages: tuple[tuple[int | None, int | None], ...] = ()
+    #: The text on landscape pages of a paged output whose first pages are portrait (a
+    #: portrait paper's wide tables); None for a deck.
+    landscape: str | None = None
     #: Each paragraph's text and whether the output marks it right-to-left (Word's
     #: ``w:bidi``, PowerPoint's ``rtl="1"``); None where the format has no such mark (the
     #: PDF, whose right-to-left text is checked by reading it in order).

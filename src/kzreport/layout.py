@@ -14,6 +14,11 @@ PAGE_SIZES_PT = {"A4": (595.2756, 841.8898), "LETTER": (612.0, 792.0), "LEGAL": 
                  "A5": (419.5276, 595.2756)}
 ORIENTATIONS = ("portrait", "landscape")
 POINTS_PER_UNIT = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
+#: The brief's styles a reference document may set (``[files] reference_styles`` names those it
+#: does): not the title block's nor the running header's and footer's, which the layout always
+#: sets, so that they stay legible whatever the reference document's styles are.
+TEMPLATE_STYLES = ("Normal", "Heading 2", "Heading 3", "Quote", "Caption", "List Paragraph",
+                   "Code Block", "footnote text", "footnote reference", "Hyperlink")
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
@@ -71,6 +76,13 @@ class Page:
     #: ``portrait`` or ``landscape``: width and height are already swapped for landscape.
     orientation: str = "portrait"
 
+    def landscape(self) -> Page:
+        """This page turned to landscape (itself when it is already), each margin kept at its
+        edge: the page a portrait paper's wide table is set on."""
+        if self.orientation == "landscape":
+            return self
+        return replace(self, width=self.height, height=self.width, orientation="landscape")
+
 
 @dataclass(frozen=True)
 class Slides:
@@ -107,6 +119,8 @@ class Sizes:
     caption: float
     small: float
     code: float
+    #: The smallest a wide table's text is set before a word may break in its cells.
+    table_minimum: float
 
 
 @dataclass(frozen=True)
@@ -207,6 +221,8 @@ class Layout:
     markings: Mapping[str, MarkingStyle]
     #: A Word document whose styles, theme and page setup the brief starts from.
     reference_docx: Path | None = None
+    #: The styles whose own definition in ``reference_docx`` wins over the layout's.
+    reference_styles: tuple[str, ...] = ()
     #: A PowerPoint file whose masters, layouts and theme the deck starts from.
     template_pptx: Path | None = None
     logo: Logo | None = None

@@ -12,7 +12,7 @@ from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
-from kzreport.assets import FontFileError, image_problem, read_font
+from kzreport.assets import FontFileError, image_problem, office_package_problem, read_font
 from kzreport.errors import LayoutError, Problem
 from kzreport.layout import (
     DATE_TOKENS,
@@ -22,6 +22,7 @@ from kzreport.layout import (
     ORIENTATIONS,
     PAGE_SIZES_PT,
     POINTS_PER_UNIT,
+    TEMPLATE_STYLES,
     Charts,
     Colors,
     FontFamily,
@@ -232,38 +233,6 @@ class _Reader:
                 known = ", ".join(sorted(allowed))
                 hint = f"did you mean '{near[0]}'?" if near else f"known: {known}"
                 self.problem(where, f"unknown layout setting '{where}'", hint)
-
-
-#: Parts that carry code or foreign content; a template holding any of them is refused.
-UNSAFE_PARTS = re.compile(r"(vbaProject|vbaData|activeX|oleObject|/embeddings/|macrosheets|"
-                          r"customUI|attachedTemplate)", re.IGNORECASE)
-HYPERLINK_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
-
-
-def office_package_problem(path: Path) -> str | None:
-    """Why the Office file at ``path`` is unsafe to build from (macros, embedded objects,
-    external relationships other than web links), or None when it is clean."""
-    import zipfile
-    from xml.etree import ElementTree
-
-    try:
-        with zipfile.ZipFile(path) as package:
-            names = package.namelist()
-            for name in names:
-                if UNSAFE_PARTS.search(name):
-                    return f"contains macros or embedded objects ({name})"
-            for name in (n for n in names if n.endswith(".rels")):
-                root = ElementTree.fromstring(package.read(name))
-                for rel in root:
-                    if rel.get("TargetMode") == "External" and rel.get("Type") != HYPERLINK_REL:
-                        return f"links to an external resource ({rel.get('Target', '')[:80]})"
-                    target = rel.get("Target", "")
-                    if rel.get("Type") == HYPERLINK_REL and not re.match(
-                            r"(https?|mailto):|#", target, re.IGNORECASE):
-                        return f"has a hyperlink to a non-web target ({target[:80]})"
-    except (zipfile.BadZipFile, OSError, ElementTree.ParseError, KeyError):
-        return "is not a readable Office file"
-    return None
 
 
 def _asset_path(raw: str, base: Path) -> Path | None:
@@ -482,8 +451,12 @@ def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout",
 
     languages = _languages(read, labels, date_format)
 
-    read.known_keys("files", {"reference_docx", "template_pptx"})
+    read.known_keys("files", {"reference_docx", "template_pptx", "reference_styles"})
     reference_docx = read.asset("files.reference_docx", ".docx")
+    reference_styles = tuple(str(n) for n in read.value("files.reference_styles", list, []))
+    for name in (n for n in reference_styles if n not in TEMPLATE_STYLES):  # never the furniture
+        read.problem("files.reference_styles", f"a reference document may not set style "
+                     f"'{name}'", "name some of: " + ", ".join(f'"{s}"' for s in TEMPLATE_STYLES))
     template_pptx = read.asset("files.template_pptx", ".pptx")
     logo = None
     if "logo" in data:
@@ -523,6 +496,7 @@ def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout",
         labels=labels,
         markings=markings,
         reference_docx=reference_docx,
+        reference_styles=reference_styles,
         template_pptx=template_pptx,
         logo=logo,
         charts=charts,
@@ -597,3 +571,4 @@ def _languages(read: _Reader, labels: Labels, date_format: str) -> dict[str, Lan
                                                                  list(MONTHS)) or MONTHS),
             own_format)
     return languages
+

@@ -74,7 +74,8 @@ def accessibility_warnings(document: Document) -> list[Problem]:
 
 
 def _block_warnings(document: Document) -> Iterator[Problem]:
-    """Warnings about figures' alt text, skipped heading levels and header-less tables."""
+    """Warnings about figures' alt text, skipped heading levels, header-less tables and
+    landscape tables that cannot be."""
     level = 1
     for block in walk(document.blocks):
         match block:
@@ -97,6 +98,10 @@ def _block_warnings(document: Document) -> Iterator[Problem]:
                 if not any(plain_text(cell).strip() for cell in block.header):
                     yield _warning(document, block.line, "table has no header row",
                                    "give every column a heading in the first row")
+                if block.landscape and not any(top is block for top in document.blocks):
+                    yield _warning(document, block.line, "a {.landscape} table inside a list, "
+                                   "quote or key point stays on a portrait page",
+                                   "move the table out to the paper's top level")
             case (Paragraph() | ListBlock() | Quote() | CodeBlock() | Rule() | DefinitionList()
                   | PageBreak()):
                 pass  # their links are checked with every run of inline content

@@ -230,6 +230,10 @@ class Table:
     chart: Chart | None = None
     #: The caption's cross-reference label (``{#tbl-trade}``), "" when it has none.
     anchor: str = ""
+    #: Set on a page of its own turned to landscape (the caption's ``{.landscape}`` class).
+    landscape: bool = False
+    #: Relative column widths the caption's ``{widths="1 3 2"}`` asks for (else content-fitted).
+    widths: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Pandoc's table captions (``: Caption``) and their ``{.chart-KIND}`` class, read."""
+"""Pandoc's table captions (``: Caption``) and their attributes (chart, landscape, widths), read."""
 
 from __future__ import annotations
 
@@ -26,6 +26,10 @@ from kzreport.source_checks import Problems
 _CAPTION_START = re.compile(r"(?:[Tt]able)?:\s+")
 #: A Pandoc attribute block closing the caption: ``{#tbl:id .class key=value}``.
 _ATTRIBUTES = re.compile(r"\s*\{([^{}]*)\}\s*$")
+#: One attribute of the block: a class, an identifier or ``key=value`` (the value quoted or not).
+_ATTRIBUTE = re.compile(r"""(?P<key>[\w-]+)=(?P<value>"[^"]*"|'[^']*'|\S*)|\S+""")
+#: The caption class that sets a table on a landscape page.
+LANDSCAPE = ".landscape"
 #: The caption classes that draw a table as a chart.
 _CLASSES: dict[str, ChartKind] = {f".chart-{kind}": kind for kind in CHART_KINDS}
 #: A number as tables write them: a sign (or U+2212 minus), thousands separated by commas or
@@ -83,19 +87,41 @@ def _captioned(table: Table, paragraph: Paragraph, problems: Problems) -> Table:
     caption: Inlines = tuple(i for i in inlines if not (isinstance(i, Span) and not i.text))
     kind: ChartKind | None = None
     anchor = ""
-    for attribute in attributes.split():
+    landscape = False
+    widths: tuple[float, ...] = ()
+    for found in _ATTRIBUTE.finditer(attributes):
+        attribute, key, value = found.group(), found.group("key"), found.group("value")
         if attribute in _CLASSES and kind is None:
             kind = _CLASSES[attribute]
-            continue
-        if attribute.startswith("#tbl-") and EXPLICIT_ID.fullmatch(attribute[1:]) \
+        elif attribute.startswith("#tbl-") and EXPLICIT_ID.fullmatch(attribute[1:]) \
                 and not anchor:
             anchor = attribute[1:]
-            continue
-        problems.add(paragraph.line, f"table caption attribute '{attribute}' is not supported",
-                     "label the table with {#tbl-NAME}; mark a chart with one of "
-                     + ", ".join(f"{{.chart-{k}}}" for k in CHART_KINDS))
+        elif attribute == LANDSCAPE and not landscape:
+            landscape = True
+        elif key == "widths" and not widths:
+            widths = _widths(value.strip("\"'"), len(table.header), problems, paragraph.line)
+        else:
+            problems.add(paragraph.line, f"table caption attribute '{attribute}' is not "
+                         "supported", "label the table with {#tbl-NAME}; use {.landscape}, "
+                         "{widths=\"1 3 2\"} or one of "
+                         + ", ".join(f"{{.chart-{k}}}" for k in CHART_KINDS))
     chart = _chart(table, kind, problems, paragraph.line) if kind else None
-    return replace(table, caption=caption, chart=chart, anchor=anchor)
+    return replace(table, caption=caption, chart=chart, anchor=anchor, landscape=landscape,
+                   widths=widths)
+
+
+def _widths(value: str, columns: int, problems: Problems, line: int) -> tuple[float, ...]:
+    """The relative column widths ``widths="1 3 2"`` gives: one positive number a column."""
+    try:
+        widths = tuple(float(word) for word in value.split())
+    except ValueError:
+        widths = ()
+    if len(widths) != columns or not all(0 < width < float("inf") for width in widths):
+        problems.add(line, f"widths=\"{value}\" does not give the table's {columns} columns "
+                     "each a positive width", f"write {columns} numbers, e.g. widths=\""
+                     + " ".join(["1"] * columns) + "\"")
+        return ()
+    return widths
 
 
 def _read_attributes(problems: Problems, line: int, attributes: str) -> None:

@@ -13,7 +13,13 @@ from hypothesis import strategies as st
 from conftest import FIXTURES, SEED, as_printed
 from kzreport.errors import SourceError
 from kzreport.importing.found import tidy
-from kzreport.importing.markdown import WIDTH, escape, inline_text, paragraph_lines, write_source
+from kzreport.importing.markdown import (
+    WIDTH,
+    escape,
+    inline_text,
+    paragraph_lines,
+    write_source,
+)
 from kzreport.importing.roundtrip import content
 from kzreport.model import (
     FootnoteRef,
@@ -260,9 +266,18 @@ def test_a_list_item_that_is_a_rule_stays_an_item(tmp_path: Path) -> None:
     (tmp_path / "b").mkdir()
     assert_rewrites_alike(VALID_FRONT + "## Key Points\n\n- **Head.** Point.\n\n---\n\n- ***\n",
                           tmp_path / "b" / "paper.md")
+
+
 @pytest.mark.parametrize("path", CITING, ids=lambda p: p.name)
 def test_a_citing_paper_is_written_as_it_prints(path: Path) -> None:
     document = read_source(path)
     written = write_source(document.meta, document.blocks, path.parent, document.footnotes)
     assert "@" not in written.split("\n---\n", 1)[1].replace("me@example.com", "")
     assert content(parse_source(written, path)) == content(as_printed(document)), written
+
+
+def test_a_note_after_a_link_at_the_end_is_written_after_it() -> None:
+    # Found by the property test above: inside the link's text the note read as text.
+    assert inline_text((Span("A", href="#sec"), FootnoteRef(1))) == "[A](#sec)[^1]"
+    # A last break stays inside the link: after it, it would end the paragraph and be lost.
+    assert inline_text((Span("A", href="#sec"), LineBreak())) == "[A\\\n](#sec)"

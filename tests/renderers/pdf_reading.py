@@ -46,9 +46,9 @@ def render(document: Document, layout: Layout, folder: Path, name: str | None = 
     return path
 
 
-#: The papers most tests read: the seed, the rich, long, Pandoc constructs and deck visuals
-#: fixtures, and ``table_document``.
-PAPERS = ["seed", "rich", "long", "table", "constructs", "visuals"]
+#: The papers most tests read: the seed, the rich, long, Pandoc constructs, deck visuals and
+#: wide-table (landscape pages) fixtures, and ``table_document``.
+PAPERS = ["seed", "rich", "long", "table", "constructs", "visuals", "wide"]
 #: More lines than one paragraph of a code block holds (``CODE_CHUNK_LINES``).
 CODE = "\n".join(f"codeline{n} = {n}" for n in range(130))
 
@@ -93,6 +93,8 @@ def paper(name: str, request: pytest.FixtureRequest) -> Document:
         return constructs_document()
     if name == "visuals":  # captioned tables, charts and figures in key points
         return read_source(FIXTURES / "deck-visuals.md")
+    if name == "wide":  # a landscape page among portrait ones, a note on it
+        return read_source(FIXTURES / "wide-table.md")
     if name == "table":
         if not _table:
             _table.append(table_document(

@@ -178,3 +178,15 @@ def test_the_charts_workbook_is_stamped_with_the_build_time(visuals_file: Path) 
             times = {info.date_time for info in workbook.infolist()}
     assert core.count("2024-03-15T12:00:00Z") == 2
     assert times == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_a_tables_width_hints_set_its_columns_on_the_slide(layout: Layout,
+                                                           tmp_path: Path) -> None:
+    table = "| Name | Note |\n|---|---|\n| Aktau | Port |\n\n: Ports {widths=\"1 3\"}\n"
+    source = write(tmp_path, FRONT + "\n## Key Points\n\n- The point.\n\n"
+                   + "".join("  " + row for row in table.splitlines(True)))
+    path, problems = render(read_source(source), layout, tmp_path)
+    assert problems == []
+    (frame,) = [s for s in Presentation(str(path)).slides[1].shapes if s.has_table]
+    first, second = (column.width for column in frame.table.columns)
+    assert second / first == pytest.approx(3, rel=1e-3)

@@ -13,6 +13,7 @@ from tagged_reading import Node, Tagged, paper_tagged
 
 from conftest import write_source
 from kzreport.layout import Layout
+from kzreport.readers.pdf import read_pdf
 from kzreport.source import read_source
 
 
@@ -111,3 +112,22 @@ def test_a_split_paragraphs_notes_go_with_the_piece_that_refers_to_them(
     assert late > 0, "the paragraph should run over a page"
     assert "EARLYNOTE" in texts[0] and "LATENOTE" in texts[late]
     assert "LATENOTE" not in texts[0]
+
+
+def test_a_long_tables_notes_go_on_the_page_of_their_row(layout: Layout, tmp_path: Path) -> None:
+    rows = "\n".join(f"| row{n} | {'value' + str(n) + ('.[^late]' if n == 110 else '')} |"
+                     for n in range(120))
+    body = (f"Before.\n\n| Name | Value[^head] |\n|---|---|\n{rows}\n\n"
+            "[^head]: HEADNOTE.\n\n[^late]: LATENOTE.\n\n## Key Points\n\n- One.")
+    document = read_source(write_source(tmp_path, "title: Notes\nauthors: [X]\n"
+                                        "date: 2024-01-01", body))
+    pdf = render(document, layout, tmp_path)
+    texts = [page.extract_text() for page in pypdf.PdfReader(pdf).pages]
+    late = next(n for n, text in enumerate(texts) if "value110" in text)
+    assert late > 0, "the table should run over a page"
+    assert "HEADNOTE" in texts[0] and "LATENOTE" in texts[late]
+    assert all("LATENOTE" not in text for n, text in enumerate(texts) if n != late)
+    # The header row repeated on later pages does not take its note again.
+    assert sum("HEADNOTE" in text for text in texts) == 1
+    # verify's reader finds each note on its reference's page.
+    assert read_pdf(pdf, layout).note_pages == ((1, 1), (late + 1, late + 1))

@@ -197,3 +197,45 @@ def test_page_furniture_is_artifact(request: pytest.FixtureRequest, layout: Layo
         footers = "".join(s.text for s in page.sequences if s.subtype == "Footer")
         assert bare(headers) == bare(header if n > 1 else "")
         assert bare(footers) == bare(meta.disclaimer + page_label(layout, n, pages))
+
+
+WIDE_TABLE = "| A | B |\n|---|---|\n| 1 | 2 |\n\n: Wide {.landscape}\n"
+
+
+def test_a_wide_table_goes_on_a_landscape_page_with_its_furniture(layout: Layout,
+                                                                  tmp_path: Path) -> None:
+    from kzreport.readers.pdf import read_page
+
+    pdf = render(read_source(ROOT / "tests" / "fixtures" / "wide-table.md"), layout, tmp_path)
+    pages = pypdf.PdfReader(pdf).pages
+    assert [float(p.mediabox.width) > float(p.mediabox.height) for p in pages] == [
+        False, True, False]
+    turned = read_page(pages[1])
+    assert "Register of crossings" in turned.body and "REF-2024-00125" in turned.body
+    assert turned.header.startswith("Border Crossings")
+    assert "The views are the authors' own." in turned.footer and "Page 2 of 3" in turned.footer
+    # The note of a row on the landscape page is at its foot, above the footer.
+    assert "Snow closed the pass" in turned.body
+    words = page_words(pdf)[1]
+    note, footer, table = (next(w for w in words if w.text == text)
+                           for text in ("Snow", "views", "REF-2024-00125"))
+    assert table.y_max < note.y_min < note.y_max < footer.y_min
+
+
+def test_a_paper_ending_on_a_landscape_table_ends_there(layout: Layout, tmp_path: Path) -> None:
+    document = read_source(write_source(
+        tmp_path, "title: T\nauthors: [A]\ndate: 2024-01-02\nlanguage: en-US",
+        "## Key Points\n\n- One.\n\n## Annex\n\n" + WIDE_TABLE))
+    pages = pypdf.PdfReader(render(document, layout, tmp_path)).pages
+    assert [float(p.mediabox.width) > float(p.mediabox.height) for p in pages] == [False, True]
+
+
+def test_landscape_tables_in_a_row_share_their_pages(layout: Layout, tmp_path: Path) -> None:
+    # A page break where the pages turn is the turn's own: no page is left blank.
+    document = read_source(write_source(
+        tmp_path, "title: T\nauthors: [A]\ndate: 2024-01-02\nlanguage: en-US",
+        f"Text.\n\n\\newpage\n\n{WIDE_TABLE}\n{WIDE_TABLE}\n\\newpage\n\nMore text.\n\n"
+        "## Key Points\n\n- One.\n"))
+    pages = pypdf.PdfReader(render(document, layout, tmp_path)).pages
+    assert [float(p.mediabox.width) > float(p.mediabox.height) for p in pages] == [
+        False, True, False]

@@ -289,3 +289,16 @@ def test_rows_and_key_points_stay_with_what_belongs_to_them(
         assert len(top) == 1 and top == end, n
     point, detail = _pages_of(path, ["Pointheadline", "Detailstart"])
     assert point == detail
+
+
+def test_a_table_caption_is_set_as_the_briefs_caption_style(layout: Layout,
+                                                            tmp_path: Path) -> None:
+    from kzreport.labels import CAPTION_ITALIC
+
+    document = read_source(write_source(
+        tmp_path, "title: T\nauthors: [A]\ndate: 2024-01-02\nlanguage: en-US",
+        "| A | B |\n|---|---|\n| 1 | 2 |\n\n: Plain caption\n\n## Key Points\n\n- One."))
+    page: Any = pypdf.PdfReader(render(document, layout, tmp_path)).pages[0]
+    fonts = {str(font.get_object()["/BaseFont"]).split("+")[-1]
+             for font in page["/Resources"]["/Font"].values()}
+    assert any(name.endswith("Italic") for name in fonts) == CAPTION_ITALIC

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from kzreport.layout import Layout
 from kzreport.model import Span, Table
 from kzreport.renderers import _fit as fit
-from kzreport.renderers._proportions import WORD_SLACK, fit_table
+from kzreport.renderers._proportions import WORD_SLACK, fit_table, share_columns
 
 PADDING = 13.2
 
@@ -55,5 +57,34 @@ def test_text_is_set_smaller_only_when_the_words_do_not_fit(layout: Layout) -> N
     assert tight.size < layout.sizes.body
     # At the smallest size a word longer than its share of the width is the only one broken.
     cramped = fit_table(table(row, row), layout, 200, PADDING)
-    assert cramped.size == layout.sizes.small
+    assert cramped.size == layout.sizes.table_minimum
     assert cramped.widths == pytest.approx((20.0,) * 10)
+
+
+def test_the_layouts_table_minimum_is_the_smallest_size(layout: Layout) -> None:
+    row = tuple(f"Word{n:02d}longer" for n in range(10))
+    smaller = dataclasses.replace(layout, sizes=dataclasses.replace(layout.sizes,
+                                                                    table_minimum=6.5))
+    assert fit_table(table(row, row), smaller, 200, PADDING).size == 6.5
+
+
+def test_only_words_longer_than_a_fair_share_are_broken() -> None:
+    # Two short words keep theirs; the two long ones share what is left, equally.
+    widths = share_columns([30, 40, 500, 300], [30, 40, 400, 300], 400)
+    assert widths == pytest.approx([30, 40, 165, 165])
+
+
+def test_width_hints_set_the_columns_and_the_size_follows(layout: Layout) -> None:
+    hinted = dataclasses.replace(table(("Name", "Description"), ("Khorgos", "A dry port")),
+                                 widths=(1.0, 3.0))
+    fitted = fit_table(hinted, layout, 400, PADDING)
+    assert fitted.widths == pytest.approx((100, 300)) and fitted.size == layout.sizes.body
+    # A column too narrow for its longest word sets the text smaller, as far as the minimum.
+    squeezed = dataclasses.replace(hinted, widths=(1.0, 19.0))
+    fitted = fit_table(squeezed, layout, 400, PADDING)
+    assert fitted.widths == pytest.approx((20, 380))
+    assert fitted.size == layout.sizes.table_minimum
+    narrow = dataclasses.replace(hinted, widths=(3.0, 17.0))
+    fitted = fit_table(narrow, layout, 300, PADDING)
+    assert layout.sizes.table_minimum < fitted.size < layout.sizes.body
+    assert fitted.widths[0] >= PADDING + width(layout, "Khorgos", fitted.size) + WORD_SLACK

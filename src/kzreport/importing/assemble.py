@@ -497,7 +497,7 @@ class _Body:
         aligns = (grid.alignments + [None] * width)[:width]
         table = Table(tuple(header), tuple(tuple(r) for r in rows[1:]),
                       tuple(a if a in ("left", "center", "right") else None  # type: ignore[misc]
-                            for a in aligns), grid.number, caption)
+                            for a in aligns), grid.number, caption, landscape=grid.landscape)
         return table if grid.chart is None else charted(table, grid.chart, warn)
 
 

@@ -11,6 +11,7 @@ from kzreport.anchors import note_label
 from kzreport.importing.found import Break, Found, Image, Kept, Note, PageBreak, Run, plain_found
 from kzreport.importing.package import Package, PackageProblem, Rel
 from kzreport.importing.wordml import Numbering, RunLook, Styles, W, on
+from kzreport.readers.docx import landscape_sections
 
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -67,6 +68,8 @@ class Grid:
     notes: list[str] = field(default_factory=list)
     #: The chart kind (bar, column, line, pie) when the table is a chart's data.
     chart: str | None = None
+    #: On a landscape page among portrait ones (a kzreport brief's ``{.landscape}`` table).
+    landscape: bool = False
 
 
 @dataclass
@@ -102,6 +105,8 @@ def read_word(package: Package, mono: frozenset[str] = frozenset()) -> WordDocum
     reader.mono = mono
     reader.notes = {kind: reader.note_texts(kind) for kind in ("footnotes", "endnotes")}
     reader.comments = reader.comment_texts()
+    reader.turned = {e for section in landscape_sections(body) for e in section
+                     if e.tag == f"{W}tbl"}
     blocks = reader.blocks(body, 0)
     headers: list[str] = []
     footers: list[tuple[str, bool]] = []
@@ -176,6 +181,8 @@ class _Reader:
         self.toc_warned = False
         #: The label a brief's bookmark gave the next footnote reference (``anchors``).
         self.note_label: str | None = None
+        #: The tables on landscape pages among portrait ones.
+        self.turned: set[ET.Element] = set()
 
     # ------------------------------------------------------------ parts beside the body
 
@@ -287,7 +294,7 @@ class _Reader:
 
     def table(self, tbl: ET.Element, depth: int) -> Grid:
         self.count += 1
-        grid = Grid(self.count, [], False, [])
+        grid = Grid(self.count, [], False, [], landscape=tbl in self.turned)
         for n, tr in enumerate(tbl.findall(f"{W}tr")):
             if n == 0:
                 grid.header = on(tr.find(f"{W}trPr/{W}tblHeader")) is True

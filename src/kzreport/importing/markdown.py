@@ -429,12 +429,15 @@ class _Writer:
         rule = "|" + "|".join(_ALIGN[table.alignments[c] if c < len(table.alignments) else None]
                               for c in range(width)) + "|"
         lines = [row(table.header), rule, *(row(r) for r in table.rows)]
-        if table.caption or table.chart:
-            # Pandoc's caption after the table; a chart's kind is its class.
+        # A label, a chart's kind, a landscape page and column widths are the caption's attributes.
+        attributes = [f"#{table.anchor}"] if table.anchor else []
+        attributes += [f".chart-{table.chart.kind}"] if table.chart is not None else []
+        attributes += [".landscape"] if table.landscape else []
+        if table.widths:
+            attributes.append('widths="' + " ".join(_number(w) for w in table.widths) + '"')
+        if table.caption or attributes:
+            # Pandoc's caption after the table.
             caption = _closed(self.line(table.caption), table.caption)
-            attributes = [f"#{table.anchor}"] if table.anchor else []
-            if table.chart is not None:
-                attributes.append(f".chart-{table.chart.kind}")
             if attributes:
                 caption += " {" + " ".join(attributes) + "}"
             lines += ["", ": " + caption]
@@ -524,3 +527,10 @@ def _list(items: list[list[str]], start: int, kind: str) -> list[str]:
         out.append(marker + ("***" if lines[0] == "---" and kind == "-" else lines[0]))
         out.extend(indent + line if line else "" for line in lines[1:])
     return out
+
+
+def _number(value: float) -> str:
+    """``value`` as short as it reads back the same: ``2`` for 2.0, ``0.5``, every digit of
+    ``1/3``."""
+    short = f"{value:g}"
+    return short if float(short) == value else repr(value)

@@ -180,10 +180,43 @@ def read_docx(path: Path, layout: Layout) -> Extraction:
         notes = footnotes(package, main)
         marked, unmarked = directions(document)
         charts = body_charts(package, main, document)
+        holder = ET.Element("landscape")  # a section's elements, to read as one
+        root = document.find(f"{_W}body")
+        holder.extend(e for section in (landscape_sections(root) if root is not None else [])
+                      for e in section)
     flow = "\n".join(body)
     return Extraction("\n".join([flow, *furniture]), title, author, links, flow=flow,
                       page_parts=tuple(parts), notes=notes, directions=tuple(marked),
-                      unmarked_runs=tuple(unmarked), charts=charts, fields=tuple(shown))
+                      unmarked_runs=tuple(unmarked), charts=charts, fields=tuple(shown),
+                      landscape="\n".join(paragraphs(holder)))
+
+
+def landscape_sections(body: ET.Element) -> list[list[ET.Element]]:
+    """The body's elements in each section of landscape pages, when its first pages are
+    portrait (a brief's wide tables): a section's page size is in the properties that end it,
+    its last paragraph's or the body's own."""
+    sections: list[tuple[list[ET.Element], bool]] = []
+    elements: list[ET.Element] = []
+    for child in body:
+        elements.append(child)
+        ending = child if child.tag == f"{_W}sectPr" else child.find(f"{_W}pPr/{_W}sectPr")
+        if ending is not None:
+            size = ending.find(f"{_W}pgSz")
+            sections.append((elements, size is not None and (
+                size.get(f"{_W}orient") == "landscape"
+                or _length(size.get(f"{_W}w")) > _length(size.get(f"{_W}h")))))
+            elements = []
+    if not sections or sections[0][1]:
+        return []
+    return [elements for elements, landscape in sections if landscape]
+
+
+def _length(value: str | None) -> float:
+    """A page size attribute's length (0 when it is none: a file may hold anything)."""
+    try:
+        return float(value or 0)
+    except ValueError:
+        return 0.0
 
 
 def footnotes(package: zipfile.ZipFile, main: str) -> tuple[str, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -71,8 +72,10 @@ def read_pdf(path: Path, layout: Layout) -> Extraction:
     reader = PdfReader(str(path))
     pages: list[Page] = []
     links: set[str] = set()
+    turned: list[bool] = []
     for page in reader.pages:
         pages.append(read_page(page))
+        turned.append(float(page.mediabox.width) > float(page.mediabox.height))
         annotations = page.get("/Annots")
         for reference in annotations.get_object() if annotations is not None else []:
             annotation = reference.get_object()
@@ -82,8 +85,60 @@ def read_pdf(path: Path, layout: Layout) -> Extraction:
             if (annotation.get("/Subtype") == "/Link" and action is not None
                     and action.get("/S") == "/URI" and action.get("/URI") is not None):
                 links.add(str(action["/URI"]))
+    pages_by_object = {page.indirect_reference.idnum: number
+                       for number, page in enumerate(reader.pages, 1)
+                       if page.indirect_reference is not None}
+    root = reader.root_object.get("/StructTreeRoot")
+    note_pages = tuple(_note_pages(root, pages_by_object)) if root is not None else ()
     info = reader.metadata
     title = str(info["/Title"]) if info is not None and "/Title" in info else None
     author = str(info["/Author"]) if info is not None and "/Author" in info else None
+    # The body text of landscape pages, when the first is portrait (a paper's wide tables).
+    landscape = [page.body for page, wide in zip(pages, turned, strict=True)
+                 if wide and not turned[0]]
     return Extraction("\n".join(p.text for p in pages), title, author, frozenset(links),
-                      pages=tuple(pages))
+                      pages=tuple(pages), note_pages=note_pages, landscape="\n".join(landscape))
+
+
+def _kids(element: Any) -> list[Any]:
+    kids = element.get("/K")
+    if kids is None:
+        return []
+    return [kid.get_object() for kid in (kids if isinstance(kids, list) else [kids])]
+
+
+#: How deep the structure tree is read: a damaged file may loop.
+_MAX_DEPTH = 64
+
+
+def _first_page(element: Any, pages: dict[int, int], depth: int = 0) -> int | None:
+    """The number of the page that shows the first content of a structure element (or of a
+    marked-content or object reference): its own /Pg, else its first kid's."""
+    if not hasattr(element, "get") or depth > _MAX_DEPTH:
+        return None
+    if "/Pg" in element:
+        return pages.get(getattr(element.raw_get("/Pg"), "idnum", -1))
+    for kid in _kids(element):
+        page = _first_page(kid, pages, depth + 1)
+        if page is not None:
+            return page
+    return None
+
+
+def _note_pages(element: Any, pages: dict[int, int],
+                depth: int = 0) -> Iterator[tuple[int | None, int | None]]:
+    """For each Note of the structure tree, in reading order: the page of the reference (the
+    Link right before it, as the PDF tags a footnote) and the page its text starts on."""
+    if depth > _MAX_DEPTH:
+        return
+    kids = _kids(element)
+    for index, kid in enumerate(kids):
+        if not hasattr(kid, "get"):
+            continue
+        if kid.get("/S") == "/Note":
+            before: Any = kids[index - 1] if index else None
+            reference = _first_page(before, pages) \
+                if hasattr(before, "get") and before.get("/S") == "/Link" else None
+            yield reference, _first_page(kid, pages)
+        else:
+            yield from _note_pages(kid, pages, depth + 1)

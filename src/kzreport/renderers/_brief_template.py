@@ -23,6 +23,7 @@ from kzreport.renderers._proportions import (
     TITLE_AFTER,
     Metrics,
 )
+from kzreport.renderers._reference_docx import keep_styles_only
 from kzreport.renderers._wordml import LIST_INDENT_TWIPS, border, element, put, qn, rgb, shade
 
 if TYPE_CHECKING:
@@ -85,12 +86,17 @@ class _StyledTemplate:
         reference = layout.reference_docx
         self.word: WordDocument = new_document(str(reference) if reference else None)
         if reference is not None:
-            _remove_sample_content(self.word)
+            keep_styles_only(self.word)
         else:
             _drop_table_styles(self.word)
         _drop_styles_with_effects(self.word)
         _brief_settings(self.word)
         self.styles: dict[str, Any] = {s.name: s for s in self.word.styles if s.name}
+        if reference is not None:
+            # Other tools capitalize Word's own lower-case names ("Footnote Text"): the same
+            # style, not one to add again.
+            for name, style in list(self.styles.items()):
+                self.styles.setdefault(name.lower(), style)
         self.list_definitions = self._define_numbering()
         self._style_document()
         self._define_page_furniture()
@@ -151,7 +157,9 @@ class _StyledTemplate:
                 added.base_style = self.styles["Normal"]
                 self.styles[name] = added
             elif self.layout.reference_docx is not None:
-                return None  # the reference document's own style wins
+                if name in self.layout.reference_styles:
+                    return None  # the reference document's own style wins
+                _drop_own_formatting(self.styles[name].element)
             style = self.styles[name]
             family = typeface.name
             style.font.name = family
@@ -221,7 +229,7 @@ class _StyledTemplate:
     def _footnote_reference_style(self) -> None:
         from docx.enum.style import WD_STYLE_TYPE
 
-        if "footnote reference" in self.styles:
+        if self._referenced("footnote reference"):
             return
         style = self.word.styles.add_style("footnote reference", WD_STYLE_TYPE.CHARACTER)
         self.styles["footnote reference"] = style
@@ -231,12 +239,25 @@ class _StyledTemplate:
         from docx.enum.style import WD_STYLE_TYPE
 
         # The default template has no Hyperlink character style; Word expects one.
-        if "Hyperlink" in self.styles:
+        if self._referenced("Hyperlink"):
             return
         style = self.word.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
         self.styles["Hyperlink"] = style
         style.font.color.rgb = rgb(self.layout.colors.link)
         style.font.underline = True
+
+    def _referenced(self, name: str) -> bool:
+        """Whether character style ``name`` is there already, the reference document's to set
+        (else the layout's definition replaces its)."""
+        style = self.styles.get(name)
+        if style is None:
+            return False
+        if self.layout.reference_docx is None or name in self.layout.reference_styles:
+            return True
+        self.word.styles.element.remove(style.element)
+        for alias in [key for key, value in self.styles.items() if value is style]:
+            del self.styles[alias]
+        return False
 
     def _define_numbering(self) -> tuple[str, str]:
         """Add one bullet and one numbered multi-level list definition; return their ids."""
@@ -295,12 +316,12 @@ def _drop_template_typography(style: Any) -> None:
                 properties.remove(found)
 
 
-def _remove_sample_content(word: WordDocument) -> None:
-    """Empty a reference document's body, keeping its final section properties."""
-    body = word.element.body
-    for child in list(body):
-        if child.tag != qn("w:sectPr"):
-            body.remove(child)
+def _drop_own_formatting(style: Any) -> None:
+    """Remove a reference document's paragraph and run formatting from a style the layout
+    sets (the style keeps its name, id and place in the style hierarchy)."""
+    for tag in ("w:pPr", "w:rPr"):
+        for found in style.findall(qn(tag)):
+            style.remove(found)
 
 
 def _drop_table_styles(word: WordDocument) -> None:

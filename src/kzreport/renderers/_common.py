@@ -7,7 +7,8 @@ import os
 import re
 from pathlib import Path
 
-from kzreport.model import Document
+from kzreport.layout import Layout
+from kzreport.model import Blocks, Document, Heading, PageBreak, Table
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 #: English Metric Units per point: the unit of every length in an Office package.
@@ -69,3 +70,25 @@ def fitted_size(path: Path, width: float, height: float) -> tuple[float, float]:
     natural_width, natural_height = natural_size(path)
     scale = min(1.0, width / natural_width, height / natural_height)
     return natural_width * scale, natural_height * scale
+
+
+def on_landscape_pages(blocks: Blocks, layout: Layout) -> tuple[bool, ...]:
+    """Which of the paper's top-level ``blocks`` the brief and the PDF set on landscape pages:
+    each table whose caption asks for it, with the headings right before it (a heading stays
+    with what follows); none when the paper's pages are landscape already."""
+    if layout.page.orientation == "landscape":
+        return (False,) * len(blocks)
+    turned = [isinstance(block, Table) and block.landscape for block in blocks]
+    for index in range(len(blocks) - 2, -1, -1):
+        if isinstance(blocks[index], Heading) and turned[index + 1]:
+            turned[index] = True
+    return tuple(turned)
+
+
+def breaks_in_turns(blocks: Blocks, turned: tuple[bool, ...]) -> frozenset[int]:
+    """The indexes of the page breaks (``\\newpage``) right where the pages turn, to or from
+    landscape: the turn starts a new page already, so writing them too would leave a page
+    blank."""
+    return frozenset(index for index, block in enumerate(blocks) if isinstance(block, PageBreak)
+                     and ((index + 1 < len(blocks) and turned[index + 1])
+                          or (index > 0 and turned[index - 1])))

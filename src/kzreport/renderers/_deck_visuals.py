@@ -186,7 +186,7 @@ def fit_table(deck: Deck, table: Table, width: float, height: float) -> TableFit
     cells = [[fit.Measured(deck.measure(par)) for par in row] for row in cell_pars(deck, table)]
     for size in fit.sizes(s.body_max, s.body_min, 0.5):
         pad_x, pad_y = (2 * pad * size for pad in CELL_PAD)
-        columns = _columns(cells, size, width, pad_x)
+        columns = _columns(cells, size, width, pad_x, table.widths)
         if columns is None:
             continue
         # A cell's inner width as written: its margins rounded to EMU may take a hair more.
@@ -198,10 +198,11 @@ def fit_table(deck: Deck, table: Table, width: float, height: float) -> TableFit
     return None
 
 
-def _columns(cells: list[list[fit.Measured]], size: float, width: float,
-             pad: float) -> tuple[float, ...] | None:
+def _columns(cells: list[list[fit.Measured]], size: float, width: float, pad: float,
+             hints: tuple[float, ...]) -> tuple[float, ...] | None:
     """Column widths filling ``width``, shared as the brief and the PDF share theirs
-    (``_proportions.share_columns``); None when the longest words do not fit side by side."""
+    (``_proportions.share_columns``, in the proportions of the paper's ``hints`` when it
+    gives them); None when the longest words do not fit their columns."""
     count = len(cells[0])
     least = [pad + max(row[i].longest_word(size) for row in cells) for i in range(count)]
     natural = [max(pad + fit.text_width(row[i].para.pieces, size * row[i].para.scale)
@@ -209,7 +210,10 @@ def _columns(cells: list[list[fit.Measured]], size: float, width: float,
     natural = [max(n, m) for n, m in zip(natural, least, strict=True)]
     if sum(least) > width:
         return None  # a smaller size may fit; the deck breaks no word
-    return tuple(share_columns(natural, least, width))
+    columns = share_columns(natural, least, width, hints)
+    if hints and any(column < word for column, word in zip(columns, least, strict=True)):
+        return None  # a column the paper made narrow: its longest word needs a smaller size
+    return tuple(columns)
 
 
 def _table(deck: Deck, table: Table, area: Box, par: Par, caption_box: Box) -> Placed | None:

@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from reportlab.platypus import Frame
+from reportlab.platypus import Frame, Table
 
 from kzreport.renderers._pdf_markup import NOTE_DESTINATION
-from kzreport.renderers._reportlab_internals import frame_bottom, set_frame_bottom
+from kzreport.renderers._reportlab_internals import frame_bottom, set_frame_bottom, table_cells
 
 #: A footnote reference's link target in paragraph markup, and the note's number in it.
 _NOTE_LINK = re.compile("#" + re.escape(NOTE_DESTINATION) + r"(\d+)$")
@@ -32,11 +32,15 @@ def _set_notes(flowable: Any, numbers: tuple[int, ...]) -> None:
 
 
 def _referenced(flowable: Any) -> set[int] | None:
-    """The footnotes whose references are in ``flowable``'s text, None when it is no
-    paragraph (a table's pieces do not tell)."""
+    """The footnotes whose references are in ``flowable``'s text (a table's: in its cells'),
+    None when it holds no text."""
     inner = getattr(flowable, "inner", None)
     if inner is not None:
         return _referenced(inner)
+    if isinstance(flowable, Table):
+        # A piece of a split table holds its own rows: its notes are those of their cells
+        # (a repeated header's too; the piece before it has already taken them).
+        return set().union(*(_referenced_in(cell) for cell in table_cells(flowable)))
     frags = getattr(flowable, "frags", None)
     if frags is None:
         return None
@@ -52,9 +56,18 @@ def _referenced(flowable: Any) -> set[int] | None:
     return found
 
 
+def _referenced_in(cell: Any) -> set[int]:
+    """The footnotes referred to in a table cell: a flowable, a list of them, or text."""
+    if isinstance(cell, (list, tuple)):
+        return set().union(*(_referenced_in(item) for item in cell))
+    if isinstance(cell, str):
+        return set()
+    return _referenced(cell) or set()
+
+
 def share_notes(parts: list[Any], numbers: tuple[int, ...]) -> None:
     """Give each piece of a split flowable the notes referred to in it; the first piece takes
-    those no piece tells of (all of them, for a table)."""
+    those no piece tells of."""
     if not parts:
         return
     left = list(numbers)
@@ -96,6 +109,9 @@ class PageNotes:
         self.heights: dict[int, float] = {}
         self.placed: set[int] = set()
         self.carry: list[Any] = []
+        #: Where a page's text area ends, when its frame's differs from ``bottom`` (a
+        #: landscape page's footer may wrap its disclaimer in fewer lines).
+        self.bottoms: dict[int, float] = {}
 
     def height_of(self, part: Any, canvas: Any) -> float:
         _, height = part.wrapOn(canvas, self.width, self.max_height)
@@ -155,7 +171,7 @@ class PageNotes:
         placed = self.pages.get(page)
         if not placed:
             return
-        top = self.bottom + self.heights[page]
+        top = self.bottoms.get(page, self.bottom) + self.heights[page]
         rule(canvas, self.x, top - self.separator / 2)
         y = top - self.separator
         for part, height in placed:
@@ -182,6 +198,7 @@ class NotesFrame(Frame):  # type: ignore[misc]  # reportlab is untyped
         page = canvas.getPageNumber()
         if page != self.page:  # a new page: only its continued notes are in the way yet
             self.page = page
+            self.notes.bottoms[page] = self.base
             set_frame_bottom(self, self.base + self.notes.begin_page(page, canvas))
 
     def note_parts(self, numbers: tuple[int, ...]) -> list[Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +21,13 @@ from kzreport.glyphs import page_label_characters
 from kzreport.labels import author_names, fill_label, page_label
 from kzreport.layout import Layout, MarkingStyle
 from kzreport.model import Document
-from kzreport.renderers._common import build_timestamp, xml_safe
+from kzreport.renderers._common import build_timestamp, on_landscape_pages, xml_safe
 from kzreport.renderers._pdf_bidi import BidiParagraph, draw_line, needs_bidi
 from kzreport.renderers._pdf_canvas import TaggingCanvas
 from kzreport.renderers._pdf_markup import Markup
 from kzreport.renderers._pdf_metadata import DocumentInfo
 from kzreport.renderers._pdf_notes import NotesFrame, PageNotes
-from kzreport.renderers._pdf_story import StoryBuilder
+from kzreport.renderers._pdf_story import LANDSCAPE_PAGES, LATER_PAGES, StoryBuilder
 from kzreport.renderers._pdf_structure import StructureTree
 from kzreport.renderers._pdf_styles import GlyphCheck, PdfFonts, PdfStyles, color
 from kzreport.renderers._proportions import (
@@ -243,6 +244,8 @@ class ReportCanvas(TaggingCanvas):
         self._furniture = furniture
         self._notes = notes
         self.pages_shown = 0
+        #: The furniture of each page shown (a landscape page has its own), by page number.
+        self.furniture_of: dict[int, PageFurniture] = {}
         # invariant=1 fixes the document /ID; the dates come from the build timestamp (the
         # paper's date, or SOURCE_DATE_EPOCH), in UTC, whatever the clock and time zone.
         fix_creation_time(self, self.info.created)
@@ -253,7 +256,12 @@ class ReportCanvas(TaggingCanvas):
         # the body first.
         self._notes.draw(self, self.pages_shown, self._furniture.note_rule)
         self._furniture.draw(self, self.pages_shown)
+        self.furniture_of[self.pages_shown] = self._furniture
         super().showPage()
+
+    def use_furniture(self, furniture: PageFurniture) -> None:
+        """Give the page being begun ``furniture`` (its page template's)."""
+        self._furniture = furniture
 
     def save(self) -> None:
         self.show_pending_page()
@@ -261,9 +269,12 @@ class ReportCanvas(TaggingCanvas):
             self._notes.begin_page(self.pages_shown + 1, self, only_notes=True)
             self.showPage()
         for page in range(1, self.pages_shown + 1):
-            self.beginForm(page_number_form(page))
+            furniture = self.furniture_of[page]
+            # The form's box is its own page's (a landscape page is wider than the last one).
+            self.beginForm(page_number_form(page), 0, 0, furniture.page_width,
+                           furniture.page_height)
             with self.inside_marked_content():  # the form is shown in its page's footer artifact
-                self._furniture.draw_page_number(self, page, self.pages_shown)
+                furniture.draw_page_number(self, page, self.pages_shown)
             self.endForm()
         super().save()
 
@@ -302,8 +313,12 @@ def _lay_out(target: Any, document: Document, layout: Layout, styles: PdfStyles,
     """Build the story and lay it out into ``target``; the canvas that saved it. ``pages``
     are the contents' page numbers (empty: a placeholder for each, one line either way)."""
     tree = StructureTree()
+    # A portrait paper's wide tables go on landscape pages with furniture of their own.
+    turned = PageFurniture(document, replace(layout, page=layout.page.landscape()), styles,
+                           markup) if any(on_landscape_pages(document.blocks, layout)) else None
     builder = StoryBuilder(document, layout, styles, markup, furniture.frame_width,
-                           furniture.frame_height, tree, pages)
+                           furniture.frame_height, tree, pages,
+                           turned.later_frame[2:] if turned is not None else None)
     story = builder.story()
     x, bottom, width, _ = furniture.later_frame
     notes = PageNotes(x, bottom, width, NOTES_MAX_SHARE * furniture.frame_height,
@@ -320,14 +335,17 @@ def _lay_out(target: Any, document: Document, layout: Layout, styles: PdfStyles,
                                  **kwargs))
         return made[-1]
 
-    _build(_template(target, document, layout, styles.fonts, furniture, info, notes), story,
-           canvasmaker, document)
+    _build(_template(target, document, layout, styles.fonts, (furniture, turned), info, notes),
+           story, canvasmaker, document)
     return made[-1]
 
 
 def _template(target: Any, document: Document, layout: Layout, fonts: PdfFonts,
-              furniture: PageFurniture, info: DocumentInfo, notes: PageNotes) -> Any:
-    """The document template, its pages framed clear of the furniture."""
+              furnitures: tuple[PageFurniture, PageFurniture | None], info: DocumentInfo,
+              notes: PageNotes) -> Any:
+    """The document template, its pages framed clear of the furniture: the first page, the
+    later ones and, for a portrait paper's wide tables, landscape ones."""
+    furniture, turned = furnitures
     page = layout.page
     template = BaseDocTemplate(
         target,
@@ -349,11 +367,22 @@ def _template(target: Any, document: Document, layout: Layout, fonts: PdfFonts,
         invariant=1,
         pageCompression=1,
     )
-    template.addPageTemplates([
+
+    def furnished(chosen: PageFurniture) -> Any:
+        return lambda canvas, _document: canvas.use_furniture(chosen)
+
+    templates = [
         PageTemplate("first", [_frame("first", *furniture.first_frame, notes=notes)],
-                     autoNextPageTemplate="later"),
-        PageTemplate("later", [_frame("later", *furniture.later_frame, notes=notes)]),
-    ])
+                     autoNextPageTemplate=LATER_PAGES, onPage=furnished(furniture)),
+        PageTemplate(LATER_PAGES, [_frame(LATER_PAGES, *furniture.later_frame, notes=notes)],
+                     onPage=furnished(furniture)),
+    ]
+    if turned is not None:
+        templates.append(PageTemplate(
+            LANDSCAPE_PAGES, [_frame(LANDSCAPE_PAGES, *turned.later_frame, notes=notes)],
+            pagesize=(turned.page_width, turned.page_height), onPage=furnished(turned),
+            autoNextPageTemplate=LANDSCAPE_PAGES))
+    template.addPageTemplates(templates)
     return template
 
 

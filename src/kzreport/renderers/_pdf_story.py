@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any, assert_never
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import HRFlowable, KeepTogether, Spacer, Table
+from reportlab.platypus import HRFlowable, Spacer, Table
 from reportlab.platypus import PageBreak as PdfPageBreak
-from reportlab.platypus.doctemplate import Indenter
+from reportlab.platypus.doctemplate import Indenter, NextPageTemplate
 
 from kzreport.anchors import bookmark_name
 from kzreport.apparatus import acronym_blocks
@@ -48,15 +48,17 @@ from kzreport.model import (
     Rule,
     Span,
     plain_text,
-    source_line,
 )
 from kzreport.model import Table as TableBlock
 from kzreport.renderers._common import (
+    breaks_in_turns,
     fitted_size,
+    on_landscape_pages,
     outline_level,
     xml_escape,
     xml_safe,
 )
+from kzreport.renderers._pdf_back_matter import further_reading, sources
 from kzreport.renderers._pdf_charts import chart_drawing
 from kzreport.renderers._pdf_contents import contents_page
 from kzreport.renderers._pdf_flowables import (
@@ -75,6 +77,8 @@ from kzreport.renderers._pdf_structure import Element, OutlineEntry, StructureTr
 from kzreport.renderers._pdf_styles import PdfStyles, color, table_style
 from kzreport.renderers._proportions import FIGURE_MAX_HEIGHT, fit_table
 
+#: The page templates of the pages after the first, portrait and landscape.
+LATER_PAGES, LANDSCAPE_PAGES = "later", "landscape"
 #: Two or more spaces in code; all but the first become no-break spaces so they survive.
 _SPACE_RUN = re.compile(" {2,}")
 #: Spaces in code before tabs are expanded to this many columns.
@@ -107,7 +111,8 @@ class StoryBuilder:
     def __init__(self, document: Document, layout: Layout, styles: PdfStyles, markup: Markup,
                  frame_width: float, frame_height: float,
                  tree: StructureTree | None = None,
-                 pages: dict[str, int] | None = None) -> None:
+                 pages: dict[str, int] | None = None,
+                 landscape_frame: tuple[float, float] | None = None) -> None:
         self.document = document
         #: The page each heading's bookmark is on, for the contents (None: no contents).
         self.pages = pages
@@ -118,6 +123,8 @@ class StoryBuilder:
         self.fonts = styles.fonts
         self.frame_width = frame_width
         self.frame_height = frame_height
+        #: The width and height of a landscape page's frame, for a wide table's pages.
+        self.landscape_frame = landscape_frame
         self.figures = figure_numbers(document)
         self.tables = table_numbers(document)
         self._bulleted: dict[tuple[str, float], ParagraphStyle] = {}
@@ -136,10 +143,43 @@ class StoryBuilder:
         """Title block, summary, body with Key Points, sources, further reading."""
         root = self.tree.root
         return [*title_block(self, root), *summary_block(self, root),
-                *contents_page(self, root), *self.blocks(self.document.blocks, TOP, root),
+                *contents_page(self, root), *self.body(root, self.followed),
                 *self.blocks(acronym_blocks(self.document, self.layout), TOP, root),
-                *self.sources(root),
-                *self.further_reading(root)]
+                *sources(self, root), *further_reading(self, root)]
+
+    @property
+    def followed(self) -> bool:
+        """Whether anything follows the paper's blocks: the acronyms, the sources or the
+        further reading (a landscape table at the end turns the pages back for it)."""
+        meta = self.document.meta
+        return bool(meta.acronyms or self.document.sources or meta.links)
+
+    def body(self, root: Element, followed: bool) -> list[Any]:
+        """The paper's blocks, those ``on_landscape_pages`` names on pages of the
+        ``landscape`` page template (framed ``landscape_frame``), each run of them from a new
+        page to a new page (unless nothing is ``followed`` after the blocks)."""
+        blocks = self.document.blocks
+        turned = on_landscape_pages(blocks, self.layout) if self.landscape_frame else ()
+        if not any(turned):
+            return self.blocks(blocks, TOP, root)
+        assert self.landscape_frame is not None
+        portrait = (self.frame_width, self.frame_height)
+        out: list[Any] = []
+        landscape = False
+        skipped = breaks_in_turns(blocks, turned)
+        for index, (block, wide) in enumerate(zip(blocks, turned, strict=True)):
+            if index in skipped:
+                continue
+            if wide != landscape:
+                out += [NextPageTemplate(LANDSCAPE_PAGES if wide else LATER_PAGES),
+                        PdfPageBreak()]
+                landscape = wide
+            self.frame_width, self.frame_height = self.landscape_frame if wide else portrait
+            out += self.block(block, TOP, root)
+        self.frame_width, self.frame_height = portrait
+        if landscape and followed:
+            out += [NextPageTemplate(LATER_PAGES), PdfPageBreak()]
+        return out
 
     def outline(self, title: str, level: int, anchor: str = "") -> OutlineEntry:
         """The bookmark of a level-``level`` heading (the title is level 1): named by the
@@ -179,35 +219,6 @@ class StoryBuilder:
                 out.append(tagged_paragraph(text, style, element.add("P")))
         self.markup.take_references()  # a note refers to no note: the parser sees to that
         return out
-
-    # ------------------------------------------------------------ front matter
-
-    def further_reading(self, parent: Element) -> list[Any]:
-        """The front matter's links, as a bullet list of labelled links under their heading."""
-        links = self.document.meta.links
-        if not links:
-            return []
-        line = self.document.lines.get("links", 1)
-        heading = Heading(2, (Span(self.layout.labels.further_reading),), line)
-        items = tuple(ListItem((Paragraph((Span(link.label, href=link.url),), line),), line)
-                      for link in links)
-        # The short closing list stays together, with its heading (a longer one splits).
-        return [KeepTogether([*self.heading(heading, parent, where=self.layout.files[0]),
-                              *self.list_block(ListBlock(False, items, line), TOP, parent)])]
-
-    def sources(self, parent: Element) -> list[Any]:
-        """The entries the paper cites, under the layout's Sources heading, each paragraph
-        hanging by a list indent (as in the brief)."""
-        if not self.document.sources:
-            return []
-        line = source_line(self.document)
-        heading = Heading(2, (Span(self.layout.labels.sources),), line)
-        indent = self.metrics.list_indent
-        style = ParagraphStyle("source", parent=self.styles.body, leftIndent=indent,
-                               firstLineIndent=-indent)
-        entries = [self.paragraph(source.inlines, line, TOP, parent.add("P"), style=style)
-                   for source in self.document.sources]
-        return [*self.heading(heading, parent, where=self.layout.files[0]), *entries]
 
     # ------------------------------------------------------------ body
 
@@ -472,7 +483,7 @@ class StoryBuilder:
             ("TOPPADDING", (0, 0), (-1, -1), self.metrics.cell_padding_y),
             ("BOTTOMPADDING", (0, 0), (-1, -1), self.metrics.cell_padding_y),
         ]))
-        # A table's notes go on the page it starts on (its pieces do not tell them apart).
+        # Split across pages, each piece takes the notes of its rows (see share_notes).
         table.footnotes = tuple(notes)
         return [*chart, *(self._leaf(f, nesting) for f in (caption, table) if f is not None)]
 

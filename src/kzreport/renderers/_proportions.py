@@ -91,23 +91,27 @@ class TableFit:
 
 
 def fit_table(table: Table, layout: Layout, available: float, padding: float) -> TableFit:
-    """Content-fitted columns for ``table`` in ``available`` points, alike in every format:
-    shared by natural width when every cell fits on one line; else each column keeps room for
-    its longest word and the rest is shared by how much more each would take; when even the
-    longest words do not fit side by side, the text is set smaller, down to the layout's small
-    size, and only then may a word longer than its column's share be broken. ``padding`` is a
-    cell's padding left plus right."""
+    """Columns for ``table`` in ``available`` points, alike in every format: the widths its
+    caption asks for (``widths="1 3 2"``), else content-fitted (``share_columns``). When the
+    longest words do not fit their columns, the text is set smaller, down to the layout's
+    ``table_minimum`` size, and only then may a word longer than its column be broken.
+    ``padding`` is a cell's padding left plus right."""
     body = layout.sizes.body
     natural, longest = _measure(table, layout, body, padding)
-    size = body
-    if sum(longest) > available:
-        # Text widths scale with the size; the padding does not.
-        text = sum(longest) - padding * len(longest)
-        room = available - padding * len(longest)
-        size = max(layout.sizes.small, min(body, body * room / text) if text > 0 else body)
-        size = int(size * 4) / 4  # quarter points, which Word's half-points round well
-        natural, longest = _measure(table, layout, size, padding)
-    return TableFit(tuple(share_columns(natural, longest, available)), size)
+    widths = share_columns(natural, longest, available, table.widths)
+    # How much smaller the text must be (its widths scale with the size; the padding does not)
+    # for each longest word to fit its given column, or for all of them to fit side by side.
+    ratio = 1.0
+    if table.widths:
+        ratio = min((w - padding) / (m - padding) for w, m in zip(widths, longest, strict=True))
+    elif sum(longest) > available:
+        ratio = (available - padding * len(longest)) / (sum(longest) - padding * len(longest))
+    if ratio >= 1:
+        return TableFit(tuple(widths), body)
+    size = max(layout.sizes.table_minimum, min(body, body * ratio))
+    size = int(size * 4) / 4  # quarter points, which Word's half-points round well
+    natural, longest = _measure(table, layout, size, padding)
+    return TableFit(tuple(share_columns(natural, longest, available, table.widths)), size)
 
 
 def _measure(table: Table, layout: Layout, size: float,
@@ -128,22 +132,41 @@ def _measure(table: Table, layout: Layout, size: float,
     return natural, longest
 
 
-def share_columns(natural: Sequence[float], longest: Sequence[float],
-                  available: float) -> list[float]:
-    """Column widths filling ``available`` from each column's natural width and its longest
-    word (the one way every format shares a table's width): by natural width when all fit;
-    else each keeps its longest word (or an equal share, when even those do not fit) and the
-    room left goes by how much more each would take."""
+def share_columns(natural: Sequence[float], longest: Sequence[float], available: float,
+                  hints: Sequence[float] = ()) -> list[float]:
+    """Column widths filling ``available`` (the one way every format shares a table's width):
+    in the proportions of ``hints`` when the paper gives them; else from each column's
+    natural width and its longest word: by natural width when all fit; else each keeps its
+    longest word (when even those do not fit side by side, each as much of it as a fair
+    share allows: only words longer than that are broken) and the room left goes by how
+    much more each would take."""
     columns = len(natural)
+    if hints:
+        return [hint * available / sum(hints) for hint in hints]
     if sum(natural) <= available:
         return [width * available / sum(natural) for width in natural]
-    minimum = [min(width, available / columns) for width in longest] \
-        if sum(longest) > available else longest
+    minimum = list(longest)
+    if sum(longest) > available:
+        cap = _fair_cap(longest, available)
+        minimum = [min(width, cap) for width in longest]
     extra = [max(n - m, 0.0) for n, m in zip(natural, minimum, strict=True)]
     spare = available - sum(minimum)
     if sum(extra) == 0:
         return [m + spare / columns for m in minimum]
     return [m + spare * e / sum(extra) for m, e in zip(minimum, extra, strict=True)]
+
+
+def _fair_cap(longest: Sequence[float], available: float) -> float:
+    """The largest width ``cap`` such that columns as wide as their longest word, none wider
+    than ``cap``, fill ``available``: the narrow columns keep their words whole, the others
+    share what is left equally."""
+    rest, left = available, len(longest)
+    for width in sorted(longest):
+        share = rest / left
+        if width > share:
+            return share
+        rest, left = rest - width, left - 1
+    return max(longest)
 
 
 @dataclass(frozen=True)

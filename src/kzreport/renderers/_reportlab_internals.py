@@ -177,3 +177,12 @@ def write_astral_characters_as_surrogate_pairs(texts: Mapping[int, str]) -> None
 
     make_cmap.astral_fixed = True  # type: ignore[attr-defined]
     ttfonts.makeToUnicodeCMap = make_cmap
+
+
+# ---------------------------------------------------------------- tables
+
+
+def table_cells(table: Any) -> list[Any]:
+    """The cell contents of ``table`` (a piece of a split table holds its own rows): Table
+    keeps them only in the private ``_cellvalues`` and has no accessor."""
+    return [cell for row in table._cellvalues for cell in row]

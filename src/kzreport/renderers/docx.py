@@ -46,8 +46,16 @@ from kzreport.renderers._brief_fields import (
 )
 from kzreport.renderers._brief_front import page_furniture, title_block
 from kzreport.renderers._brief_notes import Footnotes
+from kzreport.renderers._brief_sections import Sections
 from kzreport.renderers._brief_template import styled_template
-from kzreport.renderers._common import build_timestamp, fitted_size, outline_level, xml_safe
+from kzreport.renderers._common import (
+    breaks_in_turns,
+    build_timestamp,
+    fitted_size,
+    on_landscape_pages,
+    outline_level,
+    xml_safe,
+)
 from kzreport.renderers._docx_internals import (
     cell_properties,
     paragraph_element,
@@ -143,6 +151,8 @@ class _BriefWriter:
         #: The footnotes part, made with the first note.
         self.footnotes: Footnotes | None = None
         self.bookmarks = 0
+        #: Whether the blocks being written are on landscape pages (see ``_body``).
+        self.landscape = False
 
     def _new_list(self, ordered: bool, start: int) -> str:
         """A fresh list instance, so every numbered list restarts at its own ``start``."""
@@ -286,7 +296,7 @@ class _BriefWriter:
         page_furniture(self)
         title_block(self)
         table_of_contents(self)
-        self._blocks(self.doc.blocks, level=0)
+        self._body()
         self._blocks(acronym_blocks(self.doc, self.layout), level=0)
         self._sources()
         self._further_reading()
@@ -327,6 +337,27 @@ class _BriefWriter:
             if rel.reltype == RELATIONSHIP_TYPE.CUSTOM_XML:
                 self.word.part.drop_rel(rel_id)
         replace_part_blob(package, "/docProps/app.xml", app_properties_xml(self.doc, {}))
+
+    def _body(self) -> None:
+        """The paper's blocks, those ``on_landscape_pages`` names in sections of landscape
+        pages (the PDF turns the same pages)."""
+        turned = on_landscape_pages(self.doc.blocks, self.layout)
+        if not any(turned):
+            self._blocks(self.doc.blocks, level=0)
+            return
+        sections = Sections(self.word)
+        skipped = breaks_in_turns(self.doc.blocks, turned)
+        for index, (block, landscape) in enumerate(zip(self.doc.blocks, turned, strict=True)):
+            if index in skipped:
+                continue
+            sections.turn(landscape)
+            self.landscape = landscape
+            self._block(block, level=0)
+        meta = self.doc.meta
+        if meta.acronyms or self.doc.sources or meta.links:  # what follows is on portrait pages
+            sections.turn(False)
+        sections.finish()
+        self.landscape = False
 
     def _blocks(self, blocks: Blocks, level: int) -> None:
         for block in blocks:
@@ -461,7 +492,7 @@ class _BriefWriter:
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table_borders(table_properties(table), colors.rule, self.metrics)
         # Content-fitted columns, as the PDF's; fixed, so Word does not fit them again.
-        page = self.layout.page
+        page = self.layout.page.landscape() if self.landscape else self.layout.page
         fitted = fit_table(block, self.layout, page.width - page.margin_left - page.margin_right,
                            2 * self.metrics.cell_padding_x)
         table.autofit = False

@@ -1,0 +1,50 @@
+"""The PDF's back matter: the sources a paper cites and its further reading."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import KeepTogether
+
+from kzreport.model import Heading, ListBlock, ListItem, Paragraph, Span, source_line
+
+if TYPE_CHECKING:
+    from kzreport.renderers._pdf_story import StoryBuilder
+    from kzreport.renderers._pdf_structure import Element
+
+
+def _top() -> Any:
+    """The story's top-level nesting (imported when called: the story imports this module)."""
+    from kzreport.renderers._pdf_story import TOP
+
+    return TOP
+
+
+def sources(story: StoryBuilder, parent: Element) -> list[Any]:
+    """The entries the paper cites, under the layout's Sources heading, each paragraph
+    hanging by a list indent (as in the brief)."""
+    if not story.document.sources:
+        return []
+    line = source_line(story.document)
+    heading = Heading(2, (Span(story.layout.labels.sources),), line)
+    indent = story.metrics.list_indent
+    style = ParagraphStyle("source", parent=story.styles.body, leftIndent=indent,
+                           firstLineIndent=-indent)
+    entries = [story.paragraph(source.inlines, line, _top(), parent.add("P"), style=style)
+               for source in story.document.sources]
+    return [*story.heading(heading, parent, where=story.layout.files[0]), *entries]
+
+
+def further_reading(story: StoryBuilder, parent: Element) -> list[Any]:
+    """The front matter's links, as a bullet list of labelled links under their heading."""
+    links = story.document.meta.links
+    if not links:
+        return []
+    line = story.document.lines.get("links", 1)
+    heading = Heading(2, (Span(story.layout.labels.further_reading),), line)
+    items = tuple(ListItem((Paragraph((Span(link.label, href=link.url),), line),), line)
+                  for link in links)
+    # The short closing list stays together, with its heading (a longer one splits).
+    return [KeepTogether([*story.heading(heading, parent, where=story.layout.files[0]),
+                          *story.list_block(ListBlock(False, items, line), _top(), parent)])]
