@@ -153,7 +153,15 @@ def line_pitch(para: Para, size: float) -> float:
     percent. An exact ``spcPts`` of the font's own line box is drawn to the 1/100 pt by both,
     so the measured height and the rendered height are the same number.
     """
-    return centipoints(para.font.line_box * para.line_spacing * size * para.scale) / 100
+    return centipoints(line_box(para) * para.line_spacing * size * para.scale) / 100
+
+
+def line_box(para: Para) -> float:
+    """The line height per point of ``para``: the tallest line box of the faces that draw it.
+    An Arabic-script face needs far more than a Latin one (Noto Naskh Arabic 1.70 em against
+    Carlito's 1.22) for its descenders and stacked marks, so a paragraph it draws is pitched by
+    its box, not by the paragraph's own family's (verify measures it the same way)."""
+    return max(font.line_box for font in (para.font, *(piece.font for piece in para.pieces)))
 
 
 def space_before(para: Para, size: float) -> float:
