@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -23,7 +24,7 @@ def bold(layout: Layout) -> fit.FontMetrics:
     return fit.load_metrics(layout.fonts.body.bold)
 
 
-def para(text: str, font: fit.FontMetrics, **options: float) -> fit.Para:
+def para(text: str, font: fit.FontMetrics, **options: Any) -> fit.Para:
     return fit.Para((fit.Piece(text, font),), font, **options)
 
 

@@ -116,6 +116,9 @@ class Para:
     space_before: float = 0.0
     line_spacing: float = 1.0
     indent: float = 0.0
+    #: Fitted on one line (a footer, a label): pitched by its own font, as one line has no
+    #: other to overlap and its box is sized for that font.
+    one_line: bool = False
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,8 @@ def line_box(para: Para) -> float:
     An Arabic-script face needs far more than a Latin one (Noto Naskh Arabic 1.70 em against
     Carlito's 1.22) for its descenders and stacked marks, so a paragraph it draws is pitched by
     its box, not by the paragraph's own family's (verify measures it the same way)."""
+    if para.one_line:
+        return para.font.line_box
     return max(font.line_box for font in (para.font, *(piece.font for piece in para.pieces)))
 
 
