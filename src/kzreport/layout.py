@@ -200,7 +200,8 @@ class Layout:
     #: A PowerPoint file whose masters, layouts and theme the deck starts from.
     template_pptx: Path | None = None
     logo: Logo | None = None
-    #: Labels, month names and date format by primary language subtag (``ar``, ``fa``).
+    #: Labels, month names, date format, faces and line spacing by primary language subtag
+    #: (``ar``, ``fa``, ``ur``).
     languages: Mapping[str, Language] = field(default_factory=dict)
     charts: Charts = Charts()
     #: The multiple of the paged formats' line spacing (``for_language`` sets it).

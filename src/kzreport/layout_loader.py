@@ -584,7 +584,9 @@ def _languages(read: _Reader, labels: Labels, date_format: str,
                          "write twelve names in calendar order")
             months = []
         own_format = str(read.value(f"{where}.date_format", str, date_format))
-        for token in re.findall(r"\{(\w*)\}", own_format if own_format != date_format else ""):
+        # Only its own format: the layout's was checked (and reported) where it is set.
+        for token in re.findall(r"\{(\w*)\}", own_format) if "date_format" in read.table(
+                where) else ():
             if token not in DATE_TOKENS:
                 read.problem(f"{where}.date_format", f"unknown date token '{{{token}}}'",
                              "use " + ", ".join("{" + t + "}" for t in DATE_TOKENS))
