@@ -53,7 +53,7 @@ SEED = REPO / "source" / "kazakhstan-position.md"
 FORMATS = ("docx", "pdf", "pptx")
 LIBRARY_IMPORT = "import docx, pptx, reportlab.platypus"
 VERSIONED = ("kzreport", "python-docx", "python-pptx", "reportlab", "Pillow", "PyYAML",
-             "markdown-it-py", "click", "lxml", "pypandoc-binary", "typst", "watchfiles")
+             "markdown-it-py", "click", "lxml", "pypandoc-binary", "typst")
 
 PANDOC_HELP = (
     "Pandoc was not found. Install it into this venv from PyPI (the binary ships inside the "

@@ -77,6 +77,30 @@ def test_second_build_skips_and_force_rebuilds(project: Path) -> None:
     assert {"Carlito-Regular.ttf", "layout.toml"} <= set(inputs)
 
 
+def test_a_source_saved_while_its_build_read_it_is_built_again(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # watch builds while the writer edits: a save after the build hashed the source and
+    # before it read it must leave the outputs stale, not current with the older text.
+    import kzreport.source
+
+    source = project / "source" / "rich.md"
+    read = kzreport.source.read_source
+
+    def saved_meanwhile(path: Path) -> Any:
+        if path.name == source.name:
+            source.write_text(source.read_text(encoding="utf-8") + "\nSaved meanwhile.\n",
+                              encoding="utf-8")
+        return read(path)
+
+    monkeypatch.setattr(kzreport.source, "read_source", saved_meanwhile)
+    build([source], options(project))
+    monkeypatch.setattr(kzreport.source, "read_source", read)
+    again = build([source], options(project))
+    assert [r.status for o in again for r in o.outputs] == ["built"]
+    assert [r.status for o in build([source], options(project)) for r in o.outputs] == [
+        "skipped"]
+
+
 def test_check_passes_when_current_and_names_stale_outputs(project: Path) -> None:
     result = kzreport("build", "--check", "-f", "docx", cwd=project)
     assert result.returncode == 1 and "kazakhstan-position.docx: error: output does not exist" \

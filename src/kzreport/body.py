@@ -14,10 +14,6 @@ from urllib.parse import unquote, urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.rules_block.table import escapedSplit
 from markdown_it.token import Token
-from mdit_py_plugins.deflist import deflist_plugin
-from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.subscript import sub_plugin
-from mdit_py_plugins.superscript import superscript_plugin
 
 from kzreport.anchors import anchored, heading_attributes
 from kzreport.assets import image_problem
@@ -55,6 +51,7 @@ from kzreport.model import (
     plain_text,
 )
 from kzreport.source_checks import Problems, a_block_named, check_length, url_problem
+from kzreport.syntax import pandoc_extensions
 from kzreport.table_captions import attach_captions
 
 #: The Key Points heading in the languages papers are written in (English first).
@@ -100,12 +97,11 @@ class _Body:
         self.folder = path.resolve().parent
         #: A Key Points heading was found inside a list or quote (and reported there).
         self.nested_key_points = False
-        self.md = (MarkdownIt("commonmark", {"html": True, "maxNesting": _PARSER_NESTING})
-                   .enable(["table", "strikethrough"])
-                   # Every [^label] is a reference, so one without a definition is an error,
-                   # never text printed as is; definitions stay where they are written.
-                   .use(footnote_plugin, move_to_end=False, always_match_refs=True)
-                   .use(deflist_plugin).use(sub_plugin).use(superscript_plugin))
+        # Every [^label] is a reference, so one without a definition is an error, never text
+        # printed as is; definitions stay where they are written.
+        self.md = pandoc_extensions(MarkdownIt("commonmark", {"html": True,
+                                                              "maxNesting": _PARSER_NESTING})
+                                    .enable(["table", "strikethrough"]))
         # Escaped characters stay tokens of their own, so text that looks like unsupported
         # syntax can be told from the same text escaped on purpose.
         self.md.disable("text_join")

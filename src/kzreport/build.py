@@ -297,13 +297,16 @@ def _surely_builds(outcomes: list[Outcome], options: Options, manifest: Manifest
 def _plan_source(outcome: Outcome, options: Options, manifest: Manifest,
                  loaded: LayoutCache) -> list[_Planned]:
     """Validate ``outcome``'s source and record its outputs; return those that need building."""
+    source_sha256 = None
+    with contextlib.suppress(OSError):  # unreadable: its validation says so
+        source_sha256 = sha256_of(outcome.source)
     valid = None if outcome.failed else _validated(outcome, options.layout, options.cwd,
                                                    options.strict, loaded)
     new: list[_Planned] = []
     if valid is not None:
         outcome.inputs = input_files(*valid)
         for name in options.formats:
-            new.extend(_plan(outcome, *valid, name, options, manifest))
+            new.extend(_plan(outcome, *valid, name, options, manifest, source_sha256))
     if outcome.failed and not outcome.outputs:  # every output is accounted for in --json
         outcome.outputs.extend(_failed_outputs(outcome.source, options))
     return new
@@ -369,7 +372,7 @@ def _failed_outputs(source: Path, options: Options) -> list[OutputResult]:
 
 
 def _plan(outcome: Outcome, document: Document, layout: Layout, name: str, options: Options,
-          manifest: Manifest) -> Iterator[_Planned]:
+          manifest: Manifest, source_sha256: str | None) -> Iterator[_Planned]:
     """Record one output of a source and yield it when it needs building."""
     target = _target(document.stem, name, options)
     result = OutputResult(target, name)
@@ -380,7 +383,7 @@ def _plan(outcome: Outcome, document: Document, layout: Layout, name: str, optio
         outcome.problems.append(Problem(target, None, "the output path is a folder",
                                         "remove or rename that folder, or build with -o DIR"))
         return
-    digest = input_digest(document, layout, name)
+    digest = input_digest(document, layout, name, source_sha256)
     state = is_current(target, manifest.get(target.name), digest)
     if options.check_only:
         result.status = state

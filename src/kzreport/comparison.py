@@ -272,7 +272,7 @@ def overflow(frame: TextFrame, layout: Layout) -> str | None:
             if pieces else 1
         pitch = (para.exact_pitch if para.exact_pitch is not None
                  else natural * (para.pitch_percent if para.pitch_percent is not None else 1.0))
-        if pitch < natural * OVERLAP_RATIO and pieces:
+        if pitch < natural * OVERLAP_RATIO and pieces and lines > 1:  # one line overlaps none
             return (f"slide {frame.slide}: the lines of '{frame.name}' overlap: {size:g} pt text "
                     f"on {pitch:g} pt lines")
         needed += lines * pitch

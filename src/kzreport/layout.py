@@ -199,6 +199,11 @@ class Language:
     labels: Labels
     month_names: tuple[str, ...]
     date_format: str
+    #: Fallback families to draw with instead, by the name of the family each replaces
+    #: (Urdu's Nastaliq in place of the Naskh face).
+    fonts: Mapping[str, FontFamily] = field(default_factory=dict)
+    #: The multiple of the layout's line spacing this language's script needs.
+    leading: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -226,18 +231,26 @@ class Layout:
     #: A PowerPoint file whose masters, layouts and theme the deck starts from.
     template_pptx: Path | None = None
     logo: Logo | None = None
-    #: Labels, month names and date format by primary language subtag (``ar``, ``fa``).
+    #: Labels, month names, date format, faces and line spacing by primary language subtag
+    #: (``ar``, ``fa``, ``ur``).
     languages: Mapping[str, Language] = field(default_factory=dict)
     charts: Charts = Charts()
+    #: The multiple of the paged formats' line spacing (``for_language`` sets it).
+    leading: float = 1.0
 
     def for_language(self, tag: str) -> Layout:
-        """This layout with the labels, month names and date format of language ``tag``'s
-        primary subtag, when the layout has them."""
+        """This layout with the labels, month names, date format, fallback faces and line
+        spacing of language ``tag``'s primary subtag, when the layout has them."""
         words = self.languages.get(tag.split("-")[0].lower())
         if words is None:
             return self
-        return replace(self, labels=words.labels, month_names=words.month_names,
-                       date_format=words.date_format)
+        fonts = self.fonts
+        if words.fonts:
+            fonts = Fonts(*(replace(family, fallback=tuple(words.fonts.get(f.name, f)
+                                                           for f in family.fallback))
+                            for family in (fonts.body, fonts.heading, fonts.mono)))
+        return replace(self, labels=words.labels, month_names=words.month_names or self.month_names,
+                       date_format=words.date_format, fonts=fonts, leading=words.leading)
 
     @property
     def chart_colors(self) -> tuple[str, ...]:

@@ -36,6 +36,7 @@ from kzreport.layout import (
     Sizes,
     Slides,
 )
+from kzreport.layout_language_fonts import language_faces
 
 # ---------------------------------------------------------------- finding layouts
 
@@ -441,7 +442,7 @@ def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout",
         read.problem("slides.body_min", "a minimum text size is above its maximum",
                      "make body_min <= body_max and title_min <= title_max")
 
-    families = _font_families(read)
+    families, by_table = _font_families(read)
     labels = Labels(*(str(read.value(f"labels.{f.name}", str, LABEL_DEFAULTS.get(f.name)) or "")
                       for f in fields(Labels)))
     for label, allowed in LABEL_FIELDS.items():
@@ -449,7 +450,8 @@ def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout",
         if problem:
             read.problem(f"labels.{label}", *problem)
 
-    languages = _languages(read, labels, date_format)
+    languages = _languages(read, labels, date_format,
+                           {k: v for k, v in by_table.items() if k not in _ROLES})
 
     read.known_keys("files", {"reference_docx", "template_pptx", "reference_styles"})
     reference_docx = read.asset("files.reference_docx", ".docx")
@@ -506,9 +508,10 @@ def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout",
     return layout
 
 
-def _font_families(read: _Reader) -> dict[str, FontFamily]:
+def _font_families(read: _Reader) -> tuple[dict[str, FontFamily], dict[str, FontFamily]]:
     """The body, heading and mono families, each with its fallback chain of the other tables
-    under [fonts] (whose italic faces default to their upright ones: many scripts have none)."""
+    under [fonts] (whose italic faces default to their upright ones: many scripts have none),
+    and every [fonts.NAME] family by its table's name."""
     own: dict[str, FontFamily] = {}
     for name in dict.fromkeys([*_ROLES, *read.table("fonts")]):
         read.known_keys(f"fonts.{name}", _fields(FontFamily))
@@ -536,16 +539,17 @@ def _font_families(read: _Reader) -> dict[str, FontFamily]:
             else:
                 fallback.append(own[entry])
         families[role] = replace(own[role], fallback=tuple(fallback))
-    return families
+    return families, own
 
 
-def _languages(read: _Reader, labels: Labels, date_format: str) -> dict[str, Language]:
-    """The [languages.TAG] tables: labels, month names and date format for papers in that
-    language, each falling back to the layout's own."""
+def _languages(read: _Reader, labels: Labels, date_format: str,
+               families: dict[str, FontFamily]) -> dict[str, Language]:
+    """The [languages.TAG] tables: labels, month names, date format, fallback faces and line
+    spacing for papers in that language, each falling back to the layout's own."""
     languages = {}
     for tag in read.table("languages"):
         where = f"languages.{tag}"
-        read.known_keys(where, {"labels", "month_names", "date_format"})
+        read.known_keys(where, {"labels", "month_names", "date_format", "script"})
         read.known_keys(f"{where}.labels", _fields(Labels))
         own = read.table(f"{where}.labels")
         words = Labels(*(str(read.value(f"{where}.labels.{f.name}", str)) if f.name in own
@@ -561,14 +565,14 @@ def _languages(read: _Reader, labels: Labels, date_format: str) -> dict[str, Lan
                          "write twelve names in calendar order")
             months = []
         own_format = str(read.value(f"{where}.date_format", str, date_format))
-        for token in re.findall(r"\{(\w*)\}", own_format):
+        # Only its own format: the layout's was checked (and reported) where it is set.
+        for token in re.findall(r"\{(\w*)\}", own_format) if "date_format" in read.table(
+                where) else ():
             if token not in DATE_TOKENS:
                 read.problem(f"{where}.date_format", f"unknown date token '{{{token}}}'",
                              "use " + ", ".join("{" + t + "}" for t in DATE_TOKENS))
                 own_format = date_format
-        languages[tag.lower()] = Language(
-            words, tuple(months) if months else tuple(read.value("month_names", list,
-                                                                 list(MONTHS)) or MONTHS),
-            own_format)
+        languages[tag.lower()] = Language(  # no month names: the layout's own
+            words, tuple(months), own_format, *language_faces(read, where, families))
     return languages
 

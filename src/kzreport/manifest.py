@@ -45,17 +45,22 @@ def input_files(document: Document, layout: Layout) -> list[Path]:
     return sorted({Path(os.path.abspath(f)) for f in files})
 
 
-def input_digest(document: Document, layout: Layout, format_name: str) -> dict[str, object]:
+def input_digest(document: Document, layout: Layout, format_name: str,
+                 source_sha256: str | None = None) -> dict[str, object]:
     """What an output was built from; an output is current while this stays the same.
 
     Inputs are named by file name and content, not by absolute path, so a project checked out
-    or restored from a CI cache in another folder keeps its outputs current.
+    or restored from a CI cache in another folder keeps its outputs current. The source is
+    read before this is worked out: ``source_sha256``, its hash taken before it was read,
+    keeps a source saved in between (``watch``) from passing for the one that was read.
     """
+    source = Path(os.path.abspath(document.source))
     return {
         "format": format_name,
         "kzreport": __version__,
         "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
-        "inputs": sorted([p.name, sha256_of(p)] for p in input_files(document, layout)),
+        "inputs": sorted([p.name, source_sha256 if source_sha256 is not None and p == source
+                          else sha256_of(p)] for p in input_files(document, layout)),
     }
 
 

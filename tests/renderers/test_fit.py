@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -23,7 +24,7 @@ def bold(layout: Layout) -> fit.FontMetrics:
     return fit.load_metrics(layout.fonts.body.bold)
 
 
-def para(text: str, font: fit.FontMetrics, **options: float) -> fit.Para:
+def para(text: str, font: fit.FontMetrics, **options: Any) -> fit.Para:
     return fit.Para((fit.Piece(text, font),), font, **options)
 
 
@@ -70,6 +71,20 @@ def test_line_box_is_hhea_ascender_descender_and_gap(regular: fit.FontMetrics) -
     assert (regular.ascender, regular.descender, regular.line_gap) == (1536, -512, 452)
     assert regular.line_box == pytest.approx(2500 / 2048)
     assert fit.line_pitch(para("x", regular), 20) == 24.42  # 24.4140… rounded up to 1/100 pt
+
+
+def test_a_paragraph_is_pitched_by_the_tallest_face_that_draws_it(
+        regular: fit.FontMetrics, layout: Layout) -> None:
+    # Arabic drawn by the body's fallback face needs that face's line box (Noto Naskh Arabic
+    # 1.70 em against Carlito's 1.22): pitched by Carlito's, its lines would overlap.
+    [arabic_family] = [f for f in layout.fonts.body.fallback if f.name == "Noto Naskh Arabic"]
+    arabic = fit.load_metrics(arabic_family.regular)
+    assert arabic.line_box > 1.3 * regular.line_box
+    mixed = fit.Para((fit.Piece("CPC ", regular), fit.Piece("خط أنابيب", arabic)), regular,
+                     line_spacing=0.92)
+    assert fit.line_box(mixed) == arabic.line_box
+    assert fit.line_pitch(mixed, 34) == fit.centipoints(arabic.line_box * 0.92 * 34) / 100
+    assert fit.line_box(para("Latin only", regular)) == regular.line_box
 
 
 def test_a_missing_glyph_counts_a_full_em(regular: fit.FontMetrics) -> None:

@@ -433,6 +433,7 @@ def small_line(deck: Deck, slide: Any, box: Box, par: Par, anchor: str,
     """One line of small text (footer, banner, label), shrunk and then shortened with an
     ellipsis until it fits: these lines repeat what the title slide says in full."""
     frame = box.frame(fit.DEFAULT_INSET_X, inset_y)
+    par = replace(par, one_line=True)
     while True:
         result = fit.fit([deck.measure(par)], frame, largest, SMALL_MIN_PT, max_lines=1)
         text = "".join(r.text for r in par.runs)

@@ -62,6 +62,8 @@ class Par:
     #: A numbered item's style (``labels.NUMBER_STYLES``) and number, which PowerPoint's own
     #: numbering draws as ``bullet`` shows it.
     numbering: tuple[str, int] | None = None
+    #: Fitted on one line (``small_line``): see ``_fit.Para.one_line``.
+    one_line: bool = False
 
 
 @dataclass
@@ -91,7 +93,7 @@ class Deck:
         pieces = tuple(fit.Piece(text, fit.load_metrics(drawing.face(run.bold, run.italic)))
                        for run in par.runs for text, drawing in font_runs(self, run, par.family))
         return fit.Para(pieces, fit.load_metrics(par.family.regular), par.scale,
-                        par.space_before, par.line_spacing, par.indent)
+                        par.space_before, par.line_spacing, par.indent, par.one_line)
 
 
 def face(family: FontFamily, run: Run, layout: Layout) -> Path:

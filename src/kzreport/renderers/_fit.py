@@ -116,6 +116,9 @@ class Para:
     space_before: float = 0.0
     line_spacing: float = 1.0
     indent: float = 0.0
+    #: Fitted on one line (a footer, a label): pitched by its own font, as one line has no
+    #: other to overlap and its box is sized for that font.
+    one_line: bool = False
 
 
 @dataclass(frozen=True)
@@ -153,7 +156,17 @@ def line_pitch(para: Para, size: float) -> float:
     percent. An exact ``spcPts`` of the font's own line box is drawn to the 1/100 pt by both,
     so the measured height and the rendered height are the same number.
     """
-    return centipoints(para.font.line_box * para.line_spacing * size * para.scale) / 100
+    return centipoints(line_box(para) * para.line_spacing * size * para.scale) / 100
+
+
+def line_box(para: Para) -> float:
+    """The line height per point of ``para``: the tallest line box of the faces that draw it.
+    An Arabic-script face needs far more than a Latin one (Noto Naskh Arabic 1.70 em against
+    Carlito's 1.22) for its descenders and stacked marks, so a paragraph it draws is pitched by
+    its box, not by the paragraph's own family's (verify measures it the same way)."""
+    if para.one_line:
+        return para.font.line_box
+    return max(font.line_box for font in (para.font, *(piece.font for piece in para.pieces)))
 
 
 def space_before(para: Para, size: float) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,9 @@ from reportlab.pdfbase import pdfmetrics
 #: Keys stand for (face, glyph, text) pairs in Supplementary Private Use Area-B, which no
 #: font kzreport ships maps and no paper may contain (source checks refuse private use).
 _FIRST_KEY = 0x100000
+#: How far a right-to-left letter of no advance moves left of the letter it is drawn over, in
+#: points: unseen, but enough for position-ordering readers to read it second.
+_AFTER_PT = 0.01
 #: The text each key's glyph stands for: its ToUnicode entry (read by the patched CMap
 #: writer in ``_reportlab_internals``), so text extraction gives the letters, not glyphs.
 SHAPED_TEXT: dict[int, str] = {}
@@ -51,21 +55,24 @@ def shape(text: str, font: str, size: float, rtl: bool) -> ShapedRun:
                        pen + position.x_offset * scale, position.y_offset * scale,
                        position.x_advance])
         pen += position.x_advance * scale
-    # Reading order: by cluster (HarfBuzz lists right-to-left glyphs from the left). A glyph
-    # that takes no room (a mark, the alef drawn over a lam in the lam-alef ligature) belongs
-    # to the glyph before it, so readers see one letter group where one shows.
+    # Reading order: by cluster (HarfBuzz lists right-to-left glyphs from the left, and has put
+    # each mark in its letter's cluster).
     placed.sort()
-    for n in range(1, len(placed)):
-        if placed[n][5] == 0:
-            placed[n][0] = placed[n - 1][0]
     # Each cluster's text, from its first character to the next cluster's, is extracted from
     # its first glyph; its other glyphs extract as nothing.
     starts = [g[0] for g in placed]
     glyphs: list[tuple[str, float, float]] = []
-    for n, (cluster, _order, glyph, x, y, _advance) in enumerate(placed):
+    for n, (cluster, _order, glyph, x, y, advance) in enumerate(placed):
         first = n == 0 or starts[n - 1] != cluster
         end = next((c for c in starts[n + 1:] if c != cluster), len(text))
         piece = text[cluster:end] if first else ""
+        if rtl and advance == 0 and piece and not unicodedata.combining(piece[0]):
+            # A letter drawn over the one before it takes no room: Noto Naskh Arabic's lam-alef
+            # is a lam and an alef of no advance, each its own letter. Readers that order a
+            # line by position (poppler) would tie the alef with the lam's left edge and may
+            # read it first ("ال" for "لا"); a hundredth of a point to the left, it is read
+            # after, as it is written.
+            x -= _AFTER_PT
         glyphs.append((_key(font, path, glyph, piece, hb_font, upem), x, y))
     return ShapedRun(pen, tuple(glyphs))
 

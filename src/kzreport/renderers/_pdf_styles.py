@@ -264,7 +264,8 @@ class PdfStyles:
         settings: dict[str, Any] = {
             "fontName": font,
             "fontSize": size,
-            "leading": leading if leading is not None else size * LEADING,
+            # A script that needs more room between lines (Nastaliq) says so by language.
+            "leading": (leading if leading is not None else size * LEADING) * self.layout.leading,
             "textColor": text_color,
             "bulletFontName": self.fonts.name("body"),
             "bulletFontSize": size,
