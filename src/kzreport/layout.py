@@ -144,6 +144,10 @@ class Labels:
     figure: str
     running_header: str
     slide_footer: str
+    #: The name of the Key Points heading, which papers in this language are read with.
+    key_points: str = "Key Points"
+    #: The title of a slide that continues one too long for a single slide.
+    continued: str = "{title} (cont.)"
 
 
 @dataclass(frozen=True)
@@ -170,6 +174,8 @@ class Language:
     labels: Labels
     month_names: tuple[str, ...]
     date_format: str
+    #: Other names of the Key Points heading in this language (besides ``labels.key_points``).
+    key_points_headings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -198,6 +204,9 @@ class Layout:
     #: Labels, month names and date format by primary language subtag (``ar``, ``fa``).
     languages: Mapping[str, Language] = field(default_factory=dict)
     charts: Charts = Charts()
+    #: Other names of the Key Points heading (besides ``labels.key_points``); for a paper's
+    #: language (see ``for_language``) its own names come first, then the layout's.
+    key_points_headings: tuple[str, ...] = ()
 
     def for_language(self, tag: str) -> Layout:
         """This layout with the labels, month names and date format of language ``tag``'s
@@ -206,7 +215,23 @@ class Layout:
         if words is None:
             return self
         return replace(self, labels=words.labels, month_names=words.month_names,
-                       date_format=words.date_format)
+                       date_format=words.date_format,
+                       key_points_headings=(*words.key_points_headings, self.labels.key_points,
+                                            *self.key_points_headings))
+
+    def is_key_points(self, heading: str) -> bool:
+        """Whether ``heading`` names the Key Points section: in this layout's language or in
+        any other it has words for (so a paper whose ``language`` is unset or wrong still
+        reads as it did), case, spacing and a closing colon aside."""
+        return heading_key(heading) in self.key_points_names
+
+    @property
+    def key_points_names(self) -> frozenset[str]:
+        """Every name of the Key Points heading this layout knows, as ``heading_key`` has it."""
+        names = [self.labels.key_points, *self.key_points_headings]
+        for words in self.languages.values():
+            names += [words.labels.key_points, *words.key_points_headings]
+        return frozenset(heading_key(name) for name in names)
 
     @property
     def chart_colors(self) -> tuple[str, ...]:
@@ -235,6 +260,11 @@ class Layout:
             if style is not None:
                 return style
         return None
+
+
+def heading_key(text: str) -> str:
+    """``text`` as headings are compared: case folded, spacing collapsed, no closing colon."""
+    return " ".join(text.casefold().split()).rstrip(":").rstrip()
 
 
 def describe_layout(layout: Layout) -> list[str]:

@@ -40,6 +40,7 @@ from kzreport.renderers._deck_slides import (
 from kzreport.renderers._deck_text import Deck, Par, Run, clean, runs
 from kzreport.renderers._deck_visuals import Placed, Visual, place
 from kzreport.renderers._drawingml import body_shape, placeholder, remove, write
+from kzreport.slide_points import is_information_paper, slide_points
 
 
 @dataclass(frozen=True)
@@ -63,8 +64,10 @@ def plan_key_point(deck: Deck, number: int, point: KeyPoint, title: str,
     it to report what a build would. ``heading`` is the title ``plan_point`` chose (``title``
     once repeats are told apart) and the text left under it."""
     g, layout = deck.geometry, deck.layout
-    total = len(deck.document.key_points.points)
-    eyebrow = key_point_label(layout, number, total) if heading.labelled else None
+    total = len(slide_points(deck.document).points)
+    # A section's slide (an information paper's) is no key point: no "Key Point N of M".
+    eyebrow = (key_point_label(layout, number, total)
+               if heading.labelled and not is_information_paper(deck.document) else None)
     title_plan = plan_title(deck, title, eyebrow, point.line, number)
     top = title_plan.body_top
     content = sort_details(deck, point.details)

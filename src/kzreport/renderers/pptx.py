@@ -42,6 +42,7 @@ from kzreport.renderers._pptx_internals import (
     replace_part_blob,
     write_manifest,
 )
+from kzreport.slide_points import slide_points
 
 
 class PptxRenderer:
@@ -72,7 +73,7 @@ class PptxRenderer:
         titles = unique_titles([title for title, _ in _slides(deck, headings)])
         first = 2 if document.meta.summary else 1
         for number, (point, heading) in enumerate(
-                zip(document.key_points.points, headings, strict=True), 1):
+                zip(slide_points(document).points, headings, strict=True), 1):
             plan_key_point(deck, number, point, titles[first + number - 1], heading)
         return deck.problems
 
@@ -119,7 +120,7 @@ def _banner(document: Document, height: float) -> float:
 def _point_titles(deck: Deck) -> list[PointTitle]:
     """Each key point's title (its headline, its first sentence or its number) and the text
     left under it."""
-    points = deck.document.key_points.points
+    points = slide_points(deck.document).points
     return [plan_point(deck, point, number, len(points))
             for number, point in enumerate(points, 1)]
 
@@ -132,7 +133,7 @@ def _slides(deck: Deck, headings: list[PointTitle]) -> list[tuple[str, SlideBuil
     if document.meta.summary:
         plan.append((layout.labels.summary, summary_slide))
     for number, (point, heading) in enumerate(
-            zip(document.key_points.points, headings, strict=True), 1):
+            zip(slide_points(document).points, headings, strict=True), 1):
         plan.append((heading.title, key_point_slide(number, point, heading)))
     if document.meta.links or document.meta.disclaimer:
         closing = (layout.labels.further_reading if document.meta.links
