@@ -160,8 +160,10 @@ def key_point_slide(number: int, point: KeyPoint, heading: PointTitle) -> SlideB
     detail bullets and visuals as ``plan_key_point`` lays them out, the footnotes' line, and
     the rest of its details and every footnote it refers to in the notes."""
 
-    def build(deck: Deck, slide: Any, title: str) -> None:
+    def build(deck: Deck, slide: Any | None, title: str) -> None:
         plan = plan_key_point(deck, number, point, title, heading)
+        if slide is None:
+            return
         write_title(deck, slide, plan.title)
         if plan.sources is not None:
             small_line(deck, slide, *plan.sources, anchor="b")

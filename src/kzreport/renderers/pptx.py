@@ -13,7 +13,7 @@ from kzreport.model import Document
 from kzreport.renderers import register
 from kzreport.renderers._common import EMU_PER_PT, build_timestamp
 from kzreport.renderers._deck_geometry import BANNER, BANNER_MIN_PT, Geometry
-from kzreport.renderers._deck_key_point import key_point_slide, plan_key_point
+from kzreport.renderers._deck_key_point import key_point_slide
 from kzreport.renderers._deck_points import PointTitle, plan_point
 from kzreport.renderers._deck_slides import (
     SlideBuilder,
@@ -63,18 +63,16 @@ class PptxRenderer:
         import pptx  # noqa: F401
 
     def preflight(self, document: Document, layout: Layout) -> list[Problem]:
-        """What a build would report about the key points' slides (a text or headline too
-        long for its slide), for ``kzreport check``: the slides are laid out, not written,
-        and python-pptx is not loaded."""
+        """What a build would report about the slides (text that needs shrinking below the
+        layout's minimum, a visual too large), for ``kzreport check``: every slide is laid
+        out by the code that writes it, given no slide to write, so ``check`` reports what
+        ``build`` does; python-pptx is not loaded."""
         width, height = slide_size(layout, layout.template_pptx)
         deck = Deck(None, document, layout, Geometry(width, height, _banner(document, height)),
                     layout.template_pptx)
-        headings = _point_titles(deck)
-        titles = unique_titles([title for title, _ in _slides(deck, headings)])
-        first = 2 if document.meta.summary else 1
-        for number, (point, heading) in enumerate(
-                zip(slide_points(document).points, headings, strict=True), 1):
-            plan_key_point(deck, number, point, titles[first + number - 1], heading)
+        plan = _slides(deck, _point_titles(deck))
+        for (_, build), title in zip(plan, unique_titles([t for t, _ in plan]), strict=True):
+            build(deck, None, title)
         return deck.problems
 
     def read(self, path: Path, layout: Layout) -> Extraction:
