@@ -10,7 +10,7 @@ from kzreport.extraction import ChartData, Extraction, Slide, TextFrame, TextRun
 from kzreport.labels import footnote_mark
 from kzreport.layout import FontFamily, Layout
 from kzreport.model import Figure, Table, plain_text
-from kzreport.placement import placed
+from kzreport.placement import join_continuations, placed
 from kzreport.scripts import is_rtl_language, paragraph_is_rtl
 
 #: Office truncates core properties at this length, so a longer title may be cut there.
@@ -96,7 +96,9 @@ def _links_differ(wanted: frozenset[str], got: frozenset[str], where: str,
 
 def _deck(expected: Expected, slides: Sequence[Slide], links: frozenset[str],
           ) -> Iterator[str]:
-    """Title slide, optional summary slide, a slide per key point, and the closing slide."""
+    """Title slide, optional summary slide, a slide per key point (with the slide it goes on
+    on, if any, read as one), and the closing slide."""
+    slides = join_continuations(slides, expected.layout.labels.continued)
     meta = expected.document.meta
     first = 2 if meta.summary else 1
     closing = bool(meta.links or meta.disclaimer)

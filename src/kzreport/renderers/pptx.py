@@ -13,7 +13,7 @@ from kzreport.model import Document
 from kzreport.renderers import register
 from kzreport.renderers._common import EMU_PER_PT, build_timestamp
 from kzreport.renderers._deck_geometry import BANNER, BANNER_MIN_PT, Geometry
-from kzreport.renderers._deck_key_point import key_point_slide
+from kzreport.renderers._deck_key_point import key_point_slides
 from kzreport.renderers._deck_points import PointTitle, plan_point
 from kzreport.renderers._deck_slides import (
     SlideBuilder,
@@ -125,19 +125,23 @@ def _point_titles(deck: Deck) -> list[PointTitle]:
 
 def _slides(deck: Deck, headings: list[PointTitle]) -> list[tuple[str, SlideBuilder]]:
     """The deck's slides in order, each with its title (before repeats are told apart) and
-    what builds it; ``headings`` are the key points' titles."""
+    what builds it; ``headings`` are the key points' titles, told apart from the others'
+    before their slides are laid out (a key point too long for one slide goes on on more)."""
     document, layout = deck.document, deck.layout
-    plan: list[tuple[str, SlideBuilder]] = [(document.meta.title, title_slide)]
-    if document.meta.summary:
-        plan.append((layout.labels.summary, summary_slide))
-    for number, (point, heading) in enumerate(
-            zip(slide_points(document).points, headings, strict=True), 1):
-        plan.append((heading.title, key_point_slide(number, point, heading)))
+    closing = []
     if document.meta.links or document.meta.disclaimer:
-        closing = (layout.labels.further_reading if document.meta.links
-                   else layout.labels.disclaimer)
-        plan.append((closing, closing_slide))
-    return plan
+        closing = [(layout.labels.further_reading if document.meta.links
+                    else layout.labels.disclaimer, closing_slide)]
+    opening = [(document.meta.title, title_slide)]
+    if document.meta.summary:
+        opening.append((layout.labels.summary, summary_slide))
+    titles = unique_titles([t for t, _ in opening] + [h.title for h in headings]
+                           + [t for t, _ in closing])[len(opening):]
+    plan: list[tuple[str, SlideBuilder]] = list(opening)
+    for number, (point, heading, title) in enumerate(
+            zip(slide_points(document).points, headings, titles, strict=False), 1):
+        plan.extend(key_point_slides(deck, number, point, heading, title))
+    return plan + closing
 
 
 def _properties(deck: Deck) -> None:
