@@ -117,3 +117,32 @@ def test_a_russian_paper_prints_russian_labels_in_every_format(tmp_path: Path) -
     assert "Ключевой момент 3 из 3" in deck
     for english in ("Bottom Line", "Further Reading", "Figure", "Page ", "Key Point", "June"):
         assert english not in pdf and english not in deck and english not in brief, english
+
+
+@pytest.mark.parametrize(("name", "words"), [
+    ("scripts-urdu.md", ("اہم نکات", "خلاصہ", "مزید مطالعہ", "صفحہ", "12 فروری 2024")),
+    ("scripts-pashto.md", ("مهم ټکي", "لنډیز", "نور لوستل", "مخ", "3 مۍ 2024")),
+])
+def test_urdu_and_pashto_papers_read_their_heading_and_print_their_labels(
+        name: str, words: tuple[str, ...], tmp_path: Path) -> None:
+    import zipfile
+
+    from click.testing import CliRunner
+
+    from conftest import FIXTURES
+    from kzreport.cli import cli
+    from kzreport.source import read_source
+
+    heading, *labels = words
+    document = read_source(FIXTURES / name)
+    assert document.key_points.title == heading and len(document.key_points.points) == 2
+    built = CliRunner().invoke(cli, ["build", str(FIXTURES / name), "-o", str(tmp_path),
+                                     "-f", "docx"])
+    assert built.exit_code == 0, built.output
+    with zipfile.ZipFile(tmp_path / name.replace(".md", ".docx")) as package:
+        xml = "".join(package.read(n).decode("utf-8") for n in package.namelist()
+                      if n.endswith(".xml"))
+    # Runs split the text where the script or the direction changes: compared without spaces.
+    text = "".join("".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)<", xml)).split())
+    for label in labels:
+        assert "".join(label.split()) in text, label
