@@ -136,10 +136,10 @@ def _slides(deck: Deck, headings: list[PointTitle]) -> list[tuple[str, SlideBuil
     if document.meta.summary:
         opening.append((layout.labels.summary, summary_slide))
     titles = unique_titles([t for t, _ in opening] + [h.title for h in headings]
-                           + [t for t, _ in closing])[len(opening):]
+                           + [t for t, _ in closing])[len(opening):len(opening) + len(headings)]
     plan: list[tuple[str, SlideBuilder]] = list(opening)
     for number, (point, heading, title) in enumerate(
-            zip(slide_points(document).points, headings, titles, strict=False), 1):
+            zip(slide_points(document).points, headings, titles, strict=True), 1):
         plan.extend(key_point_slides(deck, number, point, heading, title))
     return plan + closing
 
