@@ -292,3 +292,39 @@ def test_the_whole_comparison_reports_places_after_properties(marked: Expected) 
     assert compare(marked, got) == [
         'the disclaimer "The views expressed are t…" is not in the footer of page 1 of 2',
         'the page number "Page 1 of 2" is not in the footer of page 1 of 2']
+
+
+def _slide(title: str, text: str, notes: str = "") -> Slide:
+    shapes = (Shape("Title 1", "title", None, title), Shape("Body 2", "body", None, text),
+              Shape("TextBox 3", "", (0, 500, 100, 10), "1 March 2024"))
+    return Slide(f"{title}\n{text}\n1 March 2024", notes, frozenset(), shapes)
+
+
+def test_continued_slides_are_found_by_their_titles_and_read_as_one() -> None:
+    from kzreport.placement import continuations, join_continuations
+
+    slides = [_slide("Title", "Opening"),
+              _slide("A long point begins.", "Its text runs", "note"),
+              _slide("A long point begins. (cont.)", "on and on"),
+              _slide("A long point begins. (cont.) (2)", "to its end."),
+              _slide("Another (cont.)", "is no continuation of the slide before")]
+    assert continuations(slides, "{title} (cont.)") == {2, 3}
+    joined = join_continuations(slides, "{title} (cont.)")
+    assert len(joined) == 3 and joined[2] == slides[4]
+    point = joined[1]
+    # The text runs on from the title (an action title's sentence) across the bodies.
+    assert "A long point begins.\nIts text runs\non and on\nto its end." in point.face
+    assert point.notes.startswith("note") and len(point.shapes) == 9
+    assert continuations(slides, "{title} (suite)") == set()
+
+
+def test_verify_reads_a_key_point_continued_on_more_slides(tmp_path: Any) -> None:
+    from click.testing import CliRunner
+
+    from kzreport.cli import cli
+
+    source = str(FIXTURES / "pptx-overflow.md")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["build", source, "-o", str(tmp_path), "-f", "pptx"]).exit_code == 0
+    checked = runner.invoke(cli, ["verify", source, "-o", str(tmp_path), "-f", "pptx"])
+    assert checked.exit_code == 0, checked.output

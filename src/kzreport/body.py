@@ -20,6 +20,7 @@ from kzreport.assets import image_problem
 from kzreport.body_notes import Notes, trimmed
 from kzreport.citations import Citer
 from kzreport.crossrefs import References, is_attributes
+from kzreport.layout import heading_key
 from kzreport.literal_syntax import TASK_BOX, lookalikes
 from kzreport.model import (
     Block,
@@ -54,12 +55,6 @@ from kzreport.source_checks import Problems, a_block_named, check_length, url_pr
 from kzreport.syntax import pandoc_extensions
 from kzreport.table_captions import attach_captions
 
-#: The Key Points heading in the languages papers are written in (English first).
-KEY_POINTS_HEADING = re.compile(
-    r"(key\s+points|kernpunkte|kernaussagen|points\s+clés|puntos\s+clave|punti\s+chiave|"
-    r"ключевые\s+(?:моменты|тезисы|положения|выводы)|основные\s+(?:тезисы|положения|выводы)|"
-    r"негізгі\s+(?:тұжырымдар|тезистер|қорытындылар)|ключові\s+(?:моменти|тези))\s*:?",
-    re.IGNORECASE)
 #: markdown-it stops reading, silently dropping the rest of the paper, once blocks nest this
 #: deep; ``MAX_NESTING_LEVEL`` refuses papers well before that.
 _PARSER_NESTING = 100
@@ -81,16 +76,25 @@ class Body:
     references: bool = False
 
 
-def read_body(text: str, path: Path, problems: Problems, offset: int, cite: Citer) -> Body:
+def read_body(text: str, path: Path, problems: Problems, offset: int, cite: Citer,
+              is_key_points: Callable[[str], bool] | None = None) -> Body:
     """The blocks and footnotes of body ``text``, which starts after line ``offset`` of the
-    file at ``path``; ``cite`` finds and formats its citations."""
-    return _Body(path, problems, offset, cite).parse(text)
+    file at ``path``; ``cite`` finds and formats its citations, ``is_key_points`` tells the
+    Key Points heading (by default the English one; the layout knows it in the paper's
+    language)."""
+    return _Body(path, problems, offset, cite, is_key_points or _english).parse(text)
+
+
+def _english(heading: str) -> bool:
+    return heading_key(heading) == "key points"
 
 
 class _Body:
     """Converts markdown-it tokens into model blocks, reporting problems at their source line."""
 
-    def __init__(self, path: Path, problems: Problems, offset: int, cite: Citer) -> None:
+    def __init__(self, path: Path, problems: Problems, offset: int, cite: Citer,
+                 is_key_points: Callable[[str], bool]) -> None:
+        self.is_key_points = is_key_points
         self.path, self.cite = path, cite
         self.problems = problems
         self.offset = offset
@@ -128,10 +132,8 @@ class _Body:
                               f"nest at most {MAX_NESTING_LEVEL // 2} list levels or "
                               f"{MAX_NESTING_LEVEL} quote levels")
         blocks, _ = self.blocks(tokens, 0, None, top=True)
-        # The last line holding text, or the closing '---' when the body is empty.
-        last_line = self.offset + (body.rstrip().count("\n") + 1 if body.strip() else 0)
         return Body(*self.references.resolve(anchored(
-            self.key_points(blocks, last_line), self.internal_links, self.problems),
+            self.key_points(blocks), self.internal_links, self.problems),
             self.notes.resolve()), bool(self.references.found))
 
     def blocks(self, tokens: list[Token], i: int, close: str | None,
@@ -154,8 +156,6 @@ class _Body:
             if token.type == "heading_open" and not top:
                 self.problems.add(self.line(token), "heading inside a list or quote",
                                   "move the heading out to the left margin")
-                text = tokens[i + 1].content.strip() if i + 1 < len(tokens) else ""
-                self.nested_key_points |= bool(KEY_POINTS_HEADING.fullmatch(text))
                 i += 3  # heading_open, inline, heading_close: one problem is enough
                 continue
             if handler is not None:
@@ -449,17 +449,16 @@ class _Body:
         for found, what, fix in lookalikes(text):
             self.problems.warn(line, f"'{found[:40]}' looks like {what}; it prints as is", fix)
 
-    def key_points(self, blocks: list[Block], last_line: int) -> Blocks:
+    def key_points(self, blocks: list[Block]) -> Blocks:
+        """``blocks`` with the Key Points section made one (a paper without one is an
+        information paper: its deck shows its sections)."""
         titled = [(i, b) for i, b in enumerate(blocks) if isinstance(b, Heading)
-                  and KEY_POINTS_HEADING.fullmatch(plain_text(b.inlines).strip())]
+                  and self.is_key_points(plain_text(b.inlines))]
         found = [i for i, b in titled if b.level == 2]
         if not found:
             if titled and titled[0][1].level == 3:
                 self.problems.add(titled[0][1].line, "the Key Points heading is level 3",
                                   "make it a level-2 heading: '## Key Points'")
-            elif not titled and not self.nested_key_points:  # else reported already
-                self.problems.add(last_line, "no '## Key Points' section",
-                                  "add a '## Key Points' heading followed by a bullet list")
             return tuple(blocks)
         for extra in found[1:]:
             self.problems.add(blocks[extra].line, "a second 'Key Points' section",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shlex
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from kzreport.manifest import (
     save_manifest,
     sha256_of,
 )
-from kzreport.model import Document
+from kzreport.model import Document, Metadata
 from kzreport.workers import Result, Task, TaskRunner, resume_collection
 
 
@@ -103,22 +103,28 @@ def layout_for(document: Document, spec: str | None, cwd: Path,
     ``loaded`` keeps the layouts of earlier sources of the same run (a batch in one layout
     reads and validates it once; errors are not kept, so each source reports its own). Its
     labels, month names and date format are those of the paper's language, where it has them."""
+    return _layout_of(document.meta, document.lines, document.source, spec, cwd, loaded)
+
+
+def _layout_of(meta: Metadata, lines: Mapping[str, int], source: Path, spec: str | None,
+               cwd: Path, loaded: LayoutCache | None) -> Layout:
+    """``layout_for`` from the paper's front matter (``lines``: the line of each key)."""
     key: tuple[str, Path, Path | None]
     if spec is not None:
         key, referrer = (spec, cwd, None), "--layout"
-    elif document.meta.layout is not None:
+    elif meta.layout is not None:
         # A path (or a folder holding a layout.toml) is relative to the source; any other
         # name is a project layout under cwd, else a built-in one.
-        key = (document.meta.layout, cwd, document.source.parent)
-        referrer = f"{document.source}:{document.lines.get('layout', 1)}"
+        key = (meta.layout, cwd, source.parent)
+        referrer = f"{source}:{lines.get('layout', 1)}"
     else:
         key, referrer = ("default", cwd, None), "layout"
     if loaded is not None and key in loaded:
-        return loaded[key].for_language(document.meta.language)
+        return loaded[key].for_language(meta.language)
     layout = load_layout(key[0], cwd, referrer=referrer, base=key[2])
     if loaded is not None:
         loaded[key] = layout
-    return layout.for_language(document.meta.language)
+    return layout.for_language(meta.language)
 
 
 def document_problems(document: Document, layout: Layout) -> list[Problem]:
@@ -151,8 +157,15 @@ def prepare(source: Path, layout_spec: str | None, cwd: Path,
     from kzreport.crossrefs import localized
     from kzreport.source import read_source  # the parser's libraries load only when needed
 
-    document = read_source(source)
-    layout = layout_for(document, layout_spec, cwd, loaded)
+    found: list[Layout] = []
+
+    def layout_of(meta: Metadata, lines: Mapping[str, int]) -> Layout:
+        # The paper is read with its layout: it names the Key Points heading in its language.
+        found.append(_layout_of(meta, lines, source, layout_spec, cwd, loaded))
+        return found[-1]
+
+    document = read_source(source, layout_of)
+    layout = found[-1] if found else layout_for(document, layout_spec, cwd, loaded)
     document = localized(document, layout)  # "Figure 2" in the layout's words
     problems = document_problems(document, layout)
     if problems:

@@ -20,7 +20,7 @@ from kzreport.extraction import ChartData, Extraction, Slide, TextFrame, TextRun
 from kzreport.labels import footnote_mark
 from kzreport.layout import FontFamily, Layout
 from kzreport.model import Figure, KeyPoint, Table, cited_sources, plain_text, source_line
-from kzreport.placement import placed
+from kzreport.placement import join_continuations, placed
 from kzreport.renderers._common import on_landscape_pages
 from kzreport.scripts import is_rtl_language, paragraph_is_rtl
 from kzreport.verify_apparatus import contents_pages, fields
@@ -108,7 +108,9 @@ def _links_differ(wanted: frozenset[str], got: frozenset[str], where: str,
 
 def _deck(expected: Expected, slides: Sequence[Slide], links: frozenset[str],
           ) -> Iterator[str]:
-    """Title slide, optional summary slide, a slide per key point, and the closing slide."""
+    """Title slide, optional summary slide, a slide per key point (with the slide it goes on
+    on, if any, read as one), and the closing slide."""
+    slides = join_continuations(slides, expected.layout.labels.continued)
     meta = expected.document.meta
     first = 1 + has_agenda(expected.document, expected.layout) + bool(meta.summary)
     closing = bool(meta.links or meta.disclaimer or expected.document.sources)

@@ -46,6 +46,7 @@ from kzreport.model import (
     source_paragraphs,
     walk,
 )
+from kzreport.slide_points import is_information_paper, slide_points
 
 #: Characters that carry no text: soft hyphens and zero-width marks a writer may insert.
 INVISIBLE = frozenset(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
@@ -345,13 +346,20 @@ def expect(document: Document, layout: Layout) -> Expected:
         chunker.add("heading", line, layout.labels.sources, "the Sources heading")
         for number, source in enumerate(document.sources, 1):
             chunker.add("source", line, source.inlines, f"source {number} ('{source.key}')")
+    shown = slide_points(document)
+    if is_information_paper(document):
+        # An information paper: its sections' slides are read like key points' (their
+        # text is in the flow already, as the paper's own paragraphs).
+        sections = _Chunker(document, layout, notes)
+        sections.block(shown)
+        chunker.points = sections.points
     further = {link.url for link in document.meta.links if _is_link(link.url)}
     # The deck shows the key points, their details in the notes, and the further reading.
     # The deck's notes of a key point hold its footnotes, links and all.
     deck_notes = tuple(paragraph for point in chunker.points for note in point.notes
                        for paragraph in document.footnotes[note.number - 1].paragraphs)
     sources = source_paragraphs(document)
-    deck = _link_targets((document.key_points, *deck_notes, *sources))
+    deck = _link_targets((shown, *deck_notes, *sources))
     everything = (*document.blocks, *footnote_paragraphs(document), *sources)
     date = layout.format_date(document.meta.date)
     return Expected(document, layout, tuple(chunker.chunks), tuple(chunker.points), date,

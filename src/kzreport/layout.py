@@ -173,6 +173,10 @@ class Labels:
     acronyms: str = "Acronyms"
     #: The heading of the list of sources a paper cites.
     sources: str = "Sources"
+    #: The name of the Key Points heading, which papers in this language are read with.
+    key_points: str = "Key Points"
+    #: The title of a slide that continues one too long for a single slide.
+    continued: str = "{title} (cont.)"
 
 
 @dataclass(frozen=True)
@@ -204,6 +208,8 @@ class Language:
     fonts: Mapping[str, FontFamily] = field(default_factory=dict)
     #: The multiple of the layout's line spacing this language's script needs.
     leading: float = 1.0
+    #: Other names of the Key Points heading in this language (besides ``labels.key_points``).
+    key_points_headings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -237,6 +243,9 @@ class Layout:
     charts: Charts = Charts()
     #: The multiple of the paged formats' line spacing (``for_language`` sets it).
     leading: float = 1.0
+    #: Other names of the Key Points heading (besides ``labels.key_points``); for a paper's
+    #: language (see ``for_language``) its own names come first, then the layout's.
+    key_points_headings: tuple[str, ...] = ()
 
     def for_language(self, tag: str) -> Layout:
         """This layout with the labels, month names, date format, fallback faces and line
@@ -250,7 +259,23 @@ class Layout:
                                                            for f in family.fallback))
                             for family in (fonts.body, fonts.heading, fonts.mono)))
         return replace(self, labels=words.labels, month_names=words.month_names or self.month_names,
-                       date_format=words.date_format, fonts=fonts, leading=words.leading)
+                       date_format=words.date_format, fonts=fonts, leading=words.leading,
+                       key_points_headings=(*words.key_points_headings, self.labels.key_points,
+                                            *self.key_points_headings))
+
+    def is_key_points(self, heading: str) -> bool:
+        """Whether ``heading`` names the Key Points section: in this layout's language or in
+        any other it has words for (so a paper whose ``language`` is unset or wrong still
+        reads as it did), case, spacing and a closing colon aside."""
+        return heading_key(heading) in self.key_points_names
+
+    @property
+    def key_points_names(self) -> frozenset[str]:
+        """Every name of the Key Points heading this layout knows, as ``heading_key`` has it."""
+        names = [self.labels.key_points, *self.key_points_headings]
+        for words in self.languages.values():
+            names += [words.labels.key_points, *words.key_points_headings]
+        return frozenset(heading_key(name) for name in names)
 
     @property
     def chart_colors(self) -> tuple[str, ...]:
@@ -279,6 +304,11 @@ class Layout:
             if style is not None:
                 return style
         return None
+
+
+def heading_key(text: str) -> str:
+    """``text`` as headings are compared: case folded, spacing collapsed, no closing colon."""
+    return " ".join(text.casefold().split()).rstrip(":").rstrip()
 
 
 def describe_layout(layout: Layout) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import importlib.util
 import re
 import string
@@ -28,7 +29,6 @@ from kzreport.layout import (
     FontFamily,
     Fonts,
     Labels,
-    Language,
     Layout,
     Logo,
     MarkingStyle,
@@ -45,6 +45,13 @@ def builtin_folder() -> Path:
     """Where the layouts shipped with kzreport live (package data, or the source checkout)."""
     packaged = Path(__file__).parent / "builtin_layouts"
     return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "layouts"
+
+
+@functools.cache
+def builtin_layout(name: str = "default") -> Layout:
+    """The built-in layout ``name``, loaded once: what a paper is read with when no layout
+    is given (a project layout of that name does not replace it)."""
+    return load_layout(str(builtin_folder() / name), Path.cwd())
 
 
 def available_layouts(cwd: Path) -> list[tuple[str, str, Path]]:
@@ -315,7 +322,8 @@ def _read_chain(folder: Path, cwd: Path) -> tuple[dict[str, Any], dict[str, Path
 
 
 _SECTIONS = {"inherit", "description", "date_format", "month_names", "page", "slides", "fonts",
-             "sizes", "colors", "labels", "markings", "files", "logo", "languages", "charts"}
+             "sizes", "colors", "labels", "markings", "files", "logo", "languages", "charts",
+             "key_points_headings"}
 #: The families every layout sets; other tables under [fonts] are fallback families.
 _ROLES = ("body", "heading", "mono")
 #: The least share of the page's width and height the margins must leave for the text.
@@ -324,7 +332,8 @@ MIN_TEXT_SHARE = 0.4
 #: loads, with this wording.
 LABEL_DEFAULTS = {"disclaimer": "Disclaimer", "table": "Table {n}.", "section": "Section {n}",
                   "contents": "Contents", "acronyms": "Acronyms",
-                  "sources": "Sources"}
+                  "sources": "Sources", "key_points": "Key Points",
+                  "continued": "{title} (cont.)"}
 #: The fields each label may use.
 LABEL_FIELDS = {
     "page": {"page", "pages"},
@@ -334,6 +343,8 @@ LABEL_FIELDS = {
     "section": {"n"},
     "contents": set(),
     "acronyms": set(),
+    "key_points": set(),
+    "continued": {"title"},
     "running_header": {"title", "short_title", "date", "organization", "marking"},
     "slide_footer": {"title", "short_title", "date", "organization", "marking"},
 }
@@ -450,8 +461,11 @@ def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout",
         if problem:
             read.problem(f"labels.{label}", *problem)
 
-    languages = _languages(read, labels, date_format,
-                           {k: v for k, v in by_table.items() if k not in _ROLES})
+    # Imported here: that module reads with this one's helpers.
+    from kzreport.layout_languages import heading_names, languages_of
+
+    languages = languages_of(read, labels, date_format,
+                             {k: v for k, v in by_table.items() if k not in _ROLES})
 
     read.known_keys("files", {"reference_docx", "template_pptx", "reference_styles"})
     reference_docx = read.asset("files.reference_docx", ".docx")
@@ -502,6 +516,7 @@ def load_layout(spec: str, cwd: Path, referrer: Path | str = "layout",
         template_pptx=template_pptx,
         logo=logo,
         charts=charts,
+        key_points_headings=heading_names(read, "key_points_headings"),
     )
     if read.problems:
         raise LayoutError(read.problems)
@@ -539,40 +554,4 @@ def _font_families(read: _Reader) -> tuple[dict[str, FontFamily], dict[str, Font
             else:
                 fallback.append(own[entry])
         families[role] = replace(own[role], fallback=tuple(fallback))
-    return families, own
-
-
-def _languages(read: _Reader, labels: Labels, date_format: str,
-               families: dict[str, FontFamily]) -> dict[str, Language]:
-    """The [languages.TAG] tables: labels, month names, date format, fallback faces and line
-    spacing for papers in that language, each falling back to the layout's own."""
-    languages = {}
-    for tag in read.table("languages"):
-        where = f"languages.{tag}"
-        read.known_keys(where, {"labels", "month_names", "date_format", "script"})
-        read.known_keys(f"{where}.labels", _fields(Labels))
-        own = read.table(f"{where}.labels")
-        words = Labels(*(str(read.value(f"{where}.labels.{f.name}", str)) if f.name in own
-                         else getattr(labels, f.name) for f in fields(Labels)))
-        for label, allowed in LABEL_FIELDS.items():
-            problem = label_problem(getattr(words, label), allowed)
-            if problem and label in own:
-                read.problem(f"{where}.labels.{label}", *problem)
-        months = read.value(f"{where}.month_names", list, [])
-        if months and (len(months) != 12 or not all(isinstance(m, str) and m.strip()
-                                                     for m in months)):
-            read.problem(f"{where}.month_names", "'month_names' must list twelve month names",
-                         "write twelve names in calendar order")
-            months = []
-        own_format = str(read.value(f"{where}.date_format", str, date_format))
-        # Only its own format: the layout's was checked (and reported) where it is set.
-        for token in re.findall(r"\{(\w*)\}", own_format) if "date_format" in read.table(
-                where) else ():
-            if token not in DATE_TOKENS:
-                read.problem(f"{where}.date_format", f"unknown date token '{{{token}}}'",
-                             "use " + ", ".join("{" + t + "}" for t in DATE_TOKENS))
-                own_format = date_format
-        languages[tag.lower()] = Language(  # no month names: the layout's own
-            words, tuple(months), own_format, *language_faces(read, where, families))
-    return languages
-
+    return families

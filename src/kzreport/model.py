@@ -387,11 +387,12 @@ class Document:
 
     @property
     def key_points(self) -> KeyPoints:
-        """The paper's one Key Points section."""
+        """The paper's one Key Points section; an empty one (at line 0) for an information
+        paper, which has none (its deck shows its sections: see ``slide_points``)."""
         for block in self.blocks:
             if isinstance(block, KeyPoints):
                 return block
-        raise LookupError("a validated document always has a Key Points section")
+        return KeyPoints("", (), 0)
 
     @property
     def stem(self) -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kzreport.expectations import INVISIBLE, Element, Expected, excerpt, slide_count
 from kzreport.extraction import Extraction, PagePart, Shape, Slide, field_mark
@@ -25,6 +26,8 @@ ROW_TOLERANCE_PT = 1.0
 WORD_PAGES = {"first": "first-page", "default": "later-page", "even": "even-page"}
 #: Placeholder types that hold a slide's title.
 TITLE_PLACEHOLDERS = frozenset({"title", "ctrTitle"})
+#: Placeholder types that hold a slide's body text.
+BODY_PLACEHOLDERS = frozenset({"body", "obj"})
 
 
 class Keyed:
@@ -196,12 +199,65 @@ def _text(shapes: Sequence[Shape]) -> str:
     return "\n".join(shape.text for shape in shapes)
 
 
+def slide_title(slide: Slide) -> str:
+    """The text of ``slide``'s title placeholder."""
+    return " ".join(s.text for s in slide.shapes if s.placeholder in TITLE_PLACEHOLDERS).strip()
+
+
+def continuations(slides: Sequence[Slide], template: str) -> set[int]:
+    """The indexes of the slides that continue the slide before them: titled as the layout's
+    ``continued`` label ``template`` says of the title of the slide they go on from (a
+    second such slide told apart by `` (2)``, and so on)."""
+    found: set[int] = set()
+    base = ""
+    for index, slide in enumerate(slides):
+        title = " ".join(slide_title(slide).split())
+        label = " ".join(template.format(title=base).split()) if base else None
+        if label is not None and re.fullmatch(re.escape(label) + r"( \(\d+\))?", title):
+            found.add(index)
+        else:
+            base = title
+    return found
+
+
+def join_continuations(slides: Sequence[Slide], template: str) -> list[Slide]:
+    """``slides`` with each continuation slide (see ``continuations``) joined to the slide it
+    continues, read as one slide: its face goes on with the first slide's title and the
+    text of each one's body (which holds the key point's text and bullets), which runs on
+    from slide to slide; its notes, links, shapes and visuals are added."""
+    going_on = continuations(slides, template)
+    out: list[Slide] = []
+    bodies: list[list[str]] = []
+    for index, slide in enumerate(slides):
+        body = _body_text(slide)
+        if index not in going_on:
+            out.append(slide)
+            # An action title is the text's first sentence: the text runs on from it.
+            bodies.append([slide_title(slide), body])
+            continue
+        first = out[-1]
+        bodies[-1].append(body)
+        out[-1] = Slide(first.face + "\n" + slide.face, first.notes + "\n" + slide.notes,
+                        first.links | slide.links, first.shapes + slide.shapes, first.visuals)
+    return [replace(slide, face=slide.face + "\n" + "\n".join(body)) if len(body) > 2
+            else slide for slide, body in zip(out, bodies, strict=True)]
+
+
+def _body_text(slide: Slide) -> str:
+    """The text of ``slide``'s body placeholder; without one, its longest text but the
+    title's (a text box then holds the body)."""
+    bodies = [s.text for s in slide.shapes if s.placeholder in BODY_PLACEHOLDERS]
+    return bodies[0] if bodies else max(
+        (s.text for s in slide.shapes if s.placeholder not in TITLE_PLACEHOLDERS), key=len,
+        default="")
+
+
 def _deck(expected: Expected, slides: Sequence[Slide], height: float) -> Iterator[str]:
     """On the title slide, the title in its title placeholder and the rest of the title
     block beside it; on every slide, the marking banners at its top and bottom edges; on
     every slide but the title slide, the footer: the slide footer label and ``N / M``."""
     block, furniture = expected.title_block, expected.furniture
-    total = slide_count(expected)
+    total = slide_count(expected) + len(continuations(slides, expected.layout.labels.continued))
     collected = _Collected()
     for number, slide in enumerate(slides, 1):
         for edge in ("top", "bottom"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import assert_never
 
@@ -11,6 +12,7 @@ from kzreport.body import read_body
 from kzreport.citations import Citer
 from kzreport.errors import Problem, SourceError
 from kzreport.front_matter import read_front_matter
+from kzreport.layout import Layout
 from kzreport.model import (
     Blocks,
     CodeBlock,
@@ -20,6 +22,7 @@ from kzreport.model import (
     Heading,
     KeyPoints,
     ListBlock,
+    Metadata,
     PageBreak,
     Paragraph,
     Quote,
@@ -32,10 +35,14 @@ from kzreport.source_checks import ILLEGAL_CHARS, Problems, describe_char
 #: Larger sources are refused: the biggest real paper is a few dozen kB, and a bound keeps
 #: every build (and every CI job fed a stray file) well inside a minute.
 MAX_SOURCE_BYTES = 1_000_000
+#: What gives the layout a paper is read with, from its front matter and the lines of its
+#: keys: its Key Points heading is recognised in the paper's language by that layout.
+LayoutOf = Callable[[Metadata, Mapping[str, int]], Layout]
 
 
-def read_source(path: Path) -> Document:
-    """Parse and validate the paper at ``path``; raise ``SourceError`` listing every problem."""
+def read_source(path: Path, layout_of: LayoutOf | None = None) -> Document:
+    """Parse and validate the paper at ``path`` (read with the layout ``layout_of`` gives, by
+    default the built-in one); raise ``SourceError`` listing every problem."""
     problems = Problems(path)
     try:
         with path.open("rb") as handle:
@@ -47,7 +54,7 @@ def read_source(path: Path) -> Document:
                                    "check the path and its permissions")]) from None
     text = _decode(raw, problems, size)
     problems.raise_if_any()
-    return parse_source(text, path)
+    return parse_source(text, path, layout_of)
 
 
 def _decode(raw: bytes, problems: Problems, size: int) -> str:
@@ -79,8 +86,9 @@ def _decode(raw: bytes, problems: Problems, size: int) -> str:
     return text.removeprefix("\ufeff")
 
 
-def parse_source(text: str, path: Path) -> Document:
-    """Parse already-decoded source ``text`` read from ``path``."""
+def parse_source(text: str, path: Path, layout_of: LayoutOf | None = None) -> Document:
+    """Parse already-decoded source ``text`` read from ``path`` (with the layout ``layout_of``
+    gives, by default the built-in one)."""
     problems = Problems(path)
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     # Composed form: text pasted from macOS arrives decomposed (e + U+0301), which fonts draw
@@ -110,6 +118,7 @@ def parse_source(text: str, path: Path) -> Document:
         problems.raise_if_any()
         raise AssertionError("unreachable")
     meta, lines_of = read_front_matter("\n".join(lines[1:end]), problems)
+    layout = None if meta is None else (layout_of or _builtin)(meta, lines_of)
     before = len(problems.items)
     bibliography = None
     if meta and (meta.bibliography or meta.references or meta.csl):
@@ -119,7 +128,8 @@ def parse_source(text: str, path: Path) -> Document:
     # unknown keys), and are left alone when the front matter has problems.
     language = meta.language if meta and len(problems.items) == before else None
     cite = Citer(bibliography, problems, language, lines)
-    body = read_body("\n".join(lines[end + 1:]), path, problems, end + 1, cite)
+    body = read_body("\n".join(lines[end + 1:]), path, problems, end + 1, cite,
+                     layout.is_key_points if layout is not None else None)
     sources = cite.sources()  # formatting them may find a problem too
     if meta is None and not problems.items:  # every path to None reports why; be safe anyway
         problems.add(1, "front matter could not be read", "check title, authors and date")
@@ -130,6 +140,13 @@ def parse_source(text: str, path: Path) -> Document:
     return Document(meta=meta, blocks=body.blocks, source=path, assets=assets, lines=lines_of,
                     footnotes=body.footnotes, warnings=tuple(problems.warnings),
                     references=body.references, sources=sources)
+
+
+def _builtin(meta: Metadata, lines: Mapping[str, int]) -> Layout:
+    """The built-in default layout in the paper's language."""
+    from kzreport.layout_loader import builtin_layout
+
+    return builtin_layout().for_language(meta.language)
 
 
 def _figure_paths(blocks: Blocks) -> set[Path]:

@@ -27,10 +27,10 @@ from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 
 from conftest import FIXTURES, ROOT
-from kzreport.errors import Problem, RenderError
+from kzreport.errors import Problem
 from kzreport.layout import Layout
 from kzreport.layout_loader import load_layout
-from kzreport.model import Document
+from kzreport.model import Document, plain_text
 from kzreport.source import read_source
 
 pytest_plugins = ("deck_fixtures",)
@@ -197,28 +197,42 @@ def test_no_marking_no_banners(seed_deck: Any) -> None:
     assert top == []
 
 
-def test_overlong_key_point_warns_and_still_stays_in_its_box(
+def test_overlong_key_point_continues_on_more_slides_at_the_smallest_size(
         overflow: tuple[Document, Path, list[Problem]], layout: Layout) -> None:
     document, path, problems = overflow
     point = document.key_points.points[1]
     assert problems == [Problem(document.source, point.line,
-                                "key point 2 does not fit on its slide at 16 pt",
-                                "shorten it or move detail into sub-bullets",
-                                severity="warning")]
+                                "key point 2 does not fit on its slide at 16 pt; it continues "
+                                "on the next slide", "shorten it or move detail into "
+                                "sub-bullets", severity="warning")]
     check_geometry(path, layout)
-    slide = Presentation(str(path)).slides[2]
-    assert body(slide).text_frame.paragraphs[0].runs[0].font.size.pt < 16
+    slides = list(Presentation(str(path)).slides)
+    title = slides[2].shapes.title.text_frame.text
+    assert [s.shapes.title.text_frame.text for s in slides[3:]] == [
+        f"{title} (cont.)", f"{title} (cont.) (2)", f"{title} (cont.) (3)"]
+    sizes = [run.font.size.pt for slide in slides[2:]
+             for paragraph in body(slide).text_frame.paragraphs for run in paragraph.runs]
+    assert min(sizes) >= layout.slides.body_min
+    # The text runs on from slide to slide: every word once, in order.
+    shown = " ".join(body(slide).text_frame.text for slide in slides[2:])
+    assert " ".join(f"{title} {shown}".split()) == " ".join(plain_text(point.inlines).split())
 
 
-def test_a_key_point_too_long_even_for_the_floor_is_refused(layout: Layout,
-                                                            tmp_path: Path) -> None:
+def test_a_key_point_as_long_as_the_parser_allows_runs_on_over_many_slides(
+        layout: Layout, tmp_path: Path) -> None:
     text = FIXTURES.joinpath("pptx-overflow.md").read_text(encoding="utf-8")
-    # Under the parser's 5,000 words, far over what a slide holds at the floor size.
+    # Under the parser's 5,000 words, far over what one slide holds even at the floor size.
     huge = text.replace("- A short first point.", "- " + "Words upon words. " * 1600)
     source = tmp_path / "huge.md"
     source.write_text(huge, encoding="utf-8")
-    with pytest.raises(RenderError, match="not even at 6 pt"):
-        render(read_source(source), layout, tmp_path)
+    path, _ = render(read_source(source), layout, tmp_path)
+    slides = list(Presentation(str(path)).slides)
+    continued = [s for s in slides if "(cont.)" in s.shapes.title.text_frame.text]
+    assert len(continued) > 5
+    assert min(run.font.size.pt for slide in continued
+               for paragraph in body(slide).text_frame.paragraphs
+               for run in paragraph.runs) >= layout.slides.body_min
+    check_geometry(path, layout)
 
 
 HEADLINE = ("This headline is far too long for any slide title because it keeps going with "

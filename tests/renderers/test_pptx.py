@@ -16,7 +16,15 @@ from deck_checks import body, check_geometry, check_render, make_template, rende
 from PIL import Image
 from pptx import Presentation
 
-from conftest import FIXTURES, ROOT, SEED, libreoffice_to_pdf, package_parts, require_tool
+from conftest import (
+    FIXTURES,
+    ROOT,
+    SEED,
+    libreoffice_to_pdf,
+    package_parts,
+    require_tool,
+    write_source,
+)
 from kzreport.build import Options, build
 from kzreport.errors import Problem
 from kzreport.labels import author_names
@@ -192,3 +200,31 @@ def test_a_users_template_loses_its_printer_settings(seed: Document, layout: Lay
         assert b"printerSettings" not in package.read("[Content_Types].xml")
     assert len(Presentation(str(path)).slides) == 6
     libreoffice_to_pdf(path, tmp_path)
+
+
+@pytest.mark.parametrize("name", ["pptx-overflow.md", "pptx-crowded.md", "pptx-dozen.md",
+                                  "deck-visuals.md", "information-paper.md", "rich.md"])
+def test_check_reports_every_warning_build_reports(name: str, tmp_path: Path) -> None:
+    from kzreport.build import check_sources
+
+    source = FIXTURES / name
+    (outcome,) = build([source], Options(tmp_path / "out", ("docx", "pdf", "pptx"), cwd=ROOT,
+                                         force=True))
+    (checked,) = check_sources([source], None, ROOT)
+    assert not outcome.failed and not checked.failed
+    assert sorted(map(str, checked.problems)) == sorted(map(str, outcome.problems))
+    if name == "pptx-crowded.md":  # every slide but the key point's is over full
+        assert {re.split(r" do(?:es)? not fit", p.message)[0] for p in outcome.problems} >= {
+            "the subtitle", "the summary", "the disclaimer", "the further-reading links"}
+
+
+def test_check_reports_a_title_too_long_for_the_title_slide(tmp_path: Path) -> None:
+    from kzreport.build import check_sources
+
+    title = "A Careful Balance Of Trade, Security And Neutrality, " * 30
+    source = write_source(tmp_path, f"title: {title}\nauthors: [A]\ndate: 2024-03-01\n"
+                          "language: en-US\n", "## Key Points\n\n- One.\n")
+    (outcome,) = build([source], Options(tmp_path / "out", ("pptx",), cwd=tmp_path))
+    (checked,) = check_sources([source], None, tmp_path)
+    assert [p.message for p in outcome.problems] == ["the title does not fit on the title slide"]
+    assert list(map(str, checked.problems)) == list(map(str, outcome.problems))

@@ -11,24 +11,13 @@ from typing import TYPE_CHECKING
 
 from kzreport.errors import KzreportError, Problem, SourceError
 from kzreport.importing.assemble import Paper
-from kzreport.model import (
-    Author,
-    Block,
-    Blocks,
-    Footnote,
-    KeyPoint,
-    KeyPoints,
-    Metadata,
-    Span,
-)
+from kzreport.model import Author, Blocks, Footnote, Metadata
 
 if TYPE_CHECKING:
     from kzreport.importing.titles import Labels
 
 #: The signature of a zip package (a .docx) and of an OLE file (an encrypted .docx or a .doc).
 _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
-#: What a paper without key points gets, so that the written source is valid; it is reported.
-PLACEHOLDER_POINT = "Key points to be written."
 
 
 @dataclass
@@ -71,7 +60,8 @@ def import_paper(path: Path, out: Path, layout_spec: str | None, cwd: Path,
         images = _ImageSaver(staging, out.stem)
         paper = _read(path, labels, warnings, images)
         meta = _metadata(paper, path, warnings, layout_spec)
-        blocks = _with_key_points(paper.blocks, warnings)
+        # A paper without a Key Points section imports as an information paper.
+        blocks = tuple(paper.blocks)
         text, problems = _written(meta, blocks, paper.footnotes, staging / out.name, warnings)
         final = out.parent / "images"
         for name in images.names:
@@ -167,16 +157,6 @@ def _metadata(paper: Paper, path: Path, warnings: Warnings, layout: str | None) 
                     organization=text(paper.organization), summary=text(paper.summary),
                     links=paper.links, disclaimer=text(paper.disclaimer), marking=paper.marking,
                     language=paper.language or "en-US", keywords=paper.keywords, layout=layout)
-
-
-def _with_key_points(blocks: list[Block], warnings: Warnings) -> Blocks:
-    if any(isinstance(b, KeyPoints) for b in blocks):
-        return tuple(blocks)
-    warnings.at(None, "", "no Key Points section found (a heading 'Key Points' over a bulleted "
-                f"list); a point '{PLACEHOLDER_POINT}' was written under '## Key Points' — "
-                "write the paper's key points there")
-    return (*blocks, KeyPoints("Key Points", (KeyPoint(None, (Span(PLACEHOLDER_POINT),), (), 0),),
-                              0))
 
 
 def _written(meta: Metadata, blocks: Blocks, footnotes: tuple[Footnote, ...], staged: Path,

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from kzreport.body import KEY_POINTS_HEADING, split_headline
+from kzreport.body import split_headline
 from kzreport.front_matter import LANGUAGE_TAG, MARKING
 from kzreport.importing.charts import charted, merge_charts
 from kzreport.importing.docx import Grid, Para, WordDocument, created_date
@@ -320,7 +320,7 @@ class _Body:
                 self.caption = block  # above the table, as the brief and Pandoc put it
             else:
                 self.paragraph(block, following if isinstance(following, Para) else None)
-        return key_points_section(self.tree.finish(), self.report)
+        return key_points_section(self.tree.finish(), self.labels, self.report)
 
     def definition_depth(self, para: Para, following: Para | Grid | None) -> int:
         """How deep the definitions under ``para`` sit when it is a definition list's term (a
@@ -542,13 +542,13 @@ def _unbold(inlines: Inlines) -> Inlines:
     return tidy([replace(i, bold=False) if isinstance(i, Span) else i for i in inlines])
 
 
-def key_points_section(blocks: list[Block], report: Report) -> list[Block]:
+def key_points_section(blocks: list[Block], labels: Labels, report: Report) -> list[Block]:
     """The Key Points heading (in the paper's language) and the bullet list under it become the
     paper's Key Points section."""
     for n, block in enumerate(blocks[:-1]):
         following = blocks[n + 1]
-        if not isinstance(block, Heading) or block.level != 2 or not KEY_POINTS_HEADING.fullmatch(
-                plain_text(block.inlines).strip()):
+        if not isinstance(block, Heading) or block.level != 2 or not labels.is_key_points(
+                plain_text(block.inlines)):
             continue
         if not isinstance(following, ListBlock) or following.ordered:
             continue

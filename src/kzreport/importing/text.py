@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from kzreport.body import KEY_POINTS_HEADING
 from kzreport.errors import KzreportError, Problem
 from kzreport.importing.assemble import Paper, Report, key_points_section
 from kzreport.importing.found import clean_text
@@ -58,7 +57,7 @@ def read_text(path: Path, labels: Labels, report: Report) -> Paper:
     for n, (number, text) in enumerate(units[i:], i):
         following = units[n + 1][1] if n + 1 < len(units) else None
         bullet = _BULLET.match(text)
-        if KEY_POINTS_HEADING.fullmatch(text):
+        if labels.is_key_points(text):
             tree.add_block(0, Heading(2, (Span(text.rstrip(":").strip()),), number))
         elif bullet:
             ordered = bullet["n"] is not None
@@ -79,7 +78,7 @@ def read_text(path: Path, labels: Labels, report: Report) -> Paper:
             tree.add_block(0, Heading(2, (Span(text),), number))
         else:
             tree.add_block(0, Paragraph((Span(text),), number))
-    paper.blocks = key_points_section(tree.finish(), report)
+    paper.blocks = key_points_section(tree.finish(), labels, report)
     paper.links = tuple(links)
     paper.disclaimer = " ".join(disclaimer) or None
     return paper

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kzreport.layout import MONTHS, Layout
+from kzreport.layout import MONTHS, Layout, heading_key
 from kzreport.model import Author
 
 #: "By:" and its translations, opening a byline.
@@ -37,6 +37,11 @@ class Labels:
     #: The layouts' monospaced font families: runs set in them are code.
     mono: frozenset[str]
     table: tuple[re.Pattern[str], ...] = ()
+    #: The names of the Key Points heading in every language the layouts have (as compared).
+    key_points: frozenset[str] = frozenset()
+
+    def is_key_points(self, text: str) -> bool:
+        return heading_key(text) in self.key_points
 
     def is_summary(self, text: str) -> bool:
         return _key(text) in self.summary
@@ -89,9 +94,10 @@ def known_labels(cwd: Path, layout: Layout | None) -> Labels:
     tables.append(figures[-1])
     formats = [(x.date_format, x.month_names) for x in layouts]
     formats += [(f, MONTHS) for f in _DATE_FORMATS]
+    key_points = {name for x in layouts for name in x.key_points_names}
     return Labels(frozenset(summary), frozenset(further), tuple(figures),
                   tuple(dict.fromkeys(formats)), frozenset(x.fonts.mono.name for x in layouts),
-                  tuple(tables))
+                  tuple(tables), frozenset(key_points))
 
 
 def _date_pattern(pattern: str, months: tuple[str, ...]) -> re.Pattern[str]:

@@ -18,6 +18,8 @@ from kzreport.model import (
     inline_contents,
     plain_text,
 )
+from kzreport.renderers import _fit as fit
+from kzreport.renderers._deck_continued import continued_slides, split_to_fit
 from kzreport.renderers._deck_geometry import FOOTER_CLEARANCE_PT, OVERFLOW_PT, SOURCE_LINE_PT, Box
 from kzreport.renderers._deck_notes import footnotes_of, point_notes, write_notes
 from kzreport.renderers._deck_points import (
@@ -41,6 +43,7 @@ from kzreport.renderers._deck_slides import (
 from kzreport.renderers._deck_text import Deck, Par, Run, clean, runs
 from kzreport.renderers._deck_visuals import Placed, Visual, place
 from kzreport.renderers._drawingml import body_shape, placeholder, remove, write
+from kzreport.slide_points import is_information_paper, slide_points
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,9 @@ class PointPlan:
     visuals: tuple[Placed, ...]
     sources: tuple[Box, Par] | None
     notes: Blocks
+    #: The text and bullets too long for the slide even at the smallest size, which go on
+    #: on a continuation slide.
+    rest: tuple[Par, ...] = ()
 
 
 def plan_key_point(deck: Deck, number: int, point: KeyPoint, title: str,
@@ -64,8 +70,10 @@ def plan_key_point(deck: Deck, number: int, point: KeyPoint, title: str,
     it to report what a build would. ``heading`` is the title ``plan_point`` chose (``title``
     once repeats are told apart) and the text left under it."""
     g, layout = deck.geometry, deck.layout
-    total = len(deck.document.key_points.points)
-    eyebrow = key_point_label(layout, number, total) if heading.labelled else None
+    total = len(slide_points(deck.document).points)
+    # A section's slide (an information paper's) is no key point: no "Key Point N of M".
+    eyebrow = (key_point_label(layout, number, total)
+               if heading.labelled and not is_information_paper(deck.document) else None)
     title_plan = plan_title(deck, title, eyebrow, point.line, number)
     top = title_plan.body_top
     content = sort_details(deck, point.details)
@@ -80,19 +88,31 @@ def plan_key_point(deck: Deck, number: int, point: KeyPoint, title: str,
     arrangement = _arrange(deck, number, point, content, text, area, title_plan.size)
     pars = text + bullet_pars(deck, content.lists)
     body: tuple[Box, float, str] | None = None
+    rest: list[Par] = []
     if arrangement is not None:
         if arrangement.text is not None:
             body = (arrangement.text, arrangement.size, arrangement.anchor)
     elif pars:
-        # The largest area the body may take when the text does not fit at the minimum size:
-        # half the side margins and most of the gap to the footer (or the notes' line).
+        # The largest area the body may take when not even a word fits at the minimum size
+        # (a title taking most of the slide): half the side margins and most of the gap to
+        # the footer (or the notes' line).
         wide = Box(g.margin / 2, top - OVERFLOW_PT, g.width - g.margin,
                    min(g.footer.top - FOOTER_CLEARANCE_PT, bottom) - (top - OVERFLOW_PT))
-        box, size = fit_body(deck, pars, area, wide, point.line,
-                             f"key point {number} does not fit on its slide at "
-                             f"{layout.slides.body_min:g} pt",
-                             "shorten it or move detail into sub-bullets")
-        body = (box, size, "t")
+        smallest = layout.slides.body_min
+        if not fit.fit([deck.measure(p) for p in pars], area.frame(), smallest, smallest).fits:
+            # Not even at the smallest size: what fits stays, the rest goes on on the next
+            # slide, within the title's and the footer's margins.
+            shown, rest = split_to_fit(deck, pars, area, smallest)
+            if shown:
+                warn(deck, point.line, f"{named(deck, number, point)} does not fit on its slide at "
+                     f"{smallest:g} pt; it continues on the next slide",
+                     "shorten it or move detail into sub-bullets")
+                pars, body = shown, (area, smallest, "t")
+        if body is None:
+            box, size = fit_body(deck, pars, area, wide, point.line,
+                                 f"{named(deck, number, point)} does not fit on its slide at "
+                                 f"{smallest:g} pt", "shorten it or move detail into sub-bullets")
+            body = (box, size, "t")
     sources = None
     notes = _shown_notes(deck, point.inlines, content) if layout.slides.footnote_line else []
     if notes:
@@ -101,7 +121,15 @@ def plan_key_point(deck: Deck, number: int, point: KeyPoint, title: str,
             " ".join(plain_text(p.inlines) for p in note.paragraphs)) for note in notes)
         sources = (line, Par((Run(words),), layout.colors.muted, layout.fonts.body))
     return PointPlan(title_plan, pars, body, arrangement.visuals if arrangement else (),
-                     sources, content.notes(point.details))
+                     sources, content.notes(point.details), tuple(rest))
+
+
+def named(deck: Deck, number: int, point: KeyPoint) -> str:
+    """How a message names the point a slide shows: "key point 2", or for an information
+    paper's section "the section 'Outlook'"."""
+    if is_information_paper(deck.document):
+        return f"the section '{point.headline}'"
+    return f"key point {number}"
 
 
 def _arrange(deck: Deck, number: int, point: KeyPoint, content: Content, text: list[Par],
@@ -109,7 +137,7 @@ def _arrange(deck: Deck, number: int, point: KeyPoint, content: Content, text: l
     """The text, bullets and visuals of ``content`` arranged in ``area``; what does not fit
     leaves ``content`` for the notes with a warning: a visual too large even alone, then the
     bullets, then the visuals. None when the text is to be fitted on its own."""
-    layout, where = deck.layout, f"key point {number}"
+    layout, where = deck.layout, named(deck, number, point)
     for visual in list(content.visuals):  # too large for a slide even alone: notes
         if place(deck, visual, area) is None:
             content.visuals.remove(visual)
@@ -153,13 +181,24 @@ def _visible(lists: Sequence[ListBlock], visuals: Sequence[Visual]) -> Iterator[
             yield from (found for _, found in inline_contents((visual,)))
 
 
-def key_point_slide(number: int, point: KeyPoint, heading: PointTitle) -> SlideBuilder:
-    """The builder of key point ``number``'s slide, titled as ``heading`` says: its text,
-    detail bullets and visuals as ``plan_key_point`` lays them out, the footnotes' line, and
-    the rest of its details and every footnote it refers to in the notes."""
+def key_point_slides(deck: Deck, number: int, point: KeyPoint, heading: PointTitle,
+                     title: str) -> list[tuple[str, SlideBuilder]]:
+    """Key point ``number``'s slide, titled ``title`` (its text, detail bullets and visuals
+    as ``plan_key_point`` lays them out, the footnotes' line, and the rest of its details and
+    every footnote it refers to in the notes), then, when its text does not fit even at the
+    smallest size, the slides it continues on: each with its title and builder. The slide is
+    laid out here, once (its warnings with it), and again, quietly, only if its title must
+    still change to tell it from another slide's."""
+    first = plan_key_point(deck, number, point, title, heading)
 
-    def build(deck: Deck, slide: Any, title: str) -> None:
-        plan = plan_key_point(deck, number, point, title, heading)
+    def build(deck: Deck, slide: Any | None, shown_title: str) -> None:
+        plan = first
+        if shown_title != title:
+            seen = len(deck.problems)
+            plan = plan_key_point(deck, number, point, shown_title, heading)
+            del deck.problems[seen:]
+        if slide is None:
+            return
         write_title(deck, slide, plan.title)
         if plan.sources is not None:
             small_line(deck, slide, *plan.sources, anchor="b")
@@ -175,4 +214,4 @@ def key_point_slide(number: int, point: KeyPoint, heading: PointTitle) -> SlideB
         if plan.notes or footnotes or sources:
             write_notes(deck, slide, plan.notes, footnotes, sources)
 
-    return build
+    return [(title, build), *continued_slides(deck, title, first.rest, point.line)]

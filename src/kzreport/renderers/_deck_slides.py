@@ -61,13 +61,26 @@ from kzreport.renderers._pptx_internals import picture_element
 if TYPE_CHECKING:
     from lxml.etree import _Element as XmlElement
 
-#: What builds a slide: the deck, the new slide and the slide's (unique) title.
-SlideBuilder = Callable[[Deck, Any, str], None]
+#: What builds a slide: the deck, the new slide and the slide's (unique) title. Given no slide
+#: (``kzreport check``), it lays the slide out, reporting what does not fit, and writes nothing.
+SlideBuilder = Callable[[Deck, Any | None, str], None]
 
 
-def title_slide(deck: Deck, slide: Any, title: str) -> None:
+@dataclass(frozen=True)
+class Text:
+    """Fitted text to write: its box, paragraphs, size, anchor and insets."""
+
+    box: Box
+    pars: list[Par]
+    size: float
+    anchor: str = "t"
+    inset: tuple[float, float] = (fit.DEFAULT_INSET_X, fit.DEFAULT_INSET_Y)
+
+
+def title_slide(deck: Deck, slide: Any | None, title: str) -> None:
     """The opening slide: a coloured band holding title and subtitle, an accent stripe, then
-    the byline, organization and date (and the layout's logo) on the slide background."""
+    the byline, organization and date (and the layout's logo) on the slide background. Laid
+    out first (what does not fit is a warning); without a ``slide`` (``check``), only that."""
     g, layout, meta = deck.geometry, deck.layout, deck.document.meta
     colors, heading, body = layout.colors, layout.fonts.heading, layout.fonts.body
     # The layout's title band colours, unless the band would vanish into the background (the
@@ -78,14 +91,12 @@ def title_slide(deck: Deck, slide: Any, title: str) -> None:
         band_color, band_text = colors.primary, colors.slide_background
     band = Box(0, g.banner, g.width, round((g.height - 2 * g.banner) * TITLE_BAND, 2))
     stripe = Box(0, band.bottom, g.width, ACCENT_STRIPE_PT)
-    rectangle(slide, band, band_color, behind=True)
-    rectangle(slide, stripe, colors.accent, behind=True)
 
     # Title and subtitle stack up from the band's bottom edge, the subtitle fitted first.
     pad = round(g.height * TITLE_BAND_PADDING, 2)
     inner = Box(g.margin, band.top + pad, g.content_width, band.height - 2 * pad)
     bottom = inner.bottom
-    subtitle_shape = placeholder(slide, ("SUBTITLE",))
+    subtitle = None
     if meta.subtitle:
         par = Par((Run(clean(meta.subtitle)),), band_text, body)
         frame = Box(inner.left, inner.top, inner.width, inner.height / 3)
@@ -93,12 +104,8 @@ def title_slide(deck: Deck, slide: Any, title: str) -> None:
                                problem=("the subtitle does not fit on the title slide",
                                         "shorten the subtitle",
                                         deck.document.lines.get("subtitle")))
-        box = _shrink_to_text(frame, result, bottom=bottom)
-        shape = subtitle_shape if subtitle_shape is not None else textbox(slide, box)
-        write(deck, slide, shape, box, [par], result.size, anchor="b")
-        bottom = box.top - SUBTITLE_GAP_PT
-    else:
-        remove(subtitle_shape)
+        subtitle = Text(_shrink_to_text(frame, result, bottom=bottom), [par], result.size, "b")
+        bottom = subtitle.box.top - SUBTITLE_GAP_PT
     title_par = Par((Run(title, bold=True),), band_text, heading,
                     line_spacing=TITLE_LINE_SPACING)
     frame = Box(inner.left, inner.top, inner.width, bottom - inner.top)
@@ -107,15 +114,16 @@ def title_slide(deck: Deck, slide: Any, title: str) -> None:
                            problem=("the title does not fit on the title slide",
                                     "shorten the title or move words into the subtitle",
                                     deck.document.lines.get("title")))
-    box = _shrink_to_text(frame, result, bottom=bottom)
-    write(deck, slide, title_shape(slide), box, [title_par], result.size, anchor="b")
+    title_text = Text(_shrink_to_text(frame, result, bottom=bottom), [title_par], result.size,
+                      "b")
 
     # Byline: each author's name, then their affiliation; then organization and date.
     gap = round(g.height * BYLINE_GAP, 2)
     below = Box(g.margin, stripe.bottom + gap, g.content_width,
                 g.height - g.banner - gap - stripe.bottom - gap)
+    logo = None
     if layout.logo is not None:
-        below = _logo(slide, layout.logo, below)
+        logo, below = _logo_box(layout.logo, below)
     # Each author over their affiliation; when that does not fit at the smallest byline size,
     # each on one line; then all in one run-in paragraph: every name and affiliation stays.
     pars = _byline(deck, "stacked")
@@ -129,7 +137,25 @@ def title_slide(deck: Deck, slide: Any, title: str) -> None:
                            problem=("the authors, organization and date do not fit on the "
                                     "title slide", "shorten the affiliations",
                                     deck.document.lines.get("authors")))
+    if slide is None:
+        return
+    rectangle(slide, band, band_color, behind=True)
+    rectangle(slide, stripe, colors.accent, behind=True)
+    subtitle_shape = placeholder(slide, ("SUBTITLE",))
+    if subtitle is not None:
+        shape = subtitle_shape if subtitle_shape is not None else textbox(slide, subtitle.box)
+        _write_text(deck, slide, shape, subtitle)
+    else:
+        remove(subtitle_shape)
+    _write_text(deck, slide, title_shape(slide), title_text)
+    if logo is not None and layout.logo is not None:
+        _logo(slide, layout.logo, logo)
     write(deck, slide, textbox(slide, below), below, pars, result.size)
+
+
+def _write_text(deck: Deck, slide: Any, shape: XmlElement, text: Text) -> None:
+    write(deck, slide, shape, text.box, text.pars, text.size, inset=text.inset,
+          anchor=text.anchor)
 
 
 def _byline(deck: Deck, form: str) -> list[Par]:
@@ -167,32 +193,37 @@ def _byline(deck: Deck, form: str) -> list[Par]:
     return pars
 
 
-def _logo(slide: Any, logo: Logo, area: Box) -> Box:
-    """Place the layout's logo in the top left or right corner of ``area`` (at most as tall
-    as ``area``) and return the part of ``area`` left for text beside it."""
+def _logo_box(logo: Logo, area: Box) -> tuple[Box, Box]:
+    """Where the layout's logo goes, in the top left or right corner of ``area`` (at most as
+    tall as ``area``), and the part of ``area`` left for text beside it."""
     from PIL import Image
 
     with Image.open(logo.path) as image:
         aspect = image.height / image.width
     width = min(logo.width, area.width / 3, area.height / aspect)
-    height = width * aspect
     left = area.left if logo.placement == "left" else area.right - width
-    picture = slide.shapes.add_picture(str(logo.path), emu(left), emu(area.top),
-                                       emu(width), emu(height))
+    room = area.width - width - LOGO_GAP_PT
+    rest = (Box(area.left + width + LOGO_GAP_PT, area.top, room, area.height)
+            if logo.placement == "left" else Box(area.left, area.top, room, area.height))
+    return Box(left, area.top, width, width * aspect), rest
+
+
+def _logo(slide: Any, logo: Logo, box: Box) -> None:
+    """Put the layout's logo on ``slide`` at ``box``, decorative (no alt text owed)."""
+    picture = slide.shapes.add_picture(str(logo.path), emu(box.left), emu(box.top),
+                                       emu(box.width), emu(box.height))
     element = picture_element(picture)
     non_visual_properties(element).set("descr", "")
     decorative(element)
-    room = area.width - width - LOGO_GAP_PT
-    if logo.placement == "left":
-        return Box(area.left + width + LOGO_GAP_PT, area.top, room, area.height)
-    return Box(area.left, area.top, room, area.height)
 
 
-def summary_slide(deck: Deck, slide: Any, title: str) -> None:
-    """The bottom line up front: the summary on a tinted panel with an accent edge."""
+def summary_slide(deck: Deck, slide: Any | None, title: str) -> None:
+    """The bottom line up front: the summary on a tinted panel with an accent edge (without
+    a ``slide``, only laid out, for ``check``)."""
     g, layout = deck.geometry, deck.layout
     summary = deck.document.meta.summary or ""
-    top = _content_title(deck, slide, title, None)
+    title_plan = plan_title(deck, title, None)
+    top = title_plan.body_top
     pars = [Par((Run(text),), layout.colors.text, layout.fonts.body,
                 space_before=PARAGRAPH_SPACE if index else 0.0)
             for index, text in enumerate(paragraphs(summary))]
@@ -204,6 +235,9 @@ def summary_slide(deck: Deck, slide: Any, title: str) -> None:
                                     f"{layout.slides.body_min:g} pt",
                                     "shorten the summary",
                                     deck.document.lines.get("summary")))
+    if slide is None:
+        return
+    write_title(deck, slide, title_plan)
     box = _shrink_to_text(panel, result, inset_y=inset_y, minimum=panel.height * 0.5)
     rectangle(slide, box, layout.colors.summary_background, behind=True)
     rectangle(slide, Box(box.left, box.top, ACCENT_STRIPE_PT, box.height), layout.colors.accent,
@@ -212,12 +246,13 @@ def summary_slide(deck: Deck, slide: Any, title: str) -> None:
     write(deck, slide, shape, box, pars, result.size, inset=(inset_x, inset_y), anchor="m")
 
 
-def agenda_slide(titles: Sequence[str]) -> Callable[[Deck, Any, str], None]:
+def agenda_slide(titles: Sequence[str]) -> Callable[[Deck, Any | None, str], None]:
     """The agenda (``toc: true``, or the layout's ``slides.agenda``): the key points' titles,
-    numbered, after the title slide."""
-    def build(deck: Deck, slide: Any, title: str) -> None:
+    numbered, after the title slide (without a ``slide``, only laid out, for ``check``)."""
+    def build(deck: Deck, slide: Any | None, title: str) -> None:
         g, layout = deck.geometry, deck.layout
-        top = _content_title(deck, slide, title, None)
+        title_plan = plan_title(deck, title, None)
+        top = title_plan.body_top
         pars = [Par((Run(f"{list_marker(True, 0, n)} {clean(text)}"),), layout.colors.text,
                     layout.fonts.body, space_before=PARAGRAPH_SPACE if n > 1 else 0.0)
                 for n, text in enumerate(titles, 1)]
@@ -225,19 +260,25 @@ def agenda_slide(titles: Sequence[str]) -> Callable[[Deck, Any, str], None]:
         box, size = fit_body(deck, pars, area, area, None,
                              f"the agenda does not fit on its slide at "
                              f"{layout.slides.body_min:g} pt", "shorten the key points' titles")
+        if slide is None:
+            return
+        write_title(deck, slide, title_plan)
         shape = placeholder(slide, ("BODY", "OBJECT"))
         write(deck, slide, shape if shape is not None else textbox(slide, box), box, pars, size)
 
     return build
 
 
-def closing_slide(deck: Deck, slide: Any, title: str) -> None:
-    """Further reading (clickable labels with their addresses) and the disclaimer."""
+def closing_slide(deck: Deck, slide: Any | None, title: str) -> None:
+    """Further reading (clickable labels with their addresses) and the disclaimer (without
+    a ``slide``, only laid out, for ``check``)."""
     g, layout, meta = deck.geometry, deck.layout, deck.document.meta
     colors, body = layout.colors, layout.fonts.body
-    top = _content_title(deck, slide, title, None)
+    title_plan = plan_title(deck, title, None)
+    top = title_plan.body_top
     area = Box(g.margin, top, g.content_width, g.content_bottom - top)
     links_bottom = area.bottom
+    disclaimer = None
     if meta.disclaimer:
         # The disclaimer is small print at the foot of the slide, separated by a hairline.
         pars = [Par((Run(text),), colors.muted, body, space_before=PARAGRAPH_SPACE if i else 0.0)
@@ -248,13 +289,11 @@ def closing_slide(deck: Deck, slide: Any, title: str) -> None:
                                problem=("the disclaimer does not fit on the closing slide",
                                         "shorten the disclaimer",
                                         deck.document.lines.get("disclaimer")))
-        box = _shrink_to_text(room, result, bottom=area.bottom)
-        write(deck, slide, textbox(slide, box), box, pars, result.size, anchor="b")
-        rectangle(slide, Box(box.left + fit.DEFAULT_INSET_X, box.top - HAIRLINE_GAP_PT,
-                              box.width - 2 * fit.DEFAULT_INSET_X, HAIRLINE_PT), colors.rule)
-        links_bottom = box.top - 2 * HAIRLINE_GAP_PT
+        disclaimer = Text(_shrink_to_text(room, result, bottom=area.bottom), pars, result.size,
+                          "b")
+        links_bottom = disclaimer.box.top - 2 * HAIRLINE_GAP_PT
     links_box = Box(area.left, area.top, area.width, links_bottom - area.top)
-    shape = placeholder(slide, ("BODY", "OBJECT"))
+    links = None
     if meta.links:
         pars = []
         for link in meta.links:
@@ -269,7 +308,19 @@ def closing_slide(deck: Deck, slide: Any, title: str) -> None:
                               f"the further-reading links do not fit on the closing slide "
                               f"at {layout.slides.body_min:g} pt", "list fewer links",
                               largest=min(layout.slides.body_max, LINKS_MAX_PT))
-        write(deck, slide, shape if shape is not None else textbox(slide, box), box, pars, size)
+        links = Text(box, pars, size)
+    if slide is None:
+        return
+    write_title(deck, slide, title_plan)
+    if disclaimer is not None:
+        box = disclaimer.box
+        _write_text(deck, slide, textbox(slide, box), disclaimer)
+        rectangle(slide, Box(box.left + fit.DEFAULT_INSET_X, box.top - HAIRLINE_GAP_PT,
+                              box.width - 2 * fit.DEFAULT_INSET_X, HAIRLINE_PT), colors.rule)
+    shape = placeholder(slide, ("BODY", "OBJECT"))
+    if links is not None:
+        _write_text(deck, slide, shape if shape is not None else textbox(slide, links.box),
+                    links)
     elif shape is not None:
         remove(shape)
     if deck.document.sources:  # every source the paper cites, for the speaker
@@ -336,13 +387,6 @@ def write_title(deck: Deck, slide: Any, plan: TitlePlan) -> None:
                     inset_y=fit.DEFAULT_INSET_Y)
     write(deck, slide, title_shape(slide), plan.box, [plan.par], plan.size)
     rectangle(slide, plan.rule, deck.layout.colors.accent)
-
-
-def _content_title(deck: Deck, slide: Any, title: str, eyebrow: str | None) -> float:
-    """Write a content slide's title (see ``plan_title``); return where the body may start."""
-    plan = plan_title(deck, title, eyebrow)
-    write_title(deck, slide, plan)
-    return plan.body_top
 
 
 def fit_body(deck: Deck, pars: Sequence[Par], normal: Box, wide: Box, line: int | None,

@@ -14,7 +14,7 @@ from kzreport.model import Document
 from kzreport.renderers import register
 from kzreport.renderers._common import EMU_PER_PT, build_timestamp
 from kzreport.renderers._deck_geometry import BANNER, BANNER_MIN_PT, Geometry
-from kzreport.renderers._deck_key_point import key_point_slide, plan_key_point
+from kzreport.renderers._deck_key_point import key_point_slides
 from kzreport.renderers._deck_notes import append_acronyms
 from kzreport.renderers._deck_points import PointTitle, plan_point
 from kzreport.renderers._deck_slides import (
@@ -45,6 +45,7 @@ from kzreport.renderers._pptx_internals import (
     replace_part_blob,
     write_manifest,
 )
+from kzreport.slide_points import slide_points
 
 
 class PptxRenderer:
@@ -65,18 +66,16 @@ class PptxRenderer:
         import pptx  # noqa: F401
 
     def preflight(self, document: Document, layout: Layout) -> list[Problem]:
-        """What a build would report about the key points' slides (a text or headline too
-        long for its slide), for ``kzreport check``: the slides are laid out, not written,
-        and python-pptx is not loaded."""
+        """What a build would report about the slides (text that needs shrinking below the
+        layout's minimum, a visual too large), for ``kzreport check``: every slide is laid
+        out by the code that writes it, given no slide to write, so ``check`` reports what
+        ``build`` does; python-pptx is not loaded."""
         width, height = slide_size(layout, layout.template_pptx)
         deck = Deck(None, document, layout, Geometry(width, height, _banner(document, height)),
                     layout.template_pptx)
-        headings = _point_titles(deck)
-        titles = unique_titles([title for title, _ in _slides(deck, headings)])
-        first = 2 if document.meta.summary else 1
-        for number, (point, heading) in enumerate(
-                zip(document.key_points.points, headings, strict=True), 1):
-            plan_key_point(deck, number, point, titles[first + number - 1], heading)
+        plan = _slides(deck, _point_titles(deck))
+        for (_, build), title in zip(plan, unique_titles([t for t, _ in plan]), strict=True):
+            build(deck, None, title)
         return deck.problems
 
     def read(self, path: Path, layout: Layout) -> Extraction:
@@ -124,29 +123,33 @@ def _banner(document: Document, height: float) -> float:
 def _point_titles(deck: Deck) -> list[PointTitle]:
     """Each key point's title (its headline, its first sentence or its number) and the text
     left under it."""
-    points = deck.document.key_points.points
+    points = slide_points(deck.document).points
     return [plan_point(deck, point, number, len(points))
             for number, point in enumerate(points, 1)]
 
 
 def _slides(deck: Deck, headings: list[PointTitle]) -> list[tuple[str, SlideBuilder]]:
     """The deck's slides in order, each with its title (before repeats are told apart) and
-    what builds it; ``headings`` are the key points' titles."""
+    what builds it; ``headings`` are the key points' titles, told apart from the others'
+    before their slides are laid out (a key point too long for one slide goes on on more)."""
     document, layout = deck.document, deck.layout
-    plan: list[tuple[str, SlideBuilder]] = [(document.meta.title, title_slide)]
-    if has_agenda(document, layout):
-        plan.append((layout.labels.contents, agenda_slide([h.title for h in headings])))
-    if document.meta.summary:
-        plan.append((layout.labels.summary, summary_slide))
-    for number, (point, heading) in enumerate(
-            zip(document.key_points.points, headings, strict=True), 1):
-        plan.append((heading.title, key_point_slide(number, point, heading)))
+    closing = []
     if document.meta.links or document.meta.disclaimer or document.sources:
-        closing = (layout.labels.further_reading if document.meta.links
-                   else layout.labels.disclaimer if document.meta.disclaimer
-                   else layout.labels.sources)
-        plan.append((closing, closing_slide))
-    return plan
+        closing = [(layout.labels.further_reading if document.meta.links
+                    else layout.labels.disclaimer if document.meta.disclaimer
+                    else layout.labels.sources, closing_slide)]
+    opening: list[tuple[str, SlideBuilder]] = [(document.meta.title, title_slide)]
+    if has_agenda(document, layout):
+        opening.append((layout.labels.contents, agenda_slide([h.title for h in headings])))
+    if document.meta.summary:
+        opening.append((layout.labels.summary, summary_slide))
+    titles = unique_titles([t for t, _ in opening] + [h.title for h in headings]
+                           + [t for t, _ in closing])[len(opening):len(opening) + len(headings)]
+    plan: list[tuple[str, SlideBuilder]] = list(opening)
+    for number, (point, heading, title) in enumerate(
+            zip(slide_points(document).points, headings, titles, strict=True), 1):
+        plan.extend(key_point_slides(deck, number, point, heading, title))
+    return plan + closing
 
 
 def _properties(deck: Deck) -> None:
