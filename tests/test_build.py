@@ -86,11 +86,11 @@ def test_a_source_saved_while_its_build_read_it_is_built_again(
     source = project / "source" / "rich.md"
     read = kzreport.source.read_source
 
-    def saved_meanwhile(path: Path) -> Any:
+    def saved_meanwhile(path: Path, *args: Any) -> Any:
         if path.name == source.name:
             source.write_text(source.read_text(encoding="utf-8") + "\nSaved meanwhile.\n",
                               encoding="utf-8")
-        return read(path)
+        return read(path, *args)
 
     monkeypatch.setattr(kzreport.source, "read_source", saved_meanwhile)
     build([source], options(project))

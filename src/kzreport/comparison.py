@@ -23,6 +23,7 @@ from kzreport.model import Figure, KeyPoint, Table, cited_sources, plain_text, s
 from kzreport.placement import join_continuations, placed
 from kzreport.renderers._common import on_landscape_pages
 from kzreport.scripts import is_rtl_language, paragraph_is_rtl
+from kzreport.slide_points import slide_points
 from kzreport.verify_apparatus import contents_pages, fields
 
 #: Office truncates core properties at this length, so a longer title may be cut there.
@@ -145,7 +146,7 @@ def _deck(expected: Expected, slides: Sequence[Slide], links: frozenset[str],
         for chunk in find_in_order(notes, [_note_chunk(note) for note in point.notes]):
             yield (f"{_quote(chunk)}, referred to by key point {point.number}, is not in the "
                    f'notes of slide {number} or out of order: "{excerpt(chunk.text)}"')
-        key_point = expected.document.key_points.points[point.number - 1]
+        key_point = slide_points(expected.document).points[point.number - 1]
         for chunk in find_in_order(notes, _source_chunks(expected, key_point)):
             yield (f"{chunk.label}, cited by key point {point.number}, is not in the notes of "
                    f'slide {number} or out of order: "{excerpt(chunk.text)}"')

@@ -127,10 +127,11 @@ def table_label(layout: Layout, n: int) -> str:
 
 def reference_template(layout: Layout, kind: RefKind) -> str:
     """What a reference of ``kind`` prints, ``{n}`` standing for the number: a caption's
-    label up to its number (``Figure {n}.`` gives ``Figure {n}``), the section label whole."""
+    label without its closing punctuation (``Figure {n}.`` gives ``Figure {n}``, Kazakh's
+    ``{n}-сурет.`` gives ``{n}-сурет``), the section label whole."""
     labels = layout.labels
     template = {"fig": labels.figure, "tbl": labels.table, "sec": labels.section}[kind]
-    return template[:template.index("{n}") + 3] if "{n}" in template else template.rstrip(" .:")
+    return template.rstrip(" .:–—-")
 
 
 def reference_text(layout: Layout, ref: CrossRef) -> str:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import fields
 from collections.abc import Mapping
+from dataclasses import fields
 from typing import TYPE_CHECKING
 
 from kzreport.layout import DATE_TOKENS, MONTHS, FontFamily, Labels, Language

@@ -36,7 +36,6 @@ from kzreport.layout import (
     Sizes,
     Slides,
 )
-from kzreport.layout_language_fonts import language_faces
 
 # ---------------------------------------------------------------- finding layouts
 
@@ -554,4 +553,4 @@ def _font_families(read: _Reader) -> tuple[dict[str, FontFamily], dict[str, Font
             else:
                 fallback.append(own[entry])
         families[role] = replace(own[role], fallback=tuple(fallback))
-    return families
+    return families, own
