@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kzreport.errors import Problem
-from kzreport.extraction import Extraction
 from kzreport.layout import Layout
 from kzreport.lazy_imports import defer_imports
 from kzreport.model import Document
@@ -42,6 +41,9 @@ from kzreport.renderers._pptx_internals import (
     replace_part_blob,
     write_manifest,
 )
+
+if TYPE_CHECKING:
+    from kzreport.extraction import Extraction
 
 
 class PptxRenderer:
