@@ -289,3 +289,19 @@ def test_rows_and_key_points_stay_with_what_belongs_to_them(
         assert len(top) == 1 and top == end, n
     point, detail = _pages_of(path, ["Pointheadline", "Detailstart"])
     assert point == detail
+
+
+def test_reportlabs_charts_load_only_for_a_paper_with_a_chart(tmp_path: Path) -> None:
+    code = """if True:
+        import sys
+        from pathlib import Path
+        from kzreport.build import prepare
+        from kzreport.renderers import renderer
+        document, layout = prepare(Path(sys.argv[1]), None, Path.cwd())
+        renderer("pdf").render(document, layout, Path(sys.argv[2]))
+        print("reportlab.graphics.charts.barcharts" in sys.modules)
+    """
+    source = ROOT / "source" / "kazakhstan-position.md"
+    loaded = subprocess.run([sys.executable, "-c", code, str(source), str(tmp_path / "a.pdf")],
+                            check=True, capture_output=True, text=True).stdout
+    assert loaded.strip() == "False"
