@@ -679,7 +679,8 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
          [tools.kz_build([seed_kz], out / "kz_seed")])
     # kzreport keeps prepared templates in the user's cache (XDG_CACHE_HOME): the warm-up
     # stores them and kz_seed reads them, as every run after a user's first does; this case
-    # starts each run from an empty cache, as the very first run does.
+    # starts each run from an empty cache, as the very first run does (an installed wheel
+    # then finds the built-in layouts' templates in the package; an editable one prepares).
     fresh_cache = work / "empty-cache"
     results["kz_seed_first"] = Measurement(
         "kz_seed_first", f"kzreport seed ({kz_all}, default -j), empty template cache",

@@ -21,13 +21,10 @@ from kzreport import __version__
 MAGIC = b"KZTEMPL1"
 #: Entries kept; the oldest written go first. A prepared template is 20 to 40 KB.
 MOST_ENTRIES = 64
-#: Entries prepared when the wheel was built (``hatch_build.py``), for the built-in layouts in
-#: ``AHEAD_LANGUAGES``: a user's first run finds them. Read-only, part of the installed
-#: package like its code, and checked like any entry (a checkout has none).
+#: Entries prepared when the wheel was built (``hatch_build.py``, ``_prepared_ahead``): a
+#: user's first run finds them. Read-only, part of the installed package like its code, and
+#: checked like any entry (a checkout has none).
 SHIPPED = Path(__file__).resolve().parent.parent / "prepared"
-#: The languages a wheel ships the built-in layouts' templates for (the brief's template
-#: carries its language; another language is prepared on its first run).
-AHEAD_LANGUAGES = ("en-US", "en-GB", "en", "kk-KZ", "kk", "ru-RU", "ru", "ar", "fa")
 
 
 def cache_folder() -> Path | None:
@@ -131,26 +128,6 @@ def store(full_key: str, data: dict[str, Any], package: bytes) -> None:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temp)
         _forget_oldest(folder)
-
-
-def prepare_builtin() -> None:
-    """Prepare the built-in layouts' brief and deck templates for ``AHEAD_LANGUAGES`` into
-    the user's cache, as a build of a paper in each would (``hatch_build.py`` runs this with
-    a cache of its own and ships the entries)."""
-    import tempfile
-
-    from kzreport.layout_loader import builtin_folder, load_layout
-    from kzreport.renderers._brief_template import styled_template
-    from kzreport.renderers._deck_template import prepared_deck
-
-    names = sorted(path.parent.name for path in builtin_folder().glob("*/layout.toml"))
-    with tempfile.TemporaryDirectory() as nowhere:  # no project layout can stand in
-        for name in names:
-            layout = load_layout(name, Path(nowhere))
-            for language in AHEAD_LANGUAGES:
-                localized = layout.for_language(language)
-                styled_template(localized, language)
-                prepared_deck(localized, localized.template_pptx)
 
 
 def _file_name(full_key: str) -> str:
