@@ -30,7 +30,7 @@ class PreparedTemplates(BuildHookInterface):
         # build environment's libraries.
         subprocess.run(
             [sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); "
-             "from kzreport.renderers._stored_templates import prepare_builtin; "
+             "from kzreport.renderers._prepared_ahead import prepare_builtin; "
              "prepare_builtin()", str(Path(self.root) / "src")],
             env=dict(os.environ, XDG_CACHE_HOME=self._cache), check=True)
         entries = sorted((Path(self._cache) / "kzreport" / "templates").glob("*.kzt"))
