@@ -48,6 +48,8 @@ from typing import Any
 
 import yaml
 
+from kzreport.atomic import stamps
+
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "source" / "kazakhstan-position.md"
 FORMATS = ("docx", "pdf", "pptx")
@@ -567,23 +569,9 @@ def process_cpu_seconds(pid: int) -> float:
     return total
 
 
-def output_stamps(paths: Sequence[Path]) -> list[tuple[int, int] | None]:
-    """Each file's inode and modification time (None when missing): an output renamed into
-    place gets a new inode."""
-    stamps: list[tuple[int, int] | None] = []
-    for path in paths:
-        try:
-            stat = path.stat()
-        except OSError:
-            stamps.append(None)
-        else:
-            stamps.append((stat.st_ino, stat.st_mtime_ns))
-    return stamps
-
-
 def all_changed(paths: Sequence[Path], before: list[tuple[int, int] | None]) -> bool:
     """Whether every file has been replaced since ``before`` was taken."""
-    return all(now != then for now, then in zip(output_stamps(paths), before, strict=True))
+    return all(now != then for now, then in zip(stamps(paths), before, strict=True))
 
 
 def wait_for(condition: Callable[[], bool], limit: float, what: str) -> None:
@@ -624,10 +612,10 @@ def measure_watch(tools: Tools, paper: Paper, work: Path, env: dict[str, str],
         process = subprocess.Popen(command, cwd=work, env=env, stdin=subprocess.DEVNULL,
                                    stdout=log, stderr=log, preexec_fn=default_sigint)
         try:
-            wait_for(lambda: None not in output_stamps(targets), 120, "watch's first build")
+            wait_for(lambda: None not in stamps(targets), 120, "watch's first build")
             time.sleep(1.0)  # the watcher starts after the first build
             for number in range(edits + 2):
-                before = output_stamps(targets)
+                before = stamps(targets)
                 wait_until_quiet(schedule.quiet, schedule.wait)
                 busy, cpu = busy_seconds(), process_cpu_seconds(process.pid)
                 start = time.perf_counter()
@@ -691,7 +679,8 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
          [tools.kz_build([seed_kz], out / "kz_seed")])
     # kzreport keeps prepared templates in the user's cache (XDG_CACHE_HOME): the warm-up
     # stores them and kz_seed reads them, as every run after a user's first does; this case
-    # starts each run from an empty cache, as the very first run does.
+    # starts each run from an empty cache, as the very first run does (an installed wheel
+    # then finds the built-in layouts' templates in the package; an editable one prepares).
     fresh_cache = work / "empty-cache"
     results["kz_seed_first"] = Measurement(
         "kz_seed_first", f"kzreport seed ({kz_all}, default -j), empty template cache",

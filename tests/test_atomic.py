@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kzreport.atomic import TEMP_PREFIX, publish, remove_stale_temps, temp_beside
+from kzreport.atomic import TEMP_PREFIX, publish, remove_stale_temps, stamps, temp_beside
 from kzreport.errors import KzreportError
 
 
@@ -43,3 +43,14 @@ def test_only_kzreports_own_old_temporary_files_are_removed(tmp_path: Path) -> N
         os.utime(leftover, (time.time() - 3600, time.time() - 3600))
     remove_stale_temps(tmp_path)
     assert not old.exists() and fresh.exists() and theirs.exists()
+
+
+def test_stamps_tell_a_published_file_from_the_one_it_replaced(tmp_path: Path) -> None:
+    target, missing = tmp_path / "out.pdf", tmp_path / "none.pdf"
+    target.write_bytes(b"old")
+    before = stamps([target, missing])
+    assert before[1] is None and stamps([target, missing]) == before
+    temp = temp_beside(target)
+    temp.write_bytes(b"old")
+    publish(temp, target)
+    assert stamps([target])[0] not in (None, before[0])

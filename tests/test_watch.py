@@ -15,6 +15,7 @@ import pytest
 from PIL import Image
 
 from conftest import write_source
+from kzreport.atomic import stamps
 from kzreport.build import Outcome, OutputResult
 from kzreport.manifest import MANIFEST_NAME
 from kzreport.watch import STEP_S, Poller, relevant, watched_folders, written_files
@@ -32,20 +33,6 @@ The first paragraph.
 FORMATS = ("docx", "pdf", "pptx")
 #: Generous bounds for a loaded machine: a test that waits longer fails instead of hanging.
 FIRST_BUILD_S, REBUILD_S = 120.0, 60.0
-
-
-def stamps(paths: list[Path]) -> list[tuple[int, int] | None]:
-    """Inode and modification time of each file (None when missing): a renamed-in output
-    has a new inode."""
-    found: list[tuple[int, int] | None] = []
-    for path in paths:
-        try:
-            stat = path.stat()
-        except FileNotFoundError:
-            found.append(None)
-        else:
-            found.append((stat.st_ino, stat.st_mtime_ns))
-    return found
 
 
 def wait_until(condition: Callable[[], bool], limit: float, what: str,

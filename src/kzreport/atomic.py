@@ -6,6 +6,7 @@ import contextlib
 import os
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from kzreport.errors import KzreportError, Problem
@@ -37,6 +38,21 @@ def publish(temp: Path, target: Path) -> None:
     os.umask(umask)
     os.chmod(temp, 0o666 & ~umask)
     os.replace(temp, target)
+
+
+def stamps(paths: Sequence[Path]) -> list[tuple[int, int] | None]:
+    """Each file's inode and modification time (None when missing or unreadable): a file
+    published over another has a new inode, so two calls tell which were replaced (what the
+    watch's tests and benchmark wait for)."""
+    found: list[tuple[int, int] | None] = []
+    for path in paths:
+        try:
+            status = path.stat()
+        except OSError:
+            found.append(None)
+        else:
+            found.append((status.st_ino, status.st_mtime_ns))
+    return found
 
 
 def remove_stale_temps(folder: Path) -> None:

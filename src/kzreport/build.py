@@ -373,9 +373,9 @@ def _refuse_shared_outputs(outcomes: list[Outcome]) -> None:
 
 def _target(stem: str, format_name: str, options: Options) -> Path:
     """Where the output of format ``format_name`` for a source named ``stem`` goes."""
-    from kzreport.renderers import renderers
+    from kzreport.renderers import extension
 
-    return options.out_dir / f"{stem}{renderers()[format_name].extension}"
+    return options.out_dir / f"{stem}{extension(format_name)}"
 
 
 def _failed_outputs(source: Path, options: Options) -> list[OutputResult]:

@@ -29,9 +29,9 @@ class _FormatChoice(click.Choice):  # type: ignore[type-arg]
 
     @property  # type: ignore[override]
     def choices(self) -> Sequence[str]:
-        from kzreport.renderers import renderers
+        from kzreport.renderers import format_names
 
-        return tuple(renderers())
+        return format_names()
 
     @choices.setter
     def choices(self, _value: Sequence[str]) -> None:
@@ -121,12 +121,12 @@ def _build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
            as_json: bool) -> None:
     from kzreport.build import Options
     from kzreport.build import build as run_build
-    from kzreport.renderers import renderers
+    from kzreport.renderers import format_names
     from kzreport.workers import default_jobs, handle_build_signals
 
     handle_build_signals()
     paths = _sources(sources)
-    chosen = tuple(dict.fromkeys(formats)) or tuple(renderers())
+    chosen = tuple(dict.fromkeys(formats)) or format_names()
     options = Options(out_dir=out_dir, formats=chosen, layout=layout, strict=strict, force=force,
                       check_only=check_only, jobs=jobs or default_jobs(len(chosen)))
     try:
@@ -166,13 +166,13 @@ def watch(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
 def _watch(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
            layout: str | None, strict: bool, jobs: int | None) -> None:
     from kzreport.build import Options
-    from kzreport.renderers import renderers
+    from kzreport.renderers import format_names
     from kzreport.watch import watch as run_watch
     from kzreport.workers import default_jobs, handle_build_signals
 
     handle_build_signals()
     paths = _sources(sources)
-    chosen = tuple(dict.fromkeys(formats)) or tuple(renderers())
+    chosen = tuple(dict.fromkeys(formats)) or format_names()
     options = Options(out_dir=out_dir, formats=chosen, layout=layout, strict=strict,
                       jobs=jobs or default_jobs(len(chosen)))
 

@@ -95,11 +95,11 @@ def _start_worker() -> None:
 def render_task(task: Task) -> tuple[list[Problem], int]:
     """Render one output into its temporary file; return its problems and milliseconds (0 when
     it failed)."""
-    from kzreport.renderers import renderers
+    from kzreport.renderers import renderer
 
     started = time.perf_counter()
     try:
-        warnings = renderers()[task.format].render(task.document, task.layout, task.temp)
+        warnings = renderer(task.format).render(task.document, task.layout, task.temp)
     except KzreportError as exc:
         return list(exc.problems), 0
     except OSError as exc:
@@ -140,12 +140,12 @@ def _work(connection: Connection, others: list[Connection]) -> None:
 
 
 def _load(format_name: str) -> None:
-    from kzreport.renderers import renderers
+    from kzreport.renderers import renderer
 
     # Only a head start: a library that fails to load fails again, and is reported, when
     # the worker renders its first output of that format.
     with contextlib.suppress(Exception):
-        renderers()[format_name].load()
+        renderer(format_name).load()
 
 
 @dataclass
@@ -242,6 +242,9 @@ class TaskRunner:
     def _start(self, number: int) -> _Worker:
         import multiprocessing
 
+        from kzreport.renderers import load_shared
+
+        load_shared()  # once here rather than in each worker
         context = multiprocessing.get_context()
         parent_end, child_end = context.Pipe()
         others = [parent_end, *(worker.connection for worker in self._workers.values())]

@@ -302,3 +302,19 @@ def test_a_table_caption_is_set_as_the_briefs_caption_style(layout: Layout,
     fonts = {str(font.get_object()["/BaseFont"]).split("+")[-1]
              for font in page["/Resources"]["/Font"].values()}
     assert any(name.endswith("Italic") for name in fonts) == CAPTION_ITALIC
+
+
+def test_reportlabs_charts_load_only_for_a_paper_with_a_chart(tmp_path: Path) -> None:
+    code = """if True:
+        import sys
+        from pathlib import Path
+        from kzreport.build import prepare
+        from kzreport.renderers import renderer
+        document, layout = prepare(Path(sys.argv[1]), None, Path.cwd())
+        renderer("pdf").render(document, layout, Path(sys.argv[2]))
+        print("reportlab.graphics.charts.barcharts" in sys.modules)
+    """
+    source = ROOT / "source" / "kazakhstan-position.md"
+    loaded = subprocess.run([sys.executable, "-c", code, str(source), str(tmp_path / "a.pdf")],
+                            check=True, capture_output=True, text=True).stdout
+    assert loaded.strip() == "False"

@@ -176,3 +176,35 @@ def test_outputs_from_a_stored_template_are_those_from_a_fresh_one(tmp_path: Pat
                         for suffix in (".docx", ".pptx")]
     assert len(list((tmp_path / "cache" / "kzreport" / "templates").glob("*.kzt"))) == 2
     assert outputs["prepared"] == outputs["stored"]
+
+
+def test_a_damaged_shipped_entry_is_not_used(tmp_path: Path, cache: Path, layout: Layout,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    stored.store(key(layout), {"lists": ["1", "2"]}, b"PK package")
+    [entry] = cache.iterdir()
+    shipped = tmp_path / "shipped"
+    shipped.mkdir()
+    raw = entry.read_bytes()
+    (shipped / entry.name).write_bytes(raw[:-1] + bytes([raw[-1] ^ 1]))
+    entry.unlink()
+    monkeypatch.setattr(stored, "SHIPPED", shipped)
+    assert stored.load(key(layout)) is None
+    (shipped / entry.name).write_bytes(raw)
+    assert stored.load(key(layout)) == ({"lists": ["1", "2"]}, b"PK package")
+
+
+def test_the_key_names_the_built_in_layouts_and_the_package_wherever_they_are(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A wheel's entries are prepared in its source tree and read in the installed package.
+    import kzreport.layout_loader as loader
+
+    def key_of_default() -> str:
+        layout = loader.load_layout("default", tmp_path).for_language("en-US")
+        return stored.entry_key("brief", (layout, "en-US", None), {"python-docx": "1"})
+
+    here = key_of_default()
+    assert str(loader.builtin_folder()) not in here and "<built-in layouts>" in here
+    assert str(Path(stored.__file__).resolve().parents[1]) not in here
+    shutil.copytree(loader.builtin_folder(), tmp_path / "elsewhere")
+    monkeypatch.setattr(loader, "builtin_folder", lambda: tmp_path / "elsewhere")
+    assert key_of_default() == here

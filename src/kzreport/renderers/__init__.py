@@ -13,8 +13,17 @@ from kzreport.model import Document
 if TYPE_CHECKING:
     from kzreport.extraction import Extraction
 
-#: The modules of the built-in formats; adding a format means adding its module here.
-BUILTIN_MODULES = ("kzreport.renderers.docx", "kzreport.renderers.pdf", "kzreport.renderers.pptx")
+#: The built-in formats by name: the module that registers each, and its outputs' extension,
+#: known without importing the module, so that a build's parent process names formats and
+#: outputs without loading any renderer and each worker loads only its own (a test holds
+#: this to the registered renderers). Adding a format means adding its module here.
+BUILTIN = {"docx": ("kzreport.renderers.docx", ".docx"),
+           "pdf": ("kzreport.renderers.pdf", ".pdf"),
+           "pptx": ("kzreport.renderers.pptx", ".pptx")}
+BUILTIN_MODULES = tuple(module for module, _ in BUILTIN.values())
+#: What every built-in renderer imports (proportions, font metrics, shared helpers): a build
+#: imports it before starting its workers (``load_shared``), which then share it.
+SHARED_MODULES = ("kzreport.renderers._common", "kzreport.renderers._proportions")
 
 
 class Renderer(Protocol):
@@ -84,3 +93,26 @@ def renderers() -> dict[str, Renderer]:
     ordered = sorted(_registry.items(),
                      key=lambda item: rank.get(type(item[1]).__module__, len(rank)))
     return dict(ordered)
+
+
+def format_names() -> tuple[str, ...]:
+    """The name of every format, in ``renderers()`` order, importing no renderer."""
+    return (*BUILTIN, *(name for name in _registry if name not in BUILTIN))
+
+
+def extension(name: str) -> str:
+    """The extension, with its dot, of format ``name``'s outputs, importing no renderer."""
+    return BUILTIN[name][1] if name in BUILTIN else _registry[name].extension
+
+
+def renderer(name: str) -> Renderer:
+    """Format ``name``'s renderer, importing only its own module (a worker renders one)."""
+    if name in BUILTIN and name not in _registry:
+        importlib.import_module(BUILTIN[name][0])
+    return _registry[name]
+
+
+def load_shared() -> None:
+    """Import ``SHARED_MODULES`` (nothing once imported)."""
+    for module in SHARED_MODULES:
+        importlib.import_module(module)

@@ -38,13 +38,19 @@ def styled_template(layout: Layout, language: str) -> BriefTemplate:
     return _TEMPLATES.get(key, lambda: _stored_or_styled(key))
 
 
-def _stored_or_styled(key: tuple[Layout, str, str | None]) -> BriefTemplate:
+def stored_key(key: tuple[Layout, str, str | None]) -> str:
+    """The key of ``key``'s prepared template among the stored ones."""
     import docx
-    from docx import Document as open_document
     from lxml import etree
 
-    full_key = stored_templates.entry_key("brief", key, {"python-docx": docx.__version__,
-                                                         "lxml": etree.__version__})
+    return stored_templates.entry_key("brief", key, {"python-docx": docx.__version__,
+                                                     "lxml": etree.__version__})
+
+
+def _stored_or_styled(key: tuple[Layout, str, str | None]) -> BriefTemplate:
+    from docx import Document as open_document
+
+    full_key = stored_key(key)
     stored = stored_templates.load(full_key)
     if stored is None:
         layout, language, _ = key

@@ -70,13 +70,20 @@ def slide_size(layout: Layout, template: Path | None) -> tuple[float, float]:
     return int(size.get("cx", "0")) / EMU_PER_PT, int(size.get("cy", "0")) / EMU_PER_PT
 
 
-def _stored_or_prepared(key: tuple[Layout, Path | None, str | None]) -> PreparedDeck:
+def stored_key(key: tuple[Layout, Path | None, str | None]) -> str:
+    """The key of ``key``'s prepared presentation among the stored ones."""
     import pptx
+    from lxml import etree
+
+    return stored_templates.entry_key("deck", key, {"python-pptx": pptx.__version__,
+                                                    "lxml": etree.__version__})
+
+
+def _stored_or_prepared(key: tuple[Layout, Path | None, str | None]) -> PreparedDeck:
     from lxml import etree
     from pptx import Presentation
 
-    full_key = stored_templates.entry_key("deck", key, {"python-pptx": pptx.__version__,
-                                                        "lxml": etree.__version__})
+    full_key = stored_key(key)
     stored = stored_templates.load(full_key)
     if stored is None:
         deck, package = _prepared(*key[:2])

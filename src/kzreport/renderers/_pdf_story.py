@@ -59,7 +59,6 @@ from kzreport.renderers._common import (
     xml_safe,
 )
 from kzreport.renderers._pdf_back_matter import further_reading, sources
-from kzreport.renderers._pdf_charts import chart_drawing
 from kzreport.renderers._pdf_contents import contents_page
 from kzreport.renderers._pdf_flowables import (
     BarredFlowable,
@@ -499,6 +498,9 @@ class StoryBuilder:
             heading.keepWithNext = 1
         element = parent.add("Figure", alt=" ".join(xml_safe(
             chart_description(chart, plain_text(block.caption))).split()))
+        # reportlab's charts load only for a paper that has one (50 million instructions).
+        from kzreport.renderers._pdf_charts import chart_drawing
+
         drawing = TaggedDrawing(chart_drawing(chart, self.layout, self.fonts.name("body"),
                                               self.frame_width - nesting.indent), element)
         drawing.spaceBefore = drawing.spaceAfter = self.metrics.item_gap

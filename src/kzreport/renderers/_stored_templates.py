@@ -1,4 +1,4 @@
-"""Prepared templates kept between runs in the user's own cache folder, checked before use."""
+"""Prepared templates kept between runs in the user's own cache folder, or shipped in the wheel."""
 
 from __future__ import annotations
 
@@ -21,6 +21,10 @@ from kzreport import __version__
 MAGIC = b"KZTEMPL1"
 #: Entries kept; the oldest written go first. A prepared template is 20 to 40 KB.
 MOST_ENTRIES = 64
+#: Entries prepared when the wheel was built (``hatch_build.py``, ``_prepared_ahead``): a
+#: user's first run finds them. Read-only, part of the installed package like its code, and
+#: checked like any entry (a checkout has none).
+SHIPPED = Path(__file__).resolve().parent.parent / "prepared"
 
 
 def cache_folder() -> Path | None:
@@ -62,17 +66,31 @@ def code_digest() -> str:
 def entry_key(kind: str, key: object, libraries: dict[str, str]) -> str:
     """The full key of an entry: its kind, what it was prepared from (the ``repr`` of the
     in-process cache's key: the layout's every setting, the language, the template file's
-    digest), the versions of the libraries that wrote it, Python's, and kzreport's code."""
-    return json.dumps({"kind": kind, "key": repr(key), "libraries": libraries,
+    digest), the versions of the libraries that wrote it, Python's, and kzreport's code.
+    The folders of the built-in layouts and of the package are named, not spelled out, so
+    that a wheel's entries, prepared in its source tree, have the installed package's keys
+    (the code digest stands for what is in them)."""
+    from kzreport.layout_loader import builtin_folder
+
+    described = repr(key).replace(repr(str(builtin_folder()))[1:-1], "<built-in layouts>")
+    described = described.replace(repr(str(Path(__file__).resolve().parent.parent))[1:-1],
+                                  "<kzreport>")
+    return json.dumps({"kind": kind, "key": described, "libraries": libraries,
                        "python": sys.version, "kzreport": code_digest()}, sort_keys=True)
 
 
 def load(full_key: str) -> tuple[dict[str, Any], bytes] | None:
-    """The data and package bytes stored under ``full_key``; None when there is no entry, or
-    it is damaged, truncated or another key's (it is then simply prepared again)."""
-    folder = cache_folder()
-    if folder is None:
-        return None
+    """The data and package bytes stored under ``full_key``, shipped with the package or in
+    the user's cache; None when there is no entry, or it is damaged, truncated or another
+    key's (it is then simply prepared again)."""
+    found = _entry(SHIPPED, full_key)
+    if found is None:
+        folder = cache_folder()
+        found = None if folder is None else _entry(folder, full_key)
+    return found
+
+
+def _entry(folder: Path, full_key: str) -> tuple[dict[str, Any], bytes] | None:
     try:
         raw = (folder / _file_name(full_key)).read_bytes()
     except OSError:

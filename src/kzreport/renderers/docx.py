@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any, assert_never, cast
 from kzreport.anchors import bookmark_name, note_bookmark
 from kzreport.apparatus import acronym_blocks
 from kzreport.errors import Problem
-from kzreport.extraction import Extraction
 from kzreport.labels import figure_numbers, headline_separator, table_numbers
 from kzreport.layout import Layout
 from kzreport.model import (
@@ -98,6 +97,8 @@ from kzreport.renderers._wordml import (
 if TYPE_CHECKING:
     from docx.text.paragraph import Paragraph as WordParagraph
     from lxml.etree import _Element as XmlElement
+
+    from kzreport.extraction import Extraction
 
 
 class DocxRenderer:

@@ -7,12 +7,15 @@ import functools
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kzreport.errors import Problem
-from kzreport.extraction import Extraction
 from kzreport.layout import Layout
 from kzreport.model import Document
 from kzreport.renderers import register
+
+if TYPE_CHECKING:
+    from kzreport.extraction import Extraction
 
 
 class PdfRenderer:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kzreport.apparatus import has_agenda
 from kzreport.errors import Problem
-from kzreport.extraction import Extraction
 from kzreport.layout import Layout
 from kzreport.lazy_imports import defer_imports
 from kzreport.model import Document
@@ -46,6 +45,9 @@ from kzreport.renderers._pptx_internals import (
     write_manifest,
 )
 from kzreport.slide_points import slide_points
+
+if TYPE_CHECKING:
+    from kzreport.extraction import Extraction
 
 
 class PptxRenderer:
