@@ -17,8 +17,13 @@ from kzreport.renderers._prepared_ahead import AHEAD_LANGUAGES
 
 def _prepared_ahead(cache_home: Path) -> Path:
     """The entries a wheel's build ships (``hatch_build.py`` runs the same function)."""
-    subprocess.run([sys.executable, "-c", "from kzreport.renderers._prepared_ahead import "
-                    "prepare_builtin; prepare_builtin()"],
+    # An installed wheel's own entries would be found instead of prepared: none here, as in
+    # the source tree hatch_build.py prepares them from.
+    subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; "
+                    "from kzreport.renderers import _stored_templates as stored; "
+                    "stored.SHIPPED = Path(sys.argv[1]); "
+                    "from kzreport.renderers._prepared_ahead import prepare_builtin; "
+                    "prepare_builtin()", str(cache_home / "none")],
                    env=dict(os.environ, XDG_CACHE_HOME=str(cache_home)), check=True)
     return cache_home / "kzreport" / "templates"
 
