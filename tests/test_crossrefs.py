@@ -59,6 +59,14 @@ def test_references_in_footnotes_and_key_points_are_numbered(tmp_path: Path) -> 
     assert refs(document.key_points.points[0].inlines)[0].number == "1"
 
 
+def test_quartos_bracketed_form_prints_as_the_bare_one(tmp_path: Path) -> None:
+    document = paper(tmp_path, "\n## Intro {#sec-intro}\n\nAs [@sec-intro] says; "
+                     "[@sec-intro and more] stays.\n" + KEY_POINTS)
+    english = localized(document, load_layout("default", tmp_path))
+    assert plain_text(english.blocks[1].inlines) == (  # type: ignore[union-attr]
+        "As Section 1 says; [Section 1 and more] stays.")
+
+
 def test_other_at_signs_stay_text(tmp_path: Path) -> None:
     body = ("\nMail a@fig-x.org, cite @smith2020, write \\@fig-x or `@tbl-y`; "
             "[@fig-z link](https://example.org).\n" + KEY_POINTS)

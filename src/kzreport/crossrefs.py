@@ -42,8 +42,10 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 #: A reference: Quarto's prefixes (capitalised too, as Quarto allows), then a label whose
-#: inner punctuation is Pandoc's; never inside a word or an e-mail address.
-REFERENCE = re.compile(r"(?<![\w@])@([Ff]ig|[Tt]bl|[Ss]ec)-(\w+(?:[:./-]\w+)*)")
+#: inner punctuation is Pandoc's; never inside a word or an e-mail address. Quarto's
+#: bracketed form, ``[@fig-map]``, prints the same (the brackets are the syntax's).
+REFERENCE = re.compile(r"(?<![\w@])(?P<open>\[)?@(?P<prefix>[Ff]ig|[Tt]bl|[Ss]ec)-"
+                       r"(?P<label>\w+(?:[:./-]\w+)*)(?(open)\])")
 #: The prefixes a label's kind is read from.
 KINDS: dict[str, RefKind] = {"fig": "fig", "tbl": "tbl", "sec": "sec"}
 #: Pandoc's attributes after an image (``![…](…){#fig-map}``), on the same line.
@@ -74,7 +76,7 @@ class References:
         start = 0
         for match in REFERENCE.finditer(text):
             out.append(span(text[start:match.start()]))
-            label = f"{match.group(1).lower()}-{match.group(2)}"
+            label = f"{match.group('prefix').lower()}-{match.group('label')}"
             self.found.append((line, label))
             kind = kind_of(label)
             assert kind is not None
