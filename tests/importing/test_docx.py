@@ -10,7 +10,7 @@ from pathlib import Path
 
 from conftest import ROOT, require_tool
 from importing.word_files import BULLETS, GERMAN_STYLES, REL, p, word_file
-from kzreport.errors import Problem
+from kzreport.errors import KzreportError, Problem
 from kzreport.importing import import_paper
 from kzreport.model import (
     Document,
@@ -264,3 +264,45 @@ def test_a_brief_resaved_by_libreoffice_imports_alike(tmp_path: Path) -> None:
 
 def _texts(document: Document) -> list[tuple[int, Inlines]]:
     return list(inline_contents(document.blocks))
+
+
+#: Heading 1 and Heading 2 by their built-in names, and List Bullet (numbered by BULLETS).
+TWO_HEADINGS = ('<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/'
+                'main"><w:style w:styleId="Heading1"><w:name w:val="heading 1"/></w:style>'
+                '<w:style w:styleId="Heading2"><w:name w:val="heading 2"/></w:style>'
+                '<w:style w:styleId="ListBullet"><w:name w:val="List Bullet"/><w:pPr>'
+                '<w:numPr><w:numId w:val="1"/></w:numPr></w:pPr></w:style></w:styles>')
+
+
+def test_a_lone_heading_1_title_leaves_its_heading_2_sections_at_level_2(
+        tmp_path: Path) -> None:
+    # As LibreOffice saves an HTML page: <h1> the title, <h2> the sections, <h3> below.
+    body = (p("Regional Update", "Heading1") + p("By: A. Smith") + p("12 March 2024")
+            + p("Key Points", "Heading2") + p("A point.", "ListBullet")
+            + p("Background", "Heading2") + p("Text.") + p("Casualties", "Heading3")
+            + p("More text."))
+    styles = TWO_HEADINGS.replace("</w:styles>", '<w:style w:styleId="Heading3">'
+                                  '<w:name w:val="heading 3"/></w:style></w:styles>')
+    text, _ = imported(tmp_path, body, styles=styles, numbering=BULLETS)
+    assert "title: Regional Update" in text
+    assert "\n## Key Points\n" in text and "\n## Background\n" in text
+    assert "\n### Casualties\n" in text
+
+
+def test_the_import_warnings_are_printed_when_the_written_source_needs_fixing(
+        tmp_path: Path) -> None:
+    # The Key Points under a Heading 1 section come back as '###': an error to fix, printed
+    # after the import's own warnings (here, the author it could not find).
+    body = (p("A title", "Title") + p("2022-06-03") + p("Intro", "Heading1") + p("Text.")
+            + p("Key Points", "Heading2") + p("A point.", "ListBullet"))
+    styles = TWO_HEADINGS.replace("</w:styles>", '<w:style w:styleId="Title">'
+                                  '<w:name w:val="Title"/></w:style></w:styles>')
+    source = word_file(tmp_path / "paper.docx", body, styles=styles, numbering=BULLETS)
+    try:
+        import_paper(source, tmp_path / "source" / "paper.md", None, tmp_path)
+    except KzreportError as exc:
+        severities = [problem.severity for problem in exc.problems]
+        assert "warning" in severities and severities[-1] == "error", exc.problems
+        assert any("author" in str(problem) for problem in exc.problems), exc.problems
+    else:
+        raise AssertionError("the Key Points at level 3 should need fixing")
