@@ -13,6 +13,7 @@ from importing.word_files import BULLETS, GERMAN_STYLES, REL, p, word_file
 from kzreport.errors import KzreportError, Problem
 from kzreport.importing import import_paper
 from kzreport.model import (
+    DefinitionList,
     Document,
     Figure,
     Heading,
@@ -306,3 +307,31 @@ def test_the_import_warnings_are_printed_when_the_written_source_needs_fixing(
         assert any("author" in str(problem) for problem in exc.problems), exc.problems
     else:
         raise AssertionError("the Key Points at level 3 should need fixing")
+
+
+def test_pandoc_definitions_saved_again_by_libreoffice_end_before_an_indented_quote(
+        tmp_path: Path) -> None:
+    # Pandoc's OpenDocument saved as Word by LibreOffice: its Definition_20_Term_20_Tight
+    # styles renamed, the quote after the list indented as deep as a definition.
+    styles = TWO_HEADINGS.replace("</w:styles>", (
+        '<w:style w:styleId="Title"><w:name w:val="Title"/></w:style>'
+        '<w:style w:styleId="DefinitionTermTight"><w:name w:val="Definition Term Tight"/>'
+        '</w:style><w:style w:styleId="DefinitionDefinitionTight">'
+        '<w:name w:val="Definition Definition Tight"/></w:style>'
+        '<w:style w:styleId="Quotations"><w:name w:val="Quotations"/></w:style></w:styles>'))
+    indent = '<w:ind w:left="720"/>'
+    body = (p("A title", "Title") + p("By: A. Author") + p("2022-06-03")
+            + p("Key Points", "Heading1") + p("A point.", "ListBullet")
+            + p("Terms", "Heading1") + p("Term one", "DefinitionTermTight")
+            + p("Its definition.", "DefinitionDefinitionTight", indent)
+            + p("Its second paragraph.", "DefinitionDefinitionTight", indent)
+            + p("A quoted statement.", "Quotations", indent))
+    imported(tmp_path, body, styles=styles, numbering=BULLETS)
+    document = read_source(tmp_path / "source" / "paper.md")
+    definitions = [b for b in document.blocks if isinstance(b, DefinitionList)]
+    assert len(definitions) == 1
+    (item,) = definitions[0].items
+    assert plain_text(item.term) == "Term one"
+    assert [plain_text(b.inlines) for d in item.definitions for b in d
+            if isinstance(b, Paragraph)] == ["Its definition.", "Its second paragraph."]
+    assert isinstance(document.blocks[-1], Quote)

@@ -364,7 +364,11 @@ class _Body:
                 break
             end = n + 1
             while end < len(blocks) and isinstance(inner := blocks[end], Para) \
-                    and self.depth_of(inner) >= depth:
+                    and self.depth_of(inner) >= depth and (
+                        term.kind != "term" or inner.kind == "definition"
+                        or inner.numbering is not None):
+                # Under a term of Pandoc's styles, its Definition paragraphs and the lists in
+                # them: an indented quote after them (LibreOffice indents it) is not its own.
                 end += 1
             outer, self.tree = self.tree, ListTree()
             body = blocks[n + 1:end]

@@ -32,8 +32,9 @@ _KINDS = {
     "date": ("date",),
     "abstract title": ("abstract title",),
     "abstract": ("abstract",),
-    "term": ("definition term",),
-    "definition": ("definition",),
+    "term": ("definition term", "definition term tight"),
+    # ... and as LibreOffice names the styles of Pandoc's OpenDocument.
+    "definition": ("definition", "definition definition", "definition definition tight"),
 }
 _BY_NAME = {name: kind for kind, names in _KINDS.items() for name in names}
 _HEADING_NAME = re.compile(r"(heading|überschrift|titre|título|titolo|заголовок|тақырып)\s*(\d)")
