@@ -335,3 +335,19 @@ def test_pandoc_definitions_saved_again_by_libreoffice_end_before_an_indented_qu
     assert [plain_text(b.inlines) for d in item.definitions for b in d
             if isinstance(b, Paragraph)] == ["Its definition.", "Its second paragraph."]
     assert isinstance(document.blocks[-1], Quote)
+
+
+def test_a_heading_deeper_than_the_source_holds_is_named_by_its_word_level(
+        tmp_path: Path) -> None:
+    styles = TWO_HEADINGS.replace("</w:styles>", (
+        '<w:style w:styleId="Title"><w:name w:val="Title"/></w:style><w:style '
+        'w:styleId="Heading3"><w:name w:val="heading 3"/></w:style></w:styles>'))
+    body = (p("A title", "Title") + p("By: A. Author") + p("2022-06-03")
+            + p("Key Points", "Heading1") + p("A point.", "ListBullet")
+            + p("Analysis", "Heading1") + p("Sub", "Heading2") + p("Deepest", "Heading3")
+            + p("Text."))
+    text, warnings = imported(tmp_path, body, styles=styles, numbering=BULLETS)
+    assert "\n### Sub\n" in text and "\n### Deepest\n" in text
+    (warning,) = [w for w in warnings if "Deepest" in str(w)]
+    assert warning.message.startswith("paragraph 8 (\"Deepest\"): Heading 3 made a level-3 "
+                                      "heading ('###'), as Heading 2 is")

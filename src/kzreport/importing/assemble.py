@@ -396,8 +396,9 @@ class _Body:
         if para.kind == "heading" or para.kind in ("title", "subtitle"):
             level = 2 if para.kind != "heading" else 2 + para.level - self.top_heading
             if level > 3:
-                warn(f"level-{para.level} heading made a level-3 heading — the source has two "
-                     "levels of headings")
+                # Named by Word's level: the level it would have had is no level of the source.
+                warn(f"Heading {para.level} made a level-3 heading ('###'), as Heading "
+                     f"{self.top_heading + 1} is — the source has two levels of headings")
                 level = 3
             if any(isinstance(c, PageBreak) for c in para.content):
                 self.tree.add_block(0, PageBreakBlock(para.number))
