@@ -351,3 +351,26 @@ def test_a_heading_deeper_than_the_source_holds_is_named_by_its_word_level(
     (warning,) = [w for w in warnings if "Deepest" in str(w)]
     assert warning.message.startswith("paragraph 8 (\"Deepest\"): Heading 3 made a level-3 "
                                       "heading ('###'), as Heading 2 is")
+
+
+def test_words_list_bullet_2_style_is_a_nested_list(tmp_path: Path) -> None:
+    # Word's List Bullet 2 numbers with a list of its own at its first level, indented.
+    styles = TWO_HEADINGS.replace("</w:styles>", (
+        '<w:style w:styleId="Title"><w:name w:val="Title"/></w:style><w:style '
+        'w:styleId="ListBullet2"><w:name w:val="List Bullet 2"/><w:pPr><w:numPr>'
+        '<w:numId w:val="3"/></w:numPr><w:ind w:left="720"/></w:pPr></w:style></w:styles>'))
+    numbering = BULLETS.replace("</w:numbering>", '<w:num w:numId="3"><w:abstractNumId '
+                                'w:val="0"/></w:num></w:numbering>')
+    body = (p("A title", "Title") + p("By: A. Author") + p("2022-06-03")
+            + p("Key Points", "Heading1") + p("Levels fall.", "ListBullet")
+            + p("Dams matter.", "ListBullet") + p("Kambarata-1 most.", "ListBullet2")
+            + p("Talks go on.", "ListBullet"))
+    imported(tmp_path, body, styles=styles, numbering=numbering)
+    document = read_source(tmp_path / "source" / "paper.md")
+    (key_points,) = [b for b in document.blocks if isinstance(b, KeyPoints)]
+    assert [plain_text(point.inlines) for point in key_points.points] == [
+        "Levels fall.", "Dams matter.", "Talks go on."]
+    (nested,) = key_points.points[1].details
+    assert isinstance(nested, ListBlock)
+    assert [plain_text(item.blocks[0].inlines) for item in nested.items  # type: ignore[union-attr]
+            ] == ["Kambarata-1 most."]
