@@ -97,6 +97,10 @@ def test_latex_text() -> None:
     # A command word takes the space after it, as in TeX: "\O \ae" is "Øæ".
     assert latex_text(r"\o\ \O{} \ae\ \l{}ódź \AA\ss{} \O \ae") == "ø Ø æ łódź Åß Øæ"
     assert latex_text(r"1990--2000 --- {A}~B \$5 50\%") == "1990–2000 — A\u00a0B $5 50%"
+    # As Zotero and Better BibTeX export them: math, Greek, escaped signs.
+    assert latex_text(r"A {$\alpha$} review of {$\Delta$}T, \$5") == "A α review of ΔT, $5"
+    assert latex_text(r"{\textquotedblleft}Go{\textquotedblright}, 20{\textdegree}C, "
+                      r"\textasciitilde{}3 {\textless}10") == "“Go”, 20°C, ~3 <10"
 
 
 def test_names_with_particles_and_organisations() -> None:

@@ -202,6 +202,22 @@ def test_figures_with_caption_and_alt(tmp_path: Path) -> None:
     assert document.assets == tuple(sorted({target, (tmp_path / "photo.jpg").resolve()}))
 
 
+def test_markdown_in_a_figures_caption_is_a_warning_not_printed_silently(
+        tmp_path: Path) -> None:
+    """A caption is the image's title, plain text: emphasis, citations, cross-references and
+    notes in it would print as written, so each is a warning; plain text and an e-mail address
+    are not."""
+    png(tmp_path / "map.png")
+    caption = "The *route* after @cooley2012 [p. 4], see @tbl-cargo and `code`[^1]"
+    document = paper(tmp_path, f'\n![A map](map.png "{caption}")\n\n'
+                     '![A map](map.png "Plain caption, by me@example.com (2022)")\n'
+                     + KEY_POINTS)
+    found = [w.message.split("'")[1] for w in document.warnings if w.line == 8]
+    assert found == ["*route*", "@cooley2012", "@tbl-cargo", "`code`", "[^1]"]
+    assert all("figure's caption" in w.message for w in document.warnings)
+    assert [w.line for w in document.warnings] == [8] * 5
+
+
 def test_symlink_inside_the_folder_is_allowed(tmp_path: Path) -> None:
     png(tmp_path / "real.png")
     (tmp_path / "alias.png").symlink_to(tmp_path / "real.png")

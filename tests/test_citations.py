@@ -56,6 +56,13 @@ def test_pandoc_citation_syntax() -> None:
     assert text[found[1].start:found[1].end] == "@c [pp. 3-5]"
 
 
+def test_locator_labels_as_russian_and_german_papers_write_them() -> None:
+    found = find_citations("[@a, с. 35] [@b, гл. 2] [@c, S. 12-14] [@d, Bd. 3] [@e, № 7]")
+    assert [(f.items[0].label, f.items[0].locator, f.items[0].suffix) for f in found] == [
+        ("page", "35", ""), ("chapter", "2", ""), ("page", "12-14", ""), ("volume", "3", ""),
+        ("number", "7", "")]
+
+
 def test_keys_end_before_trailing_punctuation() -> None:
     assert [f.items[0].key for f in find_citations("By @smith:2004.a. Then @x_1, @y-2;")] == [
         "smith:2004.a", "x_1", "y-2"]

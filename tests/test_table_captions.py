@@ -65,6 +65,18 @@ def test_a_captions_attributes_are_read_not_warned_about(tmp_path: Path) -> None
     assert warning.message.startswith("'{.chart-column}' looks like Pandoc attributes")
 
 
+
+def test_a_second_brace_group_on_a_caption_is_warned_about_where_attributes_are_read(
+        tmp_path: Path) -> None:
+    """Only the last ``{…}`` of a caption is its attributes: the warning about the one before
+    it names the places attributes are read (a caption among them) and asks for one group."""
+    document = paper(tmp_path, f'\n{TABLE}\n: Cargo {{#tbl-cargo}} {{widths="1 2 1"}}\n'
+                     + KEY_POINTS)
+    [warning] = document.warnings
+    assert warning.message.startswith("'{#tbl-cargo}' looks like Pandoc attributes")
+    assert "table's caption" in warning.message and "one '{…}'" in (warning.hint or "")
+
+
 def test_a_pie_chart_and_a_chart_in_a_key_point(tmp_path: Path) -> None:
     body = ("\n## Key Points\n\n- Share.\n\n  | Route | Share |\n  |---|---|\n  | North | 30 |\n"
             "  | South | 70 |\n\n  : Routes {.chart-pie}\n")

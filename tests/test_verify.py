@@ -63,13 +63,15 @@ def test_defaults_are_every_source_and_the_build_folder(project: Path) -> None:
 
 
 @pytest.mark.parametrize("fixture", ["pdf-long.md", "pptx-deck.md", "crossrefs.md",
-                                     "scripts-arabic.md", "scripts-urdu.md", "scripts-pashto.md"])
+                                     "scripts-arabic.md", "scripts-urdu.md", "scripts-pashto.md",
+                                     "deck-table-notes.md"])
 def test_more_papers_verify(fixture: str, tmp_path: Path) -> None:
     # pdf-long has paragraphs running over page breaks, past the footer of the page before;
     # pptx-deck has marking banners, a summary slide and details of every kind in the notes;
     # crossrefs has contents, numbered captions, cross-references and acronyms;
     # the right-to-left papers have slide lines drawn by the Arabic-script face, whose line
     # box the deck pitches them by (by the body face's, verify found them overlapping).
+    # deck-table-notes has a slide's table whose cell prints its footnote's mark.
     source = FIXTURES / fixture
     outcomes = build([source], Options(out_dir=tmp_path, formats=FORMATS, cwd=tmp_path))
     assert not any(o.failed for o in outcomes)

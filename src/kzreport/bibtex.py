@@ -41,6 +41,26 @@ SYMBOLS = {
     "AA": "Å", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ", "&": "&", "%": "%", "$": "$", "#": "#",
     "_": "_", "{": "{", "}": "}", "textendash": "–", "textemdash": "—", "S": "§", "P": "¶",
     "dots": "…", "ldots": "…", "textquoteright": "’", "textquoteleft": "‘", " ": " ",
+    # Zotero's and Better BibTeX's exports write these for the characters they escape.
+    "textquotedblleft": "“", "textquotedblright": "”", "textquotedbl": '"',
+    "textquotesingle": "'", "guillemotleft": "«", "guillemotright": "»", "textless": "<",
+    "textgreater": ">", "textasciitilde": "~", "textasciicircum": "^", "textbackslash": "\\",
+    "textbar": "|", "textunderscore": "_", "textbullet": "•", "textperiodcentered": "·",
+    "textellipsis": "…", "textdegree": "°", "textcopyright": "©", "textregistered": "®",
+    "texttrademark": "™", "texteuro": "€", "euro": "€", "pounds": "£", "textsterling": "£",
+    "textdollar": "$", "times": "×", "pm": "±", "textpm": "±", "textminus": "−",
+    "leq": "≤", "geq": "≥", "approx": "≈", "sim": "∼", "infty": "∞", "deg": "°",
+    # Greek letters, as in math: '$\\alpha$'.
+    **dict(zip((
+        "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
+        "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "varsigma", "sigma", "tau", "upsilon",
+        "phi", "chi", "psi", "omega",
+    ), "αβγδεζηθικλμνξοπρςστυφχψω", strict=True)),
+    **dict(zip((
+        "Alpha", "Beta", "Gamma", "Delta", "Epsilon", "Zeta", "Eta", "Theta", "Iota", "Kappa",
+        "Lambda", "Mu", "Nu", "Xi", "Omicron", "Pi", "Rho", "Sigma", "Tau", "Upsilon", "Phi",
+        "Chi", "Psi", "Omega",
+    ), "ΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩ", strict=True)),
 }  # fmt: skip
 _ACCENT = re.compile(r"""\\([."'`^~=]|[uvHckrdb](?![A-Za-z]))\s*"""
                      r"(?:\{(\\?[A-Za-z]?)\}|(\\[ij](?![A-Za-z])\s?|[A-Za-z]))")
@@ -198,6 +218,9 @@ def latex_text(value: str) -> str:
     """``value`` as plain Unicode: accents composed, symbols and dashes as characters,
     protective braces and formatting commands gone, white space collapsed."""
     value = _ACCENT.sub(lambda m: _accented(m.group(1), m.group(2) or m.group(3) or ""), value)
+    # TeX math's '$'s (not '\$', a dollar sign) held apart until the commands are read, so
+    # that '$\alpha$ rays' keeps its space; '~' is a no-break space, '\textasciitilde' not.
+    value = re.sub(r"(?<!\\)\$", "\0", value).replace("~", "\u00a0")
 
     def command(match: re.Match[str]) -> str:
         name = match.group(1) or match.group(2)
@@ -207,7 +230,7 @@ def latex_text(value: str) -> str:
 
     value = _COMMAND.sub(command, value)
     value = value.replace("---", "—").replace("--", "–").replace("``", "“").replace("''", "”")
-    value = value.replace("~", "\u00a0").replace("{", "").replace("}", "")
+    value = value.replace("\0", "").replace("{", "").replace("}", "")
     # White space collapsed, but not the no-break space a '~' asked for.
     return unicodedata.normalize("NFC", re.sub(r"[ \t\r\n]+", " ", value).strip())
 

@@ -89,6 +89,13 @@ def _english(heading: str) -> bool:
     return heading_key(heading) == "key points"
 
 
+#: What a figure's caption (plain text) may hold that a writer means as Markdown: emphasis,
+#: code, a citation or cross-reference, a footnote reference.
+_CAPTION_MARKUP = re.compile(r"(?<![\w*])\*{1,2}[^\s*][^*]*\*{1,2}(?![\w*])"
+                             r"|(?<!\w)__?[^\s_][^_]*__?(?!\w)|`[^`]+`"
+                             r"|\[[^\]]*@[\w{][^\]]*\]|(?<![\w@\\])-?@\{?[A-Za-z0-9_][^\s,;\]]*"
+                             r"|\^\[[^\]]*\]|\[\^[^\]]+\]")
+
 class _Body:
     """Converts markdown-it tokens into model blocks, reporting problems at their source line."""
 
@@ -211,6 +218,7 @@ class _Body:
         src = unquote(str(image.attrs.get("src", "")))
         shown = src[:80]
         caption = " ".join(str(image.attrs.get("title") or "").split())
+        self.caption_markup(caption, line)
         if not src.strip():
             self.problems.add(line, "image has no path",
                               "write the image file's path between the parentheses")
@@ -443,6 +451,17 @@ class _Body:
         spans = _merge_spans(out)
         check_length(plain_text(spans), self.problems, line, "a paragraph")
         return spans
+
+    def caption_markup(self, caption: str, line: int) -> None:
+        """Warn about Markdown in a figure's caption (the image's title, which is plain text:
+        emphasis, code, citations, cross-references, notes would print as written)."""
+        self.lookalikes(caption, line)
+        for found in _CAPTION_MARKUP.finditer(caption):
+            self.problems.warn(
+                line, f"'{found.group()[:40]}' in a figure's caption looks like Markdown, which "
+                "the caption (the image's title, plain text) does not read; it prints as is",
+                "write the caption as plain text (a source or a figure named in words), or "
+                "put the emphasis, citation or reference in a paragraph beside the figure")
 
     def lookalikes(self, text: str, line: int) -> None:
         """Warn about ``text`` (not escaped) that looks like syntax kzreport does not read."""

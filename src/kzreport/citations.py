@@ -37,7 +37,16 @@ LOCATOR_LABELS = {
     "verse": "v. vv. verse verses", "issue": "iss. issue issues", "opus": "op. opp. opus",
     "sub verbo": "s.v. s.vv. sub verbo",
 }  # fmt: skip
-_LABEL = {word: kind for kind, words in LOCATOR_LABELS.items() for word in words.split()}
+#: ... and as papers in the languages the layouts know write them (Pandoc reads the terms
+#: of the paper's locale): Russian, Ukrainian, German, French, Spanish, Italian.
+LOCATOR_LABELS_ELSEWHERE = {
+    "page": "с. стр. S. pág. págs. pag.", "chapter": "гл. розд. Kap. cap.",
+    "section": "разд. Abschn.", "paragraph": "абз. Abs.", "volume": "т. Bd. Bde.",
+    "figure": "рис. Abb.", "note": "прим. Anm.", "part": "ч. Tl.", "book": "кн.",
+    "number": "№ Nr.", "issue": "вып. H.",
+}  # fmt: skip
+_LABEL = {word.lower(): kind for table in (LOCATOR_LABELS, LOCATOR_LABELS_ELSEWHERE)
+          for kind, words in table.items() for word in words.split()}
 _LABELS = "|".join(re.escape(w) for w in sorted(_LABEL, key=len, reverse=True))
 #: A locator: an optional label, then numbers (Arabic or Roman), ranges and lists of them.
 _NUMBER = r"(?:\d+|[ivxlcdm]+)[a-z]?(?:\s*[-–—]\s*(?:\d+|[ivxlcdm]+)[a-z]?)?"

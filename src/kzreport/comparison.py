@@ -19,7 +19,16 @@ from kzreport.expectations import (
 from kzreport.extraction import ChartData, Extraction, Slide, TextFrame, TextRun
 from kzreport.labels import footnote_mark
 from kzreport.layout import FontFamily, Layout
-from kzreport.model import Figure, KeyPoint, Table, cited_sources, plain_text, source_line
+from kzreport.model import (
+    Figure,
+    FootnoteRef,
+    Inlines,
+    KeyPoint,
+    Table,
+    cited_sources,
+    plain_text,
+    source_line,
+)
 from kzreport.placement import join_continuations, placed
 from kzreport.renderers._common import on_landscape_pages
 from kzreport.scripts import is_rtl_language, paragraph_is_rtl
@@ -210,8 +219,10 @@ def _visuals(point: Point, slide: Slide, number: int) -> Iterator[str]:
                 yield (f'the figure "{excerpt(visual.alt)}" of {where} is not a picture with '
                        f'that alt text on slide {number}, nor in its notes')
             continue
-        cells = [normalize(plain_text(cell)) for row in (visual.header, *visual.rows)
-                 for cell in row]
+        rows = (visual.header, *visual.rows)
+        cells = [normalize(plain_text(cell)) for row in rows for cell in row]
+        # The slide's cells print their footnotes' marks where the notes are referenced.
+        marked = [normalize(_marked(cell)) for row in rows for cell in row]
         in_notes = all(cell in notes for cell in cells)
         if visual.chart is not None:
             wanted = wanted_chart(visual)
@@ -220,9 +231,15 @@ def _visuals(point: Point, slide: Slide, number: int) -> Iterator[str]:
                        f"table's data in order, nor in its notes")
             continue
         shown = [[normalize(cell) for row in table for cell in row] for table in got.tables]
-        if cells not in shown and not in_notes:
+        if cells not in shown and marked not in shown and not in_notes:
             yield (f"the table of {where} is not on slide {number} with all its cells in "
                    f"order, nor in its notes")
+
+
+def _marked(inlines: Inlines) -> str:
+    """The plain text of ``inlines`` with each footnote's mark where it is referenced."""
+    return "".join(footnote_mark(item.number) if isinstance(item, FootnoteRef)
+                   else plain_text((item,)) for item in inlines)
 
 
 def _outside(got: Extraction) -> Iterator[str]:

@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator
 
 #: What Pandoc attributes outside a heading (or a table's caption) look like to the reader.
-ATTRIBUTES = "Pandoc attributes, which kzreport reads only at the end of a heading"
+ATTRIBUTES = ("Pandoc attributes, which kzreport reads only at the end of a heading or a "
+              "table's caption and right after a figure's image")
 #: (pattern, what it looks like, how to fix it), tried on text the parser left as text, so a
 #: writer who escapes the first character (``\\$``, ``\\[``) prints it without a warning.
 _LOOKALIKES: tuple[tuple[re.Pattern[str], str, str], ...] = (
@@ -18,7 +19,8 @@ _LOOKALIKES: tuple[tuple[re.Pattern[str], str, str], ...] = (
      "TeX math, which kzreport does not typeset",
      "write the formula in plain text or Unicode (x², H₂O, ≤), or write \\$ for a dollar sign"),
     (re.compile(r"\{(?:[#.][^\s{}]+|[\w-]+=[^{}]*)(?:\s+[^{}]*)?\}"), ATTRIBUTES,
-     "move '{#id}' to the end of a heading line or delete it; write \\{ to print the brace"),
+     "move it to the end of a heading line or a table's caption (one '{…}' holding every "
+     "attribute), or delete it; write \\{ to print the brace"),
     (re.compile(r"==(?=[^\s=])[^=\n]*(?<=[^\s=])=="),
      "highlighting ('==text=='), which kzreport does not support",
      "use **bold** or *italic*, or write \\== to print the equals signs"),

@@ -10,9 +10,10 @@ from pathlib import Path
 
 from conftest import ROOT, require_tool
 from importing.word_files import BULLETS, GERMAN_STYLES, REL, p, word_file
-from kzreport.errors import Problem
+from kzreport.errors import KzreportError, Problem
 from kzreport.importing import import_paper
 from kzreport.model import (
+    DefinitionList,
     Document,
     Figure,
     Heading,
@@ -264,3 +265,112 @@ def test_a_brief_resaved_by_libreoffice_imports_alike(tmp_path: Path) -> None:
 
 def _texts(document: Document) -> list[tuple[int, Inlines]]:
     return list(inline_contents(document.blocks))
+
+
+#: Heading 1 and Heading 2 by their built-in names, and List Bullet (numbered by BULLETS).
+TWO_HEADINGS = ('<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/'
+                'main"><w:style w:styleId="Heading1"><w:name w:val="heading 1"/></w:style>'
+                '<w:style w:styleId="Heading2"><w:name w:val="heading 2"/></w:style>'
+                '<w:style w:styleId="ListBullet"><w:name w:val="List Bullet"/><w:pPr>'
+                '<w:numPr><w:numId w:val="1"/></w:numPr></w:pPr></w:style></w:styles>')
+
+
+def test_a_lone_heading_1_title_leaves_its_heading_2_sections_at_level_2(
+        tmp_path: Path) -> None:
+    # As LibreOffice saves an HTML page: <h1> the title, <h2> the sections, <h3> below.
+    body = (p("Regional Update", "Heading1") + p("By: A. Smith") + p("12 March 2024")
+            + p("Key Points", "Heading2") + p("A point.", "ListBullet")
+            + p("Background", "Heading2") + p("Text.") + p("Casualties", "Heading3")
+            + p("More text."))
+    styles = TWO_HEADINGS.replace("</w:styles>", '<w:style w:styleId="Heading3">'
+                                  '<w:name w:val="heading 3"/></w:style></w:styles>')
+    text, _ = imported(tmp_path, body, styles=styles, numbering=BULLETS)
+    assert "title: Regional Update" in text
+    assert "\n## Key Points\n" in text and "\n## Background\n" in text
+    assert "\n### Casualties\n" in text
+
+
+def test_the_import_warnings_are_printed_when_the_written_source_needs_fixing(
+        tmp_path: Path) -> None:
+    # The Key Points under a Heading 1 section come back as '###': an error to fix, printed
+    # after the import's own warnings (here, the author it could not find).
+    body = (p("A title", "Title") + p("2022-06-03") + p("Intro", "Heading1") + p("Text.")
+            + p("Key Points", "Heading2") + p("A point.", "ListBullet"))
+    styles = TWO_HEADINGS.replace("</w:styles>", '<w:style w:styleId="Title">'
+                                  '<w:name w:val="Title"/></w:style></w:styles>')
+    source = word_file(tmp_path / "paper.docx", body, styles=styles, numbering=BULLETS)
+    try:
+        import_paper(source, tmp_path / "source" / "paper.md", None, tmp_path)
+    except KzreportError as exc:
+        severities = [problem.severity for problem in exc.problems]
+        assert "warning" in severities and severities[-1] == "error", exc.problems
+        assert any("author" in str(problem) for problem in exc.problems), exc.problems
+    else:
+        raise AssertionError("the Key Points at level 3 should need fixing")
+
+
+def test_pandoc_definitions_saved_again_by_libreoffice_end_before_an_indented_quote(
+        tmp_path: Path) -> None:
+    # Pandoc's OpenDocument saved as Word by LibreOffice: its Definition_20_Term_20_Tight
+    # styles renamed, the quote after the list indented as deep as a definition.
+    styles = TWO_HEADINGS.replace("</w:styles>", (
+        '<w:style w:styleId="Title"><w:name w:val="Title"/></w:style>'
+        '<w:style w:styleId="DefinitionTermTight"><w:name w:val="Definition Term Tight"/>'
+        '</w:style><w:style w:styleId="DefinitionDefinitionTight">'
+        '<w:name w:val="Definition Definition Tight"/></w:style>'
+        '<w:style w:styleId="Quotations"><w:name w:val="Quotations"/></w:style></w:styles>'))
+    indent = '<w:ind w:left="720"/>'
+    body = (p("A title", "Title") + p("By: A. Author") + p("2022-06-03")
+            + p("Key Points", "Heading1") + p("A point.", "ListBullet")
+            + p("Terms", "Heading1") + p("Term one", "DefinitionTermTight")
+            + p("Its definition.", "DefinitionDefinitionTight", indent)
+            + p("Its second paragraph.", "DefinitionDefinitionTight", indent)
+            + p("A quoted statement.", "Quotations", indent))
+    imported(tmp_path, body, styles=styles, numbering=BULLETS)
+    document = read_source(tmp_path / "source" / "paper.md")
+    definitions = [b for b in document.blocks if isinstance(b, DefinitionList)]
+    assert len(definitions) == 1
+    (item,) = definitions[0].items
+    assert plain_text(item.term) == "Term one"
+    assert [plain_text(b.inlines) for d in item.definitions for b in d
+            if isinstance(b, Paragraph)] == ["Its definition.", "Its second paragraph."]
+    assert isinstance(document.blocks[-1], Quote)
+
+
+def test_a_heading_deeper_than_the_source_holds_is_named_by_its_word_level(
+        tmp_path: Path) -> None:
+    styles = TWO_HEADINGS.replace("</w:styles>", (
+        '<w:style w:styleId="Title"><w:name w:val="Title"/></w:style><w:style '
+        'w:styleId="Heading3"><w:name w:val="heading 3"/></w:style></w:styles>'))
+    body = (p("A title", "Title") + p("By: A. Author") + p("2022-06-03")
+            + p("Key Points", "Heading1") + p("A point.", "ListBullet")
+            + p("Analysis", "Heading1") + p("Sub", "Heading2") + p("Deepest", "Heading3")
+            + p("Text."))
+    text, warnings = imported(tmp_path, body, styles=styles, numbering=BULLETS)
+    assert "\n### Sub\n" in text and "\n### Deepest\n" in text
+    (warning,) = [w for w in warnings if "Deepest" in str(w)]
+    assert warning.message.startswith("paragraph 8 (\"Deepest\"): Heading 3 made a level-3 "
+                                      "heading ('###'), as Heading 2 is")
+
+
+def test_words_list_bullet_2_style_is_a_nested_list(tmp_path: Path) -> None:
+    # Word's List Bullet 2 numbers with a list of its own at its first level, indented.
+    styles = TWO_HEADINGS.replace("</w:styles>", (
+        '<w:style w:styleId="Title"><w:name w:val="Title"/></w:style><w:style '
+        'w:styleId="ListBullet2"><w:name w:val="List Bullet 2"/><w:pPr><w:numPr>'
+        '<w:numId w:val="3"/></w:numPr><w:ind w:left="720"/></w:pPr></w:style></w:styles>'))
+    numbering = BULLETS.replace("</w:numbering>", '<w:num w:numId="3"><w:abstractNumId '
+                                'w:val="0"/></w:num></w:numbering>')
+    body = (p("A title", "Title") + p("By: A. Author") + p("2022-06-03")
+            + p("Key Points", "Heading1") + p("Levels fall.", "ListBullet")
+            + p("Dams matter.", "ListBullet") + p("Kambarata-1 most.", "ListBullet2")
+            + p("Talks go on.", "ListBullet"))
+    imported(tmp_path, body, styles=styles, numbering=numbering)
+    document = read_source(tmp_path / "source" / "paper.md")
+    (key_points,) = [b for b in document.blocks if isinstance(b, KeyPoints)]
+    assert [plain_text(point.inlines) for point in key_points.points] == [
+        "Levels fall.", "Dams matter.", "Talks go on."]
+    (nested,) = key_points.points[1].details
+    assert isinstance(nested, ListBlock)
+    assert [plain_text(item.blocks[0].inlines) for item in nested.items  # type: ignore[union-attr]
+            ] == ["Kambarata-1 most."]

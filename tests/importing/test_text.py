@@ -48,3 +48,18 @@ def test_hard_wrapped_text_with_nested_bullets_and_a_heading(tmp_path: Path) -> 
     assert document.meta.links == (Link("Full text", "https://example.org/p"),)
     assert [len(p.details) for p in document.key_points.points] == [1, 0]
     assert "hard-wrapped as e-mail is, over two lines." in out.read_text(encoding="utf-8")
+
+
+def test_a_long_byline_then_the_date_in_wrapped_text_are_two_lines(tmp_path: Path) -> None:
+    # A byline of 40 characters or more is no short line, yet the date under it is its own.
+    text = tmp_path / "paper.txt"
+    text.write_text("A Title\n\nBy: Dana Analyst, Central Asia Branch; Sam Writer, J5\n"
+                    "By: Third Author, Another Long Affiliation Name\n3 June 2024\n\n"
+                    "A paragraph.\n\nKey Points:\n• A point.\n", encoding="utf-8")
+    out = tmp_path / "paper.md"
+    assert import_paper(text, out, None, tmp_path) == []
+    document = read_source(out)
+    assert [(a.name, a.affiliation) for a in document.meta.authors] == [
+        ("Dana Analyst", "Central Asia Branch"), ("Sam Writer", "J5"),
+        ("Third Author", "Another Long Affiliation Name")]
+    assert str(document.meta.date) == "2024-06-03"

@@ -68,9 +68,9 @@ def import_paper(path: Path, out: Path, layout_spec: str | None, cwd: Path,
             final.mkdir(exist_ok=True)
             os.replace(staging / "images" / name, final / name)
         out.write_text(text, encoding="utf-8")
-    if problems:
-        raise SourceError([Problem(out, p.line, p.message, p.hint, p.column)
-                           for p in problems])
+    if problems:  # the import's own warnings are printed too, before what needs fixing
+        raise SourceError([*warnings.items, *(Problem(out, p.line, p.message, p.hint, p.column)
+                                              for p in problems)])
     return warnings.items
 
 

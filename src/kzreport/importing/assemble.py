@@ -88,7 +88,7 @@ def assemble(word: WordDocument, labels: Labels, report: Report, save: SaveImage
             report(block.number, _text(block), note)
     blocks = _merge_drop_caps(blocks, report)
     rest = _title_block(paper, blocks, labels, props, report)
-    converter = _Body(word, labels, report, save)
+    converter = _Body(word, rest, labels, report, save)
     paper.blocks = converter.convert(rest)
     _furniture(paper, word, labels)
     _further_reading(paper, labels)
@@ -277,8 +277,8 @@ def _further_reading(paper: Paper, labels: Labels) -> None:
 class _Body:
     """Converts the paragraphs and tables after the title block into blocks."""
 
-    def __init__(self, word: WordDocument, labels: Labels, report: Report,
-                 save: SaveImage) -> None:
+    def __init__(self, word: WordDocument, body: Sequence[Para | Grid], labels: Labels,
+                 report: Report, save: SaveImage) -> None:
         from kzreport.renderers._wordml import LIST_INDENT_TWIPS
 
         self.word = word
@@ -291,7 +291,9 @@ class _Body:
             if isinstance(block, Para) and block.numbering is not None:
                 used.setdefault(block.numbering[0], set()).add(block.numbering[1])
         self.one_level = {num for num, levels in used.items() if len(levels) == 1}
-        headings = [b.level for b in word.blocks if isinstance(b, Para) and b.kind == "heading"]
+        # The top level used below the title block: a lone Heading 1 taken as the title
+        # leaves its Heading 2 sections at '##'.
+        headings = [b.level for b in body if isinstance(b, Para) and b.kind == "heading"]
         self.top_heading = min(headings, default=1)
         self.tree = ListTree()
         self.figures = 0
@@ -362,7 +364,11 @@ class _Body:
                 break
             end = n + 1
             while end < len(blocks) and isinstance(inner := blocks[end], Para) \
-                    and self.depth_of(inner) >= depth:
+                    and self.depth_of(inner) >= depth and (
+                        term.kind != "term" or inner.kind == "definition"
+                        or inner.numbering is not None):
+                # Under a term of Pandoc's styles, its Definition paragraphs and the lists in
+                # them: an indented quote after them (LibreOffice indents it) is not its own.
                 end += 1
             outer, self.tree = self.tree, ListTree()
             body = blocks[n + 1:end]
@@ -390,8 +396,9 @@ class _Body:
         if para.kind == "heading" or para.kind in ("title", "subtitle"):
             level = 2 if para.kind != "heading" else 2 + para.level - self.top_heading
             if level > 3:
-                warn(f"level-{para.level} heading made a level-3 heading — the source has two "
-                     "levels of headings")
+                # Named by Word's level: the level it would have had is no level of the source.
+                warn(f"Heading {para.level} made a level-3 heading ('###'), as Heading "
+                     f"{self.top_heading + 1} is — the source has two levels of headings")
                 level = 3
             if any(isinstance(c, PageBreak) for c in para.content):
                 self.tree.add_block(0, PageBreakBlock(para.number))

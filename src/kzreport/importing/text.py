@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from kzreport.errors import KzreportError, Problem
@@ -31,7 +32,8 @@ PLACEHOLDER_URL = "https://example.invalid/fill-in-link-{n}"
 def read_text(path: Path, labels: Labels, report: Report) -> Paper:
     """The paper in the plain text file at ``path``."""
     lines = _decode(path, report).split("\n")
-    units = _units(lines)
+    units = _units(lines, lambda line: bool(BYLINE.match(line.strip()))
+                   or parse_date(line.strip(), labels) is not None)
     paper = Paper()
     if not units:
         raise KzreportError([Problem(path, 1, "the file holds no text",
@@ -115,10 +117,11 @@ def clean_text_lines(text: str) -> str:
     return "\n".join(clean_text(line) for line in text.split("\n"))
 
 
-def _units(lines: list[str]) -> list[tuple[int, str]]:
+def _units(lines: list[str], alone: Callable[[str], bool] = lambda line: False
+           ) -> list[tuple[int, str]]:
     """The text's paragraphs with their first line numbers. Text with long lines has one
-    paragraph a line; hard-wrapped text has paragraphs between blank lines (a bullet or a
-    line after a short one starts a new one)."""
+    paragraph a line; hard-wrapped text has paragraphs between blank lines (a bullet, a line
+    after a short one, or a line that is ``alone`` — a byline, a date — starts a new one)."""
     wrapped = all(len(line) <= 120 for line in lines) and any(not line.strip() for line in lines)
     units: list[tuple[int, str]] = []
     joining = False
@@ -127,7 +130,8 @@ def _units(lines: list[str]) -> list[tuple[int, str]]:
             joining = False
             continue
         # A short line ends its paragraph even in wrapped text: a title, a byline, a date.
-        if wrapped and joining and not _BULLET.match(line) and len(lines[number - 2]) >= 40:
+        if wrapped and joining and not _BULLET.match(line) and len(lines[number - 2]) >= 40 \
+                and not alone(line):
             units[-1] = (units[-1][0], units[-1][1] + " " + line.strip())
         else:
             units.append((number, line.rstrip()))

@@ -32,12 +32,14 @@ _KINDS = {
     "date": ("date",),
     "abstract title": ("abstract title",),
     "abstract": ("abstract",),
-    "term": ("definition term",),
-    "definition": ("definition",),
+    "term": ("definition term", "definition term tight"),
+    # ... and as LibreOffice names the styles of Pandoc's OpenDocument.
+    "definition": ("definition", "definition definition", "definition definition tight"),
 }
 _BY_NAME = {name: kind for kind, names in _KINDS.items() for name in names}
 _HEADING_NAME = re.compile(r"(heading|überschrift|titre|título|titolo|заголовок|тақырып)\s*(\d)")
 _TOC_NAME = re.compile(r"(toc|verzeichnis|table des matières|оглавление)\s*\d")
+_DEEPER_LIST_NAME = re.compile(r"list (?:bullet|number) ([2-9])")
 _LIST_NAME = re.compile(r"list (paragraph|bullet|number|continue)|listenabsatz|абзац списка")
 #: Font families whose letters are all one width: runs set in them are code.
 _MONO = re.compile(r"mono|courier|consolas|menlo|monaco|lucida console|lucida sans typewriter|"
@@ -135,9 +137,15 @@ class Styles:
         return "body", 0
 
     def list_numbering(self, style_id: str | None) -> tuple[str, int] | None:
-        """The numbering a paragraph style gives its paragraphs (Word's List Bullet, ...)."""
-        return next((self.numbering[s] for s in self.chain(style_id) if s in self.numbering),
-                    None)
+        """The numbering a paragraph style gives its paragraphs (Word's List Bullet, ...).
+        Word's List Bullet 2 (Number 3, ...) number their paragraphs with a list of their own
+        at its first level, set deeper by its indent: they are that much deeper."""
+        for sid in self.chain(style_id):
+            if sid in self.numbering:
+                num_id, level = self.numbering[sid]
+                deeper = _DEEPER_LIST_NAME.fullmatch(self.names.get(sid, ""))
+                return num_id, int(deeper.group(1)) - 1 if deeper and level == 0 else level
+        return None
 
     def look(self, rpr: ET.Element | None, mono: frozenset[str]) -> RunLook:
         """A run's formatting: its own properties over its character style's chain."""
