@@ -300,3 +300,12 @@ def test_a_note_after_a_link_at_the_end_is_written_after_it() -> None:
     assert inline_text((Span("A", href="#sec"), FootnoteRef(1))) == "[A](#sec)[^1]"
     # A last break stays inside the link: after it, it would end the paragraph and be lost.
     assert inline_text((Span("A", href="#sec"), LineBreak())) == "[A\\\n](#sec)"
+
+
+def test_a_note_between_two_links_to_one_place_is_written_between_them(tmp_path: Path) -> None:
+    # Found by the property test: kept open across the note, the link held '[^a]', which
+    # ended it there ('[A[^a]A](#sec)' is text); a note now closes the link before it.
+    assert_rewrites_alike(VALID_FRONT + "- [A](#sec)[^a][A](#sec)\n\n## Sec\n\n[^a]: Note.\n",
+                          tmp_path / "paper.md")
+    assert inline_text((Span("A", href="#sec"), FootnoteRef(1), Span("A", href="#sec"))) == \
+        "[A](#sec)[^1][A](#sec)"

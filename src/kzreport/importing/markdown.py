@@ -227,6 +227,9 @@ def inline_text(inlines: Inlines, marks: tuple[str, str] = _MARKS[0],
             # inside a link), not for a note (which would then be the link's)
             wanted = next((w for w, _ in runs[index + 1:] if w is not None),
                           frozenset(stack) if text == "\\\n" else frozenset())
+        if runs[index][0] is None and text.startswith("[^"):
+            # (a note inside a link's text would end the link there)
+            wanted = frozenset(a for a in wanted if not a.startswith("link:"))
         keep = 0
         while keep < len(stack) and stack[keep] in wanted and (
                 links != "split" or wanted == frozenset(stack)):
