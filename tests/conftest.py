@@ -20,6 +20,7 @@ from types import ModuleType
 from typing import Any, NoReturn
 
 import pytest
+from hypothesis import settings
 
 from kzreport.layout import Layout
 from kzreport.layout_loader import load_layout
@@ -29,6 +30,15 @@ from kzreport.source import read_source
 # The suite's prepared templates go to a cache of its own (every worker and subprocess the
 # tests start inherits it), not to the user's: the tests make many throwaway layouts.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="kzreport-tests-cache-")
+
+# Hypothesis draws new examples every run, in CI too: the property tests find real bugs (the
+# Markdown writer's) and the same examples every run would stop finding new ones, so the 'ci'
+# profile Hypothesis loads when it detects CI keeps its settings but not derandomize. A failure
+# prints its falsifying example (a drawn paper's text, ready for a regression test) and, with
+# print_blob, a @reproduce_failure line that replays it exactly. (Re-registering the active
+# profile reloads it.)
+settings.register_profile("default", settings.get_profile("default"), print_blob=True)
+settings.register_profile("ci", settings.get_profile("ci"), derandomize=False, print_blob=True)
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -227,6 +227,9 @@ def inline_text(inlines: Inlines, marks: tuple[str, str] = _MARKS[0],
             # inside a link), not for a note (which would then be the link's)
             wanted = next((w for w, _ in runs[index + 1:] if w is not None),
                           frozenset(stack) if text == "\\\n" else frozenset())
+        if runs[index][0] is None and text.startswith("[^"):
+            # (a note inside a link's text would end the link there)
+            wanted = frozenset(a for a in wanted if not a.startswith("link:"))
         keep = 0
         while keep < len(stack) and stack[keep] in wanted and (
                 links != "split" or wanted == frozenset(stack)):
@@ -234,8 +237,12 @@ def inline_text(inlines: Inlines, marks: tuple[str, str] = _MARKS[0],
         out.extend(delimiter(a, False) for a in reversed(stack[keep:]))
         del stack[keep:]
         if runs[index][0] is not None:
+            # A delimiter never opens against the same character just written ('~~' after a
+            # closing '~~' would read as one run of four), when another can open first.
+            after = out[-1][-1:] if out else ""
             opening = sorted((a for a in wanted if a not in stack),
-                             key=lambda a: (links in ("first", "split")
+                             key=lambda a: (after in "*_~" and delimiter(a, True)[0] == after,
+                                            links in ("first", "split")
                                             and not a.startswith("link:"),
                                             -reach(index, a),
                                             a.startswith("link:") != (links != "inside"), a))
@@ -388,7 +395,7 @@ class _Writer:
             case Table():
                 return self.table(block)
             case Figure():
-                return [self.figure(block)]
+                return self.figure(block)
             case KeyPoints():
                 return self.key_points(block, previous)
             case DefinitionList():
@@ -443,7 +450,7 @@ class _Writer:
             lines += ["", ": " + caption]
         return lines
 
-    def figure(self, figure: Figure) -> str:
+    def figure(self, figure: Figure) -> list[str]:
         path = Path(os.path.relpath(figure.path, self.folder)).as_posix()
         if re.search(r"[\s()<>\\]", path):
             path = "<" + re.sub(r"([<>\\])", r"\\\1", path) + ">"
@@ -451,15 +458,19 @@ class _Writer:
         if figure.caption:
             text = _ENTITY.sub(r"\\&", re.sub(r'(["\\])', r"\\\1", figure.caption))
             caption = f' "{text}"'
-        # The parser keeps the alt text as written, so it is written as it is, unless it
-        # would not read back so (brackets that do not pair, a code span hiding one).
-        written = f"![{figure.alt}]({path}{caption})"
-        read = _read_back(written, self.folder / "import.md").blocks
         label = f"{{#{figure.anchor}}}" if figure.anchor else ""
-        if len(read) == 1 and isinstance(read[0], Figure) and read[0].alt == figure.alt:
-            return written + label
-        alt = figure.alt.rstrip("\\").replace("[", "(").replace("]", ")").replace("`", "'")
-        return f"![{alt}]({path}{caption})" + label
+        # The parser keeps the alt text as written (white space joined), so it is written as
+        # it is, unless it would not read back so (brackets that do not pair, a code span
+        # hiding one). An alt text that ends in a backslash (a hard break's, as written) ends
+        # its line, as a hard break does: before ']' the backslash would escape it.
+        alt = figure.alt
+        for _ in range(2):
+            written = f"![{alt}" + ("\n" if alt.endswith("\\") else "") + f"]({path}{caption})"
+            read = _read_back(written, self.folder / "import.md").blocks
+            if len(read) == 1 and isinstance(read[0], Figure) and read[0].alt == figure.alt:
+                break
+            alt = alt.replace("[", "(").replace("]", ")").replace("`", "'")
+        return (written + label).split("\n")
 
     def key_points(self, section: KeyPoints, previous: str | None) -> list[str]:
         items = [[*self.key_point(point), *(["", *self.nested(point.details, 2)]
