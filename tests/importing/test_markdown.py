@@ -167,7 +167,10 @@ def test_the_generated_papers_hold_every_new_kind(folder: Path) -> None:  # noqa
     found: set[str] = set()
     valid = 0
 
-    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    # A fixed sample: what it checks is the strategy's reach, which one unlucky random draw of
+    # sixty papers could miss (then this test, not the writer, would fail at random).
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck),
+              derandomize=True, database=None)
     @given(text=valid_body())
     def sample(text: str) -> None:
         nonlocal valid
