@@ -95,8 +95,20 @@ def test_a_labelled_figure_needs_a_caption_and_a_usable_label(tmp_path: Path) ->
     body = "\n![Map](images/chart.png){#fig-map}\n\n![Map](images/chart.png \"C\"){#tbl-x}\n"
     problems = problems_of(write(with_image(tmp_path), FRONT + body + KEY_POINTS))
     assert [p.line for p in problems] == [10, 8]
-    assert "are not a figure label" in problems[0].message
+    assert "'#tbl-x' is not a figure label" in problems[0].message
     assert "has no caption" in problems[1].message
+
+
+def test_pandocs_figure_sizes_and_classes_are_warned_about_and_ignored(tmp_path: Path) -> None:
+    body = ("\n![Map](images/chart.png \"C\"){#fig-map width=50% .wide}\n\nSee @fig-map.\n\n"
+            "![Map](images/chart.png \"D\"){height=\"3 cm\"}\n")
+    document = paper(with_image(tmp_path), body)
+    figures = [b for b in walk(document.blocks) if isinstance(b, Figure)]
+    assert [f.anchor for f in figures] == ["fig-map", ""]
+    assert [w.message.split(" has no effect")[0] for w in document.warnings
+            if "figure attribute" in w.message] == [
+        "figure attribute 'width=50%'", "figure attribute '.wide'",
+        "figure attribute 'height=\"3 cm\"'"]
 
 
 def test_a_table_caption_label_beside_a_chart_class(tmp_path: Path) -> None:

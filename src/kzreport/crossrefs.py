@@ -49,7 +49,9 @@ REFERENCE = re.compile(r"(?<![\w@])(?P<open>\[)?@(?P<prefix>[Ff]ig|[Tt]bl|[Ss]ec
 #: The prefixes a label's kind is read from.
 KINDS: dict[str, RefKind] = {"fig": "fig", "tbl": "tbl", "sec": "sec"}
 #: Pandoc's attributes after an image (``![…](…){#fig-map}``), on the same line.
-FIGURE_ATTRIBUTES = re.compile(r"\s*\{\s*#([^\s{}]+)\s*\}\s*")
+FIGURE_ATTRIBUTES = re.compile(r"\s*\{([^{}]*)\}\s*")
+#: One attribute among them: ``#id``, ``.class`` or ``key=value`` (quoted or not).
+_ATTRIBUTE = re.compile(r"""[\w-]+=(?:"[^"]*"|'[^']*'|\S*)|\S+""")
 
 
 def is_attributes(token: Token) -> bool:
@@ -86,16 +88,28 @@ class References:
         return [item for item in out if not (isinstance(item, Span) and not item.text)]
 
     def labelled(self, figure: Figure | None, attributes: str, line: int) -> Figure | None:
-        """``figure`` labelled by the attributes after its image (``{#fig-map}``); they are
-        reported when they are not one label."""
+        """``figure`` labelled by the attributes after its image (``{#fig-map}``). Pandoc's
+        sizes and classes (``width=50%``, ``.wide``) are warned about and ignored: every
+        format fits a figure to its page or slide. Anything else is reported."""
         match = FIGURE_ATTRIBUTES.fullmatch(attributes)
-        label = match.group(1) if match else ""
-        if not (match and EXPLICIT_ID.fullmatch(label) and kind_of(label) == "fig"):
-            self.problems.add(line, f"figure attributes '{attributes.strip()[:40]}' are not a "
-                              "figure label", "write one label such as {#fig-map} right after "
-                              "the image, or delete the attributes")
+        if match is None:
+            self.problems.add(line, f"figure attributes '{attributes.strip()[:40]}' are not "
+                              "read", "write them in one {...} right after the image, such "
+                              "as {#fig-map}, or delete them")
             return figure
-        return replace(figure, anchor=label) if figure else None
+        label = ""
+        for word in _ATTRIBUTE.findall(match.group(1)):
+            if word.startswith("#") and not label and EXPLICIT_ID.fullmatch(word[1:]) \
+                    and kind_of(word[1:]) == "fig":
+                label = word[1:]
+            elif word.startswith("#"):
+                self.problems.add(line, f"figure attribute '{word[:40]}' is not a figure "
+                                  "label", "write one label such as {#fig-map}")
+            else:
+                self.problems.warn(line, f"figure attribute '{word[:40]}' has no effect: "
+                                   "every format fits a figure to its page or slide",
+                                   "delete it")
+        return replace(figure, anchor=label) if figure and label else figure
 
     def resolve(self, blocks: Blocks, footnotes: tuple[Footnote, ...],
                 ) -> tuple[Blocks, tuple[Footnote, ...]]:
