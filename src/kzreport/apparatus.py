@@ -1,4 +1,4 @@
-"""The sections every paged format adds around the paper: contents and the acronym list."""
+"""The sections every paged format adds around the paper: contents, acronyms and sources."""
 
 from __future__ import annotations
 
@@ -15,10 +15,13 @@ from kzreport.model import (
     Paragraph,
     Span,
     plain_text,
+    source_line,
 )
 
-#: The identifier of the acronym list's heading (its bookmark in the paged formats).
+#: The identifiers of the acronym list's and the sources' headings (their bookmarks in the
+#: paged formats), apart from any a paper's own headings can have.
 ACRONYMS_ANCHOR = "kzreport-acronyms"
+SOURCES_ANCHOR = "kzreport-sources"
 
 
 def acronym_blocks(document: Document, layout: Layout) -> Blocks:
@@ -34,6 +37,14 @@ def acronym_blocks(document: Document, layout: Layout) -> Blocks:
     return (heading, DefinitionList(items, line))
 
 
+def sources_heading(document: Document, layout: Layout) -> Heading | None:
+    """The heading of the entries a citing paper ends with (the layout's label), None when
+    it cites nothing; the brief and the PDF set the entries under it with a hanging indent."""
+    if not document.sources:
+        return None
+    return Heading(2, (Span(layout.labels.sources),), source_line(document), SOURCES_ANCHOR)
+
+
 @dataclass(frozen=True)
 class Entry:
     """One line of the table of contents: a heading's text, level (2 or 3) and identifier."""
@@ -44,12 +55,14 @@ class Entry:
 
 
 def contents(document: Document, layout: Layout) -> tuple[Entry, ...]:
-    """The table of contents (``toc: true``): every ``##`` and ``###`` heading, the Key Points
-    and the acronym list in reading order; empty when the paper asks for none."""
+    """The table of contents (``toc: true``): every ``##`` and ``###`` heading, the Key Points,
+    the acronym list and the sources in reading order; empty when the paper asks for none."""
     if not document.meta.toc:
         return ()
     entries = []
-    for block in (*document.blocks, *acronym_blocks(document, layout)):
+    sources = sources_heading(document, layout)
+    for block in (*document.blocks, *acronym_blocks(document, layout),
+                  *((sources,) if sources else ())):
         if isinstance(block, Heading):
             entries.append(Entry(" ".join(plain_text(block.inlines).split()), block.level,
                                  block.anchor))

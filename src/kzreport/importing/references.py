@@ -8,12 +8,17 @@ from pathlib import Path
 from typing import TypeVar
 
 from kzreport.anchors import EXPLICIT_ID, anchored, bookmark_name
+from kzreport.apparatus import ACRONYMS_ANCHOR, SOURCES_ANCHOR
 from kzreport.model import Blocks, Footnote, FootnoteRef, Heading, KeyPoints, Span
 from kzreport.source_checks import Problems
 
 _T = TypeVar("_T")
 #: Receives a warning about the block on ``line`` (a paragraph number), ``text`` in it.
 Warn = Callable[[int, str, str], None]
+
+#: The bookmarks of the headings a brief adds itself (its acronym list's and its sources'):
+#: never written as identifiers, which would bring the brief's own names into the source.
+_APPARATUS = frozenset(bookmark_name(anchor) for anchor in (ACRONYMS_ANCHOR, SOURCES_ANCHOR))
 
 
 def _mapped(value: _T, change: Callable[[object, int], object], line: int = 0) -> _T:
@@ -52,7 +57,8 @@ def linked_headings(blocks: Blocks, notes: Sequence[Footnote],
     in them and in ``notes`` pointing at the identifier of the heading the bookmark is on. A
     heading keeps Pandoc's automatic identifier when its bookmark is that (as a brief's is);
     else a bookmark that can be an identifier is written as one (a brief's explicit ``{#id}``;
-    never Word's hidden ``_Toc`` ones: links to them go to the automatic identifier). A link
+    never Word's hidden ``_Toc`` ones nor those of the sections a brief adds, acronyms and
+    sources: links to them go to the automatic identifier). A link
     to any other bookmark is kept as text, with a warning: the source links to headings
     only."""
     headings = [n for n, b in enumerate(blocks) if isinstance(b, Heading | KeyPoints)]
@@ -70,8 +76,8 @@ def linked_headings(blocks: Blocks, notes: Sequence[Footnote],
                     bookmark_name(heading.anchor) in names:
                 continue
             choice = next((name for name in names if EXPLICIT_ID.fullmatch(name)
-                           and not name.startswith("_") and name not in explicit.values()),
-                          None)
+                           and not name.startswith("_") and name not in explicit.values()
+                           and name not in _APPARATUS), None)
             if choice is not None:
                 explicit[n] = choice
                 added = True

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import KeepTogether
 
-from kzreport.model import Heading, ListBlock, ListItem, Paragraph, Span, source_line
+from kzreport.apparatus import sources_heading
+from kzreport.model import Heading, ListBlock, ListItem, Paragraph, Span
 
 if TYPE_CHECKING:
     from kzreport.renderers._pdf_story import StoryBuilder
@@ -24,10 +25,10 @@ def _top() -> Any:
 def sources(story: StoryBuilder, parent: Element) -> list[Any]:
     """The entries the paper cites, under the layout's Sources heading, each paragraph
     hanging by a list indent (as in the brief)."""
-    if not story.document.sources:
+    heading = sources_heading(story.document, story.layout)
+    if heading is None:
         return []
-    line = source_line(story.document)
-    heading = Heading(2, (Span(story.layout.labels.sources),), line)
+    line = heading.line
     indent = story.metrics.list_indent
     style = ParagraphStyle("source", parent=story.styles.body, leftIndent=indent,
                            firstLineIndent=-indent)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, assert_never, cast
 
 from kzreport.anchors import bookmark_name, note_bookmark
-from kzreport.apparatus import acronym_blocks
+from kzreport.apparatus import acronym_blocks, sources_heading
 from kzreport.errors import Problem
 from kzreport.labels import figure_numbers, headline_separator, table_numbers
 from kzreport.layout import Layout
@@ -464,9 +464,10 @@ class _BriefWriter:
     def _sources(self) -> None:
         """The entries the paper cites under the layout's Sources heading, each paragraph
         hanging by a list indent (as in the PDF)."""
-        if not self.doc.sources:
+        heading = sources_heading(self.doc, self.layout)
+        if heading is None:
             return
-        self.add_paragraph(self.layout.labels.sources, "Heading 2")
+        self._block(heading, level=0)
         indent = pt(LIST_INDENT * self.layout.sizes.body)
         for source in self.doc.sources:
             paragraph = self._paragraph(source.inlines)
