@@ -24,7 +24,7 @@ from hypothesis import settings
 
 from kzreport.layout import Layout
 from kzreport.layout_loader import load_layout
-from kzreport.model import Citation, Document, Span
+from kzreport.model import Citation, Document, Inline, merge_spans
 from kzreport.source import read_source
 
 # The suite's prepared templates go to a cache of its own (every worker and subprocess the
@@ -209,15 +209,9 @@ def as_printed(document: Document) -> Document:
     def unmarked(value: Any) -> Any:
         if isinstance(value, tuple):
             items = [unmarked(v) for v in value if not isinstance(v, Citation)]
-            merged: list[Any] = []
-            for item in items:
-                last = merged[-1] if merged else None
-                if isinstance(item, Span) and isinstance(last, Span) and \
-                        replace(last, text="") == replace(item, text=""):
-                    merged[-1] = replace(last, text=last.text + item.text)
-                else:
-                    merged.append(item)
-            return tuple(merged)
+            if not all(isinstance(item, Inline) for item in items):
+                return tuple(items)
+            return tuple(merge_spans(items))
         if is_dataclass(value) and not isinstance(value, type):
             return replace(value, **{f.name: unmarked(getattr(value, f.name))
                                      for f in fields(value) if f.name != "meta"})

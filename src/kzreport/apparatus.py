@@ -71,6 +71,13 @@ def contents(document: Document, layout: Layout) -> tuple[Entry, ...]:
     return tuple(entries)
 
 
+def has_back_matter(document: Document) -> bool:
+    """Whether the paged formats print anything after the paper's own blocks: the acronym
+    list, the sources or the further reading (a landscape table ending the body turns the
+    pages back for it)."""
+    return bool(document.meta.acronyms or document.sources or document.meta.links)
+
+
 def has_agenda(document: Document, layout: Layout) -> bool:
     """Whether the deck has an agenda slide after its title slide: the paper asks for
     contents, or the layout for an agenda."""

@@ -49,6 +49,7 @@ from kzreport.model import (
     Span,
     Table,
     internal_target,
+    merge_spans,
     plain_text,
 )
 from kzreport.source_checks import Problems, a_block_named, check_length, url_problem
@@ -448,7 +449,7 @@ class _Body:
             elif kind == "image":
                 self.problems.add(line, "image inside a line of text",
                                   "put each image in a paragraph of its own")
-        spans = _merge_spans(out)
+        spans = tuple(merge_spans(out))
         check_length(plain_text(spans), self.problems, line, "a paragraph")
         return spans
 
@@ -514,31 +515,6 @@ class _Body:
         return (*blocks[:at], section, *blocks[at + 2:])
 
 
-def _merge_spans(inlines: list[Inline]) -> Inlines:
-    """Join neighbouring spans of identical formatting."""
-    merged: list[Inline] = []
-    for item in inlines:
-        match item:
-            case Span(text=""):
-                pass  # carries nothing, and would split the spans either side of it
-            case Span():
-                last = merged[-1] if merged else None
-                if isinstance(last, Span) and _formatting(last) == _formatting(item):
-                    merged[-1] = replace(last, text=last.text + item.text)
-                else:
-                    merged.append(item)
-            case LineBreak() | FootnoteRef() | CrossRef() | Citation():
-                merged.append(item)
-            case _:
-                assert_never(item)
-    return tuple(merged)
-
-
-def _formatting(span: Span) -> Span:
-    """Everything about ``span`` except its text."""
-    return replace(span, text="")
-
-
 def _is_bold(item: Inline) -> bool:
     """Whether ``item`` is bold text (and so part of a key point's headline)."""
     match item:
@@ -570,4 +546,4 @@ def split_headline(inlines: Inlines) -> tuple[str | None, Inlines]:
     rest = list(inlines[count:])
     if rest:
         rest[0] = _lstripped(rest[0])
-    return headline, _merge_spans(rest)
+    return headline, tuple(merge_spans(rest))

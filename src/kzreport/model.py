@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal, assert_never
+from typing import Any, Literal, TypeVar, assert_never, cast
 
 from kzreport.errors import Problem
 
@@ -107,6 +107,25 @@ def spans(inlines: Inlines) -> Iterator[Span]:
                 pass  # a marker: the formatted citation follows it as spans or a note
             case _:
                 assert_never(inline)
+
+
+_Item = TypeVar("_Item", bound=Inline)
+
+
+def merge_spans(items: Iterable[_Item]) -> list[_Item]:
+    """``items`` with neighbouring spans of identical formatting joined into one and empty
+    spans dropped (one carries nothing, and would split the spans either side of it)."""
+    merged: list[_Item] = []
+    for item in items:
+        if isinstance(item, Span):
+            if not item.text:
+                continue
+            last = merged[-1] if merged else None
+            if isinstance(last, Span) and replace(last, text="") == replace(item, text=""):
+                merged[-1] = cast(_Item, replace(last, text=last.text + item.text))
+                continue
+        merged.append(item)
+    return merged
 
 
 def plain_text(inlines: Inlines) -> str:

@@ -21,6 +21,7 @@ from kzreport.model import (
     Paragraph,
     Script,
     Span,
+    merge_spans,
 )
 from kzreport.source_checks import ILLEGAL_CHARS
 
@@ -303,16 +304,7 @@ _Piece = Span | FootnoteRef | CrossRef
 def _strip_line(items: list[_Piece]) -> list[_Piece]:
     """``items`` with spans joined where their formatting agrees, without empty ones or white
     space at the start (code keeps its spaces)."""
-    merged: list[_Piece] = []
-    for item in items:
-        if isinstance(item, Span) and not item.text:
-            continue
-        last = merged[-1] if merged else None
-        if isinstance(item, Span) and isinstance(last, Span) and \
-                replace(last, text="") == replace(item, text=""):
-            merged[-1] = replace(last, text=last.text + item.text)
-        else:
-            merged.append(item)
+    merged = merge_spans(items)
     while merged and isinstance(first := merged[0], Span) and not first.code \
             and not first.script:  # a sub/superscript keeps its (escaped) spaces
         if text := first.text.lstrip():

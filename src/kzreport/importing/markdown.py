@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import assert_never
 
@@ -23,7 +22,6 @@ from kzreport.model import (
     Footnote,
     FootnoteRef,
     Heading,
-    Inline,
     Inlines,
     KeyPoint,
     KeyPoints,
@@ -36,6 +34,7 @@ from kzreport.model import (
     Rule,
     Span,
     Table,
+    merge_spans,
     plain_text,
 )
 from kzreport.source_checks import Problems
@@ -272,19 +271,8 @@ def _reads_back(text: str, expected: Inlines) -> bool:
 def _unnumbered(inlines: Inlines) -> Inlines:
     """``inlines`` as the parser gives them back, footnote numbers aside: neighbouring spans
     of one formatting joined, empty ones dropped."""
-    out: list[Inline] = []
-    for item in inlines:
-        last = out[-1] if out else None
-        if isinstance(item, FootnoteRef):
-            out.append(FootnoteRef(0))
-        elif isinstance(item, Span) and not item.text:
-            continue
-        elif isinstance(item, Span) and isinstance(last, Span) and \
-                replace(last, text="") == replace(item, text=""):
-            out[-1] = replace(last, text=last.text + item.text)
-        else:
-            out.append(item)
-    return tuple(out)
+    return tuple(merge_spans(FootnoteRef(0) if isinstance(item, FootnoteRef) else item
+                             for item in inlines))
 
 
 def paragraph_lines(inlines: Inlines, width: int = WIDTH,

@@ -9,17 +9,11 @@ from reportlab.platypus import KeepTogether
 
 from kzreport.apparatus import sources_heading
 from kzreport.model import Heading, ListBlock, ListItem, Paragraph, Span
+from kzreport.renderers._pdf_flowables import TOP
 
 if TYPE_CHECKING:
     from kzreport.renderers._pdf_story import StoryBuilder
     from kzreport.renderers._pdf_structure import Element
-
-
-def _top() -> Any:
-    """The story's top-level nesting (imported when called: the story imports this module)."""
-    from kzreport.renderers._pdf_story import TOP
-
-    return TOP
 
 
 def sources(story: StoryBuilder, parent: Element) -> list[Any]:
@@ -32,7 +26,7 @@ def sources(story: StoryBuilder, parent: Element) -> list[Any]:
     indent = story.metrics.list_indent
     style = ParagraphStyle("source", parent=story.styles.body, leftIndent=indent,
                            firstLineIndent=-indent)
-    entries = [story.paragraph(source.inlines, line, _top(), parent.add("P"), style=style)
+    entries = [story.paragraph(source.inlines, line, TOP, parent.add("P"), style=style)
                for source in story.document.sources]
     return [*story.heading(heading, parent, where=story.layout.files[0]), *entries]
 
@@ -48,4 +42,4 @@ def further_reading(story: StoryBuilder, parent: Element) -> list[Any]:
                   for link in links)
     # The short closing list stays together, with its heading (a longer one splits).
     return [KeepTogether([*story.heading(heading, parent, where=story.layout.files[0]),
-                          *story.list_block(ListBlock(False, items, line), _top(), parent)])]
+                          *story.list_block(ListBlock(False, items, line), TOP, parent)])]

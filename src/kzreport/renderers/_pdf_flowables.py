@@ -27,6 +27,19 @@ class QuoteBar:
 
 
 @dataclass(frozen=True)
+class Nesting:
+    """Where a block sits: its indent from the frame edge, its list depth, the quotes around it."""
+
+    indent: float = 0.0
+    depth: int = 0
+    in_list: bool = False
+    quotes: tuple[QuoteBar, ...] = ()
+
+
+TOP = Nesting()
+
+
+@dataclass(frozen=True)
 class BarSegment:
     """Where one quote's bar is drawn beside a flowable inside it."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, assert_never
 
@@ -14,7 +14,7 @@ from reportlab.platypus import PageBreak as PdfPageBreak
 from reportlab.platypus.doctemplate import Indenter, NextPageTemplate
 
 from kzreport.anchors import bookmark_name
-from kzreport.apparatus import acronym_blocks
+from kzreport.apparatus import acronym_blocks, has_back_matter
 from kzreport.labels import (
     BULLETS,
     CAPTION_ITALIC,
@@ -61,9 +61,11 @@ from kzreport.renderers._common import (
 from kzreport.renderers._pdf_back_matter import further_reading, sources
 from kzreport.renderers._pdf_contents import contents_page
 from kzreport.renderers._pdf_flowables import (
+    TOP,
     BarredFlowable,
     BarSegment,
     MirroredCell,
+    Nesting,
     QuoteBar,
     RowDrawing,
     TaggedDrawing,
@@ -87,19 +89,6 @@ _NUMBERING = {NUMBER_STYLES[0]: "Decimal", NUMBER_STYLES[1]: "LowerAlpha",
               NUMBER_STYLES[2]: "LowerRoman", BULLETS[0]: "Disc", BULLETS[1]: "Circle",
               BULLETS[2]: "Square"}
 
-
-
-@dataclass(frozen=True)
-class Nesting:
-    """Where a block sits: its indent from the frame edge, its list depth, the quotes around it."""
-
-    indent: float = 0.0
-    depth: int = 0
-    in_list: bool = False
-    quotes: tuple[QuoteBar, ...] = ()
-
-
-TOP = Nesting()
 
 
 class StoryBuilder:
@@ -142,21 +131,14 @@ class StoryBuilder:
         """Title block, summary, body with Key Points, sources, further reading."""
         root = self.tree.root
         return [*title_block(self, root), *summary_block(self, root),
-                *contents_page(self, root), *self.body(root, self.followed),
+                *contents_page(self, root), *self.body(root),
                 *self.blocks(acronym_blocks(self.document, self.layout), TOP, root),
                 *sources(self, root), *further_reading(self, root)]
 
-    @property
-    def followed(self) -> bool:
-        """Whether anything follows the paper's blocks: the acronyms, the sources or the
-        further reading (a landscape table at the end turns the pages back for it)."""
-        meta = self.document.meta
-        return bool(meta.acronyms or self.document.sources or meta.links)
-
-    def body(self, root: Element, followed: bool) -> list[Any]:
+    def body(self, root: Element) -> list[Any]:
         """The paper's blocks, those ``on_landscape_pages`` names on pages of the
         ``landscape`` page template (framed ``landscape_frame``), each run of them from a new
-        page to a new page (unless nothing is ``followed`` after the blocks)."""
+        page to a new page (unless nothing follows the blocks: ``has_back_matter``)."""
         blocks = self.document.blocks
         turned = on_landscape_pages(blocks, self.layout) if self.landscape_frame else ()
         if not any(turned):
@@ -176,7 +158,7 @@ class StoryBuilder:
             self.frame_width, self.frame_height = self.landscape_frame if wide else portrait
             out += self.block(block, TOP, root)
         self.frame_width, self.frame_height = portrait
-        if landscape and followed:
+        if landscape and has_back_matter(self.document):
             out += [NextPageTemplate(LATER_PAGES), PdfPageBreak()]
         return out
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, assert_never, cast
 
 from kzreport.anchors import bookmark_name, note_bookmark
-from kzreport.apparatus import acronym_blocks, sources_heading
+from kzreport.apparatus import acronym_blocks, has_back_matter, sources_heading
 from kzreport.errors import Problem
 from kzreport.labels import figure_numbers, headline_separator, table_numbers
 from kzreport.layout import Layout
@@ -354,8 +354,7 @@ class _BriefWriter:
             sections.turn(landscape)
             self.landscape = landscape
             self._block(block, level=0)
-        meta = self.doc.meta
-        if meta.acronyms or self.doc.sources or meta.links:  # what follows is on portrait pages
+        if has_back_matter(self.doc):  # on portrait pages again
             sections.turn(False)
         sections.finish()
         self.landscape = False
