@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from kzreport.layout import Layout
 from kzreport.model import (
     Blocks,
@@ -17,6 +15,7 @@ from kzreport.model import (
     plain_text,
     source_line,
 )
+from kzreport.records import record
 
 #: The identifiers of the acronym list's and the sources' headings (their bookmarks in the
 #: paged formats), apart from any a paper's own headings can have.
@@ -45,7 +44,7 @@ def sources_heading(document: Document, layout: Layout) -> Heading | None:
     return Heading(2, (Span(layout.labels.sources),), source_line(document), SOURCES_ANCHOR)
 
 
-@dataclass(frozen=True)
+@record
 class Entry:
     """One line of the table of contents: a heading's text, level (2 or 3) and identifier."""
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 import struct
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property, lru_cache
 from pathlib import Path
+
+from kzreport.records import record
 
 #: Images above this many pixels are refused as likely decompression bombs.
 MAX_IMAGE_PIXELS = 40_000_000
@@ -55,7 +57,7 @@ class FontFileError(ValueError):
     """A font file that is not a TrueType font kzreport can read."""
 
 
-@dataclass(frozen=True)
+@record
 class FontFile:
     """A TrueType font's bytes, its table directory and its character map, read with the
     standard library only: ``check`` can see which characters would print as empty boxes, and

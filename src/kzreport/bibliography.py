@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kzreport.errors import Problem
 from kzreport.model import Metadata
+from kzreport.records import record
 from kzreport.source_checks import Problems
 
 #: The styles shipped in the package (``csl:`` names), the first the default: a notes style,
@@ -21,7 +21,7 @@ SHIPPED_STYLES = ("chicago-note-bibliography", "chicago-author-date")
 MAX_FILE_BYTES = 5_000_000
 
 
-@dataclass(frozen=True)
+@record
 class Bibliography:
     """The entries a paper may cite (CSL JSON by key), its style file, whether the style
     puts citations in notes, and the files they were read from (inputs of the build)."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from kzreport.records import record
 
 #: UAX #9's limit on explicit embedding depth (BD2).
 MAX_DEPTH = 125
@@ -42,7 +43,7 @@ _CLOSING = {close: open_ for open_, close in _OPENING.items()}
 _CANONICAL = {"\u2329": "\u3008", "\u232a": "\u3009"}
 
 
-@dataclass(frozen=True)
+@record
 class Paragraph:
     """A paragraph's resolved embedding levels, one per character, and its own level."""
 

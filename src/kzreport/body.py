@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from itertools import takewhile
 from pathlib import Path
 from typing import Any, assert_never
@@ -52,6 +52,7 @@ from kzreport.model import (
     merge_spans,
     plain_text,
 )
+from kzreport.records import record
 from kzreport.source_checks import Problems, a_block_named, check_length, url_problem
 from kzreport.syntax import pandoc_extensions
 from kzreport.table_captions import attach_captions
@@ -68,7 +69,7 @@ _CONTAINERS = {"bullet_list_open", "ordered_list_open", "list_item_open", "block
 PAGE_BREAKS = ("\\newpage", "\\pagebreak", "{{< pagebreak >}}")
 
 
-@dataclass(frozen=True)
+@record
 class Body:
     """A parsed body: its blocks and its footnotes, in the order of their references."""
 

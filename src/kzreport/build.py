@@ -25,10 +25,11 @@ from kzreport.manifest import (
     sha256_of,
 )
 from kzreport.model import Document, Metadata
+from kzreport.records import record
 from kzreport.workers import Result, Task, TaskRunner, resume_collection
 
 
-@dataclass(frozen=True)
+@record
 class Options:
     """What ``kzreport build`` was asked to do."""
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kzreport.body_notes import Notes
 from kzreport.crossrefs import kind_of
 from kzreport.model import Citation, Inline, Paragraph, Source, Span
+from kzreport.records import record
 from kzreport.source_checks import Problems
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ LOCATOR = (rf"(?i)\s*,?\s*(?:(?P<label>{_LABELS})\s*)?(?P<value>{_NUMBER}"
 INSTALL_HINT = "install it with: pip install 'kzreport[citations]'"
 
 
-@dataclass(frozen=True)
+@record
 class CiteItem:
     """One cited entry of a citation: its key, the text around it, its locator."""
 
@@ -67,7 +67,7 @@ class CiteItem:
     suppress_author: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Found:
     """A citation found in a text: where it starts and ends, its items, whether it is
     narrative (``@key``: the author in the text)."""

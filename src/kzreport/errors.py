@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+
+from kzreport.records import record
 
 #: Control, format and direction characters, non-characters and lone surrogates (which no
 #: terminal encoding can even print): shown as ``\uXXXX`` in problem lines.
@@ -13,7 +14,7 @@ _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u202a-\u
                           "\u2060-\u2069\ufeff\ufffe\uffff\ud800-\udfff]")
 
 
-@dataclass(frozen=True)
+@record
 class Problem:
     """One thing wrong with an input: where it is, what is wrong, and how to fix it."""
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import assert_never
 from urllib.parse import urlsplit
 
@@ -46,6 +45,7 @@ from kzreport.model import (
     source_paragraphs,
     walk,
 )
+from kzreport.records import record
 from kzreport.slide_points import is_information_paper, slide_points
 
 #: Characters that carry no text: soft hyphens and zero-width marks a writer may insert.
@@ -67,7 +67,7 @@ def normalize(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).translate(_INVISIBLE).split())
 
 
-@dataclass(frozen=True)
+@record
 class Chunk:
     """A piece of source text an output must carry, with a name and line to report it by."""
 
@@ -79,7 +79,7 @@ class Chunk:
     on_slide: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Note:
     """A footnote: its number, the line of its reference, and its text."""
 
@@ -88,7 +88,7 @@ class Note:
     text: str
 
 
-@dataclass(frozen=True)
+@record
 class Point:
     """What one key point's slide must show (headline, text, its figures, tables and charts)
     and its notes must hold."""
@@ -123,7 +123,7 @@ def note_numbers(inlines: Inlines) -> list[int]:
     return [item.number for item in inlines if isinstance(item, FootnoteRef)]
 
 
-@dataclass(frozen=True)
+@record
 class Element:
     """A piece of front matter or a label an output shows in one place: how a message names it
     (``the date "3 June 2022"``) and its text."""
@@ -137,7 +137,7 @@ def element(name: str, text: str | None) -> Element | None:
     return Element(f'{name} "{excerpt(text)}"', text) if text and normalize(text) else None
 
 
-@dataclass(frozen=True)
+@record
 class TitleBlock:
     """The title block: organization, title, subtitle, each author's name and affiliation,
     and the date as the layout writes it."""
@@ -149,7 +149,7 @@ class TitleBlock:
     date: Element
 
 
-@dataclass(frozen=True)
+@record
 class Furniture:
     """What pages and slides repeat around the paper: the handling marking (on its banners),
     the disclaimer, the running header and the slide footer, as the layout's labels say."""
@@ -160,7 +160,7 @@ class Furniture:
     slide_footer: Element | None
 
 
-@dataclass(frozen=True)
+@record
 class Expected:
     """Everything the outputs of one source are checked against."""
 

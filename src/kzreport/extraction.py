@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kzreport.records import record
+
 
 def field_mark(instruction: str) -> str:
     """How a reader writes a field (Word's ``PAGE``, ``NUMPAGES``) in the text it extracts: its
@@ -12,7 +14,7 @@ def field_mark(instruction: str) -> str:
     return f"\0{name}\0"
 
 
-@dataclass(frozen=True)
+@record
 class Page:
     """One PDF page: all its text, and the text of each of its regions. The page furniture is
     what the PDF marks as pagination artifacts: its running header and footer by their
@@ -27,7 +29,7 @@ class Page:
     bottom_banner: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class Shape:
     """A shape with text on a slide: its name, its placeholder type ("" when it is none), its
     box in points (None when its layout places it) and its text."""
@@ -38,7 +40,7 @@ class Shape:
     text: str
 
 
-@dataclass(frozen=True)
+@record
 class ChartData:
     """A chart read back from its part: its kind, categories and named series of values."""
 
@@ -47,7 +49,7 @@ class ChartData:
     series: tuple[tuple[str, tuple[float, ...]], ...]
 
 
-@dataclass(frozen=True)
+@record
 class Visuals:
     """What a slide shows besides text: pictures (by description), tables (their cells' text
     by row) and charts, and every shape's box (left, top, width, height, in points)."""
@@ -58,7 +60,7 @@ class Visuals:
     boxes: tuple[tuple[str, float, float, float, float], ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Slide:
     """One slide: the text on its face, its speaker notes, its hyperlink targets, the shapes
     holding its text, in the slide's order, and its visuals."""
@@ -70,7 +72,7 @@ class Slide:
     visuals: Visuals = Visuals()
 
 
-@dataclass(frozen=True)
+@record
 class PagePart:
     """A header or footer that pages of a Word file show: of which section, on which pages
     (``first``, ``default`` or ``even``, as Word names them), the part it is read from (None
@@ -83,7 +85,7 @@ class PagePart:
     paragraphs: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record
 class TextRun:
     """A run of slide text with the character properties that decide its width."""
 
@@ -94,7 +96,7 @@ class TextRun:
     typeface: str | None
 
 
-@dataclass(frozen=True)
+@record
 class TextPara:
     """A slide paragraph with the spacing written for it (None: PowerPoint's default)."""
 
@@ -108,7 +110,7 @@ class TextPara:
     indent: float = 0.0
 
 
-@dataclass(frozen=True)
+@record
 class TextFrame:
     """A text frame on a slide: its shape's size and insets, in points, and its paragraphs."""
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import assert_never
 
@@ -30,6 +29,7 @@ from kzreport.model import (
     source_paragraphs,
     spans,
 )
+from kzreport.records import record
 from kzreport.scripts import FontChain, script_of
 
 #: At most this many missing characters are listed: a paper in an uncovered script would
@@ -39,7 +39,7 @@ MAX_GLYPH_PROBLEMS = 5
 DIGITS = "0123456789"
 
 
-@dataclass(frozen=True)
+@record
 class Face:
     """One face of the layout: its family's role and its style."""
 
@@ -60,7 +60,7 @@ class Face:
 _BODY, _BODY_BOLD, _HEADING_BOLD = Face("body"), Face("body", True), Face("heading", True)
 
 
-@dataclass(frozen=True)
+@record
 class DrawnText:
     """A text the PDF draws, the face it is drawn in, and where it comes from."""
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import field, fields, replace
 from pathlib import Path
+
+from kzreport.records import record
 
 LAYOUT_FILE = "layout.toml"
 #: Paper sizes by name, portrait (width, height) in points.
@@ -31,7 +33,7 @@ FACE_FIELDS = {(False, False): "regular", (True, False): "bold", (False, True): 
                (True, True): "bold_italic"}
 
 
-@dataclass(frozen=True)
+@record
 class FontFamily:
     """A font family: the name Office shows, the four TTF files that embed and measure it, and
     the families that draw, in that order, the characters its own files lack."""
@@ -53,7 +55,7 @@ class FontFamily:
         return path
 
 
-@dataclass(frozen=True)
+@record
 class Fonts:
     """The three families a document uses."""
 
@@ -62,7 +64,7 @@ class Fonts:
     mono: FontFamily
 
 
-@dataclass(frozen=True)
+@record
 class Page:
     """Printed page geometry, in points."""
 
@@ -84,7 +86,7 @@ class Page:
         return replace(self, width=self.height, height=self.width, orientation="landscape")
 
 
-@dataclass(frozen=True)
+@record
 class Slides:
     """Slide geometry in points and the range of text sizes fitting may choose from."""
 
@@ -106,7 +108,7 @@ class Slides:
     agenda: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Sizes:
     """Text sizes in points."""
 
@@ -123,7 +125,7 @@ class Sizes:
     table_minimum: float
 
 
-@dataclass(frozen=True)
+@record
 class Colors:
     """Colours as upper-case ``RRGGBB`` hex strings."""
 
@@ -142,7 +144,7 @@ class Colors:
     slide_background: str
 
 
-@dataclass(frozen=True)
+@record
 class Charts:
     """How tables marked as charts are drawn: their series colours, in order, and whether
     the brief and the PDF print the chart's data table under it."""
@@ -151,7 +153,7 @@ class Charts:
     data_table: bool = True
 
 
-@dataclass(frozen=True)
+@record
 class Labels:
     """The words outputs print around the paper's text; ``{...}`` fields are filled in."""
 
@@ -179,7 +181,7 @@ class Labels:
     continued: str = "{title} (cont.)"
 
 
-@dataclass(frozen=True)
+@record
 class Logo:
     """An image printed on the title block (and deck title slide) of every output."""
 
@@ -188,7 +190,7 @@ class Logo:
     placement: str  # "left" or "right" of the title block
 
 
-@dataclass(frozen=True)
+@record
 class MarkingStyle:
     """Banner colours for one handling-marking level."""
 
@@ -196,7 +198,7 @@ class MarkingStyle:
     text: str
 
 
-@dataclass(frozen=True)
+@record
 class Language:
     """The words and date style a layout uses for papers in one language."""
 
@@ -212,7 +214,7 @@ class Language:
     key_points_headings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Layout:
     """A resolved layout: every style a renderer may use."""
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import Any, Literal, TypeVar, assert_never, cast
 
 from kzreport.errors import Problem
+from kzreport.records import record
 
 #: The only URL schemes a paper may link to: every ``href`` and ``Link.url`` in a document uses
 #: one of them (the parser refuses the rest), so outputs never point at files or scripts.
@@ -21,7 +22,7 @@ LINK_SCHEMES = ("http", "https", "mailto")
 Script = Literal["super", "sub"] | None
 
 
-@dataclass(frozen=True)
+@record
 class Span:
     """A run of text with uniform formatting; ``href`` makes it (part of) a hyperlink: a web
     or mail address, or ``#identifier`` of a heading in the paper (see ``internal_target``)."""
@@ -35,12 +36,12 @@ class Span:
     script: Script = None
 
 
-@dataclass(frozen=True)
+@record
 class LineBreak:
     """A hard line break inside a paragraph."""
 
 
-@dataclass(frozen=True)
+@record
 class FootnoteRef:
     """A reference to footnote ``number`` (``Document.footnote``): every reference is a note
     of its own, numbered in reading order, as Pandoc does."""
@@ -52,7 +53,7 @@ class FootnoteRef:
 RefKind = Literal["fig", "tbl", "sec"]
 
 
-@dataclass(frozen=True)
+@record
 class CrossRef:
     """A cross-reference (``@fig-map``) to the figure, table or section labelled ``target``:
     its ``number`` ("2", or "3.1" for a subsection) is found when the paper is read, its
@@ -65,7 +66,7 @@ class CrossRef:
     text: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class Citation:
     """Where the paper cites bibliography entries ``keys`` (``[@key]``, ``@key``): a marker that
     prints nothing itself. The parser puts the citation as the paper's style formats it right
@@ -151,7 +152,7 @@ def links(inlines: Inlines) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------- blocks
 
 
-@dataclass(frozen=True)
+@record
 class Heading:
     """A section heading; ``level`` is 2 or 3 (the title is level 1 and lives in the metadata).
     ``anchor`` is its identifier, which links inside the paper (``#anchor``) point at."""
@@ -162,7 +163,7 @@ class Heading:
     anchor: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class Paragraph:
     """A paragraph of inline content."""
 
@@ -170,7 +171,7 @@ class Paragraph:
     line: int
 
 
-@dataclass(frozen=True)
+@record
 class ListItem:
     """One item of a list: its blocks (usually a paragraph, then maybe a nested list)."""
 
@@ -178,7 +179,7 @@ class ListItem:
     line: int
 
 
-@dataclass(frozen=True)
+@record
 class ListBlock:
     """A bullet list, or a numbered list starting at ``start``."""
 
@@ -188,7 +189,7 @@ class ListBlock:
     start: int = 1
 
 
-@dataclass(frozen=True)
+@record
 class Quote:
     """A block quote."""
 
@@ -196,7 +197,7 @@ class Quote:
     line: int
 
 
-@dataclass(frozen=True)
+@record
 class CodeBlock:
     """Preformatted text, shown in the monospaced font."""
 
@@ -204,7 +205,7 @@ class CodeBlock:
     line: int
 
 
-@dataclass(frozen=True)
+@record
 class Rule:
     """A thematic break between parts of a section."""
 
@@ -217,7 +218,7 @@ ChartKind = Literal["bar", "column", "line", "pie"]
 CHART_KINDS: tuple[ChartKind, ...] = ("bar", "column", "line", "pie")
 
 
-@dataclass(frozen=True)
+@record
 class Series:
     """One data series of a chart: a column of the table, its header as the name."""
 
@@ -225,7 +226,7 @@ class Series:
     values: tuple[float, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Chart:
     """A table drawn as a chart: the first column's cells are the categories, each further
     column a series, in the table's order."""
@@ -235,7 +236,7 @@ class Chart:
     series: tuple[Series, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Table:
     """A table with one header row; every row has as many cells as the header. ``caption``
     comes from Pandoc's ``: Caption`` (or ``Table: Caption``) paragraph beside the table;
@@ -255,7 +256,7 @@ class Table:
     widths: tuple[float, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Figure:
     """An image standing in its own paragraph, with required alt text and an optional caption."""
 
@@ -267,7 +268,7 @@ class Figure:
     anchor: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class Definition:
     """One term of a definition list and its definitions (each a run of blocks)."""
 
@@ -276,7 +277,7 @@ class Definition:
     line: int
 
 
-@dataclass(frozen=True)
+@record
 class DefinitionList:
     """Terms and their definitions: a glossary or a list of acronyms."""
 
@@ -284,14 +285,14 @@ class DefinitionList:
     line: int
 
 
-@dataclass(frozen=True)
+@record
 class PageBreak:
     """A page break in the paged formats (the deck has no pages to break)."""
 
     line: int
 
 
-@dataclass(frozen=True)
+@record
 class KeyPoint:
     """One key point: an optional bold headline, its text, and details (notes in the deck)."""
 
@@ -301,7 +302,7 @@ class KeyPoint:
     line: int
 
 
-@dataclass(frozen=True)
+@record
 class KeyPoints:
     """The Key Points section: its heading text and the points in source order."""
 
@@ -316,7 +317,7 @@ Block = (Heading | Paragraph | ListBlock | Quote | CodeBlock | Rule | Table | Fi
 Blocks = tuple[Block, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Footnote:
     """The text of footnote ``number``: the paragraphs of the definition its reference names."""
 
@@ -326,7 +327,7 @@ class Footnote:
     line: int
 
 
-@dataclass(frozen=True)
+@record
 class Source:
     """One entry of the paper's list of sources: the key it is cited by and its text as the
     citation style formats it (DOIs and URLs as links)."""
@@ -338,7 +339,7 @@ class Source:
 # ---------------------------------------------------------------- metadata
 
 
-@dataclass(frozen=True)
+@record
 class Author:
     """An author and, optionally, their affiliation."""
 
@@ -346,7 +347,7 @@ class Author:
     affiliation: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Link:
     """A further-reading link with a descriptive label."""
 
@@ -354,7 +355,7 @@ class Link:
     url: str
 
 
-@dataclass(frozen=True)
+@record
 class Metadata:
     """Everything the front matter says about the paper."""
 
@@ -381,7 +382,7 @@ class Metadata:
     references: tuple[Mapping[str, Any], ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Document:
     """A parsed, validated paper: the only thing renderers are given besides the layout."""
 

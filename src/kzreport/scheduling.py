@@ -8,6 +8,8 @@ from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from enum import IntEnum
 
+from kzreport.records import record
+
 # A format's first output in a process costs as much as several more (importing reportlab,
 # python-docx or python-pptx and preparing the template), so each library should load in as
 # few workers as the load can be balanced with. With ``-j 2`` and the three formats, one worker
@@ -107,7 +109,7 @@ class WorkerState:
     rendering: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Assignment:
     """Worker number ``worker`` renders output ``output``; ``starts``: it is a new worker."""
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from kzreport.assets import font_characters
 from kzreport.layout import FontFamily
+from kzreport.records import record
 
 #: Letters of the right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko, Samaritan,
 #: Mandaic and their presentation forms) and the right-to-left mark.
@@ -106,7 +106,7 @@ def script_of(char: str) -> str:
     return "Common"
 
 
-@dataclass(frozen=True)
+@record
 class FontChain:
     """A family and its fallbacks in one style: the family each character is drawn in."""
 

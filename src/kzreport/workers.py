@@ -15,6 +15,7 @@ from kzreport.atomic import write_problem
 from kzreport.errors import KzreportError, Problem
 from kzreport.layout import Layout
 from kzreport.model import Document
+from kzreport.records import record
 from kzreport.scheduling import Schedule
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
 
 
-@dataclass(frozen=True)
+@record
 class Task:
     """One output to render in a worker: everything it needs, nothing it must look up."""
 

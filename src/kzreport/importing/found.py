@@ -6,7 +6,7 @@ import dataclasses
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TypeVar, assert_never
 
 from kzreport.model import (
@@ -23,6 +23,7 @@ from kzreport.model import (
     Span,
     merge_spans,
 )
+from kzreport.records import record
 from kzreport.source_checks import ILLEGAL_CHARS
 
 _T = TypeVar("_T")
@@ -30,7 +31,7 @@ _T = TypeVar("_T")
 Warn = Callable[[str], None]
 
 
-@dataclass(frozen=True)
+@record
 class Run:
     """A run of text as the document formats it; ``strike`` and ``vertical`` (``"super"`` or
     ``"sub"``) are what Word says, whether or not the source can hold them."""
@@ -46,17 +47,17 @@ class Run:
     vertical: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Break:
     """A line break inside a paragraph."""
 
 
-@dataclass(frozen=True)
+@record
 class PageBreak:
     """A page break inside or before a paragraph."""
 
 
-@dataclass(frozen=True)
+@record
 class Note:
     """A footnote or endnote, with the text of its paragraphs."""
 
@@ -66,7 +67,7 @@ class Note:
     label: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class Kept:
     """Text of something the source cannot hold (an equation, a symbol, a field, a text box):
     its text stays, and ``what`` is the warning."""
@@ -78,7 +79,7 @@ class Kept:
 Found = Run | Break | PageBreak | Note | Kept
 
 
-@dataclass(frozen=True)
+@record
 class Image:
     """A picture in the text: its part name (None when linked, not embedded) and descriptions."""
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from kzreport.layout import MONTHS, Layout, heading_key
 from kzreport.model import Author
+from kzreport.records import record
 
 #: "By:" and its translations, opening a byline.
 BYLINE = re.compile(r"^\s*(by|von|par|por|di|автор(?:ы)?|авторлар|авторы|подготовил[аи]?)\s*[:\-–]?"
@@ -26,7 +26,7 @@ _FURTHER_WORDS = ("further reading", "references", "links", "sources", "weiterf�
                   "для дальнейшего чтения", "ссылки", "сілтемелер")
 
 
-@dataclass(frozen=True)
+@record
 class Labels:
     """The words of every known layout that a brief prints around a paper."""
 

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
+from kzreport.records import record
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 #: How many ``basedOn`` steps are followed: real documents need a handful; a cycle stops here.
 _MAX_CHAIN = 16
@@ -56,7 +58,7 @@ def on(element: ET.Element | None) -> bool | None:
     return element.get(f"{W}val", "true").lower() not in ("0", "false", "off", "none")
 
 
-@dataclass(frozen=True)
+@record
 class RunLook:
     """The formatting a run shows, from its own properties and its character style."""
 

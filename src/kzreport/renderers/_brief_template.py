@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kzreport.labels import BULLETS, CAPTION_ALIGNMENT, CAPTION_ITALIC, NUMBER_STYLES
 from kzreport.layout import FontFamily, Layout
+from kzreport.records import record
 from kzreport.renderers import _fit as fit
 from kzreport.renderers import _stored_templates as stored_templates
 from kzreport.renderers._package import Prototype, TemplateCache, file_digest
@@ -68,7 +68,7 @@ def _stored_or_styled(key: tuple[Layout, str, str | None]) -> BriefTemplate:
                          (first, second))
 
 
-@dataclass(frozen=True)
+@record
 class BriefTemplate:
     """A styled blank brief: the document to copy, its styles' ids by name, and the ids of its
     bullet and numbered list definitions."""

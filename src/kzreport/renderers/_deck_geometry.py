@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from kzreport.records import record
 from kzreport.renderers import _fit as fit
 
 #: Fitting below a layout's minimum stops here; text that needs less is refused, not shrunk.
@@ -82,7 +81,7 @@ LOGO_GAP_PT = 24.0
 NOTES_INDENT_IN = 0.3
 
 
-@dataclass(frozen=True)
+@record
 class Box:
     """A rectangle on the slide, in points."""
 
@@ -104,7 +103,7 @@ class Box:
         return fit.Frame(self.width, self.height, inset_x, inset_x, inset_y, inset_y)
 
 
-@dataclass(frozen=True)
+@record
 class Geometry:
     """Where things go on a slide of a given size; every length scales with the slide."""
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from kzreport.labels import footnote_mark, key_point_label
@@ -18,6 +17,7 @@ from kzreport.model import (
     inline_contents,
     plain_text,
 )
+from kzreport.records import record
 from kzreport.renderers import _fit as fit
 from kzreport.renderers._deck_continued import continued_slides, split_to_fit
 from kzreport.renderers._deck_geometry import FOOTER_CLEARANCE_PT, OVERFLOW_PT, SOURCE_LINE_PT, Box
@@ -46,7 +46,7 @@ from kzreport.renderers._drawingml import body_shape, placeholder, remove, write
 from kzreport.slide_points import is_information_paper, slide_points
 
 
-@dataclass(frozen=True)
+@record
 class PointPlan:
     """Where a key point's slide puts everything, and at what size: its title; its text and
     detail bullets (box, size, anchor; None when it shows none); its figures, tables and

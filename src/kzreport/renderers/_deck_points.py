@@ -23,6 +23,7 @@ from kzreport.model import (
     is_plain_list,
     plain_text,
 )
+from kzreport.records import record
 from kzreport.renderers import _fit as fit
 from kzreport.renderers._deck_geometry import TITLE_LINE_SPACING, Box
 from kzreport.renderers._deck_text import Deck, Par, Run, clean, runs
@@ -51,7 +52,7 @@ BALANCE_STEPS = 12
 _SENTENCE_END = re.compile(r"(?:[.!?…][\"'”’»)\]]*\s+(?=\S))|[。！？]")
 
 
-@dataclass(frozen=True)
+@record
 class PointTitle:
     """A key point's title, the text under it and whether its number label shows above."""
 
@@ -190,7 +191,7 @@ def bullet_pars(deck: Deck, lists: Sequence[ListBlock], depth: int = 1,
 # ---------------------------------------------------------------- arranging
 
 
-@dataclass(frozen=True)
+@record
 class Arrangement:
     """Where a key point's text goes (None: no text) and at what size, and its visuals."""
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from kzreport.errors import Problem, RenderError
 from kzreport.labels import fill_label, list_marker
 from kzreport.layout import Logo
+from kzreport.records import record
 from kzreport.renderers import _fit as fit
 from kzreport.renderers._deck_geometry import (
     ACCENT_STRIPE_PT,
@@ -66,7 +67,7 @@ if TYPE_CHECKING:
 SlideBuilder = Callable[[Deck, Any | None, str], None]
 
 
-@dataclass(frozen=True)
+@record
 class Text:
     """Fitted text to write: its box, paragraphs, size, anchor and insets."""
 
@@ -327,7 +328,7 @@ def closing_slide(deck: Deck, slide: Any | None, title: str) -> None:
         write_notes(deck, slide, (), [], deck.document.sources)
 
 
-@dataclass(frozen=True)
+@record
 class TitlePlan:
     """A content slide's title: its small label above (box and paragraph), its box, paragraph
     and size, the accent rule under it, and where the body may start."""

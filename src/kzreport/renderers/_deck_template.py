@@ -5,12 +5,12 @@ from __future__ import annotations
 import copy
 import io
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kzreport.errors import Problem, RenderError
 from kzreport.layout import Layout
+from kzreport.records import record
 from kzreport.renderers import _stored_templates as stored_templates
 from kzreport.renderers._common import EMU_PER_PT
 from kzreport.renderers._drawingml import a_tag, p_tag
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from lxml.etree import _Element as XmlElement
 
 
-@dataclass(frozen=True)
+@record
 class PreparedDeck:
     """A presentation with no slides yet, for each deck to copy, and what every deck on it
     shares: the slide layout of each role (by position in ``slide_layouts``) and the

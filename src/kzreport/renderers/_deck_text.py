@@ -22,13 +22,14 @@ from kzreport.model import (
     Span,
     internal_target,
 )
+from kzreport.records import record
 from kzreport.renderers import _fit as fit
 from kzreport.renderers._common import xml_safe
 from kzreport.renderers._deck_geometry import Geometry
 from kzreport.scripts import FontChain, is_rtl_language
 
 
-@dataclass(frozen=True)
+@record
 class Run:
     """Text in one style; ``\\n`` is a line break. ``color`` None takes the paragraph's."""
 
@@ -42,7 +43,7 @@ class Run:
     script: Script = None
 
 
-@dataclass(frozen=True)
+@record
 class Par:
     """A paragraph to write: runs, colour, family, alignment and spacing relative to the size
     the frame's text is fitted at (see ``_fit.Para``); a bullet paragraph has its marker

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from kzreport.labels import (
@@ -16,6 +16,7 @@ from kzreport.labels import (
     table_numbers,
 )
 from kzreport.model import Chart, Figure, Table, plain_text
+from kzreport.records import record
 from kzreport.renderers import _fit as fit
 from kzreport.renderers._common import build_timestamp
 from kzreport.renderers._deck_geometry import Box
@@ -50,7 +51,7 @@ _HAIR = 0.01
 _ALIGNMENTS = {"left": "l", "center": "ctr", "right": "r"}
 
 
-@dataclass(frozen=True)
+@record
 class Placed:
     """A visual measured into a box: the area it shows at (what arrangements compare) and how
     to draw it there."""
@@ -155,7 +156,7 @@ def _chart(deck: Deck, chart: Chart, caption: str, area: Box, par: Par,
 # ---------------------------------------------------------------- tables
 
 
-@dataclass(frozen=True)
+@record
 class TableFit:
     """A table measured at one text size: its column widths and row heights, in points."""
 

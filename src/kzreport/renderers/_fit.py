@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 import struct
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 from pathlib import Path
 
 from kzreport.assets import read_font
+from kzreport.records import record
 from kzreport.renderers._common import EMU_PER_PT
 
 #: OS/2 fsSelection bit 7: the font asks layout engines to use its typo metrics.
@@ -23,7 +24,7 @@ _EPSILON = 1e-6
 _SPACES = frozenset(" \t\u2002\u2003\u2009")
 
 
-@dataclass(frozen=True)
+@record
 class FontMetrics:
     """The metrics of one TrueType face that line breaking needs, in font design units."""
 
@@ -95,7 +96,7 @@ def load_metrics(path: Path) -> FontMetrics:
 # ---------------------------------------------------------------- text to fit
 
 
-@dataclass(frozen=True)
+@record
 class Piece:
     """A stretch of text in one face; ``\\n`` inside it is a hard line break."""
 
@@ -103,7 +104,7 @@ class Piece:
     font: FontMetrics
 
 
-@dataclass(frozen=True)
+@record
 class Para:
     """One paragraph: its pieces, its size relative to the fitted size, the space above it (in
     multiples of its own size; never above the first paragraph of a frame), its line pitch
@@ -121,7 +122,7 @@ class Para:
     one_line: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Frame:
     """A text frame: its outer size and insets, in points."""
 
@@ -183,7 +184,7 @@ def indent_points(para: Para, size: float) -> float:
 # ---------------------------------------------------------------- line breaking
 
 
-@dataclass(frozen=True)
+@record
 class _Word:
     """A word (the text between break opportunities) and the spaces after it, with widths at
     1 pt: widths scale linearly with size, so one measurement serves every candidate size."""
@@ -307,7 +308,7 @@ def text_width(pieces: Iterable[Piece], size: float) -> float:
 # ---------------------------------------------------------------- fitting
 
 
-@dataclass(frozen=True)
+@record
 class Fit:
     """The outcome of fitting: the size chosen, whether the text fits at it, the inner height
     it needs and the number of lines it takes."""

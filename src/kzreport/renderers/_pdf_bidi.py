@@ -12,6 +12,7 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.pdfbase import pdfmetrics
 
 from kzreport import bidi
+from kzreport.records import record
 from kzreport.renderers._pdf_canvas import TaggingCanvas
 from kzreport.renderers._pdf_flowables import TaggedParagraph
 from kzreport.renderers._pdf_shaping import ShapedRun, shape
@@ -32,7 +33,7 @@ def needs_bidi(text: str, style: Any) -> bool:
     return style.wordWrap == "RTL" or has_rtl(text)
 
 
-@dataclass(frozen=True)
+@record
 class Piece:
     """A stretch of a paragraph in one fragment (face, size, colour, link) and one embedding
     level, shaped; or one space between words (``space``), or a hard line break."""

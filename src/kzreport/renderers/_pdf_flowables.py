@@ -9,6 +9,7 @@ from typing import Any
 from reportlab.platypus import Flowable, Image
 from reportlab.platypus import Paragraph as PdfParagraph
 
+from kzreport.records import record
 from kzreport.renderers._pdf_canvas import MarkedText, TaggingCanvas
 from kzreport.renderers._pdf_markup import note_destination, reference_destination
 from kzreport.renderers._pdf_structure import Element, OutlineEntry, ParagraphTags
@@ -26,7 +27,7 @@ class QuoteBar:
     last_drawn: tuple[int, float] | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Nesting:
     """Where a block sits: its indent from the frame edge, its list depth, the quotes around it."""
 
@@ -39,7 +40,7 @@ class Nesting:
 TOP = Nesting()
 
 
-@dataclass(frozen=True)
+@record
 class BarSegment:
     """Where one quote's bar is drawn beside a flowable inside it."""
 

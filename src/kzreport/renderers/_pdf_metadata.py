@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
+from kzreport.records import record
 from kzreport.renderers._common import xml_escape
 
 
-@dataclass(frozen=True)
+@record
 class DocumentInfo:
     """What the XMP metadata says about the document (the information dictionary agrees)."""
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
+
+from kzreport.records import record
 
 #: Keys stand for (face, glyph, text) pairs in Supplementary Private Use Area-B, which no
 #: font kzreport ships maps and no paper may contain (source checks refuse private use).
@@ -22,7 +23,7 @@ SHAPED_TEXT: dict[int, str] = {}
 _KEYS: dict[tuple[str, int, str], int] = {}
 
 
-@dataclass(frozen=True)
+@record
 class ShapedRun:
     """A run of text set in one face, size and direction: its width in points and its
     glyphs in logical order (the order text is read in), each as (key character, x from the

@@ -8,6 +8,8 @@ from typing import Any, assert_never
 
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
 
+from kzreport.records import record
+
 #: Structure types whose element stays in the tree even with nothing drawn: a table keeps a
 #: regular grid of cells when one of them is empty.
 _KEEP_EMPTY = frozenset({"TH", "TD", "TR"})
@@ -224,7 +226,7 @@ class StructureTree:
 # ---------------------------------------------------------------- paragraphs
 
 
-@dataclass(frozen=True)
+@record
 class OutlineEntry:
     """A bookmark to a heading: its title, outline level (0 = top) and unique key."""
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from kzreport.layout import Layout
 from kzreport.model import Inlines, Table, plain_text
+from kzreport.records import record
 from kzreport.renderers import _fit as fit
 
 # The layout gives sizes and colours; these ratios turn them into spacing, so one layout change
@@ -81,7 +81,7 @@ NOTES_MAX_SHARE = 0.5
 WORD_SLACK = 1.0
 
 
-@dataclass(frozen=True)
+@record
 class TableFit:
     """How a table is set: its columns' widths in points (cell padding included, filling the
     width it was given) and the size of its text."""
@@ -169,7 +169,7 @@ def _fair_cap(longest: Sequence[float], available: float) -> float:
     return max(longest)
 
 
-@dataclass(frozen=True)
+@record
 class Metrics:
     """Spacing in points, derived from the layout's body size by the ratios above."""
 
