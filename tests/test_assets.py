@@ -101,3 +101,20 @@ def test_a_font_without_a_unicode_map_is_refused(tmp_path: Path) -> None:
     path = font(tmp_path / "f.ttf", {"cmap": cmap(1, 0, format_4(0x41, 0x43, 1))})
     with pytest.raises(FontFileError, match="without a Unicode character map"):
         read_font(path)
+
+
+def test_a_bmp_map_pointing_past_its_glyph_array_is_refused_when_read(tmp_path: Path) -> None:
+    subtable = bytearray(format_4(0x41, 0x43, 1))
+    struct.pack_into(">H", subtable, 16 + 3 * 4, 400)  # the first segment's idRangeOffset
+    path = font(tmp_path / "f.ttf", {"cmap": cmap(3, 1, bytes(subtable))})
+    with pytest.raises(FontFileError, match="cut short"):
+        read_font(path)
+
+
+def test_a_fonts_map_is_expanded_only_when_asked(tmp_path: Path) -> None:
+    # a layout names a font for every script; a paper's text asks for one or two of them
+    path = font(tmp_path / "f.ttf", {"cmap": cmap(3, 1, format_4(0x41, 0x43, 1))})
+    face = read_font(path)
+    assert "cmap" not in vars(face)
+    assert "B" in face.characters
+    assert vars(face)["cmap"][0x42] == 2

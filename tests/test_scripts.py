@@ -72,3 +72,13 @@ def test_scripts_and_languages_of_characters() -> None:
     assert script_language("שלום", "en-US") == "he-IL"
     assert script_language("سلام", "en-US") == "ar-SA"
     assert script_language("سلام", "fa-IR") == "fa-IR"
+
+
+def test_a_text_its_first_font_covers_reads_no_fallbacks_map(layout: Layout) -> None:
+    from kzreport import assets
+
+    chain = FontChain.of(layout.fonts.body)
+    assets._read_font.cache_clear()  # fonts as a new process finds them
+    assert chain.runs("Astana") == [("Astana", 0)]
+    assert ["cmap" in vars(assets.read_font(path)) for path in chain.files] == [
+        True, *[False] * (len(chain.files) - 1)]

@@ -66,8 +66,17 @@ class FontFile:
     data: bytes = field(repr=False)
     #: (offset, length) of each table by its four-letter tag.
     tables: dict[str, tuple[int, int]] = field(repr=False)
-    #: The glyph of each code point the font maps (never glyph 0, the "missing" glyph).
-    cmap: dict[int, int] = field(repr=False)
+    #: Where the Unicode character map subtable starts in ``data``, and its format (4 or 12):
+    #: checked when the font is read, expanded into ``cmap`` only when a text asks, since a
+    #: layout names a font for every script and most papers are set in one or two of them.
+    cmap_at: int
+    cmap_format: int
+
+    @cached_property
+    def cmap(self) -> dict[int, int]:
+        """The glyph of each code point the font maps (never glyph 0, the "missing" glyph)."""
+        expand = _format_4 if self.cmap_format == 4 else _format_12
+        return expand(self.data, self.cmap_at)
 
     @cached_property
     def characters(self) -> frozenset[str]:
@@ -120,7 +129,7 @@ def _read_font(path: Path, size: int, mtime_ns: int) -> FontFile:
             raise FontFileError(f"a font without the '{missing[0]}' table of TrueType outlines "
                                 "and metrics")
         _check_tables(data, tables)
-        return FontFile(data, tables, _read_cmap(data, tables["cmap"][0]))
+        return FontFile(data, tables, *_find_cmap(data, tables["cmap"][0]))
     except (struct.error, IndexError):
         raise FontFileError("a damaged font file") from None
 
@@ -137,7 +146,9 @@ def _check_tables(data: bytes, tables: dict[str, tuple[int, int]]) -> None:
         raise FontFileError("a damaged font file (its 'hmtx' table is cut short)")
 
 
-def _read_cmap(data: bytes, cmap: int) -> dict[int, int]:
+def _find_cmap(data: bytes, cmap: int) -> tuple[int, int]:
+    """The start and format of the font's best Unicode subtable, its bounds checked, so that
+    expanding it later cannot fail."""
     (subtables,) = struct.unpack_from(">H", data, cmap + 2)
     offsets: dict[tuple[int, int], int] = {}
     for i in range(subtables):
@@ -148,25 +159,44 @@ def _read_cmap(data: bytes, cmap: int) -> dict[int, int]:
             start = offsets[key]
             (kind,) = struct.unpack_from(">H", data, start)
             if kind == 4:
-                return _format_4(data, start)
+                _check_format_4(data, start)
+                return start, kind
             if kind == 12:
-                return _format_12(data, start)
+                _check_format_12(data, start)
+                return start, kind
     raise FontFileError("a font without a Unicode character map")
+
+
+_Format4 = tuple[int, tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[int, ...]]
+
+
+def _format_4_arrays(data: bytes, start: int) -> _Format4:
+    """A format 4 subtable's glyph array offset, and its segments' ends, starts, deltas and
+    offsets into that array."""
+    (segments2,) = struct.unpack_from(">H", data, start + 6)
+    n = segments2 // 2
+    return (start + 16 + 3 * segments2,
+            struct.unpack_from(f">{n}H", data, start + 14),
+            struct.unpack_from(f">{n}H", data, start + 16 + segments2),
+            struct.unpack_from(f">{n}h", data, start + 16 + 2 * segments2),
+            struct.unpack_from(f">{n}H", data, start + 16 + 3 * segments2))
+
+
+def _check_format_4(data: bytes, start: int) -> None:
+    range_at, ends, starts, _deltas, ranges = _format_4_arrays(data, start)
+    if sum(max(0, end - begin + 1) for begin, end in zip(starts, ends, strict=True)) > _MAX_CODES:
+        raise FontFileError("a damaged font file (its character map overlaps itself)")
+    for i, (begin, end, offset) in enumerate(zip(starts, ends, ranges, strict=True)):
+        last = min(end, 0xFFFE)  # 0xFFFF is never looked up
+        if offset and last >= begin and range_at + 2 * (i + last - begin) + offset + 2 > len(data):
+            raise FontFileError("a damaged font file (its character map is cut short)")
 
 
 def _format_4(data: bytes, start: int) -> dict[int, int]:
     """Segments of 16-bit codes; a code maps through its delta or the glyph array."""
-    (segments2,) = struct.unpack_from(">H", data, start + 6)
-    n = segments2 // 2
-    ends = struct.unpack_from(f">{n}H", data, start + 14)
-    starts = struct.unpack_from(f">{n}H", data, start + 16 + segments2)
-    deltas = struct.unpack_from(f">{n}h", data, start + 16 + 2 * segments2)
-    range_at = start + 16 + 3 * segments2
-    ranges = struct.unpack_from(f">{n}H", data, range_at)
-    if sum(max(0, end - begin + 1) for begin, end in zip(starts, ends, strict=True)) > _MAX_CODES:
-        raise FontFileError("a damaged font file (its character map overlaps itself)")
+    range_at, ends, starts, deltas, ranges = _format_4_arrays(data, start)
     glyphs = {}
-    for i in range(n):
+    for i in range(len(ends)):
         for code in range(starts[i], ends[i] + 1):
             if code == 0xFFFF:
                 continue
@@ -181,17 +211,24 @@ def _format_4(data: bytes, start: int) -> dict[int, int]:
     return glyphs
 
 
-def _format_12(data: bytes, start: int) -> dict[int, int]:
-    """Groups of consecutive 32-bit codes mapped to consecutive glyphs."""
+def _format_12_groups(data: bytes, start: int) -> list[tuple[int, int, int]]:
+    """A format 12 subtable's groups: first code, last code, glyph of the first."""
     (groups,) = struct.unpack_from(">I", data, start + 12)
-    ranges = [struct.unpack_from(">III", data, start + 16 + 12 * i) for i in range(groups)]
+    return [struct.unpack_from(">III", data, start + 16 + 12 * i) for i in range(groups)]
+
+
+def _check_format_12(data: bytes, start: int) -> None:
     total = 0
-    for first, last, _glyph in ranges:
+    for first, last, _glyph in _format_12_groups(data, start):
         total += last - first + 1
         if first > last or last > 0x10FFFF or total > _MAX_CODES:
             raise FontFileError("a damaged font file (its character map is out of range)")
+
+
+def _format_12(data: bytes, start: int) -> dict[int, int]:
+    """Groups of consecutive 32-bit codes mapped to consecutive glyphs."""
     glyphs = {}
-    for first, last, glyph in ranges:
+    for first, last, glyph in _format_12_groups(data, start):
         for code in range(first, last + 1):
             if glyph + code - first:
                 glyphs[code] = glyph + code - first

@@ -122,9 +122,10 @@ class FontChain:
         """``text`` cut where the drawing font changes: (piece, index of the chain's font, or
         None for characters no font of the chain has). A character that belongs to no script
         stays in the font of the character before it when that font has it."""
-        covers = [font_characters(file) for file in self.files]
-        if not set(text).difference(covers[0]):
+        first = font_characters(self.files[0])
+        if not set(text).difference(first):  # the fallbacks' maps are read only when needed
             return [(text, 0)] if text else []
+        covers = [first, *(font_characters(file) for file in self.files[1:])]
         broad = [index for index, cover in enumerate(covers) if "a" in cover]
         pieces: list[tuple[str, int | None]] = []
         current: int | None = 0
