@@ -59,19 +59,19 @@ def _first_build(tmp_path: Path, run: str, shipped: Path | None) -> tuple[Path, 
 def test_the_entries_a_wheel_ships_are_those_a_first_build_prepares(tmp_path: Path) -> None:
     ahead = _prepared_ahead(tmp_path / "ahead")
     prepared, _ = _first_build(tmp_path, "prepared", None)
-    names = sorted(path.name for path in prepared.iterdir())
+    names = sorted(path.name for path in prepared.glob("*.kzt"))
     assert len(names) == 2  # the seed's brief and deck
     for name in names:  # under the same keys, with the same content
         assert _contents(prepared / name) == _contents(ahead / name)
     languages = len(AHEAD_LANGUAGES)
-    assert languages * 2 < len(list(ahead.iterdir())) <= languages * 2 * 2  # both layouts
+    assert languages * 2 < len(list(ahead.glob("*.kzt"))) <= languages * 2 * 2  # both layouts
 
 
 def test_a_first_build_takes_the_shipped_entries_and_makes_the_same_outputs(
         tmp_path: Path) -> None:
     ahead = _prepared_ahead(tmp_path / "ahead")
     user_cache, from_shipped = _first_build(tmp_path, "shipped", ahead)
-    assert not user_cache.exists()  # nothing prepared, nothing stored
+    assert not list(user_cache.glob("*.kzt"))  # nothing prepared, nothing stored
     _, from_fresh = _first_build(tmp_path, "fresh", None)
     assert from_shipped == from_fresh
 
