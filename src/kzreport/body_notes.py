@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from kzreport.anchors import nearest
 from kzreport.model import Footnote, FootnoteRef, Inlines, Paragraph, Span
+from kzreport.records import record
 from kzreport.source_checks import Problems
 
 
-@dataclass
+@record(frozen=False)
 class _Reference:
     """A footnote reference met in the text: its label (None for an inline note, whose
     paragraphs come with it) and line."""

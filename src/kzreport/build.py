@@ -6,7 +6,7 @@ import contextlib
 import os
 import shlex
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 
 from kzreport import DEFAULT_OUT_DIR
@@ -43,7 +43,7 @@ class Options:
     jobs: int = 1
 
 
-@dataclass
+@record(frozen=False)
 class OutputResult:
     """One output file: what happened to it."""
 
@@ -54,7 +54,7 @@ class OutputResult:
     milliseconds: int = 0
 
 
-@dataclass
+@record(frozen=False)
 class Outcome:
     """What happened to one source: its outputs, and the problems found on the way."""
 
@@ -220,7 +220,7 @@ def _validated(outcome: Outcome, layout_spec: str | None, cwd: Path, strict: boo
 # ---------------------------------------------------------------- building
 
 
-@dataclass
+@record(frozen=False)
 class _Planned:
     """An output that needs building, with what it is built from."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, assert_never
 
 from kzreport.anchors import EXPLICIT_ID, nearest
@@ -36,6 +36,7 @@ from kzreport.model import (
     Table,
     walk,
 )
+from kzreport.records import record
 from kzreport.source_checks import Problems
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ def kind_of(label: str) -> RefKind | None:
     return KINDS.get(label.split("-", 1)[0]) if "-" in label else None
 
 
-@dataclass
+@record(frozen=False)
 class References:
     """The references of one paper as the parser meets them, resolved once all is read."""
 

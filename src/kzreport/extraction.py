@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from kzreport.records import record
 
 
@@ -122,7 +120,7 @@ class TextFrame:
     paragraphs: tuple[TextPara, ...]
 
 
-@dataclass
+@record(frozen=False)
 class Extraction:
     """What one output holds, read back from the file, in terms common to every format."""
 

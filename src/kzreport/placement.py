@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 
 from kzreport.expectations import INVISIBLE, Element, Expected, excerpt, slide_count
 from kzreport.extraction import Extraction, PagePart, Shape, Slide, field_mark
 from kzreport.labels import page_label
+from kzreport.records import record
 
 #: What may stand between two elements of one place: the punctuation labels and bylines put
 #: there ("Name, Affiliation", "Title · Date", "Name; Name").
@@ -110,7 +111,7 @@ def _numbers(numbers: Sequence[int], noun: str, total: int | None = None) -> str
         f" of {total}" if total is not None else "")
 
 
-@dataclass
+@record(frozen=False)
 class _Collected:
     """Message stems by the region they are about, with the pages or slides they are on, so
     a mismatch every page has is one line."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from operator import attrgetter
-from typing import Any, TypeVar, dataclass_transform
+from typing import Any, TypeVar, dataclass_transform, overload
 
 # Why not ``@dataclass(frozen=True)``: on Python 3.11 and 3.12 it writes six methods per class
 # as source text and compiles each (``exec``), about half a millisecond a class. The model and
@@ -19,26 +19,45 @@ from typing import Any, TypeVar, dataclass_transform
 T = TypeVar("T")
 
 
+@overload
+def record(cls: type[T], /) -> type[T]: ...
+
+
+@overload
+def record(*, frozen: bool = True, eq: bool = True) -> Callable[[type[T]], type[T]]: ...
+
+
 @dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field, dataclasses.Field))
-def record(cls: type[T]) -> type[T]:
-    """Make ``cls`` a frozen dataclass, as ``@dataclass(frozen=True)`` does: the same fields,
-    defaults, ``__post_init__``, equality, hash, repr and immutability."""
+def record(cls: type[T] | None = None, /, *, frozen: bool = True,
+           eq: bool = True) -> type[T] | Callable[[type[T]], type[T]]:
+    """Make ``cls`` a dataclass as ``@dataclass(frozen=True)`` does, or with ``frozen=False``
+    (and ``eq=False``) as ``@dataclass`` (``@dataclass(eq=False)``) does: the same fields,
+    defaults, ``__post_init__``, equality, hash, repr and, when frozen, immutability."""
+    if cls is None:
+        return lambda later: _make(later, frozen, eq)
+    return _make(cls, frozen, eq)
+
+
+def _make(cls: type[T], frozen: bool, eq: bool) -> type[T]:
     dataclasses.dataclass(cls, init=False, repr=False, eq=False)
     known = dataclasses.fields(cls)  # type: ignore[arg-type]
     if any(f.kw_only is True for f in known):
         raise TypeError(f"{cls.__qualname__}: record has no keyword-only fields; "
-                        "use @dataclass(frozen=True, kw_only=True)")
-    compared = tuple(f.name for f in known if f.compare)
-    hashed = tuple(f.name for f in known if (f.compare if f.hash is None else f.hash))
-    methods = {
+                        "use @dataclass(kw_only=True)")
+    methods: dict[str, Callable[..., Any] | None] = {
         "__init__": _init([f for f in known if f.init], [f for f in known if not f.init],
                           cls.__qualname__, hasattr(cls, "__post_init__")),
         "__repr__": _repr(tuple(f.name for f in known if f.repr)),
-        "__eq__": _eq(_getter(compared)),
-        "__hash__": _hash(_getter(hashed)),
-        "__setattr__": _refuse_assignment,
-        "__delattr__": _refuse_deletion,
     }
+    if eq:
+        methods["__eq__"] = _eq(_getter(tuple(f.name for f in known if f.compare)))
+        # as dataclasses do: a frozen class hashes what it compares, a mutable one cannot be
+        # hashed (its hash would change with it)
+        hashed = tuple(f.name for f in known if (f.compare if f.hash is None else f.hash))
+        methods["__hash__"] = _hash(_getter(hashed)) if frozen else None
+    if frozen:
+        methods["__setattr__"] = _refuse_assignment
+        methods["__delattr__"] = _refuse_deletion
     for name, method in methods.items():
         if name not in cls.__dict__ or (name == "__hash__" and cls.__dict__[name] is None):
             setattr(cls, name, method)

@@ -18,7 +18,7 @@ from kzreport.records import record
 # evens out their loads.
 
 
-@dataclass
+@record(frozen=False)
 class Timings:
     """Milliseconds measured per format: the first output of it a worker rendered (its
     start-up included), and the latest later one."""
@@ -99,7 +99,7 @@ def head_start(formats: Sequence[str], workers: int) -> list[str]:
     return [formats[number % len(formats)] for number in range(workers)]
 
 
-@dataclass
+@record(frozen=False)
 class WorkerState:
     """What the schedule knows of a worker: the formats it has loaded (or been asked to),
     those it has finished an output of, and the format of the output it is rendering."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from kzreport.build import build_command, prepare
@@ -11,13 +11,14 @@ from kzreport.comparison import compare
 from kzreport.errors import KzreportError, Problem
 from kzreport.expectations import Expected, expect
 from kzreport.manifest import Manifest, load_manifest
+from kzreport.records import record
 from kzreport.renderers import renderers
 
 #: Mismatches printed per output before the rest are summed up in one line.
 MAX_PROBLEMS_PER_OUTPUT = 20
 
 
-@dataclass
+@record(frozen=False)
 class Report:
     """The outcome of ``kzreport verify``: problems to print and how many outputs passed."""
 

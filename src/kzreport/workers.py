@@ -7,7 +7,6 @@ import gc
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -149,7 +148,7 @@ def _load(format_name: str) -> None:
         renderer(format_name).load()
 
 
-@dataclass
+@record(frozen=False)
 class _Worker:
     """A worker process, the parent's end of its pipe, and the output it is rendering now."""
 

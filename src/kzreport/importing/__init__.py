@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kzreport.errors import KzreportError, Problem, SourceError
 from kzreport.importing.assemble import Paper
 from kzreport.model import Author, Blocks, Footnote, Metadata
+from kzreport.records import record
 
 if TYPE_CHECKING:
     from kzreport.importing.titles import Labels
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
 
 
-@dataclass
+@record(frozen=False)
 class Warnings:
     """The located warnings of one import: at most one per message and place."""
 

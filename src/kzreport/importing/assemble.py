@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 
 from kzreport.body import split_headline
@@ -51,6 +51,7 @@ from kzreport.model import (
     plain_text,
 )
 from kzreport.model import PageBreak as PageBreakBlock
+from kzreport.records import record
 
 #: Receives a warning about paragraph ``number`` (``text`` says which) and its message.
 Report = Callable[[int | None, str, str], None]
@@ -58,7 +59,7 @@ Report = Callable[[int | None, str, str], None]
 SaveImage = Callable[[bytes, str], "Path | str"]
 
 
-@dataclass
+@record(frozen=False)
 class Paper:
     """A paper's parts as imported, before they are written as source."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from xml.etree import ElementTree as ET
 
 from kzreport.anchors import note_label
@@ -12,6 +12,7 @@ from kzreport.importing.found import Break, Found, Image, Kept, Note, PageBreak,
 from kzreport.importing.package import Package, PackageProblem, Rel
 from kzreport.importing.wordml import Numbering, RunLook, Styles, W, on
 from kzreport.readers.docx import landscape_sections
+from kzreport.records import record
 
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -33,7 +34,7 @@ _QUIET_FIELDS = {"SEQ", "PAGE", "NUMPAGES", "SECTIONPAGES", "STYLEREF", "REF", "
                  "PAGEREF", "HYPERLINK", "MERGEFORMAT"}
 
 
-@dataclass
+@record(frozen=False)
 class Para:
     """One paragraph as found: ``number`` counts every paragraph in reading order."""
 
@@ -57,7 +58,7 @@ class Para:
         return plain_found([c for c in self.content if not isinstance(c, Image)])
 
 
-@dataclass
+@record(frozen=False)
 class Grid:
     """A table as found: rows of cells, each cell's content as one line of text."""
 
@@ -72,7 +73,7 @@ class Grid:
     landscape: bool = False
 
 
-@dataclass
+@record(frozen=False)
 class WordDocument:
     """Everything an import reads from a Word file."""
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from kzreport.model import Block, ListBlock, ListItem, Paragraph, Quote
+from kzreport.records import record
 
 
-@dataclass
+@record(frozen=False)
 class _OpenList:
     num_id: str
     ordered: bool

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from xml.etree import ElementTree as ET
 
 from kzreport.records import record
@@ -70,7 +70,7 @@ class RunLook:
     hyperlink_style: bool = False
 
 
-@dataclass
+@record(frozen=False)
 class Styles:
     """The styles of a document, by id."""
 
@@ -175,7 +175,7 @@ class Styles:
             hyperlink_style=any(n == "hyperlink" for n in names))
 
 
-@dataclass
+@record(frozen=False)
 class Numbering:
     """List formats: for each ``numId``, per level, whether it counts and where it starts."""
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from kzreport.extraction import ChartData, Extraction, PagePart, field_mark
 from kzreport.layout import Layout
 from kzreport.readers.charts import read_chart
 from kzreport.readers.opc import core_properties, hyperlinks, parse, relationships, target
+from kzreport.records import record
 from kzreport.scripts import has_rtl
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -21,7 +22,7 @@ _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fal
 FURNITURE_PARTS = ("/header", "/footer", "/footnotes", "/endnotes")
 
 
-@dataclass
+@record(frozen=False)
 class _Field:
     """A complex field being read: its instruction so far, and whether its result has begun."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 
 from kzreport.errors import Problem
 from kzreport.labels import NUMBER_STYLES, key_point_label, list_marker
@@ -137,7 +137,7 @@ def _after(inlines: Inlines, offset: int) -> Inlines:
 # ---------------------------------------------------------------- details
 
 
-@dataclass
+@record(frozen=False)
 class Content:
     """A key point's details sorted by where they go: bullet lists and visuals on the slide,
     the rest (prose, and what the slide has no room for) in the notes, in source order."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, assert_never
 
@@ -67,7 +67,7 @@ class Par:
     one_line: bool = False
 
 
-@dataclass
+@record(frozen=False)
 class Deck:
     """One deck being built: the presentation, its inputs and the warnings found so far."""
 

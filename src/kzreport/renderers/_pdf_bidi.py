@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import copy
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -407,7 +407,7 @@ class GlyphWriter:
         self._end_text()
 
 
-@dataclass
+@record(frozen=False)
 class _OneLink:
     """The Link element every annotation made now belongs to."""
 
@@ -422,7 +422,7 @@ def _num(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-@dataclass
+@record(frozen=False)
 class _Run:
     """One face's stretch of a line of page furniture, as reportlab's fragments describe it
     (in the canvas's current colour)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any
 
 from reportlab.platypus import Flowable, Image
@@ -17,7 +17,7 @@ from kzreport.renderers._pdf_structure import Element, OutlineEntry, ParagraphTa
 # ---------------------------------------------------------------- quote bars
 
 
-@dataclass(eq=False)
+@record(frozen=False, eq=False)
 class QuoteBar:
     """The accent bar beside a block quote, ``x`` points in from the frame's left edge."""
 
@@ -108,7 +108,7 @@ class BarredFlowable(Flowable):  # type: ignore[misc]  # reportlab is untyped
         self.inner.drawOn(canvas, x, y, _sW)
 
 
-@dataclass(eq=False)
+@record(frozen=False, eq=False)
 class RowDrawing:
     """The cells of one row of a mirrored table drawn so far, held back until the row's first
     cell (drawn last, as the rightmost) is: then all are drawn in reading order, so that the

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from reportlab.platypus import Frame, Table
 
+from kzreport.records import record
 from kzreport.renderers._pdf_markup import NOTE_DESTINATION
 from kzreport.renderers._reportlab_internals import frame_bottom, set_frame_bottom, table_cells
 
@@ -80,7 +81,7 @@ def share_notes(parts: list[Any], numbers: tuple[int, ...]) -> None:
         _set_notes(parts[0], tuple(sorted({*notes_of(parts[0]), *left})))
 
 
-@dataclass
+@record(frozen=False)
 class _Plan:
     """Where one flowable's notes would go: the pieces on this page, their height (with the
     rule when they are the page's first), and the pieces continuing on the next page."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, assert_never
 
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
@@ -18,7 +18,7 @@ _HEADINGS = {f"H{n}": n for n in range(1, 7)}
 
 
 
-@dataclass(eq=False)
+@record(frozen=False, eq=False)
 class ContentRef:
     """A marked-content sequence: MCID ``mcid`` on page ``page`` (counting from 1)."""
 
@@ -26,7 +26,7 @@ class ContentRef:
     mcid: int
 
 
-@dataclass(eq=False)
+@record(frozen=False, eq=False)
 class AnnotationRef:
     """A link annotation on page ``page`` belonging to its Link element."""
 
@@ -34,7 +34,7 @@ class AnnotationRef:
     annotation: Any  # reportlab's reference to the annotation object
 
 
-@dataclass(eq=False)
+@record(frozen=False, eq=False)
 class Element:
     """A structure element: its standard type (``P``, ``H2``, ``TD``…), its children in reading
     order, and the attributes some types carry."""
@@ -235,7 +235,7 @@ class OutlineEntry:
     key: str
 
 
-@dataclass(eq=False)
+@record(frozen=False, eq=False)
 class ParagraphTags:
     """How a paragraph is tagged: the element its text belongs to, the Lbl of its bullet,
     its bookmark, and the Link elements of its links (made as they are drawn, so they sit
