@@ -186,6 +186,30 @@ def test_python_dash_m_help_and_version() -> None:
         assert result.stderr == ""
 
 
+def test_the_script_exits_at_once_as_sys_exit_would(tmp_path: Path) -> None:
+    # main() ends the process without Python's teardown: exit handlers still run, the
+    # streams are flushed and the status is the command's
+    code = ("import atexit; atexit.register(lambda: print('handler ran')); "
+            "from kzreport.cli import main; main()")
+
+    def script(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
+                              text=True, encoding="utf-8", timeout=120, check=False)
+
+    good, bad, usage = script("check", str(SEED)), script("check", str(BAD / "binary.md")), \
+        script("frobnicate")
+    assert [good.returncode, bad.returncode, usage.returncode] == [0, 1, 2]
+    assert all(r.stdout.endswith("handler ran\n") for r in (good, bad, usage))
+    assert_problem_lines(bad.stderr, BAD / "binary.md")
+    # a reader that went away: no traceback, click's status for it
+    reader = subprocess.Popen([sys.executable, "-m", "kzreport", "layouts"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert reader.stdout is not None and reader.stderr is not None
+    reader.stdout.close()
+    assert reader.wait(timeout=120) == 1
+    assert "Traceback" not in reader.stderr.read().decode()
+
+
 @pytest.mark.parametrize("args", [
     ["build", "--no-such-option", str(SEED)],
     ["check", "--no-such-option", str(SEED)],
