@@ -159,3 +159,21 @@ def test_no_module_makes_a_dataclass_the_slow_way() -> None:
             if line == "@dataclass" or line.startswith("@dataclass(")]
     # scheduling's Offer is ordered, which records are not: the one dataclass left
     assert slow == ["src/kzreport/scheduling.py"]
+
+
+def test_a_field_left_out_of_init_gets_its_default_as_with_dataclasses() -> None:
+    @record
+    class Made:
+        given: int
+        made: list[int] = field(init=False, default_factory=list)
+
+    @dataclass(frozen=True)
+    class MadeTwin:
+        given: int
+        made: list[int] = field(init=False, default_factory=list)
+
+    assert dataclasses.astuple(Made(1)) == dataclasses.astuple(MadeTwin(1)) == (1, [])
+    with pytest.raises(TypeError):
+        Made(1, [2])  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        Made(1, made=[2])  # type: ignore[call-arg]

@@ -81,6 +81,11 @@ def _init(given: list[dataclasses.Field[Any]], made: list[dataclasses.Field[Any]
     unmade = [f.name for f in made]
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        if not kwargs and not made and len(args) == len(names):  # most calls: every field
+            self.__dict__.update(zip(names, args, strict=True))
+            if post_init:
+                self.__post_init__()
+            return
         if len(args) > len(names):
             raise TypeError(f"{name}() takes {len(names)} positional arguments "
                             f"but {len(args)} were given")
