@@ -177,3 +177,15 @@ def test_a_field_left_out_of_init_gets_its_default_as_with_dataclasses() -> None
         Made(1, [2])  # type: ignore[call-arg]
     with pytest.raises(TypeError):
         Made(1, made=[2])  # type: ignore[call-arg]
+
+
+def test_a_field_left_out_of_init_without_a_default_is_left_unset() -> None:
+    @record(frozen=False)
+    class Later:
+        given: int
+        later: int = field(init=False)
+
+    made = Later(1)
+    assert not hasattr(made, "later")
+    made.later = 2
+    assert made.later == 2

@@ -1,4 +1,4 @@
-"""Frozen dataclasses whose methods are shared, not compiled per class: ``@record``."""
+"""Dataclasses whose methods are closures over their fields, not code compiled per class."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ from operator import attrgetter
 from typing import Any, TypeVar, dataclass_transform, overload
 
 # Why not ``@dataclass(frozen=True)``: on Python 3.11 and 3.12 it writes six methods per class
-# as source text and compiles each (``exec``), about half a millisecond a class. The model and
-# the layout alone are some forty classes that every run imports before its first worker can
-# start: a tenth of a one-paper build's start-up went into compiling ``__init__``, ``__eq__``,
-# ``__hash__``, ``__repr__``, ``__setattr__`` and ``__delattr__`` that all do the same thing.
-# ``record`` lets ``dataclasses`` do its bookkeeping (fields, ``__match_args__``, so that
-# ``fields``, ``replace``, ``asdict`` and ``match`` work as on any dataclass) and gives the
-# class methods made from closures over its fields, which cost microseconds.
+# as source text and compiles each (``exec``), about half a millisecond a class (``@dataclass``
+# three). The model and the layout alone are some forty classes that every run imports before
+# its first worker can start: a tenth of a one-paper build's start-up went into compiling
+# ``__init__``, ``__eq__``, ``__hash__``, ``__repr__``, ``__setattr__`` and ``__delattr__``
+# that all do the same thing. ``record`` lets ``dataclasses`` do its bookkeeping (fields,
+# ``__match_args__``, so that ``fields``, ``replace``, ``asdict`` and ``match`` work as on any
+# dataclass) and gives the class methods made from closures over its fields, which cost
+# microseconds.
 
 T = TypeVar("T")
 
@@ -76,35 +77,40 @@ def _default(field: dataclasses.Field[Any]) -> Callable[[], Any] | None:
 
 def _init(given: list[dataclasses.Field[Any]], made: list[dataclasses.Field[Any]],
           name: str, post_init: bool) -> Callable[..., None]:
+    """``__init__`` of fields ``given`` (in order) and ``made`` (``init=False``: set from
+    their defaults, or not at all without one, as dataclasses do)."""
     names = tuple(f.name for f in given)
-    defaults = {f.name: _default(f) for f in [*given, *made]}
-    unmade = [f.name for f in made]
+    defaults = {f.name: _default(f) for f in given}
+    made_defaults = {f.name: make for f in made if (make := _default(f)) is not None}
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        if not kwargs and not made and len(args) == len(names):  # most calls: every field
-            self.__dict__.update(zip(names, args, strict=True))
-            if post_init:
-                self.__post_init__()
-            return
+        if not kwargs and len(args) == len(names):  # most calls: every field by position
+            values = dict(zip(names, args, strict=True))
+        else:
+            values = _bind(args, kwargs)
+        for key, make in made_defaults.items():
+            values[key] = make()
+        self.__dict__.update(values)
+        if post_init:
+            self.__post_init__()
+
+    def _bind(args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
         if len(args) > len(names):
             raise TypeError(f"{name}() takes {len(names)} positional arguments "
                             f"but {len(args)} were given")
         values = dict(zip(names, args, strict=False))  # fewer: defaults below
         for key, value in kwargs.items():
-            if key not in defaults or key in unmade:
+            if key not in defaults:
                 raise TypeError(f"{name}() got an unexpected keyword argument {key!r}")
             if key in values:
                 raise TypeError(f"{name}() got multiple values for argument {key!r}")
             values[key] = value
-        if len(values) < len(defaults):
-            for key, make in defaults.items():
-                if key not in values:
-                    if make is None:
-                        raise TypeError(f"{name}() missing required argument: {key!r}")
-                    values[key] = make()
-        self.__dict__.update(values)
-        if post_init:
-            self.__post_init__()
+        for key, make in defaults.items():
+            if key not in values:
+                if make is None:
+                    raise TypeError(f"{name}() missing required argument: {key!r}")
+                values[key] = make()
+        return values
 
     return __init__
 
