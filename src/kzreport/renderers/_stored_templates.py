@@ -69,6 +69,7 @@ def code_digest() -> str:
         if memo is not None:
             kept_signature, kept_digest = memo.read_text(encoding="ascii").split()
             if kept_signature == signature and len(kept_digest) == 64:
+                int(kept_digest, 16)  # hexadecimal, or ValueError: made again
                 return kept_digest
     digest = hashlib.sha256(__version__.encode())
     for name, _size, _mtime in modules:
