@@ -378,9 +378,11 @@ def test_words_list_bullet_2_style_is_a_nested_list(tmp_path: Path) -> None:
 
 def test_staff_paper_bylines_in_word_name_the_authors(tmp_path: Path) -> None:
     body = (p("A Staff Paper", "Titel") + p("Prepared by: Dana Analyst, J5")
-            + p("Authors: Sam Writer; Kim Lee, J2") + p("Written by Ola Nor") + p("2024-06-03")
-            + p("A paragraph."))
-    imported(tmp_path, body, styles=GERMAN_STYLES)
+            + p("Authors: Sam Writer; Kim Lee, J2") + p("Written by Ola Nor")
+            + p("Prepared by:") + p("Ann Doe, J3") + p("2024-06-03") + p("A paragraph."))
+    assert imported(tmp_path, body, styles=GERMAN_STYLES)[1] == []
     document = read_source(tmp_path / "source" / "paper.md")
+    assert str(document.meta.date) == "2024-06-03"
     assert [(a.name, a.affiliation) for a in document.meta.authors] == [
-        ("Dana Analyst", "J5"), ("Sam Writer", None), ("Kim Lee", "J2"), ("Ola Nor", None)]
+        ("Dana Analyst", "J5"), ("Sam Writer", None), ("Kim Lee", "J2"), ("Ola Nor", None),
+        ("Ann Doe", "J3")]

@@ -189,6 +189,10 @@ def _title_block(paper: Paper, blocks: list[Para | Grid], labels: Labels,
                 band is not None and block.fill == band and block.kind == "body"
                 and paper.date is None):
             bylines.append(_byline(block))
+        elif BYLINE.fullmatch(text + " ") and i + 1 < len(blocks) \
+                and isinstance(name := blocks[i + 1], Para):
+            i += 1  # "Prepared by:" alone, the name in the paragraph under it
+            bylines.append(_byline(name))
         else:
             break
         i += 1
