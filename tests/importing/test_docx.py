@@ -374,3 +374,15 @@ def test_words_list_bullet_2_style_is_a_nested_list(tmp_path: Path) -> None:
     assert isinstance(nested, ListBlock)
     assert [plain_text(item.blocks[0].inlines) for item in nested.items  # type: ignore[union-attr]
             ] == ["Kambarata-1 most."]
+
+
+def test_staff_paper_bylines_in_word_name_the_authors(tmp_path: Path) -> None:
+    body = (p("A Staff Paper", "Titel") + p("Prepared by: Dana Analyst, J5")
+            + p("Authors: Sam Writer; Kim Lee, J2") + p("Written by Ola Nor")
+            + p("Prepared by:") + p("Ann Doe, J3") + p("2024-06-03") + p("A paragraph."))
+    assert imported(tmp_path, body, styles=GERMAN_STYLES)[1] == []
+    document = read_source(tmp_path / "source" / "paper.md")
+    assert str(document.meta.date) == "2024-06-03"
+    assert [(a.name, a.affiliation) for a in document.meta.authors] == [
+        ("Dana Analyst", "J5"), ("Sam Writer", None), ("Kim Lee", "J2"), ("Ola Nor", None),
+        ("Ann Doe", "J3")]

@@ -6,11 +6,13 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import pytest
+
 from conftest import FIXTURES, SEED
 from kzreport.importing import import_paper
 from kzreport.importing.roundtrip import content
 from kzreport.importing.text import PLACEHOLDER_URL
-from kzreport.model import Link
+from kzreport.model import Document, Link, Paragraph, plain_text
 from kzreport.source import read_source
 
 TEXT = FIXTURES / "import" / "kazakhstan-position.txt"
@@ -63,3 +65,41 @@ def test_a_long_byline_then_the_date_in_wrapped_text_are_two_lines(tmp_path: Pat
         ("Dana Analyst", "Central Asia Branch"), ("Sam Writer", "J5"),
         ("Third Author", "Another Long Affiliation Name")]
     assert str(document.meta.date) == "2024-06-03"
+
+
+def imported_text(folder: Path, text: str) -> Document:
+    """The paper imported, without a warning, from plain ``text``."""
+    path = folder / "paper.txt"
+    path.write_text(text, encoding="utf-8")
+    out = folder / "paper.md"
+    assert import_paper(path, out, None, folder) == []
+    return read_source(out)
+
+
+@pytest.mark.parametrize("label", ["Prepared by:", "Prepared by", "PREPARED BY:", "Author:",
+                                   "Authors:", "Written by", "written by:", "By:"])
+def test_staff_paper_bylines_name_the_authors(tmp_path: Path, label: str) -> None:
+    document = imported_text(tmp_path, f"A Title\n{label} Dana Analyst, J5; Sam Writer\n"
+                             "3 June 2024\n\nA paragraph.\n")
+    assert [(a.name, a.affiliation) for a in document.meta.authors] == [
+        ("Dana Analyst", "J5"), ("Sam Writer", None)]
+    assert str(document.meta.date) == "2024-06-03"
+    assert [plain_text(b.inlines) for b in document.blocks if isinstance(b, Paragraph)] == [
+        "A paragraph."]
+
+
+@pytest.mark.parametrize("label", ["Prepared by:", "Authors:", "Written by"])
+def test_a_byline_label_alone_takes_the_name_under_it(tmp_path: Path, label: str) -> None:
+    document = imported_text(tmp_path, f"A Title\n\n{label}\nDana Analyst, Central Asia "
+                             "Branch\n2024-06-03\n\nA paragraph.\n")
+    assert [(a.name, a.affiliation) for a in document.meta.authors] == [
+        ("Dana Analyst", "Central Asia Branch")]
+
+
+@pytest.mark.parametrize("line", ["Prepared for: The Commander", "Authors of the plan"])
+def test_lines_that_only_look_like_bylines_are_not_authors(tmp_path: Path, line: str) -> None:
+    # Under the title, where a byline would be: a subtitle, not an author.
+    document = imported_text(tmp_path, f"A Title\n{line}\nBy: Dana Analyst\n2024-06-03\n\n"
+                             "A paragraph.\n")
+    assert [a.name for a in document.meta.authors] == ["Dana Analyst"]
+    assert document.meta.subtitle == line

@@ -11,6 +11,7 @@ from pathlib import Path
 from kzreport.body import split_headline
 from kzreport.front_matter import LANGUAGE_TAG, MARKING
 from kzreport.importing.charts import charted, merge_charts
+from kzreport.importing.code import joined_code
 from kzreport.importing.docx import Grid, Para, WordDocument, created_date
 from kzreport.importing.found import (
     Break,
@@ -89,6 +90,10 @@ def assemble(word: WordDocument, labels: Labels, report: Report, save: SaveImage
             report(block.number, _text(block), note)
     blocks = _merge_drop_caps(blocks, report)
     rest = _title_block(paper, blocks, labels, props, report)
+    if not props.get("application", "").startswith("kzreport"):
+        # A brief holds each code block in one paragraph (its lines split by line breaks),
+        # so two blocks in a row stay two.
+        rest = joined_code(rest)
     converter = _Body(word, rest, labels, report, save)
     paper.blocks = converter.convert(rest)
     _furniture(paper, word, labels)
@@ -184,6 +189,10 @@ def _title_block(paper: Paper, blocks: list[Para | Grid], labels: Labels,
                 band is not None and block.fill == band and block.kind == "body"
                 and paper.date is None):
             bylines.append(_byline(block))
+        elif BYLINE.fullmatch(text + " ") and i + 1 < len(blocks) \
+                and isinstance(name := blocks[i + 1], Para):
+            i += 1  # "Prepared by:" alone, the name in the paragraph under it
+            bylines.append(_byline(name))
         else:
             break
         i += 1

@@ -52,6 +52,8 @@ class Para:
     bookmarks: list[str] = field(default_factory=list)
     #: Word keeps the paragraph on the page of the next (a brief's definition term).
     keep_next: bool = False
+    #: Its paragraph mark is set in a monospaced font (as Word sets a selected code line).
+    mono: bool = False
 
     @property
     def text(self) -> str:
@@ -151,6 +153,8 @@ def _properties(package: Package) -> dict[str, str]:
     app = _related_xml(package, "", "/extended-properties")
     if app is not None and (company := app.find(f"{_EP}Company")) is not None:
         out["company"] = "".join(company.itertext()).strip()
+    if app is not None and (application := app.find(f"{_EP}Application")) is not None:
+        out["application"] = "".join(application.itertext()).strip()
     return out
 
 
@@ -277,6 +281,8 @@ class _Reader:
             if on(ppr.find(f"{W}pageBreakBefore")):
                 para.content.append(PageBreak())
             para.keep_next = on(ppr.find(f"{W}keepNext")) is True
+            mark = ppr.find(f"{W}rPr")
+            para.mono = mark is not None and self.styles.look(mark, self.mono).code
         para.bookmarks = [name for b in p.iter(f"{W}bookmarkStart")
                           if (name := b.get(f"{W}name"))]
         if numbering is not None and numbering[0] != "0":

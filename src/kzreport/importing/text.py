@@ -1,4 +1,4 @@
-"""Published plain text read as a paper: title, By: lines, date, bullets, links, disclaimer."""
+"""Published plain text read as a paper: title, bylines, date, bullets, links, disclaimer."""
 
 from __future__ import annotations
 
@@ -45,6 +45,9 @@ def read_text(path: Path, labels: Labels, report: Report) -> Paper:
         number, text = units[i]
         if BYLINE.match(text):
             bylines.append(("", text))
+        elif BYLINE.fullmatch(text + " ") and i + 1 < len(units):
+            i += 1  # "Prepared by:" alone on its line, the name on the next
+            bylines.append(("", units[i][1]))
         elif paper.date is None and (date := parse_date(text, labels)) is not None:
             paper.date = date
         elif i == 1 and len(text.split()) <= 15 and not text.endswith((".", "!", "?")):

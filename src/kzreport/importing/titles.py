@@ -11,9 +11,10 @@ from kzreport.layout import MONTHS, Layout, heading_key
 from kzreport.model import Author
 from kzreport.records import record
 
-#: "By:" and its translations, opening a byline.
-BYLINE = re.compile(r"^\s*(by|von|par|por|di|автор(?:ы)?|авторлар|авторы|подготовил[аи]?)\s*[:\-–]?"
-                    r"\s+", re.IGNORECASE)
+#: "By:" and its translations, opening a byline; also the staff paper's "Prepared by",
+#: "Written by" and "Author(s):" (only with its colon: "Authors of ..." is a sentence).
+BYLINE = re.compile(r"^\s*((?:prepared|written)\s+by|by|von|par|por|di|authors?(?=\s*:)|"
+                    r"автор(?:ы)?|авторлар|авторы|подготовил[аи]?)\s*[:\-–]?\s+", re.IGNORECASE)
 #: Date formats tried besides the layouts' own, in the layouts' ``{token}`` notation.
 _DATE_FORMATS = ("{yyyy}-{mm}-{dd}", "{Month} {d}, {yyyy}", "{d} {Month} {yyyy}",
                  "{Mon} {d}, {yyyy}", "{d} {Mon} {yyyy}", "{dd} {MON} {yy}", "{d}.{m}.{yyyy}",

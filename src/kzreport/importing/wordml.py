@@ -43,6 +43,8 @@ _HEADING_NAME = re.compile(r"(heading|überschrift|titre|título|titolo|заго
 _TOC_NAME = re.compile(r"(toc|verzeichnis|table des matières|оглавление)\s*\d")
 _DEEPER_LIST_NAME = re.compile(r"list (?:bullet|number) ([2-9])")
 _LIST_NAME = re.compile(r"list (paragraph|bullet|number|continue)|listenabsatz|абзац списка")
+#: Code paragraph styles named otherwise: "Code Snippet", "Macro Text", "Program Listing", ...
+_CODE_NAME = re.compile(r"(?<!\w)(code|preformatted|verbatim|listing|macro|quelltext|код)(?!\w)")
 #: Font families whose letters are all one width: runs set in them are code.
 _MONO = re.compile(r"mono|courier|consolas|menlo|monaco|lucida console|lucida sans typewriter|"
                    r"source code|code pro|fira code|cascadia|inconsolata|andale|fixedsys|"
@@ -80,6 +82,8 @@ class Styles:
     numbering: dict[str, tuple[str, int]] = field(default_factory=dict)
     run_properties: dict[str, ET.Element] = field(default_factory=dict)
     default_language: str | None = None
+    #: The document's text is set in a monospaced font (a typewriter memo): no sign of code.
+    typewriter: bool = False
 
     @classmethod
     def read(cls, root: ET.Element | None) -> Styles:
@@ -111,6 +115,13 @@ class Styles:
             rpr = style.find(f"{W}rPr")
             if rpr is not None:
                 styles.run_properties[style_id] = rpr
+        default = next((s.get(f"{W}styleId") for s in root.iter(f"{W}style")
+                        if s.get(f"{W}type") == "paragraph"
+                        and s.get(f"{W}default") in ("1", "true", "on")), None)
+        layers = [styles.run_properties[s] for s in styles.chain(default)
+                  if s in styles.run_properties]
+        layers += root.findall(f"{W}docDefaults/{W}rPrDefault/{W}rPr")
+        styles.typewriter = bool(_MONO.search(_family(layers)))
         return styles
 
     def chain(self, style_id: str | None) -> list[str]:
@@ -136,6 +147,13 @@ class Styles:
                 return "heading", int(heading.group(2))
             if _LIST_NAME.match(name):
                 return "list", 0
+            if _CODE_NAME.search(name):
+                return "code", 0
+        # A style set in a monospaced font is a code style (unless all the text is set so).
+        chain = self.chain(style_id)
+        if not self.typewriter and _MONO.search(_family(
+                [self.run_properties[s] for s in chain if s in self.run_properties])):
+            return "code", 0
         return "body", 0
 
     def list_numbering(self, style_id: str | None) -> tuple[str, int] | None:
@@ -164,8 +182,7 @@ class Styles:
 
         vertical = next((v.get(f"{W}val") for layer in layers
                          if (v := layer.find(f"{W}vertAlign")) is not None), None)
-        fonts = next((f for layer in layers if (f := layer.find(f"{W}rFonts")) is not None), None)
-        family = "" if fonts is None else (fonts.get(f"{W}ascii") or fonts.get(f"{W}hAnsi") or "")
+        family = _family(layers)
         code = bool(_MONO.search(family)) or family in mono or any(
             _CODE_STYLES.search(n) for n in names)
         return RunLook(
@@ -234,6 +251,13 @@ class Numbering:
         elif one_level and 0 in starts:
             start = starts[0]
         return ordered, start
+
+
+def _family(layers: list[ET.Element]) -> str:
+    """The font family the first of ``layers`` (run properties, nearest first) to name one
+    gives Latin text."""
+    fonts = next((f for layer in layers if (f := layer.find(f"{W}rFonts")) is not None), None)
+    return "" if fonts is None else (fonts.get(f"{W}ascii") or fonts.get(f"{W}hAnsi") or "")
 
 
 def _level(lvl: ET.Element) -> tuple[bool, int]:
