@@ -219,9 +219,7 @@ def thin_entry(bibliography: Bibliography, key: str) -> Problem | None:
         missing.append("date")
     if not missing:
         return None
-    path, line = bibliography.origins.get(key, (None, None))
-    if path is None:
-        return None
+    path, line = bibliography.origins[key]
     said = {"creator": "no author or editor", "title": "no title", "date": "no date"}
     written = _FIELDS_AS_WRITTEN.get(path.suffix.lower(), _FIELDS_AS_WRITTEN["yaml"])
     return Problem(path, line, f"bibliography entry '{key}' has "
