@@ -5,6 +5,7 @@ own place is tested in test_placement)."""
 from __future__ import annotations
 
 import dataclasses
+import textwrap
 
 import pytest
 
@@ -214,10 +215,10 @@ def test_the_pdfs_notes_are_found_numbered_and_in_order(noted: Expected) -> None
     swapped = [notes[1], notes[0], *notes[2:]]
     assert compare(noted, paged(noted, swapped)) == [
         'footnote 2 (line 18) of the source is missing or out of order: "2Micklin, P., "The '
-        'Aral S…"']
+        'Aral Sea Disaster", Annual Review of…"']
     assert compare(noted, paged(noted, notes[:-1])) == [
         'footnote 7 (line 62) of the source is missing or out of order: "7Based on station '
-        'data fo…"']
+        'data for 2000–2020."']
 
 
 def test_each_pdf_note_starts_on_the_page_of_its_reference(noted: Expected) -> None:
@@ -265,3 +266,27 @@ def test_a_wide_table_must_be_on_landscape_pages(layout: Layout) -> None:
     shown = brief(plain)
     assert compare(plain, dataclasses.replace(shown, landscape="Steps")) == [
         'the output has landscape pages the source does not ask for: "Steps"']
+
+
+def test_a_long_paragraph_changed_near_its_end_shows_the_change(noted: Expected) -> None:
+    chunk = max(noted.chunks, key=lambda c: len(c.text))
+    words = chunk.text.split()
+    assert len(chunk.text) > 150 and chunk.text.rindex(words[-3]) > 120
+    changed = " ".join([*words[:-3], "CHANGED", *words[-2:]])
+    # As a PDF prints it: the paragraph wrapped over lines.
+    printed = textwrap.fill(changed, 70)
+    body = (brief(noted).flow or "").replace(chunk.text, printed)
+    page = Page(body, body)
+    notes = [f"{note.number} {note.text}" for note in noted.notes]
+    got = dataclasses.replace(paged(noted, notes), pages=(
+        dataclasses.replace(page, body="\n".join([body, *notes])),))
+    (message,) = [m for m in compare(noted, got) if m.startswith(_quote_of(chunk))]
+    shown, source = message.split(" of the source reads ")[1].split(" in the output, not ")
+    before = " ".join(words[-6:-3])
+    assert shown.startswith('"…') and f"{before} CHANGED {words[-2]}" in shown
+    assert source.startswith('"…') and f"{before} {words[-3]} {words[-2]}" in source
+    assert "\n" not in message and len(message) < 250
+
+
+def _quote_of(chunk: Chunk) -> str:
+    return f"{chunk.label} (line {chunk.line}) of the source"

@@ -228,7 +228,7 @@ def test_the_report_edited_in_one_place(project: Path, page: int | None, old: st
      'the organization "Combined Strategic Analys…" is not in the title block of slide 1'),
     (DECK_PAPER, "ppt/notesSlides/notesSlide1.xml", once("Presenter detail", "A detail"),
      'paragraph 2 (line 32) of the source, a detail of key point 1, is not in the notes of '
-     'slide 3 or out of order: "Presenter detail paragrap…"'),
+     'slide 3 or out of order: "Presenter detail paragraph about the balancing act."'),
 ], ids=["footer-date", "slide-number", "footer-organization", "top-banner", "bottom-banner",
         "title", "title-slide-date", "subtitle", "author", "affiliation", "organization",
         "notes"])

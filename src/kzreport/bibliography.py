@@ -30,6 +30,8 @@ class Bibliography:
     style: Path
     notes: bool
     files: tuple[Path, ...]
+    #: Where each entry is written: its file (the paper's own for ``references:``) and line.
+    origins: Mapping[str, tuple[Path, int | None]]
 
 
 def load_bibliography(meta: Metadata, source: Path, lines: Mapping[str, int],
@@ -39,6 +41,7 @@ def load_bibliography(meta: Metadata, source: Path, lines: Mapping[str, int],
     folder = source.resolve().parent
     before = len(problems.items)
     items: dict[str, Mapping[str, Any]] = {}
+    origins: dict[str, tuple[Path, int | None]] = {}
     files: list[Path] = []
     for name in meta.bibliography:
         path = _input(folder / name, name, lines.get("bibliography"), "bibliography file",
@@ -53,8 +56,10 @@ def load_bibliography(meta: Metadata, source: Path, lines: Mapping[str, int],
                                               "twice in the bibliography",
                                               "give each entry a key of its own"))
             items[key] = item
+            origins[key] = (path, line)
     for item in meta.references:
         items[str(item["id"])] = item
+        origins[str(item["id"])] = (source, lines.get("references"))
     style = STYLES_FOLDER / f"{SHIPPED_STYLES[0]}.csl"
     if meta.csl in SHIPPED_STYLES:
         style = STYLES_FOLDER / f"{meta.csl}.csl"
@@ -67,7 +72,7 @@ def load_bibliography(meta: Metadata, source: Path, lines: Mapping[str, int],
     notes = _style_class(style, problems, lines.get("csl"))
     if len(problems.items) > before or notes is None:
         return None
-    return Bibliography(items, style, notes, tuple(files))
+    return Bibliography(items, style, notes, tuple(files), origins)
 
 
 def _input(path: Path, written: str, line: int | None, what: str, problems: Problems,
@@ -184,6 +189,70 @@ def item_problem(item: Any) -> tuple[str, str] | None:
     if not isinstance(item.get("type", "document"), str):
         return f"entry '{item['id']}': 'type' must be text", "write e.g. 'type: book'"
     return None
+
+
+#: CSL's name variables that say who made a source (an edited book's editor, a film's
+#: director): an entry with none of them and no title cannot be told from another.
+CREATORS = ("author", "editor", "director", "composer", "container-author",
+            "collection-editor", "editorial-director", "translator", "interviewer",
+            "illustrator", "compiler", "organizer", "curator", "performer", "producer")
+#: How each format writes the fields a thin entry lacks, for the hint.
+_FIELDS_AS_WRITTEN = {
+    ".bib": {"creator": "author = {…} (or editor)", "title": "title = {…}",
+             "date": "year = {…} (or date)"},
+    ".json": {"creator": '"author" (or "editor")', "title": '"title"', "date": '"issued"'},
+    "yaml": {"creator": "author: (or editor:)", "title": "title:", "date": "issued:"},
+}
+
+
+def thin_entry(bibliography: Bibliography, key: str) -> Problem | None:
+    """A warning at the entry of cited ``key`` when it has no title (nor, then, an author or
+    editor) or no date: it still prints, but cannot be found from what the reader sees, its
+    date shown as "n.d."; None when it has them."""
+    item = bibliography.items[key]
+    missing = []
+    if not _text(item.get("title")):
+        if not any(_names(item.get(field)) for field in CREATORS):
+            missing.append("creator")
+        missing.append("title")
+    if not _date(item.get("issued")):
+        missing.append("date")
+    if not missing:
+        return None
+    path, line = bibliography.origins[key]
+    said = {"creator": "no author or editor", "title": "no title", "date": "no date"}
+    written = _FIELDS_AS_WRITTEN.get(path.suffix.lower(), _FIELDS_AS_WRITTEN["yaml"])
+    return Problem(path, line, f"bibliography entry '{key}' has "
+                   f"{_listed([said[m] for m in missing])}: it prints without "
+                   f"{'them' if len(missing) > 1 else 'it'}"
+                   + (" ('n.d.' for the date)" if "date" in missing else ""),
+                   f"add {_listed([written[m] for m in missing])} to the entry",
+                   severity="warning")
+
+
+def _listed(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str | int | float) and bool(str(value).strip())
+
+
+def _names(value: Any) -> bool:
+    """Whether a CSL name list names anyone."""
+    return isinstance(value, list) and any(
+        isinstance(name, dict) and any(_text(name.get(part)) for part in
+                                       ("family", "given", "literal")) for name in value)
+
+
+def _date(value: Any) -> bool:
+    """Whether a CSL date holds a year or a date in words ("forthcoming")."""
+    if not isinstance(value, dict):
+        return _text(value)
+    parts = value.get("date-parts")
+    first = parts[0] if isinstance(parts, list) and parts else None
+    return (isinstance(first, list) and any(_text(p) for p in first)) or any(
+        _text(value.get(field)) for field in ("literal", "raw"))
 
 
 def _style_class(style: Path, problems: Problems, line: int | None) -> bool | None:

@@ -152,6 +152,8 @@ class Citer:
         self.formatter: Formatter | None = None
         #: citeproc-py is missing or the style cannot be read (reported once).
         self.unusable = False
+        #: The keys cited so far, whose entries were checked for a title and date.
+        self.checked: set[str] = set()
 
     def split(self, text: str, line: int, in_note: bool,
               span: Callable[[str], Span]) -> list[Inline]:
@@ -235,6 +237,7 @@ class Citer:
                                   "add the entry to the bibliography, or write \\@ to print "
                                   "@ as text", column_of(item.key))
                 return None
+        self.check_entries(found)
         formatter = self.formatter_or_report(line, column_of(first))
         if formatter is None:
             return None
@@ -247,6 +250,17 @@ class Citer:
             self.problems.add(line, f"citation of '{first}' could not be formatted: {exc}",
                               "check the entry's fields in the bibliography", column_of(first))
             return None
+
+    def check_entries(self, found: Found) -> None:
+        """Warn once, at its entry, about each cited entry without a title or date."""
+        from kzreport.bibliography import thin_entry
+
+        assert self.bibliography is not None
+        for item in found.items:
+            if item.key not in self.checked:
+                self.checked.add(item.key)
+                if warning := thin_entry(self.bibliography, item.key):
+                    self.problems.warnings.append(warning)
 
     def formatter_or_report(self, line: int, column: int | None) -> Formatter | None:
         """The citation formatter, made on first use; None (reported once) when citeproc-py

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from kzreport.apparatus import has_agenda
+from kzreport.differences import Normalized, differs, missing
 from kzreport.expectations import (
     Chunk,
     Expected,
@@ -51,13 +52,29 @@ MIN_LEAK_LENGTH = 4
 def find_in_order(haystack: str, chunks: Sequence[Chunk]) -> Iterator[Chunk]:
     """The chunks not found in ``haystack`` in order: each is searched for (normalized) from
     where the previous one was found, and a missing one does not move that point on."""
+    for chunk, _ in missing_in_order(haystack, chunks):
+        yield chunk
+
+
+def missing_in_order(haystack: str, chunks: Sequence[Chunk]) -> Iterator[tuple[Chunk, int]]:
+    """``find_in_order``'s chunks, each with where in ``haystack`` it was looked for from."""
     position = 0
     for chunk in chunks:
         found = haystack.find(normalize(chunk.text), position)
         if found < 0:
-            yield chunk
+            yield chunk, position
         else:
             position = found + len(normalize(chunk.text))
+
+
+def _missing_from(raw: str, haystack: str, chunks: Sequence[Chunk], where: str | None = None
+                  ) -> Iterator[tuple[Chunk, str]]:
+    """Each chunk not in ``haystack`` (``raw`` normalized) in order, with how a message ends
+    (``differences.missing``: where its start is there, the texts around the first difference)."""
+    shown: Normalized | None = None
+    for chunk, position in missing_in_order(haystack, chunks):
+        shown = shown or Normalized(raw)  # the output's text kept as written, on a mismatch
+        yield chunk, missing(shown, position, chunk.text, where)
 
 
 def _quote(chunk: Chunk) -> str:
@@ -73,6 +90,12 @@ def _flow(got: Extraction) -> str | None:
     return "".join(normalize(page.body) for page in got.pages) if got.pages else None
 
 
+def _raw_flow(got: Extraction) -> str:
+    """The output's body as ``_flow`` reads it, as written (the line between pages keeps
+    normalizing from joining their texts)."""
+    return got.flow if got.flow is not None else "\n".join(page.body for page in got.pages)
+
+
 def _property(what: str, value: str | None, expected: str) -> Iterator[str]:
     """Whether document property ``what`` reads ``expected`` (whitespace aside; cut at
     ``PROPERTY_LIMIT`` characters when longer)."""
@@ -80,7 +103,7 @@ def _property(what: str, value: str | None, expected: str) -> Iterator[str]:
         yield f"the {what} property is missing"
     elif not (normalize(value) == normalize(expected) or (
             len(value) >= PROPERTY_LIMIT and normalize(expected).startswith(normalize(value)))):
-        yield f'the {what} property is "{excerpt(value)}", not "{excerpt(expected)}"'
+        yield f"the {what} property is {differs(value, expected)}"
 
 
 def _metadata(expected: Expected, got: Extraction) -> Iterator[str]:
@@ -148,17 +171,17 @@ def _deck(expected: Expected, slides: Sequence[Slide], links: frozenset[str],
             if normalize(text) not in face:
                 yield (f'key point {point.number} (line {point.line}) is not on slide {number}: '
                        f'"{excerpt(text)}"')
-        notes = normalize(slide.notes)
-        for chunk in find_in_order(notes, [c for c in point.details if not c.on_slide]):
-            yield (f'{_quote(chunk)}, a detail of key point {point.number}, is not in the notes '
-                   f'of slide {number} or out of order: "{excerpt(chunk.text)}"')
-        for chunk in find_in_order(notes, [_note_chunk(note) for note in point.notes]):
-            yield (f"{_quote(chunk)}, referred to by key point {point.number}, is not in the "
-                   f'notes of slide {number} or out of order: "{excerpt(chunk.text)}"')
+        notes, in_notes = normalize(slide.notes), f"the notes of slide {number}"
+        for chunk, says in _missing_from(slide.notes, notes, [
+                c for c in point.details if not c.on_slide], in_notes):
+            yield f"{_quote(chunk)}, a detail of key point {point.number}, {says}"
+        for chunk, says in _missing_from(slide.notes, notes, [
+                _note_chunk(note) for note in point.notes], in_notes):
+            yield f"{_quote(chunk)}, referred to by key point {point.number}, {says}"
         key_point = slide_points(expected.document).points[point.number - 1]
-        for chunk in find_in_order(notes, _source_chunks(expected, key_point)):
-            yield (f"{chunk.label}, cited by key point {point.number}, is not in the notes of "
-                   f'slide {number} or out of order: "{excerpt(chunk.text)}"')
+        for chunk, says in _missing_from(slide.notes, notes,
+                                         _source_chunks(expected, key_point), in_notes):
+            yield f"{chunk.label}, cited by key point {point.number}, {says}"
         # A chart's cells are its data, which _visuals compares as numbers.
         charts = {v.line for v in point.visuals if isinstance(v, Table) and v.chart}
         for chunk in point.details:
@@ -181,10 +204,11 @@ def _deck(expected: Expected, slides: Sequence[Slide], links: frozenset[str],
             slides[index].face):
         yield f'the disclaimer "{excerpt(meta.disclaimer)}" is not on slide {index + 1}'
     if expected.document.sources and index < len(slides):
-        notes = normalize(slides[index].notes)
-        for chunk in find_in_order(notes, _source_chunks(expected)):
-            yield (f'{chunk.label} is not in the notes of slide {index + 1} or out of order: '
-                   f'"{excerpt(chunk.text)}"')
+        closing_notes = slides[index].notes
+        for chunk, says in _missing_from(closing_notes, normalize(closing_notes),
+                                         _source_chunks(expected),
+                                         f"the notes of slide {index + 1}"):
+            yield f"{chunk.label} {says}"
     if meta.links and index < len(slides):
         slide, number = slides[index], index + 1
         face = normalize(slide.face)
@@ -320,11 +344,12 @@ def _footnotes(expected: Expected, got: Extraction, flow: str | None) -> Iterato
                    f"{len(expected.notes)}")
         for note, text in zip(expected.notes, got.notes, strict=False):
             if normalize(text) != normalize(note.text):
-                yield (f'the note of footnote reference {note.number} (line {note.line}) reads '
-                       f'"{excerpt(text)}", not "{excerpt(note.text)}"')
+                yield (f"the note of footnote reference {note.number} (line {note.line}) reads "
+                       f"{differs(text, note.text)}")
     elif got.slides is None and flow is not None:
-        for chunk in find_in_order(flow, [_note_chunk(note) for note in expected.notes]):
-            yield f'{_quote(chunk)} is missing or out of order: "{excerpt(chunk.text)}"'
+        for chunk, says in _missing_from(_raw_flow(got), flow,
+                                         [_note_chunk(note) for note in expected.notes]):
+            yield f"{_quote(chunk)} {says}"
         yield from _note_pages(expected, got)
 
 
@@ -444,8 +469,8 @@ def compare(expected: Expected, got: Extraction) -> list[str]:
         if meta.summary and normalize(meta.summary) not in flow:
             out.append(f'the summary "{excerpt(meta.summary)}" is not in the body')
         out.extend(_link_labels(expected, flow, "in the body"))
-        out.extend(f'{_quote(c)} is missing or out of order: "{excerpt(c.text)}"'
-                   for c in find_in_order(flow, expected.chunks))
+        out.extend(f"{_quote(chunk)} {says}"
+                   for chunk, says in _missing_from(_raw_flow(got), flow, expected.chunks))
     out.extend(_footnotes(expected, got, flow))
     if got.slides is not None:
         out.extend(_deck(expected, got.slides, got.links))

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import re
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from brief_files import part, render
-from conftest import FIXTURES, assert_valid_ooxml, libreoffice_to_pdf, require_tool
+from conftest import FIXTURES, assert_valid_ooxml, libreoffice_to_pdf, require_tool, write_source
 from kzreport.build import prepare
 from kzreport.renderers._brief_fields import reference_bookmark
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+#: The front matter of the small papers written here.
+FRONT = 'title: "T"\nauthors:\n  - A. Analyst\ndate: 2024-01-01'
 
 
 @pytest.fixture(scope="module")
@@ -89,3 +92,51 @@ def test_libreoffice_shows_the_numbers_contents_and_acronyms(brief: Path, tmp_pa
                   "Figure 1. The middle corridor", "Table 2. Shares of transit revenue",
                   "Acronyms BRI Belt and Road Initiative EAEU Eurasian Economic Union"):
         assert words in text, words
+
+
+def test_a_brief_with_contents_asks_word_to_update_its_fields(brief: Path) -> None:
+    settings = part(brief, "word/settings.xml")
+    assert settings.count('<w:updateFields w:val="true"/>') == 1
+    # CT_Settings puts it after the view and proofing settings, before the compatibility ones.
+    assert settings.index("<w:updateFields") < settings.index("<w:compat>")
+
+
+def test_only_a_brief_with_contents_asks_and_the_template_keeps_no_trace(tmp_path: Path
+                                                                         ) -> None:
+    body = "## Background\n\nText.\n\n## Outlook\n\nMore text."
+    briefs = {}
+    # The paper with contents first: the one after it starts from the same prepared template.
+    for name, toc in (("with", "toc: true"), ("without", ""), ("empty", "toc: true")):
+        source = write_source(tmp_path, f"{FRONT}\n{toc}",
+                              "Only a paragraph." if name == "empty" else body, name)
+        document, layout = prepare(source, None, tmp_path)
+        briefs[name] = part(render(document, layout, tmp_path), "word/settings.xml")
+    assert "updateFields" in briefs["with"]
+    assert "updateFields" not in briefs["without"]
+    assert "updateFields" not in briefs["empty"]  # no headings: no contents to update
+
+
+def test_a_reference_document_without_settings_gets_valid_ones(tmp_path: Path) -> None:
+    house = tmp_path / "house"
+    house.mkdir()
+    reference = house / "reference.docx"
+    with zipfile.ZipFile(FIXTURES / "reference-docs" / "pandoc.docx") as original, \
+            zipfile.ZipFile(reference, "w") as copy:
+        for item in original.infolist():
+            data = original.read(item)
+            if item.filename == "word/settings.xml":
+                continue
+            if item.filename == "word/_rels/document.xml.rels":
+                data = re.sub(rb'<Relationship [^>]*Target="settings.xml"\s*/>', b"", data)
+            if item.filename == "[Content_Types].xml":
+                data = re.sub(rb'<Override PartName="/word/settings.xml"[^>]*/>', b"", data)
+            copy.writestr(item, data)
+    assert b"settings" not in zipfile.ZipFile(reference).read("word/_rels/document.xml.rels")
+    (house / "layout.toml").write_text(
+        'inherit = "default"\n[files]\nreference_docx = "reference.docx"\n', encoding="utf-8")
+    source = write_source(tmp_path, f"{FRONT}\ntoc: true\nlayout: house",
+                          "## Background\n\nText.")
+    document, layout = prepare(source, None, tmp_path)
+    path = render(document, layout, tmp_path)
+    assert '<w:updateFields w:val="true"/>' in part(path, "word/settings.xml")
+    assert_valid_ooxml(path)

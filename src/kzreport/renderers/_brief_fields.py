@@ -11,9 +11,10 @@ from kzreport.apparatus import contents
 from kzreport.model import CrossRef, Document
 from kzreport.renderers._common import xml_safe
 from kzreport.renderers._docx_internals import paragraph_element
-from kzreport.renderers._wordml import add_field, add_run, element, field_part, pt, qn, rgb
+from kzreport.renderers._wordml import add_field, add_run, element, field_part, pt, put, qn, rgb
 
 if TYPE_CHECKING:
+    from docx.document import Document as WordDocument
     from docx.text.paragraph import Paragraph as WordParagraph
     from lxml.etree import _Element as XmlElement
 
@@ -33,6 +34,7 @@ class Brief(Protocol):
 
     doc: Document
     layout: Layout
+    word: WordDocument
     metrics: Metrics
     bookmarks: int
     style_ids: Mapping[str, str]
@@ -98,7 +100,8 @@ def reference(brief: Brief, paragraph: WordParagraph, ref: CrossRef) -> None:
 def table_of_contents(brief: Brief) -> None:
     """The contents (``toc: true``): the layout's label, then Word's ``TOC`` field whose
     entries are already written — each heading a hyperlink to its bookmark, indented by
-    level, without page numbers, which Word and LibreOffice add when they update the field."""
+    level, without page numbers, which Word and LibreOffice add when they update the field
+    (the brief asks Word to, on opening)."""
     entries = contents(brief.doc, brief.layout)
     if not entries:
         return
@@ -121,3 +124,13 @@ def table_of_contents(brief: Brief) -> None:
         link.append(add_run(paragraph, xml_safe(entry.text)).element)
         if n == len(entries) - 1:
             field_part(paragraph, "end")
+    update_fields_when_opened(brief.word)
+
+
+def update_fields_when_opened(word: WordDocument) -> None:
+    """Ask Word to update the fields when it opens the brief (``w:updateFields``, as Pandoc's
+    ``--toc`` does), so the contents get their page numbers. It is set on the paper's own copy
+    of the template (``word.settings`` adds python-docx's valid default settings part to a
+    reference document without one), never in the shared template: papers without contents
+    open without Word's question whether to update."""
+    put(word.settings.element, element("w:updateFields", val="true"))
