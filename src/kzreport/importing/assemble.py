@@ -11,7 +11,7 @@ from pathlib import Path
 from kzreport.body import split_headline
 from kzreport.front_matter import LANGUAGE_TAG, MARKING
 from kzreport.importing.charts import charted, merge_charts
-from kzreport.importing.code import joined_code
+from kzreport.importing.code import code_apart, joined_code
 from kzreport.importing.docx import Grid, Para, WordDocument, created_date
 from kzreport.importing.found import (
     Break,
@@ -94,6 +94,8 @@ def assemble(word: WordDocument, labels: Labels, report: Report, save: SaveImage
         # A brief holds each code block in one paragraph (its lines split by line breaks),
         # so two blocks in a row stay two.
         rest = joined_code(rest)
+    # A picture, note or link in a code line (which a brief's edit can put there too).
+    rest = code_apart(rest)
     converter = _Body(word, rest, labels, report, save)
     paper.blocks = converter.convert(rest)
     _furniture(paper, word, labels)
@@ -417,6 +419,9 @@ class _Body:
                 self.tree.add_block(0, Heading(level, inlines, para.number))
             return
         if para.kind == "code":
+            for item in para.content:
+                if isinstance(item, Kept):
+                    warn(item.what)  # a field's or a symbol's text in code, as in a paragraph
             self.tree.add_block(self.level(para), CodeBlock(_code_text(para.content),
                                                            para.number))
             return
