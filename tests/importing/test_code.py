@@ -330,3 +330,33 @@ def test_a_picture_note_or_link_in_a_code_line_is_kept(tmp_path: Path, breaks: b
     assert [plain_text(p.inlines) for n in document.footnotes for p in n.paragraphs] == [
         "Needs version 2."]
     assert [b.alt for b in document.blocks if isinstance(b, Figure)] == ["The fitted curve"]
+
+
+def test_a_comment_field_equation_or_symbol_in_code_is_reported_where_it_is(
+        tmp_path: Path) -> None:
+    # Code lines 5 to 8: their text stays in the block, and each is reported at its own line.
+    comments = (b'<w:comments xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/'
+                b'main"><w:comment w:id="0"><w:p><w:r><w:t>Why twice?</w:t></w:r></w:p>'
+                b'</w:comment></w:comments>')
+    lines = ['<w:commentRangeStart w:id="0"/><w:r><w:t>run()</w:t></w:r>',
+             '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> AUTHOR '
+             '</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>'
+             'dana</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>',
+             "<m:oMath><m:r><m:t>x2</m:t></m:r></m:oMath>",
+             '<w:r><w:t xml:space="preserve">go </w:t><w:sym w:font="Wingdings" '
+             'w:char="F0E0"/></w:r>']
+    style = '<w:pPr><w:pStyle w:val="SourceCode"/></w:pPr>'
+    body = (p("Code", "Title") + p("By: Dana Analyst") + p("2023-04-01") + p("Intro.")
+            + "".join(f"<w:p>{style}{line}</w:p>" for line in lines) + p("End."))
+    styles = GERMAN_STYLES.replace('w:styleId="Titel"', 'w:styleId="Title"').replace(
+        "</w:styles>", '<w:style w:type="paragraph" w:styleId="SourceCode"><w:name '
+        'w:val="Source Code"/></w:style></w:styles>')
+    docx = word_file(tmp_path / "code.docx", body, styles=styles,
+                     parts={"word/comments.xml": comments},
+                     rels=(("rComments", REL + "comments", "comments.xml", False),))
+    out = tmp_path / "import" / "source" / "code.md"
+    warnings = import_paper(docx, out, None, tmp_path / "import")
+    assert [(w.line, w.message.split(": ", 1)[1].split(" ")[0]) for w in warnings] == [
+        (5, "comment"), (6, "field"), (7, "equation"), (8, "symbol")], warnings
+    assert [b.text for b in walk(read_source(out).blocks) if isinstance(b, CodeBlock)] == [
+        "run()\ndana\nx2\ngo "]

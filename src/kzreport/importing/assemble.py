@@ -11,7 +11,7 @@ from pathlib import Path
 from kzreport.body import split_headline
 from kzreport.front_matter import LANGUAGE_TAG, MARKING
 from kzreport.importing.charts import charted, merge_charts
-from kzreport.importing.code import code_apart, joined_code
+from kzreport.importing.code import code_apart, code_kept, joined_code
 from kzreport.importing.docx import Grid, Para, WordDocument, created_date
 from kzreport.importing.found import (
     Break,
@@ -88,6 +88,8 @@ def assemble(word: WordDocument, labels: Labels, report: Report, save: SaveImage
     for block in blocks:
         for note in block.notes:
             report(block.number, _text(block), note)
+        for what in code_kept(block):
+            report(block.number, _text(block), what)
     blocks = _merge_drop_caps(blocks, report)
     rest = _title_block(paper, blocks, labels, props, report)
     if not props.get("application", "").startswith("kzreport"):
@@ -419,9 +421,6 @@ class _Body:
                 self.tree.add_block(0, Heading(level, inlines, para.number))
             return
         if para.kind == "code":
-            for item in para.content:
-                if isinstance(item, Kept):
-                    warn(item.what)  # a field's or a symbol's text in code, as in a paragraph
             self.tree.add_block(self.level(para), CodeBlock(_code_text(para.content),
                                                            para.number))
             return

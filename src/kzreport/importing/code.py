@@ -6,7 +6,16 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from kzreport.importing.docx import Grid, Para
-from kzreport.importing.found import Break, Found, Image, Note, PageBreak, Run, plain_found
+from kzreport.importing.found import (
+    Break,
+    Found,
+    Image,
+    Kept,
+    Note,
+    PageBreak,
+    Run,
+    plain_found,
+)
 
 
 def joined_code(blocks: Sequence[Para | Grid]) -> list[Para | Grid]:
@@ -134,3 +143,13 @@ def _code_lines(block: Para, lines: list[list[Found | Image]]) -> list[Para]:
 def _more_than_code(item: Found | Image) -> bool:
     return isinstance(item, Image | Note | PageBreak) or (
         isinstance(item, Run) and (item.href is not None or item.anchor is not None))
+
+
+def code_kept(block: Para | Grid) -> list[str]:
+    """The warnings of what a code paragraph holds that the source cannot (an equation, a
+    symbol), each made its text: to be reported at the paragraph itself, before it is joined."""
+    if not isinstance(block, Para) or block.kind != "code":
+        return []
+    kept = [c.what for c in block.content if isinstance(c, Kept)]
+    block.content = [Run(c.text) if isinstance(c, Kept) else c for c in block.content]
+    return kept
