@@ -133,3 +133,12 @@ def test_a_byline_under_a_long_wrapped_title_is_still_a_line_of_its_own(tmp_path
     assert [(a.name, a.affiliation) for a in document.meta.authors] == [
         ("Dana Analyst", "Central Asia Branch of the Staff"), ("Sam Writer", None)]
     assert str(document.meta.date) == "2024-06-03"
+
+
+def test_a_first_paragraph_opening_by_is_no_byline(tmp_path: Path) -> None:
+    document = imported_text(tmp_path, "A Title\nBy: Dana Analyst\n3 June 2024\n\n"
+                             "By 2030, the ministry plans a surplus.\n\n"
+                             "By contrast, the region does not.\n")
+    assert [a.name for a in document.meta.authors] == ["Dana Analyst"]
+    assert [plain_text(b.inlines) for b in document.blocks if isinstance(b, Paragraph)] == [
+        "By 2030, the ministry plans a surplus.", "By contrast, the region does not."]

@@ -28,7 +28,7 @@ from kzreport.importing.found import (
     plain_found,
 )
 from kzreport.importing.lists import ListTree
-from kzreport.importing.titles import BYLINE, Labels, byline_authors, parse_date
+from kzreport.importing.titles import BYLINE, Labels, byline_authors, is_byline, parse_date
 from kzreport.model import (
     Author,
     Block,
@@ -189,7 +189,7 @@ def _title_block(paper: Paper, blocks: list[Para | Grid], labels: Labels,
             subtitles.append(text)
         elif paper.date is None and (date := parse_date(text, labels, hint)) is not None:
             paper.date = date
-        elif BYLINE.match(text) or block.kind == "author" or (
+        elif is_byline(text) or block.kind == "author" or (
                 band is not None and block.fill == band and block.kind == "body"
                 and paper.date is None):
             bylines.append(_byline(block))

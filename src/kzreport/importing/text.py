@@ -11,7 +11,7 @@ from kzreport.errors import KzreportError, Problem
 from kzreport.importing.assemble import Paper, Report, key_points_section
 from kzreport.importing.found import clean_text
 from kzreport.importing.lists import ListTree
-from kzreport.importing.titles import BYLINE, Labels, byline_authors, parse_date
+from kzreport.importing.titles import BYLINE, Labels, byline_authors, is_byline, parse_date
 from kzreport.model import Heading, Link, Paragraph, Span
 from kzreport.records import record
 
@@ -38,7 +38,7 @@ def read_text(path: Path, labels: Labels, report: Report) -> Paper:
     def alone(line: str, units: list[tuple[int, str]]) -> bool:
         # Only in the title block: in the body, "By contrast, ..." goes on its paragraph.
         line = line.strip()
-        return (bool(BYLINE.match(line)) or parse_date(line, labels) is not None) and \
+        return (is_byline(line) or parse_date(line, labels) is not None) and \
             _title_block([(n, " ".join(t.split())) for n, t in units], labels, True).end \
             >= len(units)
 
@@ -104,7 +104,7 @@ def _title_block(units: list[tuple[int, str]], labels: Labels,
     bylines: list[str] = []
     while i < len(units):
         text = units[i][1]
-        if BYLINE.match(text):
+        if is_byline(text):
             bylines.append(text)
         elif BYLINE.fullmatch(text + " ") and (i + 1 < len(units) or open_end):
             i += 1  # "Prepared by:" alone on its line, the name on the next
