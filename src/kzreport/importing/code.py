@@ -141,6 +141,7 @@ def _code_lines(block: Para, lines: list[list[Found | Image]]) -> list[Para]:
 
 
 def _more_than_code(item: Found | Image) -> bool:
+    """Whether a code line's ``item`` is more than its text can carry."""
     return isinstance(item, Image | Note | PageBreak) or (
         isinstance(item, Run) and (item.href is not None or item.anchor is not None))
 
