@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, _missing, require_tool
-from importing.word_files import GERMAN_STYLES, p, word_file
+from importing.word_files import GERMAN_STYLES, REL, p, word_file
 from kzreport.build import Options, build
 from kzreport.importing import import_paper
-from kzreport.model import CodeBlock, Paragraph, Span, walk
+from kzreport.model import CodeBlock, Figure, Paragraph, Span, plain_text, walk
 from kzreport.source import read_source
 
 FIRST = ["def f(x):", "    return x + 1", "", "\tprint(f(2))"]
@@ -279,3 +279,84 @@ def test_a_document_whose_normal_style_is_monospaced_has_no_code(tmp_path: Path)
                                   tmp_path / "import")
     assert fences == codes == []
     assert len([b for b in read_source(out).blocks if isinstance(b, Paragraph)]) == 3
+
+
+#: A footnote, a picture and a web link, for code lines that hold them.
+_NOTES = (b'<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+          b'<w:footnote w:id="1"><w:p><w:r><w:t>Needs version 2.</w:t></w:r></w:p></w:footnote>'
+          b'</w:footnotes>')
+_DRAWING = ('<w:r><w:drawing><wp:inline><wp:docPr id="1" name="Picture 1" descr="The fitted '
+            'curve"/><a:graphic><a:graphicData uri="pic"><pic:pic><pic:blipFill><a:blip '
+            'r:embed="rImg"/></pic:blipFill></pic:pic></a:graphicData></a:graphic></wp:inline>'
+            '</w:drawing></w:r>')
+_RICH = ['<w:r><w:t>y = x.fit()</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r>',
+         f"<w:r><w:t>plot(y)</w:t></w:r>{_DRAWING}",
+         '<w:r><w:t xml:space="preserve">see </w:t></w:r><w:hyperlink r:id="rWeb"><w:r><w:t>'
+         'the API</w:t></w:r></w:hyperlink>']
+
+
+@pytest.mark.parametrize("breaks", [False, True], ids=["paragraph a line", "line breaks"])
+def test_a_picture_note_or_link_in_a_code_line_is_kept(tmp_path: Path, breaks: bool) -> None:
+    """A code line holding a footnote, a picture or a link (which a code block cannot hold)
+    becomes a paragraph of inline code with them, between the code blocks around it, whether
+    the code is a paragraph a line (Word) or lines split by line breaks (Pandoc, a brief)."""
+    from PIL import Image
+
+    Image.new("RGB", (4, 4), (1, 2, 3)).save(tmp_path / "dot.png")
+    lines = ["<w:r><w:t>x = load()</w:t></w:r>", *_RICH, "<w:r><w:t>done()</w:t></w:r>"]
+    style = '<w:pPr><w:pStyle w:val="SourceCode"/></w:pPr>'
+    code = (f"<w:p>{style}" + "<w:r><w:br/></w:r>".join(lines) + "</w:p>" if breaks
+            else "".join(f"<w:p>{style}{line}</w:p>" for line in lines))
+    body = (p("Code", "Title") + p("By: Dana Analyst") + p("2023-04-01") + p("Intro.") + code
+            + p("End."))
+    styles = GERMAN_STYLES.replace('w:styleId="Titel"', 'w:styleId="Title"').replace(
+        "</w:styles>", '<w:style w:type="paragraph" w:styleId="SourceCode"><w:name '
+        'w:val="Source Code"/></w:style></w:styles>')
+    docx = word_file(tmp_path / "code.docx", body, styles=styles, parts={
+        "word/footnotes.xml": _NOTES, "word/media/dot.png": (tmp_path / "dot.png").read_bytes()},
+        rels=(("rNotes", REL + "footnotes", "footnotes.xml", False),
+              ("rImg", REL + "image", "media/dot.png", False),
+              ("rWeb", REL + "hyperlink", "https://example.org/api", True)))
+    out = tmp_path / "import" / "source" / "code.md"
+    warnings = import_paper(docx, out, None, tmp_path / "import")
+    # The picture is reported as in any line of text, and nothing else.
+    assert [w.message.split(": ", 1)[1].split(" — ")[0] for w in warnings] == [
+        "picture inside a line of text put in a paragraph of its own"], warnings
+    text = out.read_text(encoding="utf-8")
+    assert [m.group(2) for m in FENCE.finditer(text)] == ["x = load()", "done()"]
+    assert "`y = x.fit()`[^1]\n\n`plot(y)`\n\n![The fitted curve](" in text, text
+    assert "`see `[`the API`](https://example.org/api)\n\n```\ndone()" in text, text
+    document = read_source(out)
+    assert [plain_text(p.inlines) for n in document.footnotes for p in n.paragraphs] == [
+        "Needs version 2."]
+    assert [b.alt for b in document.blocks if isinstance(b, Figure)] == ["The fitted curve"]
+
+
+def test_a_comment_field_equation_or_symbol_in_code_is_reported_where_it_is(
+        tmp_path: Path) -> None:
+    # Code lines 5 to 8: their text stays in the block, and each is reported at its own line.
+    comments = (b'<w:comments xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/'
+                b'main"><w:comment w:id="0"><w:p><w:r><w:t>Why twice?</w:t></w:r></w:p>'
+                b'</w:comment></w:comments>')
+    lines = ['<w:commentRangeStart w:id="0"/><w:r><w:t>run()</w:t></w:r>',
+             '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> AUTHOR '
+             '</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>'
+             'dana</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>',
+             "<m:oMath><m:r><m:t>x2</m:t></m:r></m:oMath>",
+             '<w:r><w:t xml:space="preserve">go </w:t><w:sym w:font="Wingdings" '
+             'w:char="F0E0"/></w:r>']
+    style = '<w:pPr><w:pStyle w:val="SourceCode"/></w:pPr>'
+    body = (p("Code", "Title") + p("By: Dana Analyst") + p("2023-04-01") + p("Intro.")
+            + "".join(f"<w:p>{style}{line}</w:p>" for line in lines) + p("End."))
+    styles = GERMAN_STYLES.replace('w:styleId="Titel"', 'w:styleId="Title"').replace(
+        "</w:styles>", '<w:style w:type="paragraph" w:styleId="SourceCode"><w:name '
+        'w:val="Source Code"/></w:style></w:styles>')
+    docx = word_file(tmp_path / "code.docx", body, styles=styles,
+                     parts={"word/comments.xml": comments},
+                     rels=(("rComments", REL + "comments", "comments.xml", False),))
+    out = tmp_path / "import" / "source" / "code.md"
+    warnings = import_paper(docx, out, None, tmp_path / "import")
+    assert [(w.line, w.message.split(": ", 1)[1].split(" ")[0]) for w in warnings] == [
+        (5, "comment"), (6, "field"), (7, "equation"), (8, "symbol")], warnings
+    assert [b.text for b in walk(read_source(out).blocks) if isinstance(b, CodeBlock)] == [
+        "run()\ndana\nx2\ngo "]

@@ -386,3 +386,13 @@ def test_staff_paper_bylines_in_word_name_the_authors(tmp_path: Path) -> None:
     assert [(a.name, a.affiliation) for a in document.meta.authors] == [
         ("Dana Analyst", "J5"), ("Sam Writer", None), ("Kim Lee", "J2"), ("Ola Nor", None),
         ("Ann Doe", "J3")]
+
+
+def test_a_first_paragraph_opening_by_in_word_is_no_byline(tmp_path: Path) -> None:
+    body = (p("A Staff Paper", "Titel") + p("By Dana Analyst") + p("2024-06-03")
+            + p("By contrast, the region does not.") + p("Prepared by the staff, the plan."))
+    assert imported(tmp_path, body, styles=GERMAN_STYLES)[1] == []
+    document = read_source(tmp_path / "source" / "paper.md")
+    assert [a.name for a in document.meta.authors] == ["Dana Analyst"]
+    assert [plain_text(b.inlines) for b in document.blocks if isinstance(b, Paragraph)] == [
+        "By contrast, the region does not.", "Prepared by the staff, the plan."]

@@ -103,3 +103,42 @@ def test_lines_that_only_look_like_bylines_are_not_authors(tmp_path: Path, line:
                              "A paragraph.\n")
     assert [a.name for a in document.meta.authors] == ["Dana Analyst"]
     assert document.meta.subtitle == line
+
+
+def test_by_inside_a_wrapped_paragraph_goes_on_with_it(tmp_path: Path) -> None:
+    # A byline starts a line of its own in the title block only: in the body, a wrapped line
+    # opening "By contrast" or "Prepared by the staff" (or a date alone) is the paragraph's.
+    document = imported_text(
+        tmp_path, "A Title\nBy: Dana Analyst, Central Asia Branch of the Staff College\n"
+        "3 June 2024\n\nThe ministry published its first plan for the water sector in 2019,\n"
+        "By contrast, the ministry of energy published nothing at all that year, and\n"
+        "Prepared by the staff, the second plan was shorter than the first one was,\n"
+        "June 2022.\n")
+    assert [(a.name, a.affiliation) for a in document.meta.authors] == [
+        ("Dana Analyst", "Central Asia Branch of the Staff College")]
+    assert str(document.meta.date) == "2024-06-03"
+    assert [plain_text(b.inlines) for b in document.blocks if isinstance(b, Paragraph)] == [
+        "The ministry published its first plan for the water sector in 2019, By contrast, the "
+        "ministry of energy published nothing at all that year, and Prepared by the staff, the "
+        "second plan was shorter than the first one was, June 2022."]
+
+
+def test_a_byline_under_a_long_wrapped_title_is_still_a_line_of_its_own(tmp_path: Path) -> None:
+    document = imported_text(
+        tmp_path, "Water Sharing in Central Asia: Risks and Opportunities for the\n"
+        "Next Decade of Cooperation\nBy: Dana Analyst, Central Asia Branch of the Staff\n"
+        "Prepared by: Sam Writer\n3 June 2024\n\nA paragraph.\n")
+    assert document.meta.title == ("Water Sharing in Central Asia: Risks and Opportunities "
+                                   "for the Next Decade of Cooperation")
+    assert [(a.name, a.affiliation) for a in document.meta.authors] == [
+        ("Dana Analyst", "Central Asia Branch of the Staff"), ("Sam Writer", None)]
+    assert str(document.meta.date) == "2024-06-03"
+
+
+def test_a_first_paragraph_opening_by_is_no_byline(tmp_path: Path) -> None:
+    document = imported_text(tmp_path, "A Title\nBy: Dana Analyst\n3 June 2024\n\n"
+                             "By 2030, the ministry plans a surplus.\n\n"
+                             "By contrast, the region does not.\n")
+    assert [a.name for a in document.meta.authors] == ["Dana Analyst"]
+    assert [plain_text(b.inlines) for b in document.blocks if isinstance(b, Paragraph)] == [
+        "By 2030, the ministry plans a surplus.", "By contrast, the region does not."]

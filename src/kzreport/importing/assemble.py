@@ -11,7 +11,7 @@ from pathlib import Path
 from kzreport.body import split_headline
 from kzreport.front_matter import LANGUAGE_TAG, MARKING
 from kzreport.importing.charts import charted, merge_charts
-from kzreport.importing.code import joined_code
+from kzreport.importing.code import code_apart, code_kept, joined_code
 from kzreport.importing.docx import Grid, Para, WordDocument, created_date
 from kzreport.importing.found import (
     Break,
@@ -28,7 +28,7 @@ from kzreport.importing.found import (
     plain_found,
 )
 from kzreport.importing.lists import ListTree
-from kzreport.importing.titles import BYLINE, Labels, byline_authors, parse_date
+from kzreport.importing.titles import BYLINE, Labels, byline_authors, is_byline, parse_date
 from kzreport.model import (
     Author,
     Block,
@@ -88,12 +88,16 @@ def assemble(word: WordDocument, labels: Labels, report: Report, save: SaveImage
     for block in blocks:
         for note in block.notes:
             report(block.number, _text(block), note)
+        for what in code_kept(block):
+            report(block.number, _text(block), what)
     blocks = _merge_drop_caps(blocks, report)
     rest = _title_block(paper, blocks, labels, props, report)
     if not props.get("application", "").startswith("kzreport"):
         # A brief holds each code block in one paragraph (its lines split by line breaks),
         # so two blocks in a row stay two.
         rest = joined_code(rest)
+    # A picture, note or link in a code line (which a brief's edit can put there too).
+    rest = code_apart(rest)
     converter = _Body(word, rest, labels, report, save)
     paper.blocks = converter.convert(rest)
     _furniture(paper, word, labels)
@@ -185,7 +189,7 @@ def _title_block(paper: Paper, blocks: list[Para | Grid], labels: Labels,
             subtitles.append(text)
         elif paper.date is None and (date := parse_date(text, labels, hint)) is not None:
             paper.date = date
-        elif BYLINE.match(text) or block.kind == "author" or (
+        elif is_byline(text) or block.kind == "author" or (
                 band is not None and block.fill == band and block.kind == "body"
                 and paper.date is None):
             bylines.append(_byline(block))

@@ -6,7 +6,16 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from kzreport.importing.docx import Grid, Para
-from kzreport.importing.found import Break, Found, Image, Run
+from kzreport.importing.found import (
+    Break,
+    Found,
+    Image,
+    Kept,
+    Note,
+    PageBreak,
+    Run,
+    plain_found,
+)
 
 
 def joined_code(blocks: Sequence[Para | Grid]) -> list[Para | Grid]:
@@ -52,7 +61,8 @@ def _kind(block: Para | Grid) -> str | None:
     if not isinstance(block, Para):
         return None
     if block.kind == "code":
-        return "code"
+        # Holding more than code, it stands apart (``code_apart``), its neighbours two blocks.
+        return None if any(_more_than_code(c) for c in block.content) else "code"
     if block.kind != "body" or block.numbering is not None or block.rule:
         return None
     runs = [c for c in block.content if isinstance(c, Run)]
@@ -87,3 +97,60 @@ def _joined(lines: list[Para]) -> Para:
             content.append(Break())
         content += line.content
     return replace(lines[0], kind="code", content=content)
+
+
+def code_apart(blocks: Sequence[Para | Grid]) -> list[Para | Grid]:
+    """``blocks`` with each line of a code paragraph that holds what a code block cannot (a
+    picture, a footnote or endnote, a link, a page break) made an ordinary paragraph of inline
+    code, between the code blocks of the lines before and after it, so nothing is lost."""
+    out: list[Para | Grid] = []
+    for block in blocks:
+        if not isinstance(block, Para) or block.kind != "code" or not any(
+                _more_than_code(c) for c in block.content):
+            out.append(block)
+            continue
+        lines: list[list[Found | Image]] = [[]]
+        for item in block.content:
+            if isinstance(item, Break):
+                lines.append([])
+            else:
+                lines[-1].append(item)
+        code: list[list[Found | Image]] = []
+        for line in lines:
+            if not any(_more_than_code(c) for c in line):
+                code.append(line)
+                continue
+            out += _code_lines(block, code)
+            code = []
+            out.append(replace(block, kind="body", content=[
+                replace(c, code=True) if isinstance(c, Run) and c.text.strip() else c
+                for c in line]))
+        out += _code_lines(block, code)
+    return out
+
+
+def _code_lines(block: Para, lines: list[list[Found | Image]]) -> list[Para]:
+    """``lines`` of ``block`` as one code paragraph (blank lines at its ends left out), or
+    none when all are blank."""
+    text = [plain_found([c for c in line if not isinstance(c, Image)]) for line in lines]
+    kept = [n for n, one in enumerate(text) if one.strip()]
+    if not kept:
+        return []
+    return [replace(block, content=[c for n, line in enumerate(lines[kept[0]:kept[-1] + 1])
+                                    for c in ([Break()] if n else []) + line])]
+
+
+def _more_than_code(item: Found | Image) -> bool:
+    """Whether a code line's ``item`` is more than its text can carry."""
+    return isinstance(item, Image | Note | PageBreak) or (
+        isinstance(item, Run) and (item.href is not None or item.anchor is not None))
+
+
+def code_kept(block: Para | Grid) -> list[str]:
+    """The warnings of what a code paragraph holds that the source cannot (an equation, a
+    symbol), each made its text: to be reported at the paragraph itself, before it is joined."""
+    if not isinstance(block, Para) or block.kind != "code":
+        return []
+    kept = [c.what for c in block.content if isinstance(c, Kept)]
+    block.content = [Run(c.text) if isinstance(c, Kept) else c for c in block.content]
+    return kept

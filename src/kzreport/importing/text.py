@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -10,8 +11,9 @@ from kzreport.errors import KzreportError, Problem
 from kzreport.importing.assemble import Paper, Report, key_points_section
 from kzreport.importing.found import clean_text
 from kzreport.importing.lists import ListTree
-from kzreport.importing.titles import BYLINE, Labels, byline_authors, parse_date
+from kzreport.importing.titles import BYLINE, Labels, byline_authors, is_byline, parse_date
 from kzreport.model import Heading, Link, Paragraph, Span
+from kzreport.records import record
 
 #: Plain text larger than this is not a paper (a source may hold 1,000,000 bytes).
 MAX_TEXT_BYTES = 1_000_000
@@ -32,30 +34,23 @@ PLACEHOLDER_URL = "https://example.invalid/fill-in-link-{n}"
 def read_text(path: Path, labels: Labels, report: Report) -> Paper:
     """The paper in the plain text file at ``path``."""
     lines = _decode(path, report).split("\n")
-    units = _units(lines, lambda line: bool(BYLINE.match(line.strip()))
-                   or parse_date(line.strip(), labels) is not None)
+
+    def alone(line: str, units: list[tuple[int, str]]) -> bool:
+        # Only in the title block: in the body, "By contrast, ..." goes on its paragraph.
+        line = line.strip()
+        return (is_byline(line) or parse_date(line, labels) is not None) and \
+            _title_block([(n, " ".join(t.split())) for n, t in units], labels, True).end \
+            >= len(units)
+
+    units = _units(lines, alone)
     paper = Paper()
     if not units:
         raise KzreportError([Problem(path, 1, "the file holds no text",
                                      "import a file with the paper's text")])
-    number, paper.title = units[0]
-    i = 1
-    bylines: list[tuple[str, str]] = []
-    while i < len(units):
-        number, text = units[i]
-        if BYLINE.match(text):
-            bylines.append(("", text))
-        elif BYLINE.fullmatch(text + " ") and i + 1 < len(units):
-            i += 1  # "Prepared by:" alone on its line, the name on the next
-            bylines.append(("", units[i][1]))
-        elif paper.date is None and (date := parse_date(text, labels)) is not None:
-            paper.date = date
-        elif i == 1 and len(text.split()) <= 15 and not text.endswith((".", "!", "?")):
-            paper.subtitle = text
-        else:
-            break
-        i += 1
-    paper.authors = byline_authors(bylines)
+    paper.title = units[0][1]
+    front = _title_block(units, labels)
+    i, paper.subtitle, paper.date = front.end, front.subtitle, front.date
+    paper.authors = byline_authors(("", text) for text in front.bylines)
     tree = ListTree()
     links: list[Link] = []
     disclaimer: list[str] = []
@@ -89,6 +84,41 @@ def read_text(path: Path, labels: Labels, report: Report) -> Paper:
     return paper
 
 
+@record
+class _TitleBlock:
+    """What the units under the title say, and where the body starts."""
+
+    end: int
+    subtitle: str | None
+    bylines: tuple[str, ...]
+    date: dt.date | None
+
+
+def _title_block(units: list[tuple[int, str]], labels: Labels,
+                 open_end: bool = False) -> _TitleBlock:
+    """The subtitle, bylines and date under the title (``units[0]``), up to the first unit of
+    the body (``end``). With ``open_end``, ``units`` are the text read so far: a byline label
+    last in them is in the title block, its name yet to come."""
+    i = 1
+    subtitle, date = None, None
+    bylines: list[str] = []
+    while i < len(units):
+        text = units[i][1]
+        if is_byline(text):
+            bylines.append(text)
+        elif BYLINE.fullmatch(text + " ") and (i + 1 < len(units) or open_end):
+            i += 1  # "Prepared by:" alone on its line, the name on the next
+            bylines += [units[i][1]] if i < len(units) else []
+        elif date is None and (found := parse_date(text, labels)) is not None:
+            date = found
+        elif i == 1 and len(text.split()) <= 15 and not text.endswith((".", "!", "?")):
+            subtitle = text
+        else:
+            break
+        i += 1
+    return _TitleBlock(i, subtitle, tuple(bylines), date)
+
+
 def _decode(path: Path, report: Report) -> str:
     try:
         with path.open("rb") as handle:
@@ -120,11 +150,13 @@ def clean_text_lines(text: str) -> str:
     return "\n".join(clean_text(line) for line in text.split("\n"))
 
 
-def _units(lines: list[str], alone: Callable[[str], bool] = lambda line: False
+def _units(lines: list[str],
+           alone: Callable[[str, list[tuple[int, str]]], bool] = lambda line, units: False
            ) -> list[tuple[int, str]]:
     """The text's paragraphs with their first line numbers. Text with long lines has one
     paragraph a line; hard-wrapped text has paragraphs between blank lines (a bullet, a line
-    after a short one, or a line that is ``alone`` — a byline, a date — starts a new one)."""
+    after a short one, or a line that is ``alone`` after the paragraphs so far — a byline, a
+    date in the title block — starts a new one)."""
     wrapped = all(len(line) <= 120 for line in lines) and any(not line.strip() for line in lines)
     units: list[tuple[int, str]] = []
     joining = False
@@ -134,7 +166,7 @@ def _units(lines: list[str], alone: Callable[[str], bool] = lambda line: False
             continue
         # A short line ends its paragraph even in wrapped text: a title, a byline, a date.
         if wrapped and joining and not _BULLET.match(line) and len(lines[number - 2]) >= 40 \
-                and not alone(line):
+                and not alone(line, units):
             units[-1] = (units[-1][0], units[-1][1] + " " + line.strip())
         else:
             units.append((number, line.rstrip()))

@@ -143,6 +143,18 @@ def parse_date(text: str, labels: Labels, hint: dt.date | None = None) -> dt.dat
     return None
 
 
+def is_byline(text: str) -> bool:
+    """Whether ``text`` is a byline: a label (``BYLINE``) and then names. After a label
+    without its colon, a lowercase word ("By contrast, ...", "Prepared by the staff") or a
+    number ("By 2030 the plan ...") is a sentence."""
+    match = BYLINE.match(text)
+    if match is None:
+        return False
+    rest = text[match.end():]
+    return any(c in match.group() for c in ":-–") or not (
+        rest[:1].islower() or re.match(r"\d+\b", rest) is not None)
+
+
 def byline_authors(texts: Iterable[tuple[str, str]]) -> tuple[Author, ...]:
     """Authors from byline paragraphs, each (the name in bold or before the first comma,
     the rest); "By:" dropped and several authors on one line split at semicolons."""
