@@ -45,6 +45,9 @@ OVERFLOW_TOLERANCE_PT = 0.01
 #: Lines closer than this share of the font's own line box overlap visibly. The deck's tightest
 #: setting is 0.92 (titles), and half-point rounding of run sizes takes off a little more.
 OVERLAP_RATIO = 0.85
+#: A footnote's mark and this many characters of its text (whitespace aside) on a slide's
+#: face are the note printed at the slide's foot, which must then be there whole.
+NOTE_OPENING = 12
 #: A detail shorter than this (a year, a number) may well be on a slide for another reason.
 MIN_LEAK_LENGTH = 4
 
@@ -167,7 +170,7 @@ def _deck(expected: Expected, slides: Sequence[Slide], links: frozenset[str],
             continue
         slide, number = slides[index], index + 1
         face = normalize(slide.face)
-        for text in (point.headline or "", *point.pieces):
+        for text in point.pieces:
             if normalize(text) not in face:
                 yield (f'key point {point.number} (line {point.line}) is not on slide {number}: '
                        f'"{excerpt(text)}"')
@@ -178,6 +181,7 @@ def _deck(expected: Expected, slides: Sequence[Slide], links: frozenset[str],
         for chunk, says in _missing_from(slide.notes, notes, [
                 _note_chunk(note) for note in point.notes], in_notes):
             yield f"{_quote(chunk)}, referred to by key point {point.number}, {says}"
+        yield from _footnote_strip(point, face, number)
         key_point = slide_points(expected.document).points[point.number - 1]
         for chunk, says in _missing_from(slide.notes, notes,
                                          _source_chunks(expected, key_point), in_notes):
@@ -219,6 +223,19 @@ def _deck(expected: Expected, slides: Sequence[Slide], links: frozenset[str],
             # A target missing from the whole deck is reported once, with the deck's links.
             elif link.url not in slide.links and link.url in links:
                 yield f"further-reading link {link.url} is not a link on slide {number}"
+
+
+def _footnote_strip(point: Point, face: str, number: int) -> Iterator[str]:
+    """Each footnote printed at the foot of a key point's slide is printed whole: a note
+    whose opening (its mark and first characters) is on the slide's face without the rest
+    was cut. A note not on the face at all was left to the speaker notes, which the strip
+    does with what it has no room for (and which are checked for every note)."""
+    for note in point.notes:
+        mark = normalize(footnote_mark(note.number))
+        whole = mark + normalize(note.text)
+        if whole[:len(mark) + NOTE_OPENING] in face and whole not in face:
+            yield (f"footnote {note.number} (line {note.line}) is cut short at the foot of "
+                   f'slide {number}: "{excerpt(note.text)}" is not all there')
 
 
 def _source_chunks(expected: Expected, point: KeyPoint | None = None) -> list[Chunk]:

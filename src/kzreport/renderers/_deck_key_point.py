@@ -20,7 +20,8 @@ from kzreport.model import (
 from kzreport.records import record
 from kzreport.renderers import _fit as fit
 from kzreport.renderers._deck_continued import continued_slides, split_to_fit
-from kzreport.renderers._deck_geometry import FOOTER_CLEARANCE_PT, OVERFLOW_PT, SOURCE_LINE_PT, Box
+from kzreport.renderers._deck_footnotes import Strip, plan_strip, write_strip
+from kzreport.renderers._deck_geometry import FOOTER_CLEARANCE_PT, OVERFLOW_PT, SMALL_MIN_PT, Box
 from kzreport.renderers._deck_notes import footnotes_of, point_notes, write_notes
 from kzreport.renderers._deck_points import (
     Arrangement,
@@ -30,6 +31,7 @@ from kzreport.renderers._deck_points import (
     bullet_pars,
     short_text,
     sort_details,
+    title_runs,
     warn,
 )
 from kzreport.renderers._deck_slides import (
@@ -37,10 +39,9 @@ from kzreport.renderers._deck_slides import (
     TitlePlan,
     fit_body,
     plan_title,
-    small_line,
     write_title,
 )
-from kzreport.renderers._deck_text import Deck, Par, Run, clean, runs
+from kzreport.renderers._deck_text import Deck, Par, runs
 from kzreport.renderers._deck_visuals import Placed, Visual, place
 from kzreport.renderers._drawingml import body_shape, placeholder, remove, write
 from kzreport.slide_points import is_information_paper, slide_points
@@ -50,13 +51,13 @@ from kzreport.slide_points import is_information_paper, slide_points
 class PointPlan:
     """Where a key point's slide puts everything, and at what size: its title; its text and
     detail bullets (box, size, anchor; None when it shows none); its figures, tables and
-    charts; the line of the footnotes the slide refers to; the details left to the notes."""
+    charts; the strip of the footnotes the slide refers to; the details left to the notes."""
 
     title: TitlePlan
     pars: list[Par]
     body: tuple[Box, float, str] | None
     visuals: tuple[Placed, ...]
-    sources: tuple[Box, Par] | None
+    sources: Strip | None
     notes: Blocks
     #: The text and bullets too long for the slide even at the smallest size, which go on
     #: on a continuation slide.
@@ -74,16 +75,17 @@ def plan_key_point(deck: Deck, number: int, point: KeyPoint, title: str,
     # A section's slide (an information paper's) is no key point: no "Key Point N of M".
     eyebrow = (key_point_label(layout, number, total)
                if heading.labelled and not is_information_paper(deck.document) else None)
-    title_plan = plan_title(deck, title, eyebrow, point.line, number)
+    title_plan = plan_title(deck, title, eyebrow, point.line, number, title_runs(heading, title))
     top = title_plan.body_top
     content = sort_details(deck, point.details)
     text = ([Par(runs(heading.body), layout.colors.text, layout.fonts.body)]
             if plain_text(heading.body).strip() else [])
-    # The footnotes of what the slide may show go in one small line at its foot; the rest of
-    # the slide is laid out above it (what ends up in the notes is dropped from it after).
-    bottom = g.content_bottom
-    if layout.slides.footnote_line and _shown_notes(deck, point.inlines, content):
-        bottom -= SOURCE_LINE_PT
+    # The footnotes of what the slide may show go in a strip at its foot; the rest of the
+    # slide is laid out above it (what ends up in the notes is dropped from it after).
+    written = (*point.headline_inlines, *point.inlines)  # the headline's notes come first
+    reserved = (plan_strip(deck, _shown_notes(deck, written, content), top)
+                if layout.slides.footnote_line else None)
+    bottom = reserved.box.top if reserved is not None else g.content_bottom
     area = Box(g.margin, top, g.content_width, bottom - top)
     arrangement = _arrange(deck, number, point, content, text, area, title_plan.size)
     pars = text + bullet_pars(deck, content.lists)
@@ -113,15 +115,16 @@ def plan_key_point(deck: Deck, number: int, point: KeyPoint, title: str,
                                  f"{named(deck, number, point)} does not fit on its slide at "
                                  f"{smallest:g} pt", "shorten it or move detail into sub-bullets")
             body = (box, size, "t")
-    sources = None
-    notes = _shown_notes(deck, point.inlines, content) if layout.slides.footnote_line else []
-    if notes:
-        line = Box(g.margin, bottom, g.content_width, SOURCE_LINE_PT)
-        words = "   ".join(f"{footnote_mark(note.number)} " + clean(
-            " ".join(plain_text(p.inlines) for p in note.paragraphs)) for note in notes)
-        sources = (line, Par((Run(words),), layout.colors.muted, layout.fonts.body))
+    # Fewer notes than reserved for need no more room: the strip stays within the reserve.
+    strip = (plan_strip(deck, _shown_notes(deck, written, content), top)
+             if reserved is not None else None)
+    for note in strip.left if strip is not None else ():
+        warn(deck, note.line, f"footnote {footnote_mark(note.number)} of "
+             f"{named(deck, number, point)} does not fit the footnotes at the foot of its "
+             f"slide at {SMALL_MIN_PT:g} pt; it is only in the speaker notes",
+             "shorten the note, or refer to fewer notes in the key point's text")
     return PointPlan(title_plan, pars, body, arrangement.visuals if arrangement else (),
-                     sources, content.notes(point.details), tuple(rest))
+                     strip, content.notes(point.details), tuple(rest))
 
 
 def named(deck: Deck, number: int, point: KeyPoint) -> str:
@@ -201,7 +204,7 @@ def key_point_slides(deck: Deck, number: int, point: KeyPoint, heading: PointTit
             return
         write_title(deck, slide, plan.title)
         if plan.sources is not None:
-            small_line(deck, slide, *plan.sources, anchor="b")
+            write_strip(deck, slide, plan.sources)
         if plan.body is not None:
             box, size, anchor = plan.body
             write(deck, slide, body_shape(slide, box), box, plan.pars, size, anchor=anchor)
@@ -214,4 +217,4 @@ def key_point_slides(deck: Deck, number: int, point: KeyPoint, heading: PointTit
         if plan.notes or footnotes or sources:
             write_notes(deck, slide, plan.notes, footnotes, sources)
 
-    return [(title, build), *continued_slides(deck, title, first.rest, point.line)]
+    return [(title, build), *continued_slides(deck, title, first.rest, point.line, heading)]
