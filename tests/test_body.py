@@ -262,6 +262,28 @@ def test_key_points_with_headlines_details_and_content_after(tmp_path: Path) -> 
     assert isinstance(after, Paragraph) and after.line == 24
 
 
+def test_a_note_in_a_headline_stays_where_it_is_written() -> None:
+    from kzreport.body import split_headline
+    from kzreport.model import Citation, FootnoteRef
+
+    note, cited = FootnoteRef(1), Citation(("smith2020",))
+    # At the end of the bold phrase (Pandoc drops the space before a note citation) ...
+    assert split_headline((Span("Astana hedges", bold=True), cited, note,
+                           Span(": body text."))) == (
+        "Astana hedges", (Span("Astana hedges", bold=True), cited, note), (Span(": body text."),))
+    # ... inside it, the headline going on after it, printed plain and bold ...
+    assert split_headline((Span("Balance ", bold=True), Span("now", bold=True, italic=True),
+                           note, Span(" holds.", bold=True), Span(" Oil pays."))) == (
+        "Balance now holds.", (Span("Balance now", bold=True), note,
+                               Span(" holds.", bold=True)), (Span("Oil pays."),))
+    # ... an author-date citation's text is bold in a bold phrase, else it cites from the text,
+    # and a point opening with a note has no headline.
+    assert split_headline((Span("Hedges", bold=True), cited, Span(" (Smith 2020) says."))) == (
+        "Hedges", (Span("Hedges", bold=True),), (cited, Span("(Smith 2020) says.")))
+    assert split_headline((note, Span("Bold", bold=True), Span(" text."))) == (
+        None, (), (note, Span("Bold", bold=True), Span(" text.")))
+
+
 # ====================================================================== bad input
 
 

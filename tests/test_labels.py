@@ -16,10 +16,10 @@ from PIL import Image
 from pptx import Presentation
 
 from conftest import FIXTURES, assert_valid_ooxml, require_tool
-from kzreport.labels import NUMBER_STYLES, list_marker
+from kzreport.labels import NUMBER_STYLES, headline_separator, list_marker
 from kzreport.layout import Layout
 from kzreport.layout_loader import load_layout
-from kzreport.model import Document, Table, plain_text
+from kzreport.model import Document, FootnoteRef, KeyPoint, Span, Table, plain_text
 from kzreport.renderers import renderers
 from kzreport.renderers._proportions import Metrics, fit_table
 from kzreport.source import read_source
@@ -37,6 +37,19 @@ def test_list_markers_by_depth() -> None:
     assert list_marker(True, 3, 2) == "2."  # deeper lists cycle through the styles
     assert list_marker(True, 1, 0) == "0."  # letters have no zero
     assert [list_marker(False, d, 1) for d in range(4)] == ["•", "◦", "▪", "•"]
+
+
+@pytest.mark.parametrize(("text", "separator"), [
+    ((Span("text"),), " "),
+    ((Span(": text"),), ""),
+    ((), ""),
+    # A reference right after the headline would be the headline's: the space keeps a
+    # text's opening reference in the text, before punctuation or nothing at all.
+    ((FootnoteRef(1), Span(": text")), " "),
+    ((FootnoteRef(1),), " "),
+])
+def test_headline_separator(text: tuple[Span | FootnoteRef, ...], separator: str) -> None:
+    assert headline_separator(KeyPoint("Headline", text, (), 1)) == separator
 
 
 @dataclass(frozen=True)

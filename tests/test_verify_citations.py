@@ -74,3 +74,44 @@ def test_a_citation_taken_out_of_the_author_date_text(project: Path) -> None:
     assert ('paragraph 1 (line 22) of the source reads "…balances its neighbours . Its policy '
             'has been called…" in the output, not "…balances its neighbours (Cooley 2012, 12). '
             'Its policy…"') in result.stderr
+
+
+def test_a_citation_in_a_headline_keeps_its_number_where_written(
+        tmp_path_factory: pytest.TempPathFactory, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``**Astana hedges [@cooley2012]**: …``: the note's number right after the headline's
+    words, before the separator, in the brief, the PDF and the slide's title."""
+    import re
+    import subprocess
+    import zipfile
+
+    from conftest import require_tool
+
+    built = built_project(tmp_path_factory.mktemp("headline"),
+                          [FIXTURES / "deck-long-notes.md"], FIXTURES / "citations")
+    build = built / "build"
+    with zipfile.ZipFile(build / "deck-long-notes.docx") as brief:
+        xml = brief.read("word/document.xml").decode("utf-8")
+    paragraph = re.search(r"<w:p>(?:(?!</w:p>).)*Astana hedges.*?</w:p>", xml, re.S)
+    assert paragraph is not None
+    # The headline's bold run, the note's reference (Word's own, numbered 8), the separator.
+    runs = re.findall(r"<w:t[^>]*>([^<]*)</w:t>|(<w:footnoteReference [^>]*/>)",
+                      paragraph.group(0))
+    assert [text or reference for text, reference in runs][:3] == [
+        "Astana hedges", '<w:footnoteReference w:id="8"/>', ": a citation in the headline "
+        "keeps its note's number where it is written, in all three formats."]
+    text = subprocess.run([require_tool("pdftotext"), str(build / "deck-long-notes.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "Astana hedges8: a citation in the headline" in " ".join(text.split())
+    with zipfile.ZipFile(build / "deck-long-notes.pptx") as deck:
+        slide = deck.read("ppt/slides/slide4.xml").decode("utf-8")
+    title, *_ = re.findall(r"<p:sp>.*?</p:sp>", slide, re.S)
+    # The title: the headline, then the note's number raised; the slide's text starts after it.
+    assert [(text, 'baseline="30000"' in properties) for properties, text in re.findall(
+        r"<a:rPr ([^>]*)>.*?<a:t>([^<]*)</a:t>", title, re.S)] == [
+        ("Astana hedges", False), ("8", True)]
+    body = re.findall(r"<a:t>([^<]*)</a:t>", slide.split(title, 1)[1])
+    assert body[0].startswith(": a citation") and "8 Alexander Cooley" in "".join(body)
+    copied_project(built, tmp_path, monkeypatch)
+    result = verify("-o", "build")
+    assert result.exit_code == 0, result.output

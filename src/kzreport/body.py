@@ -509,19 +509,22 @@ class _Body:
                 self.problems.add(item.line, "key point has no text",
                                   "start each key point with a sentence")
                 continue
-            headline, rest = split_headline(first.inlines)
-            points.append(KeyPoint(headline, rest, item.blocks[1:], item.line))
+            headline, written, rest = split_headline(first.inlines)
+            points.append(KeyPoint(headline, rest, item.blocks[1:], item.line, written))
         section = KeyPoints(plain_text(heading.inlines).strip().rstrip(":").strip(),
                             tuple(points), heading.line, heading.anchor)
         return (*blocks[:at], section, *blocks[at + 2:])
 
 
 def _is_bold(item: Inline) -> bool:
-    """Whether ``item`` is bold text (and so part of a key point's headline)."""
+    """Whether ``item`` is bold text or a note or citation written in (or right after) it,
+    and so part of a key point's headline."""
     match item:
         case Span():
             return item.bold
-        case LineBreak() | FootnoteRef() | CrossRef() | Citation():
+        case FootnoteRef() | Citation():
+            return True
+        case LineBreak() | CrossRef():
             return False
         case _:
             assert_never(item)
@@ -538,13 +541,25 @@ def _lstripped(item: Inline) -> Inline:
             assert_never(item)
 
 
-def split_headline(inlines: Inlines) -> tuple[str | None, Inlines]:
-    """A leading bold phrase becomes the headline; the rest is the key point's text."""
-    count = len(list(takewhile(_is_bold, inlines)))
+def split_headline(inlines: Inlines) -> tuple[str | None, Inlines, Inlines]:
+    """A leading bold phrase becomes the headline (its plain text, and as written, with the
+    notes and citations in it); the rest is the key point's text. A citation marker whose
+    (author-date) text is not bold cites from the text."""
+    opens_bold = bool(inlines) and isinstance(inlines[0], Span) and inlines[0].bold
+    count = len(list(takewhile(_is_bold, inlines))) if opens_bold else 0
+    while count and isinstance(inlines[count - 1], Citation):
+        count -= 1
     headline = plain_text(inlines[:count]).strip()
     if not headline:
-        return None, inlines
+        return None, (), inlines
+    # Printed plain and bold, as the headline always was: only its notes keep their places.
+    written = merge_spans(Span(plain_text((item,)), bold=True) if isinstance(item, Span)
+                          else item for item in inlines[:count])
+    written[0] = _lstripped(written[0])
+    if isinstance(written[-1], Span):
+        written[-1] = replace(written[-1], text=written[-1].text.rstrip())
     rest = list(inlines[count:])
-    if rest:
-        rest[0] = _lstripped(rest[0])
-    return headline, tuple(merge_spans(rest))
+    first = next((n for n, item in enumerate(rest) if not isinstance(item, Citation)), None)
+    if first is not None:  # the text's first words, after a citation's marker
+        rest[first] = _lstripped(rest[first])
+    return headline, tuple(written), tuple(merge_spans(rest))

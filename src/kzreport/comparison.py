@@ -170,7 +170,7 @@ def _deck(expected: Expected, slides: Sequence[Slide], links: frozenset[str],
             continue
         slide, number = slides[index], index + 1
         face = normalize(slide.face)
-        for text in (point.headline or "", *point.pieces):
+        for text in point.pieces:
             if normalize(text) not in face:
                 yield (f'key point {point.number} (line {point.line}) is not on slide {number}: '
                        f'"{excerpt(text)}"')

@@ -188,7 +188,8 @@ def _mapped(block: Block, change: Callable[[Inlines], Inlines]) -> Block:
         case KeyPoints():
             return replace(block, points=tuple(
                 KeyPoint(point.headline, change(point.inlines),
-                         map_inlines(point.details, change), point.line)
+                         map_inlines(point.details, change), point.line,
+                         change(point.headline_inlines))
                 for point in block.points))
         case DefinitionList():
             return replace(block, items=tuple(

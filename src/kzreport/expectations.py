@@ -37,6 +37,7 @@ from kzreport.model import (
     Span,
     Table,
     footnote_paragraphs,
+    headline_parts,
     inline_contents,
     is_plain_list,
     links,
@@ -98,7 +99,8 @@ class Point:
     headline: str | None
     text: str
     details: tuple[Chunk, ...]
-    #: The key point's text between its footnote references (the slide shows their numbers).
+    #: The key point's headline and text between their footnote references (the slide shows
+    #: their numbers).
     pieces: tuple[str, ...] = ()
     #: The footnotes referenced from the key point and its details, in order.
     notes: tuple[Note, ...] = ()
@@ -250,7 +252,8 @@ class _Chunker:
                 self.add("heading", block.line, block.title)
                 for number, point in enumerate(block.points, 1):
                     if point.headline:
-                        self.add("key point headline", point.line, point.headline,
+                        self.add("key point headline", point.line,
+                                 point.headline_inlines or point.headline,
                                  f"the headline of key point {number}")
                     self.add("key point", point.line, point.inlines, f"key point {number}")
                     start = len(self.chunks)
@@ -261,13 +264,15 @@ class _Chunker:
                         self.block(detail)
                     self._on_slide = False
                     visuals = tuple(d for d in point.details if isinstance(d, Figure | Table))
-                    numbers = note_numbers(point.inlines) + [
+                    numbers = note_numbers((*point.headline_inlines, *point.inlines)) + [
                         n for _, inlines in inline_contents(point.details)
                         for n in note_numbers(inlines)]
                     self.points.append(Point(number, point.line, point.headline,
                                              plain_text(point.inlines),
                                              tuple(self.chunks[start:]),
-                                             tuple(pieces(point.inlines)),
+                                             (*(part for part in headline_parts(point)
+                                                if isinstance(part, str)),
+                                              *pieces(point.inlines)),
                                              tuple(self.notes[n - 1] for n in numbers),
                                              visuals))
             case DefinitionList():

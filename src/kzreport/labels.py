@@ -9,6 +9,7 @@ from kzreport.model import (
     CrossRef,
     Document,
     Figure,
+    FootnoteRef,
     KeyPoint,
     RefKind,
     Table,
@@ -68,7 +69,12 @@ _CLOSING_PUNCTUATION = tuple(".,:;!?)»”’–—")
 
 def headline_separator(point: KeyPoint) -> str:
     """What goes between a key point's bold headline and its text: a space, unless there is no
-    text or it starts with punctuation that closes the headline ("**Headline**: text")."""
+    text or it starts with punctuation that closes the headline ("**Headline**: text"). A text
+    that opens with a footnote's reference is always set off by the space: a reference right
+    after the headline's words is the headline's own ("**Headline**[^1]: text"), so without
+    the space the text's reference would read back as the headline's."""
+    if point.inlines and isinstance(point.inlines[0], FootnoteRef):
+        return " "
     text = plain_text(point.inlines)
     return " " if text and not text.startswith(_CLOSING_PUNCTUATION) else ""
 

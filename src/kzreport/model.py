@@ -300,6 +300,25 @@ class KeyPoint:
     inlines: Inlines
     details: Blocks
     line: int
+    #: The headline as printed: its text (plain, bold) with the footnote references (and
+    #: citations) written inside it, in their places; ``headline`` is its plain text.
+    headline_inlines: Inlines = ()
+
+
+def headline_parts(point: KeyPoint) -> list[str | FootnoteRef]:
+    """A key point's headline as every format prints it: its plain text, cut where a footnote
+    is referred to, with the reference in its place ([] without a headline)."""
+    if not point.headline:
+        return []
+    parts: list[str | FootnoteRef] = []
+    text = ""
+    for item in point.headline_inlines or (Span(point.headline),):
+        if isinstance(item, FootnoteRef):
+            parts += [text, item] if text else [item]
+            text = ""
+        else:
+            text += plain_text((item,))
+    return [*parts, text] if text else parts
 
 
 @record
@@ -466,7 +485,8 @@ def source_paragraphs(document: Document) -> Blocks:
 def cited_sources(document: Document, point: KeyPoint) -> tuple[Source, ...]:
     """The entries of the Sources section key point ``point`` cites (in its text or its
     details), in the section's order: the deck gives them in the point's speaker notes."""
-    keys = {key for _, inlines in inline_contents((Paragraph(point.inlines, point.line),
+    keys = {key for _, inlines in inline_contents((Paragraph((*point.headline_inlines,
+                                                             *point.inlines), point.line),
                                                    *point.details))
             for item in inlines if isinstance(item, Citation) for key in item.keys}
     return tuple(source for source in document.sources if source.key in keys)
@@ -498,6 +518,8 @@ def inline_contents(blocks: Blocks) -> Iterator[tuple[int, Inlines]]:
                         yield block.line, cell
             case KeyPoints():
                 for point in block.points:
+                    if point.headline_inlines:
+                        yield point.line, point.headline_inlines
                     yield point.line, point.inlines
             case DefinitionList():
                 for item in block.items:

@@ -293,3 +293,27 @@ def test_generated_papers_round_trip(data: st.DataObject, tmp_path_factory: pyte
     imported, _ = round_trip(source, work, "default")
     assert content(imported) == content(original), source.read_text(encoding="utf-8")
     shutil.rmtree(work)
+
+
+@pytest.mark.parametrize("point", [
+    # The smallest generated failures (seed 3): a text that opens with a note's reference
+    # and then closing punctuation, or has no more, was printed without the space after the
+    # headline, and the reference read back as the headline's.
+    "- **Head** [^1]: text.",
+    "- **Head** [^1]",
+    # A note in the headline and one in the text: the import numbered the text's first.
+    "- **Head**[^1] text[^2].",
+    "- **Head**[^1] [^2]: text.",
+    "- **Head [^1] more** [^2] text.",
+])
+def test_notes_in_and_after_a_headline_round_trip(point: str, tmp_path: Path) -> None:
+    """A footnote reference right after a key point's bold headline is the headline's, one
+    after the space is the text's: the brief keeps the two apart and the import reads each
+    back where it was, its notes in reading order, the headline's first."""
+    source = tmp_path / "paper.md"
+    source.write_text("---\ntitle: T\nauthors:\n- A\ndate: 2020-01-01\n---\n\n"
+                      f"## Key Points\n\n{point}\n\n## Findings\n\nText.\n\n"
+                      "[^1]: A note.\n\n[^2]: B note.\n", encoding="utf-8")
+    original = read_source(source)
+    imported, _ = round_trip(source, tmp_path, "default")
+    assert content(imported) == content(original)

@@ -578,8 +578,8 @@ def key_points_section(blocks: list[Block], labels: Labels, report: Report) -> l
             first = item.blocks[0] if item.blocks else None
             if not isinstance(first, Paragraph):
                 continue
-            headline, rest = split_headline(first.inlines)
-            points.append(KeyPoint(headline, rest, item.blocks[1:], item.line))
+            headline, written, rest = split_headline(first.inlines)
+            points.append(KeyPoint(headline, rest, item.blocks[1:], item.line, written))
         title = plain_text(block.inlines).strip().rstrip(":").strip()
         return [*blocks[:n], KeyPoints(title, tuple(points), block.line), *blocks[n + 2:]]
     return blocks

@@ -478,11 +478,11 @@ class _Writer:
             return self.paragraph(point.inlines, WIDTH - 2)
         written: list[list[str]] = []
         for separator in dict.fromkeys((headline_separator(point), " ")):
-            lines = self.paragraph((Span(point.headline, bold=True), Span(separator),
-                                    *point.inlines), WIDTH - 2)
+            lines = self.paragraph((*(point.headline_inlines or (Span(point.headline, bold=True),)),
+                                    Span(separator), *point.inlines), WIDTH - 2)
             read = _read_back("\n".join(lines)).blocks
             if len(read) == 1 and isinstance(read[0], Paragraph):
-                headline, rest = split_headline(read[0].inlines)
+                headline, _, rest = split_headline(read[0].inlines)
                 if (headline, _unnumbered(rest)) == (point.headline, _unnumbered(point.inlines)):
                     return lines
             written.append(lines)

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from kzreport.anchors import EXPLICIT_ID, anchored, bookmark_name
 from kzreport.apparatus import ACRONYMS_ANCHOR, SOURCES_ANCHOR
-from kzreport.model import Blocks, Footnote, FootnoteRef, Heading, KeyPoints, Span
+from kzreport.model import Blocks, Footnote, FootnoteRef, Heading, KeyPoint, KeyPoints, Span
 from kzreport.source_checks import Problems
 
 _T = TypeVar("_T")
@@ -22,15 +22,18 @@ _APPARATUS = frozenset(bookmark_name(anchor) for anchor in (ACRONYMS_ANCHOR, SOU
 
 
 def _mapped(value: _T, change: Callable[[object, int], object], line: int = 0) -> _T:
-    """``value`` (model objects, nested, in the order the source writes them) with ``change``
-    applied to every span and footnote reference; ``line`` is the enclosing block's."""
+    """``value`` (model objects, nested) with ``change`` applied to every span and footnote
+    reference in the order the source writes them (a key point's headline, whose field comes
+    last, before its text); ``line`` is the enclosing block's."""
     if isinstance(value, Span | FootnoteRef):
         return change(value, line)  # type: ignore[return-value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         line = getattr(value, "line", line)
+        names = [f.name for f in dataclasses.fields(value) if f.init]
+        if isinstance(value, KeyPoint):  # its headline (and the notes in it) before its text
+            names.sort(key=lambda name: name != "headline_inlines")
         return dataclasses.replace(value, **{
-            f.name: _mapped(getattr(value, f.name), change, line)
-            for f in dataclasses.fields(value) if f.init})
+            name: _mapped(getattr(value, name), change, line) for name in names})
     if isinstance(value, tuple | list):
         return type(value)(_mapped(v, change, line) for v in value)
     return value

@@ -8,6 +8,7 @@ from typing import Any
 
 from kzreport.renderers import _fit as fit
 from kzreport.renderers._deck_geometry import FOOTER_CLEARANCE_PT, OVERFLOW_PT, Box
+from kzreport.renderers._deck_points import PointTitle, title_runs
 from kzreport.renderers._deck_slides import SlideBuilder, fit_body, plan_title, write_title
 from kzreport.renderers._deck_text import Deck, Par, Run
 from kzreport.renderers._drawingml import body_shape, write
@@ -16,20 +17,22 @@ from kzreport.renderers._drawingml import body_shape, write
 MAX_CONTINUED = 20
 
 
-def continued_slides(deck: Deck, title: str, rest: Sequence[Par],
-                     line: int) -> list[tuple[str, SlideBuilder]]:
+def continued_slides(deck: Deck, title: str, rest: Sequence[Par], line: int,
+                     heading: PointTitle | None = None) -> list[tuple[str, SlideBuilder]]:
     """The slides text too long for its own slide (``rest``, what it had no room for) goes on
     on, each titled as the layout's ``continued`` label says of ``title`` and holding what
-    fits at the layout's smallest size, the last the remainder."""
+    fits at the layout's smallest size, the last the remainder; the marks of notes ``heading``
+    (the key point's title) refers to are raised in theirs too."""
     label = deck.layout.labels.continued.format(title=title)
     slides: list[tuple[str, SlideBuilder]] = []
     pending = list(rest)
     while pending:
-        area = _area(deck, plan_title(deck, label, None, line).body_top)
+        area = _area(deck, plan_title(deck, label, None, line, None,
+                                      title_runs(heading, label) if heading else None).body_top)
         shown, pending = split_to_fit(deck, pending, area, deck.layout.slides.body_min)
         if not shown or len(slides) + 1 == MAX_CONTINUED:
             shown, pending = shown + pending, []
-        slides.append((label, _continued_slide(shown, line)))
+        slides.append((label, _continued_slide(shown, line, heading)))
     return slides
 
 
@@ -38,14 +41,15 @@ def _area(deck: Deck, top: float) -> Box:
     return Box(g.margin, top, g.content_width, g.content_bottom - top)
 
 
-def _continued_slide(pars: list[Par], line: int) -> SlideBuilder:
+def _continued_slide(pars: list[Par], line: int, heading: PointTitle | None) -> SlideBuilder:
     """The builder of a slide showing ``pars``, the part of a key point's (or section's) text
     laid out for it, at the smallest size like the slide it goes on from (below it, with a
     warning, only when it is the last of very many)."""
 
     def build(deck: Deck, slide: Any | None, title: str) -> None:
         g, smallest = deck.geometry, deck.layout.slides.body_min
-        title_plan = plan_title(deck, title, None, line)
+        title_plan = plan_title(deck, title, None, line, None,
+                                title_runs(heading, title) if heading else None)
         top = title_plan.body_top
         wide = Box(g.margin / 2, top - OVERFLOW_PT, g.width - g.margin,
                    g.footer.top - FOOTER_CLEARANCE_PT - (top - OVERFLOW_PT))

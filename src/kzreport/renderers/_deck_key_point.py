@@ -31,6 +31,7 @@ from kzreport.renderers._deck_points import (
     bullet_pars,
     short_text,
     sort_details,
+    title_runs,
     warn,
 )
 from kzreport.renderers._deck_slides import (
@@ -74,14 +75,15 @@ def plan_key_point(deck: Deck, number: int, point: KeyPoint, title: str,
     # A section's slide (an information paper's) is no key point: no "Key Point N of M".
     eyebrow = (key_point_label(layout, number, total)
                if heading.labelled and not is_information_paper(deck.document) else None)
-    title_plan = plan_title(deck, title, eyebrow, point.line, number)
+    title_plan = plan_title(deck, title, eyebrow, point.line, number, title_runs(heading, title))
     top = title_plan.body_top
     content = sort_details(deck, point.details)
     text = ([Par(runs(heading.body), layout.colors.text, layout.fonts.body)]
             if plain_text(heading.body).strip() else [])
     # The footnotes of what the slide may show go in a strip at its foot; the rest of the
     # slide is laid out above it (what ends up in the notes is dropped from it after).
-    reserved = (plan_strip(deck, _shown_notes(deck, point.inlines, content), top)
+    written = (*point.headline_inlines, *point.inlines)  # the headline's notes come first
+    reserved = (plan_strip(deck, _shown_notes(deck, written, content), top)
                 if layout.slides.footnote_line else None)
     bottom = reserved.box.top if reserved is not None else g.content_bottom
     area = Box(g.margin, top, g.content_width, bottom - top)
@@ -114,7 +116,7 @@ def plan_key_point(deck: Deck, number: int, point: KeyPoint, title: str,
                                  f"{smallest:g} pt", "shorten it or move detail into sub-bullets")
             body = (box, size, "t")
     # Fewer notes than reserved for need no more room: the strip stays within the reserve.
-    strip = (plan_strip(deck, _shown_notes(deck, point.inlines, content), top)
+    strip = (plan_strip(deck, _shown_notes(deck, written, content), top)
              if reserved is not None else None)
     for note in strip.left if strip is not None else ():
         warn(deck, note.line, f"footnote {footnote_mark(note.number)} of "
@@ -215,4 +217,4 @@ def key_point_slides(deck: Deck, number: int, point: KeyPoint, heading: PointTit
         if plan.notes or footnotes or sources:
             write_notes(deck, slide, plan.notes, footnotes, sources)
 
-    return [(title, build), *continued_slides(deck, title, first.rest, point.line)]
+    return [(title, build), *continued_slides(deck, title, first.rest, point.line, heading)]

@@ -44,9 +44,10 @@ from kzreport.renderers._pptx_internals import notes_text_body
 
 
 def point_notes(document: Document, point: KeyPoint) -> list[Footnote]:
-    """The footnotes key point ``point`` refers to, in order: from its text and its details."""
-    return footnotes_of(document, [point.inlines, *(inlines for _, inlines in
-                                                    inline_contents(point.details))])
+    """The footnotes key point ``point`` refers to, in order: from its headline, its text and
+    its details."""
+    return footnotes_of(document, [point.headline_inlines, point.inlines, *(
+        inlines for _, inlines in inline_contents(point.details))])
 
 
 def footnotes_of(document: Document, contents: Iterable[Inlines]) -> list[Footnote]:

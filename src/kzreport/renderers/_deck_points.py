@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import field, replace
 
 from kzreport.errors import Problem
-from kzreport.labels import NUMBER_STYLES, key_point_label, list_marker
+from kzreport.labels import NUMBER_STYLES, footnote_mark, key_point_label, list_marker
 from kzreport.model import (
     Blocks,
     Figure,
@@ -20,6 +20,7 @@ from kzreport.model import (
     Paragraph,
     Span,
     Table,
+    headline_parts,
     is_plain_list,
     plain_text,
 )
@@ -59,6 +60,29 @@ class PointTitle:
     title: str
     body: Inlines
     labelled: bool
+    #: The title's runs when a headline refers to notes: their marks raised where written.
+    runs: tuple[Run, ...] = ()
+
+
+def title_runs(heading: PointTitle, shown: str) -> tuple[Run, ...] | None:
+    """The runs of slide title ``shown``, which holds ``heading``'s title (told apart from
+    another slide's, or in a continuation's label), with the headline's notes' marks raised
+    where they are written; None when it has none to show."""
+    at = shown.find(heading.title)
+    if not heading.runs or at < 0:
+        return None
+    before, after = shown[:at], shown[at + len(heading.title):]
+    return (*((Run(before, bold=True),) if before else ()), *heading.runs,
+            *((Run(after, bold=True),) if after else ()))
+
+
+def _headline_runs(point: KeyPoint) -> tuple[Run, ...]:
+    parts = headline_parts(point)
+    if not any(isinstance(part, FootnoteRef) for part in parts):
+        return ()
+    return tuple(Run(footnote_mark(part.number), bold=True, script="super")
+                 if isinstance(part, FootnoteRef) else Run(clean(part, keep_edges=True), bold=True)
+                 for part in parts)
 
 
 def plan_point(deck: Deck, point: KeyPoint, number: int, total: int) -> PointTitle:
@@ -68,7 +92,7 @@ def plan_point(deck: Deck, point: KeyPoint, number: int, total: int) -> PointTit
     else the layout's ``Key Point N of M``. A first sentence referring to a footnote stays in
     the text, where its note's number shows."""
     if point.headline:
-        return PointTitle(point.headline, point.inlines, True)
+        return PointTitle(point.headline, point.inlines, True, _headline_runs(point))
     label = key_point_label(deck.layout, number, total)
     if not deck.layout.slides.action_titles:
         return PointTitle(label, point.inlines, False)

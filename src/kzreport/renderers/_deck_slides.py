@@ -342,7 +342,7 @@ class TitlePlan:
 
 
 def plan_title(deck: Deck, title: str, eyebrow: str | None, line: int | None = None,
-               number: int | None = None) -> TitlePlan:
+               number: int | None = None, runs: tuple[Run, ...] | None = None) -> TitlePlan:
     """Lay a content slide's title (below its small label, if any) and the accent rule under
     it out.
 
@@ -360,8 +360,8 @@ def plan_title(deck: Deck, title: str, eyebrow: str | None, line: int | None = N
                               + 2 * fit.DEFAULT_INSET_Y, 2))
         label = (label_box, par)
         top = label_box.bottom
-    par = Par((Run(title, bold=True),), layout.colors.primary, layout.fonts.heading,
-              line_spacing=TITLE_LINE_SPACING)
+    par = Par(runs or (Run(title, bold=True),), layout.colors.primary, layout.fonts.heading,
+              line_spacing=TITLE_LINE_SPACING)  # ``runs``: a headline's, its notes' marks raised
     two_lines = 2 * fit.line_pitch(deck.measure(par), s.title_max) + 2 * fit.DEFAULT_INSET_Y
     zone = Box(g.margin, top, g.content_width, two_lines)
     result = fit.fit([deck.measure(par)], zone.frame(), s.title_max, s.title_min, max_lines=2)

@@ -37,6 +37,7 @@ from kzreport.model import (
     DefinitionList,
     Document,
     Figure,
+    FootnoteRef,
     Heading,
     Inlines,
     KeyPoints,
@@ -47,6 +48,7 @@ from kzreport.model import (
     Quote,
     Rule,
     Span,
+    headline_parts,
     plain_text,
 )
 from kzreport.model import Table as TableBlock
@@ -332,9 +334,13 @@ class StoryBuilder:
             item = points.add("LI")
             label, body = item.add("Lbl"), item.add("LBody")
             lead = ""
-            if point.headline:
-                lead = self.markup.run(point.headline, self.fonts.name("body", True), point.line,
-                                       color_hex=primary) + headline_separator(point)
+            if point.headline:  # its notes' references where they are written
+                lead = "".join(
+                    self.markup.inlines((part,), self.styles.list_item, "body", point.line)
+                    if isinstance(part, FootnoteRef) else
+                    self.markup.run(part, self.fonts.name("body", True), point.line,
+                                    color_hex=primary) for part in headline_parts(point)
+                ) + headline_separator(point)
             # A key point stays on the page of its details' start.
             style = self.styles.key_point_kept if point.details else self.styles.key_point
             out.append(self.paragraph(point.inlines, point.line, inner, body.add("P"),

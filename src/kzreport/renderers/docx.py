@@ -33,6 +33,7 @@ from kzreport.model import (
     Rule,
     Span,
     Table,
+    headline_parts,
     internal_target,
     plain_text,
 )
@@ -434,12 +435,15 @@ class _BriefWriter:
         num_id = self._new_list(False, 1)
         for point in section.points:
             paragraph = self.add_paragraph(style="List Paragraph")
-            if point.headline:
-                head = add_run(paragraph, xml_safe(point.headline))
+            for part in headline_parts(point):  # its notes' references where they are written
+                if isinstance(part, FootnoteRef):
+                    self._footnote(paragraph, part)
+                    continue
+                head = add_run(paragraph, xml_safe(part))
                 head.bold = True
                 head.font.color.rgb = rgb(self.layout.colors.primary)
-                if separator := headline_separator(point):
-                    add_run(paragraph, separator)
+            if point.headline and (separator := headline_separator(point)):
+                add_run(paragraph, separator)
             self._runs(paragraph, point.inlines)
             number_paragraph(paragraph, num_id, 0)
             paragraph.paragraph_format.space_after = pt(KEY_POINT_GAP * self.layout.sizes.body)
